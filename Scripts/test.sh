@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds Breakwater and runs the whole test suite. Exits non-zero on any failure.
+# Installs its own system packages when missing. Usage: Scripts/test.sh [extra swift test args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash Scripts/deps.sh
+echo "==> swift build"
+swift build --build-tests
+echo "==> swift test"
+swift test --skip-build --parallel "$@"
+if [ -x Scripts/fuzz.sh ]; then
+    echo "==> short fuzz run"
+    Scripts/fuzz.sh --ci
+fi

@@ -1,0 +1,1 @@
+// The ATCrypto module. See ARCHITECTURE.md.

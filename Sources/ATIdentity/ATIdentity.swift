@@ -1,0 +1,1 @@
+// The ATIdentity module. See ARCHITECTURE.md.

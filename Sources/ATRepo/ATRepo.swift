@@ -1,0 +1,1 @@
+// The ATRepo module. See ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The ATSyntax module. See ARCHITECTURE.md.

@@ -1,0 +1,4 @@
+#ifndef BREAKWATER_CSECP256K1_SHIM_H
+#define BREAKWATER_CSECP256K1_SHIM_H
+#include <secp256k1.h>
+#endif
