@@ -7,7 +7,7 @@ bash Scripts/deps.sh
 echo "==> swift build"
 swift build --build-tests
 echo "==> swift test"
-swift test --skip-build --parallel "$@"
+swift test --skip-build "$@"
 if [ -x Scripts/fuzz.sh ]; then
     echo "==> short fuzz run"
     Scripts/fuzz.sh --ci
