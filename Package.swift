@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         // System library over Debian's libsecp256k1 (K-256 signatures).
@@ -51,11 +53,38 @@ let package = Package(
             dependencies: ["ATSyntax", "ATCrypto", "IPLD"],
             swiftSettings: strictSettings
         ),
+        // Event frames, per-account state machine, the commit verifier, policies, recordings codec.
+        .target(
+            name: "FirehoseSync",
+            dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
+            swiftSettings: strictSettings
+        ),
+        // SQLite persistence behind the `StateStore` protocol.
+        .target(
+            name: "FirehoseStore",
+            dependencies: ["FirehoseSync", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // The live and replay pipeline: sources, sharded verification workers, batched store writes.
+        .target(
+            name: "FirehoseIngest",
+            dependencies: [
+                "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Deterministic synthetic traffic with labelled faults (`breakwater synth`).
+        .target(
+            name: "FirehoseSynth",
+            dependencies: ["FirehoseSync", "ATRepo", "ATCrypto", "ATSyntax", "IPLD"],
+            swiftSettings: strictSettings
+        ),
         // The executable `breakwater`.
         .executableTarget(
             name: "BreakwaterCLI",
             dependencies: [
-                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity",
+                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +99,9 @@ let package = Package(
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseIngestTests", dependencies: ["FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -1,0 +1,49 @@
+import FirehoseSync
+import Foundation
+import Synchronization
+
+/// Writes outcome lines (CONTRACT.md §4) to a file or stdout, buffered.
+final class EventsOutput: Sendable {
+    private struct State {
+        var handle: FileHandle?
+        var buffer: [UInt8] = []
+    }
+    private let state: Mutex<State>
+
+    /// `path` nil: discard; `-`: stdout; else a file (truncated).
+    init(path: String?) throws {
+        guard let path else {
+            state = Mutex(State(handle: nil))
+            return
+        }
+        if path == "-" {
+            state = Mutex(State(handle: FileHandle.standardOutput))
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw OperationalError("cannot-write", "cannot write events to \(path)")
+        }
+        state = Mutex(State(handle: handle))
+    }
+
+    func write(_ line: OutcomeLine) {
+        state.withLock { s in
+            guard s.handle != nil else { return }
+            s.buffer.append(contentsOf: line.json.utf8)
+            s.buffer.append(0x0a)
+            if s.buffer.count >= 1 << 16 {
+                s.handle?.write(Data(s.buffer))
+                s.buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    func close() {
+        state.withLock { s in
+            if !s.buffer.isEmpty { s.handle?.write(Data(s.buffer)) }
+            s.buffer.removeAll()
+            if s.handle !== FileHandle.standardOutput { try? s.handle?.close() }
+            s.handle = nil
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import FirehoseIngest
+import FirehoseSync
+import Foundation
+import IPLD
+
+/// Re-times a recording by the `time` fields of its events (`--pace original`): each frame is released
+/// when as much time has passed since the first frame as separates their recorded times.
+struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
+    typealias Element = IncomingFrame
+    let base: Base
+
+    init(_ base: Base) { self.base = base }
+
+    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator()) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        var origin: (recorded: Double, wall: ContinuousClock.Instant)?
+
+        mutating func next() async throws -> IncomingFrame? {
+            guard let frame = try await base.next() else { return nil }
+            if let recorded = PacedFrames.recordedTime(frame.bytes) {
+                if let origin {
+                    let due = origin.wall + .microseconds(Int64((recorded - origin.recorded) * 1_000_000))
+                    if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                } else {
+                    origin = (recorded, ContinuousClock.now)
+                }
+            }
+            return frame
+        }
+    }
+
+    /// The event's `time` in seconds since the epoch, when the frame has a parsable one.
+    static func recordedTime(_ bytes: [UInt8]) -> Double? {
+        guard let frame = try? Frame(decoding: bytes), let text = frame.body["time"]?.stringValue else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}

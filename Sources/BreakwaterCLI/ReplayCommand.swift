@@ -1,0 +1,126 @@
+import ArgumentParser
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+
+/// `breakwater replay FILE`: the verification pipeline over a recording (CONTRACT.md §1).
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a recording with the same pipeline as the live service.",
+        discussion: """
+            FILE is a recording folder (frames.bin, identities.json) or its frames.bin. With --db the state is \
+            kept and a later replay of the same recording resumes after the last stored frame; --from-start \
+            processes every frame again (already-applied commits are then ignored as stale).
+            """
+    )
+
+    @Argument(help: "The recording folder or its frames.bin.")
+    var file: String
+
+    @Option(help: ArgumentHelp("Identities file (default: identities.json beside the recording).", valueName: "file"))
+    var identities: String?
+
+    @Option(help: ArgumentHelp("SQLite database to keep (default: a temporary one, deleted after). Env: BREAKWATER_DB.", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Write one outcome line per frame to FILE, or - for stdout.", valueName: "file"))
+    var events: String?
+
+    @Option(help: "Verification policy: strict or relay.")
+    var policy: PolicyOption = .strict
+
+    @Option(help: "Verification workers (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Pacing: max (as fast as possible) or original (the recorded event times).")
+    var pace: PaceOption = .max
+
+    @Flag(help: "Print the summary as JSON on stdout.")
+    var json = false
+
+    @Flag(help: "Process every frame even when the database already holds a cursor for this recording.")
+    var fromStart = false
+
+    func validate() throws {
+        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        let location = RecordingLocation(path: file)
+        guard FileManager.default.fileExists(atPath: location.frames.path) else {
+            throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
+        }
+        let identitiesPath = identities ?? location.identities.path
+        let keys = try IdentityLoading.staticKeys(path: identitiesPath, required: identities != nil)
+
+        let database = try DatabaseLocation(explicit: db ?? ProcessInfo.processInfo.environment["BREAKWATER_DB"])
+        defer { database.cleanUp() }
+        let store = try openStore(database.path)
+
+        let upstream = location.upstreamName
+        let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
+        let output = try EventsOutput(path: events)
+        let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
+        let pipeline = VerificationPipeline(
+            configuration: PipelineConfiguration(
+                workers: workers, policy: policy.value, upstream: upstream,
+                now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
+            store: store, keys: keys,
+            onOutcome: { line in output.write(line) })
+        let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
+            pace == .original ? PacedFrames(frames) : frames
+        let summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
+        output.close()
+        if let truncation = frames.truncation {
+            FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))
+        }
+        if json {
+            print(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
+        } else if events != "-" {
+            print(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
+        }
+    }
+}
+
+/// `--policy`.
+enum PolicyOption: String, ExpressibleByArgument, CaseIterable {
+    case strict, relay
+    var value: VerificationPolicy { self == .strict ? .strict : .relay }
+}
+
+/// `--pace`.
+enum PaceOption: String, ExpressibleByArgument, CaseIterable {
+    case max, original
+}
+
+/// Opens the store, mapping failures to exit status 1.
+func openStore(_ path: String) throws -> SQLiteStateStore {
+    do {
+        return try SQLiteStateStore(path: path)
+    } catch let error as StoreError {
+        throw OperationalError(error.code.description, error.reason)
+    }
+}
+
+/// The database path: the user's, or a temporary file removed at the end.
+struct DatabaseLocation {
+    let path: String
+    let temporary: Bool
+
+    init(explicit: String?) throws {
+        if let explicit, !explicit.isEmpty {
+            path = explicit
+            temporary = false
+        } else {
+            path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("breakwater-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).sqlite").path
+            temporary = true
+        }
+    }
+
+    func cleanUp() {
+        guard temporary else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

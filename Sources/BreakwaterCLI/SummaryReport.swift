@@ -1,0 +1,65 @@
+import FirehoseIngest
+import FirehoseSync
+import Foundation
+
+/// Human and JSON renderings of a pipeline summary.
+enum SummaryReport {
+    static func table(_ summary: PipelineSummary, title: String, resumedAfter: Int) -> String {
+        var lines: [String] = []
+        lines.append(title)
+        if resumedAfter >= 0 { lines.append("resumed after frame \(resumedAfter)") }
+        lines.append(String(repeating: "-", count: 48))
+        lines.append(pad("outcome / reason", 36) + leftPad("count", 12))
+        for outcome in Outcome.allCases {
+            guard let total = summary.byOutcome[outcome], total > 0 else { continue }
+            lines.append(pad(outcome.rawValue, 36) + leftPad("\(total)", 12))
+            let reasons = summary.byOutcomeAndReason
+                .filter { $0.key.hasPrefix(outcome.rawValue + "/") }
+                .sorted { $0.key < $1.key }
+            for (key, count) in reasons {
+                lines.append(pad("  " + key.dropFirst(outcome.rawValue.count + 1), 36) + leftPad("\(count)", 12))
+            }
+        }
+        lines.append(String(repeating: "-", count: 48))
+        lines.append(pad("events", 36) + leftPad("\(summary.events)", 12))
+        lines.append(pad("commits", 36) + leftPad("\(summary.commits)", 12))
+        lines.append(pad("seconds", 36) + leftPad(String(format: "%.3f", summary.seconds), 12))
+        lines.append(pad("events/s", 36) + leftPad(String(format: "%.0f", summary.eventsPerSecond), 12))
+        lines.append(pad("commits/s", 36) + leftPad(String(format: "%.0f", summary.commitsPerSecond), 12))
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ summary: PipelineSummary, truncated: String?, resumedAfter: Int) -> String {
+        var object: [String: Any] = [
+            "events": summary.events,
+            "commits": summary.commits,
+            "seconds": summary.seconds,
+            "eventsPerSecond": summary.eventsPerSecond,
+            "commitsPerSecond": summary.commitsPerSecond,
+            "outcomes": Dictionary(uniqueKeysWithValues: summary.byOutcome.map { ($0.key.rawValue, $0.value) }),
+            "reasons": Dictionary(uniqueKeysWithValues: summary.byReason.map { ($0.key.rawValue, $0.value) }),
+        ]
+        if let truncated { object["truncated"] = truncated }
+        if resumedAfter >= 0 { object["resumedAfter"] = resumedAfter }
+        if let cursor = summary.lastCursor { object["cursor"] = cursor }
+        return JSONOutput.string(object)
+    }
+
+    static func pad(_ text: some StringProtocol, _ width: Int) -> String {
+        text.count >= width ? String(text) : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func leftPad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// Deterministic JSON output (sorted keys).
+enum JSONOutput {
+    static func string(_ object: Any, pretty: Bool = false) -> String {
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,46 @@
+public import FirehoseSync
+
+/// Settings of a ``VerificationPipeline``.
+public struct PipelineConfiguration: Sendable {
+    /// Number of verification workers (events of one account always go to the same worker).
+    public var workers: Int
+    /// The verification policy.
+    public var policy: VerificationPolicy
+    /// Events per store transaction.
+    public var batchSize: Int
+    /// Events per hand-off between pipeline stages.
+    public var chunkSize: Int
+    /// The cursor key in the store (e.g. the relay URL, or `file:` + recording path).
+    public var upstream: String
+    /// The clock, in microseconds since the Unix epoch (injected for deterministic tests).
+    public var now: @Sendable () -> Int64
+
+    /// Creates a configuration.
+    public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 32,
+                upstream: String, now: @escaping @Sendable () -> Int64) {
+        self.workers = max(1, workers)
+        self.policy = policy
+        self.batchSize = max(1, batchSize)
+        self.chunkSize = max(1, chunkSize)
+        self.upstream = upstream
+        self.now = now
+    }
+}
+
+/// One frame entering the pipeline: its position and bytes, and where the cursor stands once it is stored.
+public struct IncomingFrame: Sendable {
+    /// 0-based index in the recording or connection.
+    public var index: Int
+    /// The bytes.
+    public var bytes: [UInt8]
+    /// The cursor value to store once this frame and all before it are durable (frame index for recordings,
+    /// relay seq for live streams).
+    public var cursorPosition: Int64
+
+    /// Creates an incoming frame.
+    public init(index: Int, bytes: [UInt8], cursorPosition: Int64) {
+        self.index = index
+        self.bytes = bytes
+        self.cursorPosition = cursorPosition
+    }
+}

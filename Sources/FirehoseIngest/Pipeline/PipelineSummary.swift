@@ -1,0 +1,36 @@
+public import FirehoseSync
+
+/// Totals of a pipeline run.
+public struct PipelineSummary: Sendable {
+    /// Frames processed.
+    public var events = 0
+    /// `#commit` frames processed.
+    public var commits = 0
+    /// Counts by outcome.
+    public var byOutcome: [Outcome: Int] = [:]
+    /// Counts by reason.
+    public var byReason: [Reason: Int] = [:]
+    /// Counts by outcome, then reason (`nil` reason for verified/applied).
+    public var byOutcomeAndReason: [String: Int] = [:]
+    /// Wall time of the run in seconds.
+    public var seconds: Double = 0
+    /// The last cursor position written.
+    public var lastCursor: Int64?
+
+    /// Creates an empty summary.
+    public init() {}
+
+    mutating func count(_ line: OutcomeLine) {
+        events += 1
+        if line.type == .commit { commits += 1 }
+        byOutcome[line.outcome, default: 0] += 1
+        if let reason = line.reason { byReason[reason, default: 0] += 1 }
+        let key = line.outcome.rawValue + (line.reason.map { "/" + $0.rawValue } ?? "")
+        byOutcomeAndReason[key, default: 0] += 1
+    }
+
+    /// Events per second.
+    public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
+    /// Commits per second.
+    public var commitsPerSecond: Double { seconds > 0 ? Double(commits) / seconds : 0 }
+}

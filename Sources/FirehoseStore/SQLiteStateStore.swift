@@ -1,0 +1,260 @@
+public import FirehoseSync
+import Foundation
+import GRDB
+import IPLD
+
+/// The SQLite implementation of ``StateStore``: one file, WAL mode, versioned migrations, batched writes.
+///
+/// CONTRACT.md §5. Each ``write(_:)`` is one transaction holding the account states, outcomes, mirror
+/// changes and the cursor that describes them, so after a crash the cursor never runs ahead of the state.
+public final class SQLiteStateStore: StateStore {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.openFailed, "cannot open database \(path): \(error)")
+        }
+        do {
+            try Schema.migrator().migrate(pool)
+        } catch {
+            throw StoreError(.migrationFailed, "cannot migrate database \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` mapping GRDB errors to ``StoreError``.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.sqlite, "\(error)")
+        }
+    }
+
+    // MARK: - Reads
+
+    public func accounts(_ dids: [String]) throws -> [String: AccountState] {
+        guard !dids.isEmpty else { return [:] }
+        return try guarded {
+            try pool.read { db in
+                var result: [String: AccountState] = [:]
+                let statement = try db.cachedStatement(sql: """
+                    SELECT did, rev, data, commit_cid, active, status, sync_state, last_seq FROM accounts WHERE did = ?
+                    """)
+                for did in dids {
+                    if let row = try Row.fetchOne(statement, arguments: [did]) {
+                        result[did] = try SQLiteStateStore.accountState(from: row)
+                    }
+                }
+                return result
+            }
+        }
+    }
+
+    static func accountState(from row: Row) throws -> AccountState {
+        func cid(_ column: String) throws -> CID? {
+            guard let data: Data = row[column] else { return nil }
+            do { return try CID(bytes: [UInt8](data)) } catch {
+                throw StoreError(.corruptRow, "account column \(column) holds an invalid CID")
+            }
+        }
+        let syncCode: Int = row["sync_state"]
+        return AccountState(
+            did: row["did"], rev: row["rev"], data: try cid("data"), commit: try cid("commit_cid"),
+            active: row["active"], status: row["status"], sync: SyncStateCode.decode(syncCode), lastSeq: row["last_seq"])
+    }
+
+    public func cursor(upstream: String) throws -> Int64? {
+        try guarded {
+            try pool.read { db in
+                try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE upstream = ?", arguments: [upstream])
+            }
+        }
+    }
+
+    // MARK: - Writes
+
+    public func write(_ batch: StoreBatch) throws {
+        guard !batch.isEmpty else { return }
+        try guarded {
+            try pool.write { db in
+                try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
+                try SQLiteStateStore.writeAccounts(batch.accounts, db: db)
+                try SQLiteStateStore.writeMirror(batch.mirrorChanges, db: db)
+                if let cursor = batch.cursor {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                        """).execute(arguments: [cursor.upstream, cursor.position, Clock.nowMicros()])
+                }
+            }
+        }
+    }
+
+    static func writeAccounts(_ accounts: [String: AccountState], db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(did) DO UPDATE SET rev = excluded.rev, data = excluded.data, commit_cid = excluded.commit_cid,
+                active = excluded.active, status = excluded.status, sync_state = excluded.sync_state,
+                last_seq = excluded.last_seq
+            """)
+        for did in accounts.keys.sorted() {
+            let state = accounts[did]!
+            try statement.execute(arguments: [
+                state.did, state.rev, state.data.map { Data($0.bytes) }, state.commit.map { Data($0.bytes) },
+                state.active, state.status, SyncStateCode.encode(state.sync), state.lastSeq,
+            ])
+        }
+    }
+
+    static func writeOutcomes(_ outcomes: [RecordedOutcome], db: Database) throws {
+        guard !outcomes.isEmpty else { return }
+        var totals: [String: [String: Int]] = [:]
+        var perAccount: [String: [Outcome: Int]] = [:]
+        let violation = try db.cachedStatement(sql: """
+            INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for recorded in outcomes {
+            let line = recorded.line
+            totals[line.outcome.rawValue, default: [:]][line.reason?.rawValue ?? "", default: 0] += 1
+            if let did = line.did { perAccount[did, default: [:]][line.outcome, default: 0] += 1 }
+            if line.outcome != .verified && line.outcome != .applied {
+                try violation.execute(arguments: [
+                    line.index, line.seq, line.type.rawValue, line.did, line.rev, line.outcome.rawValue,
+                    line.reason?.rawValue, line.detail, recorded.processedAt,
+                    line.outcome == .rejected ? recorded.frame.map { Data($0) } : nil,
+                ])
+            }
+        }
+        let count = try db.cachedStatement(sql: """
+            INSERT INTO outcome_counts (outcome, reason, count) VALUES (?, ?, ?)
+            ON CONFLICT(outcome, reason) DO UPDATE SET count = count + excluded.count
+            """)
+        for outcome in totals.keys.sorted() {
+            for (reason, n) in totals[outcome]!.sorted(by: { $0.key < $1.key }) {
+                try count.execute(arguments: [outcome, reason, n])
+            }
+        }
+        for did in perAccount.keys.sorted() {
+            let counts = perAccount[did]!
+            // Accounts first seen through a non-state event (e.g. a rejected frame) get a row here too.
+            try db.cachedStatement(sql: "INSERT INTO accounts (did) VALUES (?) ON CONFLICT(did) DO NOTHING")
+                .execute(arguments: [did])
+            try db.cachedStatement(sql: """
+                UPDATE accounts SET n_verified = n_verified + ?, n_applied = n_applied + ?, n_rejected = n_rejected + ?,
+                    n_desynchronized = n_desynchronized + ?, n_ignored = n_ignored + ?, n_unverifiable = n_unverifiable + ?
+                WHERE did = ?
+                """).execute(arguments: [
+                    counts[.verified] ?? 0, counts[.applied] ?? 0, counts[.rejected] ?? 0,
+                    counts[.desynchronized] ?? 0, counts[.ignored] ?? 0, counts[.unverifiable] ?? 0, did,
+                ])
+        }
+    }
+
+    static func writeMirror(_ changes: [MirrorChange], db: Database) throws {
+        guard !changes.isEmpty else { return }
+        let put = try db.cachedStatement(sql: """
+            INSERT INTO records (did, collection, rkey, cid, bytes) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(did, collection, rkey) DO UPDATE SET cid = excluded.cid, bytes = excluded.bytes
+            """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM records WHERE did = ? AND collection = ? AND rkey = ?")
+        for change in changes {
+            switch change.kind {
+            case .put(let cid, let bytes):
+                try put.execute(arguments: [change.did, change.collection, change.rkey, Data(cid.bytes), Data(bytes)])
+            case .delete:
+                try delete.execute(arguments: [change.did, change.collection, change.rkey])
+            }
+        }
+    }
+
+    // MARK: - Status
+
+    public func summary(recentViolations: Int) throws -> StoreSummary {
+        try guarded {
+            try pool.read { db in
+                var cursors: [String: Int64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT upstream, position FROM cursors") {
+                    cursors[row["upstream"]] = row["position"]
+                }
+                var accounts: [String: Int] = [:]
+                accounts["total"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
+                accounts["active"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE active = 1") ?? 0
+                accounts["inactive"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE active = 0") ?? 0
+                for state in SyncState.allCases {
+                    accounts[state.rawValue] = try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM accounts WHERE sync_state = ?", arguments: [SyncStateCode.encode(state)]) ?? 0
+                }
+                var outcomes: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT outcome, reason, count FROM outcome_counts") {
+                    let outcome: String = row["outcome"]
+                    let reason: String = row["reason"]
+                    outcomes[reason.isEmpty ? outcome : "\(outcome)/\(reason)"] = row["count"]
+                }
+                let recent = try SQLiteStateStore.fetchViolations(db: db, did: nil, sinceMicros: nil, limit: recentViolations)
+                return StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
+            }
+        }
+    }
+
+    public func violations(did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome] {
+        try guarded { try pool.read { db in try SQLiteStateStore.fetchViolations(db: db, did: did, sinceMicros: sinceMicros, limit: limit) } }
+    }
+
+    static func fetchViolations(db: Database, did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome] {
+        var sql = "SELECT * FROM violations"
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let did { conditions.append("did = ?"); _ = arguments.append(contentsOf: [did]) }
+        if let sinceMicros { conditions.append("processed_at >= ?"); _ = arguments.append(contentsOf: [sinceMicros]) }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY id DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [limit])
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let typeText: String = row["type"]
+            let outcomeText: String = row["outcome"]
+            let reasonText: String? = row["reason"]
+            let frame: Data? = row["frame"]
+            let line = OutcomeLine(
+                index: row["frame_index"], seq: row["seq"], type: EventType(rawValue: typeText) ?? .unknown,
+                did: row["did"], rev: row["rev"], outcome: Outcome(rawValue: outcomeText) ?? .rejected,
+                reason: reasonText.flatMap(Reason.init(rawValue:)), detail: row["detail"])
+            return RecordedOutcome(line: line, frame: frame.map { [UInt8]($0) }, processedAt: row["processed_at"])
+        }
+    }
+}
+
+/// Compact integer codes for ``SyncState`` at rest.
+enum SyncStateCode {
+    static func encode(_ state: SyncState) -> Int {
+        switch state {
+        case .synchronized: return 0
+        case .desynchronized: return 1
+        case .resyncing: return 2
+        }
+    }
+
+    static func decode(_ code: Int) -> SyncState {
+        switch code {
+        case 1: return .desynchronized
+        case 2: return .resyncing
+        default: return .synchronized
+        }
+    }
+}
+
+/// Wall-clock time in microseconds (the store's only clock read, for bookkeeping columns).
+enum Clock {
+    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+}

@@ -1,0 +1,121 @@
+import ATRepo
+public import IPLD
+
+extension CommitEvent {
+    /// Parses and checks a `#commit` body's envelope, in the order of CONTRACT.md §3 step 2:
+    /// required fields and types; `repo` a DID, `rev` a TID; ops well-formed; no duplicate paths;
+    /// ≤ 200 ops; `blocks` ≤ 2,000,000 bytes; `tooBig`/`rebase` false.
+    ///
+    /// A missing op `prev` on an update or delete is not refused here (it is judged at inversion).
+    /// With `enforceDeprecatedFlags` false (relay policy) true flags pass and are reported in `warnings`.
+    public static func parse(_ body: [String: IPLDValue], enforceDeprecatedFlags: Bool = true) -> Result<CommitEvent, Rejection> {
+        func missing(_ field: String) -> Result<CommitEvent, Rejection> {
+            .failure(Rejection(.malformedEvent, "#commit field '\(field)' is missing or has the wrong type"))
+        }
+        guard let seq = body["seq"]?.intValue else { return missing("seq") }
+        guard let repo = body["repo"]?.stringValue else { return missing("repo") }
+        guard let rev = body["rev"]?.stringValue else { return missing("rev") }
+        var since: String? = nil
+        switch body["since"] {
+        case .string(let s)?: since = s
+        case .null?: since = nil
+        default: return missing("since")
+        }
+        guard let commit = body["commit"]?.linkValue else { return missing("commit") }
+        guard let blocks = body["blocks"]?.bytesValue else { return missing("blocks") }
+        guard let rawOps = body["ops"]?.listValue else { return missing("ops") }
+        var prevData: CID? = nil
+        switch body["prevData"] {
+        case .link(let cid)?: prevData = cid
+        case .null?, nil: prevData = nil
+        default: return missing("prevData")
+        }
+        guard let time = body["time"]?.stringValue else { return missing("time") }
+        guard let tooBig = body["tooBig"]?.boolValue else { return missing("tooBig") }
+        guard let rebase = body["rebase"]?.boolValue else { return missing("rebase") }
+        switch body["blobs"] {
+        case .list?, .null?: break  // deprecated; old frames carry values or null
+        default: return missing("blobs")
+        }
+        guard SyntaxCheck.isDID(repo) else {
+            return .failure(Rejection(.malformedEvent, "repo '\(repo.prefix(100))' is not a valid DID"))
+        }
+        guard SyntaxCheck.isTID(rev) else {
+            return .failure(Rejection(.malformedEvent, "rev '\(rev.prefix(40))' is not a valid TID"))
+        }
+        if let since, !SyntaxCheck.isTID(since) {
+            return .failure(Rejection(.malformedEvent, "since '\(since.prefix(40))' is not a valid TID"))
+        }
+        guard SyntaxCheck.isDatetime(time) else {
+            return .failure(Rejection(.malformedEvent, "time '\(time.prefix(40))' is not a valid datetime"))
+        }
+        var ops: [RepoOp] = []
+        ops.reserveCapacity(rawOps.count)
+        var seen = Set<String>()
+        for (index, raw) in rawOps.enumerated() {
+            switch RepoOp.parse(raw, index: index) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let op):
+                guard seen.insert(op.path).inserted else {
+                    return .failure(Rejection(.duplicatePath, "ops[\(index)] repeats path \(op.path)"))
+                }
+                ops.append(op)
+            }
+        }
+        if rawOps.count > CommitEvent.maxOps {
+            return .failure(Rejection(.oversize, "\(rawOps.count) ops exceed the limit of \(CommitEvent.maxOps)"))
+        }
+        if blocks.count > CommitEvent.maxBlocksSize {
+            return .failure(Rejection(.oversize, "blocks of \(blocks.count) bytes exceed \(CommitEvent.maxBlocksSize)"))
+        }
+        if enforceDeprecatedFlags && (tooBig || rebase) {
+            return .failure(Rejection(.deprecatedFlag, tooBig ? "tooBig is true" : "rebase is true"))
+        }
+        return .success(CommitEvent(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blocks: blocks,
+                                    ops: ops, prevData: prevData, time: time, tooBig: tooBig, rebase: rebase))
+    }
+}
+
+extension RepoOp {
+    /// Parses one `#repoOp`: create needs a cid and no prev; update needs a cid (different from prev);
+    /// delete has no cid; the path is `collection/rkey`.
+    static func parse(_ raw: IPLDValue, index: Int) -> Result<RepoOp, Rejection> {
+        guard case .map(let map) = raw else {
+            return .failure(Rejection(.malformedEvent, "ops[\(index)] is not a map"))
+        }
+        guard let actionText = map["action"]?.stringValue, let path = map["path"]?.stringValue else {
+            return .failure(Rejection(.malformedEvent, "ops[\(index)] lacks a string action or path"))
+        }
+        var cid: CID? = nil
+        switch map["cid"] {
+        case .link(let c)?: cid = c
+        case .null?, nil: cid = nil
+        default: return .failure(Rejection(.malformedEvent, "ops[\(index)].cid is not a link or null"))
+        }
+        var prev: CID? = nil
+        switch map["prev"] {
+        case .link(let c)?: prev = c
+        case .null?, nil: prev = nil
+        default: return .failure(Rejection(.malformedEvent, "ops[\(index)].prev is not a link or null"))
+        }
+        guard let action = Action(rawValue: actionText) else {
+            return .failure(Rejection(.invalidOp, "ops[\(index)] has unknown action '\(actionText.prefix(40))'"))
+        }
+        guard SyntaxCheck.isRepoPath(path) else {
+            return .failure(Rejection(.invalidOp, "ops[\(index)] path '\(path.prefix(200))' is not collection/rkey"))
+        }
+        switch action {
+        case .create:
+            guard cid != nil else { return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(path) has no cid")) }
+            guard prev == nil else { return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(path) has a prev")) }
+        case .update:
+            guard let cid else { return .failure(Rejection(.invalidOp, "ops[\(index)] update of \(path) has no cid")) }
+            if let prev, prev == cid {
+                return .failure(Rejection(.invalidOp, "ops[\(index)] update of \(path) does not change the record (cid == prev)"))
+            }
+        case .delete:
+            guard cid == nil else { return .failure(Rejection(.invalidOp, "ops[\(index)] delete of \(path) has a cid")) }
+        }
+        return .success(RepoOp(action: action, path: path, cid: cid, prev: prev))
+    }
+}

@@ -1,0 +1,65 @@
+public import ATRepo
+public import IPLD
+
+/// A `#commit` message body, with its envelope checked (CONTRACT.md §3 step 2).
+///
+/// https://atproto.com/specs/sync and `com.atproto.sync.subscribeRepos#commit`.
+public struct CommitEvent: Sendable {
+    /// The limit on `blocks` (bytes).
+    public static let maxBlocksSize = 2_000_000
+    /// The limit on `ops`.
+    public static let maxOps = 200
+
+    public let seq: Int64
+    /// The account DID (`repo`).
+    public let repo: String
+    /// The commit's rev (a TID).
+    public let rev: String
+    /// The rev of the previous commit, or nil.
+    public let since: String?
+    /// The CID of the signed commit block.
+    public let commit: CID
+    /// The CAR slice.
+    public let blocks: [UInt8]
+    /// The record operations.
+    public let ops: [RepoOp]
+    /// The MST root of the previous commit, when sent.
+    public let prevData: CID?
+    /// The broadcast time (informal).
+    public let time: String
+    /// Deprecated flags.
+    public let tooBig: Bool
+    public let rebase: Bool
+
+    /// Creates an event from fields.
+    public init(seq: Int64, repo: String, rev: String, since: String?, commit: CID, blocks: [UInt8], ops: [RepoOp],
+                prevData: CID?, time: String, tooBig: Bool = false, rebase: Bool = false) {
+        self.seq = seq
+        self.repo = repo
+        self.rev = rev
+        self.since = since
+        self.commit = commit
+        self.blocks = blocks
+        self.ops = ops
+        self.prevData = prevData
+        self.time = time
+        self.tooBig = tooBig
+        self.rebase = rebase
+    }
+
+    /// The body as a lexicon map (with the deprecated fields producers still send).
+    public var body: [String: IPLDValue] {
+        var map: [String: IPLDValue] = [
+            "seq": .int(seq), "repo": .string(repo), "rev": .string(rev),
+            "since": since.map { .string($0) } ?? .null,
+            "commit": .link(commit), "blocks": .bytes(blocks),
+            "ops": .list(ops.map(\.ipldValue)), "time": .string(time),
+            "tooBig": .bool(tooBig), "rebase": .bool(rebase), "blobs": .list([]),
+        ]
+        if let prevData { map["prevData"] = .link(prevData) }
+        return map
+    }
+
+    /// The frame carrying this event.
+    public var frame: Frame { Frame(op: 1, type: "#commit", body: body) }
+}

@@ -1,0 +1,52 @@
+public import IPLD
+
+/// A `#sync` message: "this is the current state of the repo" — a CAR holding only the signed commit.
+///
+/// `com.atproto.sync.subscribeRepos#sync`; SPEC.md §3.2 and §7.4.
+public struct SyncEvent: Sendable {
+    /// The limit on `blocks` (the relay's; the lexicon says 10,000).
+    public static let maxBlocksSize = 2_000_000
+
+    public let seq: Int64
+    public let did: String
+    public let rev: String
+    /// A CAR whose `roots[0]` is the commit.
+    public let blocks: [UInt8]
+    public let time: String
+
+    /// Creates an event.
+    public init(seq: Int64, did: String, rev: String, blocks: [UInt8], time: String) {
+        self.seq = seq
+        self.did = did
+        self.rev = rev
+        self.blocks = blocks
+        self.time = time
+    }
+
+    /// The lexicon body.
+    public var body: [String: IPLDValue] {
+        ["seq": .int(seq), "did": .string(did), "rev": .string(rev), "blocks": .bytes(blocks), "time": .string(time)]
+    }
+
+    /// The frame carrying this event.
+    public var frame: Frame { Frame(op: 1, type: "#sync", body: body) }
+
+    /// Parses and checks the envelope.
+    public static func parse(_ body: [String: IPLDValue]) -> Result<SyncEvent, Rejection> {
+        func missing(_ field: String) -> Result<SyncEvent, Rejection> {
+            .failure(Rejection(.malformedEvent, "#sync field '\(field)' is missing or has the wrong type"))
+        }
+        guard let seq = body["seq"]?.intValue else { return missing("seq") }
+        guard let did = body["did"]?.stringValue else { return missing("did") }
+        guard let rev = body["rev"]?.stringValue else { return missing("rev") }
+        guard let blocks = body["blocks"]?.bytesValue else { return missing("blocks") }
+        guard let time = body["time"]?.stringValue else { return missing("time") }
+        guard SyntaxCheck.isDID(did) else { return .failure(Rejection(.malformedEvent, "did '\(did.prefix(100))' is not a valid DID")) }
+        guard SyntaxCheck.isTID(rev) else { return .failure(Rejection(.malformedEvent, "rev '\(rev.prefix(40))' is not a valid TID")) }
+        guard SyntaxCheck.isDatetime(time) else { return .failure(Rejection(.malformedEvent, "time '\(time.prefix(40))' is not a valid datetime")) }
+        guard blocks.count <= maxBlocksSize else {
+            return .failure(Rejection(.oversize, "blocks of \(blocks.count) bytes exceed \(maxBlocksSize)"))
+        }
+        return .success(SyncEvent(seq: seq, did: did, rev: rev, blocks: blocks, time: time))
+    }
+}

@@ -1,0 +1,61 @@
+/// Incremental decoder of a recording's `frames.bin` (CONTRACT.md §2): each frame is a 4-byte big-endian
+/// length followed by that many bytes. Feed bytes in chunks of any size; complete frames come out in order.
+///
+/// Memory stays bounded by the largest frame plus one chunk. A length above ``maxFrameLength`` is refused
+/// (the stream cannot be resynchronised after it); a stream that ends inside a length or a frame is truncated.
+public struct RecordingDecoder: Sendable {
+    /// The largest frame length accepted (the 5 MB frame limit plus slack for recording oddities).
+    public static let maxFrameLength = 16 * 1024 * 1024
+
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    /// Creates a decoder.
+    public init() {}
+
+    /// Appends bytes read from the recording.
+    public mutating func append(_ bytes: some Collection<UInt8>) {
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete frame, or nil when more bytes are needed.
+    public mutating func next() throws(FirehoseSyncError) -> [UInt8]? {
+        let available = buffer.count - start
+        guard available >= 4 else { return nil }
+        let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        guard length <= RecordingDecoder.maxFrameLength else {
+            throw FirehoseSyncError(.frameTooLarge, "recorded frame length \(length) exceeds \(RecordingDecoder.maxFrameLength)")
+        }
+        guard available - 4 >= length else { return nil }
+        let frame = Array(buffer[(start + 4)..<(start + 4 + length)])
+        start += 4 + length
+        return frame
+    }
+
+    /// Call after the last byte: nil when the recording ended cleanly, else a description of the truncated tail.
+    public func finish() -> FirehoseSyncError? {
+        let leftover = buffer.count - start
+        guard leftover > 0 else { return nil }
+        if leftover < 4 {
+            return FirehoseSyncError(.truncatedRecording, "recording ends inside a length prefix (\(leftover) stray bytes)")
+        }
+        return FirehoseSyncError(.truncatedRecording, "recording ends inside a frame (\(leftover - 4) of its bytes present)")
+    }
+
+    /// Encodes one frame with its length prefix.
+    public static func encode(frame: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(frame.count + 4)
+        let length = UInt32(frame.count)
+        out.append(UInt8(truncatingIfNeeded: length >> 24))
+        out.append(UInt8(truncatingIfNeeded: length >> 16))
+        out.append(UInt8(truncatingIfNeeded: length >> 8))
+        out.append(UInt8(truncatingIfNeeded: length))
+        out.append(contentsOf: frame)
+        return out
+    }
+}

@@ -1,0 +1,190 @@
+import ATSyntax
+public import IPLD
+
+/// The per-account state machine: applies one decoded message to an account's state, running the checks of
+/// CONTRACT.md §3 in order and producing exactly one outcome (§4).
+///
+/// Pure: no I/O, no clock reads. The caller supplies the stored state, the signing key and the time, and
+/// persists ``StepResult/newState``.
+public struct AccountMachine: Sendable {
+    /// The policy in force.
+    public let policy: VerificationPolicy
+
+    /// Creates a machine.
+    public init(policy: VerificationPolicy = .strict) { self.policy = policy }
+
+    /// Processes one message for its account.
+    public func process(_ message: FirehoseMessage, index: Int, state: AccountState?, key: SigningKeyLookup?,
+                        time: VerificationTime) -> StepResult {
+        switch message {
+        case .commit(let event):
+            return processCommit(event, index: index, state: state, key: key, time: time)
+        case .sync(let event):
+            return processSync(event, index: index, state: state, key: key, time: time)
+        case .identity(let event):
+            var next = state ?? .new(event.did)
+            next.lastSeq = event.seq
+            return StepResult(line: line(index, event.seq, .identity, event.did, nil, .applied, nil,
+                                         event.handle.map { "handle \($0)" }),
+                              newState: next, purgeIdentity: true)
+        case .account(let event):
+            var next = state ?? .new(event.did)
+            next.active = event.active
+            next.status = event.status
+            next.lastSeq = event.seq
+            let detail = (event.active ? "active" : "inactive") + (event.status.map { " (\($0))" } ?? "")
+            return StepResult(line: line(index, event.seq, .account, event.did, nil, .applied, nil, detail), newState: next)
+        case .info(let name, let message):
+            return StepResult(line: line(index, nil, .info, nil, nil, .applied, nil, name + (message.map { ": \($0)" } ?? "")))
+        case .error(let name, let message):
+            return StepResult(line: line(index, nil, .error, nil, nil, .applied, nil, name + (message.map { ": \($0)" } ?? "")))
+        case .handle(let seq, let did, let handle):
+            var next = did.map { state ?? .new($0) }
+            next?.lastSeq = seq
+            return StepResult(line: line(index, seq, .identity, did, nil, .applied, nil,
+                                         "deprecated #handle" + (handle.map { " \($0)" } ?? "")),
+                              newState: next, purgeIdentity: did != nil)
+        case .tombstone(let seq, let did):
+            var next = did.map { state ?? .new($0) }
+            next?.active = false
+            next?.status = "deleted"
+            next?.lastSeq = seq
+            return StepResult(line: line(index, seq, .account, did, nil, .applied, nil, "deprecated #tombstone: deleted"),
+                              newState: next)
+        case .migrate(let seq, let did):
+            return StepResult(line: line(index, seq, .account, did, nil, .applied, nil, "deprecated #migrate"))
+        case .unknown(let type):
+            return StepResult(line: line(index, message.seq, .unknown, message.did, nil, .ignored, .unknownType,
+                                         "message type \(type ?? "(none)")"))
+        }
+    }
+
+    func line(_ index: Int, _ seq: Int64?, _ type: EventType, _ did: String?, _ rev: String?, _ outcome: Outcome,
+              _ reason: Reason?, _ detail: String?) -> OutcomeLine {
+        OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: detail)
+    }
+
+    // MARK: - #commit
+
+    func processCommit(_ event: CommitEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
+                       time: VerificationTime) -> StepResult {
+        func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil,
+                    verified: VerifiedCommit? = nil) -> StepResult {
+            StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, outcome, reason, detail),
+                       newState: newState, verifiedCommit: verified)
+        }
+        func reject(_ rejection: Rejection) -> StepResult {
+            result(rejection.reason.outcome, rejection.reason, rejection.detail)
+        }
+        // 3. Account state.
+        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: false) { return reject(gate) }
+        // 4. Future rev.
+        if let future = futureRevCheck(event.rev, time: time) { return reject(future) }
+        // 5–8. CAR, commit, signature, forward check, inversion.
+        let checked: CommitCheckResult
+        switch CommitChecker(policy: policy).check(event, key: key, isFirstSight: !(state?.hasChain ?? false)) {
+        case .needsFreshKey:
+            return StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, .rejected, .badSignature,
+                                         "signature failed with the cached key"), needsFreshKey: true)
+        case .failed(let rejection):
+            return reject(rejection)
+        case .passed(let passed):
+            checked = passed
+        }
+        var warnings = checked.warnings
+        // 9. Chain.
+        if let state, state.hasChain, let storedData = state.data {
+            if let since = event.since, since != state.rev {
+                warnings.append("since \(since) differs from stored rev \(state.rev ?? "-")")
+            } else if event.since == nil {
+                warnings.append("since is null; stored rev is \(state.rev ?? "-")")
+            }
+            if event.prevData != storedData {
+                let detail = "prevData \(event.prevData?.string ?? "null") does not match stored data \(storedData.string)"
+                if policy == .strict {
+                    var next = state
+                    next.sync = .desynchronized
+                    next.lastSeq = event.seq
+                    return result(.desynchronized, .chainBreak, joined([detail] + warnings), next)
+                }
+                warnings.append("chain-break: " + detail)
+            }
+        }
+        // 10. Apply.
+        var next = state ?? .new(event.repo)
+        next.rev = event.rev
+        next.data = checked.data
+        next.commit = event.commit
+        next.sync = .synchronized
+        next.lastSeq = event.seq
+        let verified = VerifiedCommit(did: event.repo, rev: event.rev, data: checked.data, commit: event.commit,
+                                      ops: checked.records)
+        return result(.verified, nil, warnings.isEmpty ? nil : joined(warnings), next, verified: verified)
+    }
+
+    // MARK: - #sync
+
+    func processSync(_ event: SyncEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
+                     time: VerificationTime) -> StepResult {
+        func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil) -> StepResult {
+            StepResult(line: line(index, event.seq, .sync, event.did, event.rev, outcome, reason, detail), newState: newState)
+        }
+        // A #sync is how a desynchronized account gets a new base, so it is not held back by the sync state.
+        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: true) {
+            return result(gate.reason.outcome, gate.reason, gate.detail)
+        }
+        if let future = futureRevCheck(event.rev, time: time) { return result(.rejected, future.reason, future.detail) }
+        let commit: CheckedSyncCommit
+        switch CommitChecker(policy: policy).checkSync(event, key: key) {
+        case .needsFreshKey:
+            return StepResult(line: line(index, event.seq, .sync, event.did, event.rev, .rejected, .badSignature,
+                                         "signature failed with the cached key"), needsFreshKey: true)
+        case .failed(let rejection):
+            return result(rejection.reason.outcome, rejection.reason, rejection.detail)
+        case .passed(let passed):
+            commit = passed
+        }
+        var next = state ?? .new(event.did)
+        next.lastSeq = event.seq
+        if let stored = state?.data, stored == commit.data, state?.sync == .synchronized {
+            next.rev = event.rev
+            next.commit = commit.cid
+            return result(.ignored, .staleRev, "same data \(stored.string) as stored; rev advanced to \(event.rev)", next)
+        }
+        next.rev = event.rev
+        next.data = commit.data
+        next.commit = commit.cid
+        next.sync = .synchronized
+        return result(.verified, nil, "new base data \(commit.data.string)", next)
+    }
+
+    // MARK: - Shared checks
+
+    /// Step 3: inactive account, desynchronized account, stale rev.
+    func gate(state: AccountState?, rev: String, allowDesynchronized: Bool) -> Rejection? {
+        guard let state else { return nil }
+        if !state.active {
+            return Rejection(.accountInactive, "account is inactive" + (state.status.map { " (\($0))" } ?? ""))
+        }
+        if !allowDesynchronized && state.sync != .synchronized {
+            return Rejection(.repoDesynchronized, "account is \(state.sync.rawValue); awaiting resync")
+        }
+        if let stored = state.rev, rev <= stored {
+            return Rejection(.staleRev, "rev \(rev) is not after stored rev \(stored)")
+        }
+        return nil
+    }
+
+    /// Step 4: a rev more than 5 minutes in the future.
+    func futureRevCheck(_ rev: String, time: VerificationTime) -> Rejection? {
+        guard let tid = try? TID(rev) else { return Rejection(.malformedEvent, "rev \(rev) is not a TID") }
+        let revMicros = Int64(clamping: tid.microseconds)
+        if revMicros > time.micros + VerificationTime.futureRevTolerance {
+            let ahead = (revMicros - time.micros) / 1_000_000
+            return Rejection(.futureRev, "rev \(rev) is \(ahead) s in the future")
+        }
+        return nil
+    }
+
+    func joined(_ parts: [String]) -> String { parts.joined(separator: "; ") }
+}

@@ -1,0 +1,133 @@
+import ATCrypto
+import ATRepo
+import IPLD
+
+/// What steps 5–8 established about a commit that passed them.
+struct CommitCheckResult: Sendable {
+    /// The commit's MST root.
+    var data: CID
+    /// Ops with the record bytes of creates and updates.
+    var records: [(op: RepoOp, record: [UInt8]?)]
+    /// Leniencies applied (relay policy) or facts worth reporting.
+    var warnings: [String]
+}
+
+/// What the checks established about a `#sync` commit.
+struct CheckedSyncCommit: Sendable {
+    var cid: CID
+    var data: CID
+}
+
+/// The outcome of the slice checks.
+enum SliceCheck<Passed: Sendable>: Sendable {
+    case passed(Passed)
+    case failed(Rejection)
+    /// The signature failed with a cached key: re-resolve and try once more.
+    case needsFreshKey
+}
+
+/// Steps 5–8 of CONTRACT.md §3 for one `#commit` (and the CAR/commit/signature steps for `#sync`).
+struct CommitChecker: Sendable {
+    let policy: VerificationPolicy
+
+    /// Parses the slice and the signed commit (step 5) and checks the signature (step 6).
+    func loadCommit(blocks: [UInt8], expectedCommit: CID?, did: String, rev: String, key: SigningKeyLookup?)
+        -> SliceCheck<(car: CARFile, commit: Commit)> {
+        let car: CARFile
+        do {
+            car = try CARFile(bytes: blocks)
+        } catch {
+            if error.code == .blockHashMismatch { return .failed(Rejection(.blockCIDMismatch, error.reason)) }
+            return .failed(Rejection(.malformedCAR, "\(error)"))
+        }
+        guard let root = car.roots.first else { return .failed(Rejection(.malformedCAR, "CAR has no roots")) }
+        if let expectedCommit, root != expectedCommit {
+            return .failed(Rejection(.carRootMismatch, "CAR root \(root.string) is not commit \(expectedCommit.string)"))
+        }
+        guard let commitBytes = car.data(for: root) else {
+            return .failed(Rejection(.carRootMismatch, "commit block \(root.string) is missing from the CAR"))
+        }
+        let commit: Commit
+        do {
+            commit = try Commit(block: Array(commitBytes), cid: root)
+        } catch {
+            return .failed(Rejection(.invalidCommit, error.reason))
+        }
+        guard commit.did == did else {
+            return .failed(Rejection(.fieldMismatch, "commit did \(commit.did) differs from event \(did)"))
+        }
+        guard commit.rev == rev else {
+            return .failed(Rejection(.fieldMismatch, "commit rev \(commit.rev ?? "null") differs from event rev \(rev)"))
+        }
+        switch key {
+        case nil:
+            return .failed(Rejection(.identityUnavailable, "no signing key for \(did)"))
+        case .unavailable(let why)?:
+            return .failed(Rejection(.identityUnavailable, why))
+        case .key(let publicKey, let fresh)?:
+            let check = publicKey.verify(signature: commit.signature, message: commit.unsignedBytes)
+            if !check.isValid {
+                if !fresh { return .needsFreshKey }
+                return .failed(Rejection(.badSignature, "\(check) with key \(publicKey.didKey)"))
+            }
+        }
+        return .passed((car, commit))
+    }
+
+    /// Steps 5–8 for a `#commit`.
+    func check(_ event: CommitEvent, key: SigningKeyLookup?, isFirstSight: Bool) -> SliceCheck<CommitCheckResult> {
+        let loaded: (car: CARFile, commit: Commit)
+        switch loadCommit(blocks: event.blocks, expectedCommit: event.commit, did: event.repo, rev: event.rev, key: key) {
+        case .passed(let value): loaded = value
+        case .failed(let rejection): return .failed(rejection)
+        case .needsFreshKey: return .needsFreshKey
+        }
+        var warnings: [String] = []
+        let legacy = event.prevData == nil || event.ops.contains { $0.action != .create && $0.prev == nil }
+        let newRepo = event.since == nil && event.prevData == nil
+        // Steps 7 and 8 run together in ATRepo: forward check, then inversion when prevData is present.
+        // A missing op prev surfaces as legacy-commit only after the forward check passed.
+        let outcome = CommitProof.verify(data: loaded.commit.data, prevData: event.prevData, ops: event.ops,
+                                         blocks: CARBlockSource(car: loaded.car))
+        switch outcome {
+        case .invalid(let failure) where failure.reason == .legacyCommit:
+            break
+        case .invalid(let failure):
+            let rejection = Rejection(Reason(rawValue: failure.reason.rawValue) ?? .malformedMST, failure.description)
+            if policy == .relay {
+                warnings.append("\(rejection.reason.rawValue): \(rejection.detail)")
+            } else {
+                return .failed(rejection)
+            }
+        case .valid:
+            break
+        }
+        if legacy && !newRepo {
+            let why = event.prevData == nil ? "commit has no prevData" : "an update or delete has no prev"
+            if policy == .strict { return .failed(Rejection(.legacyCommit, why)) }
+            warnings.append("legacy-commit: " + why)
+        }
+        var records: [(op: RepoOp, record: [UInt8]?)] = []
+        records.reserveCapacity(event.ops.count)
+        for op in event.ops {
+            records.append((op, op.cid.flatMap { loaded.car.data(for: $0) }.map { Array($0) }))
+        }
+        return .passed(CommitCheckResult(data: loaded.commit.data, records: records, warnings: warnings))
+    }
+
+    /// Steps 5–6 for a `#sync`.
+    func checkSync(_ event: SyncEvent, key: SigningKeyLookup?) -> SliceCheck<CheckedSyncCommit> {
+        switch loadCommit(blocks: event.blocks, expectedCommit: nil, did: event.did, rev: event.rev, key: key) {
+        case .passed(let value): return .passed(CheckedSyncCommit(cid: value.car.roots[0], data: value.commit.data))
+        case .failed(let rejection): return .failed(rejection)
+        case .needsFreshKey: return .needsFreshKey
+        }
+    }
+}
+
+/// The blocks of a parsed CAR as the ATRepo block source.
+struct CARBlockSource: BlockSource {
+    let car: CARFile
+
+    func block(for cid: CID) -> [UInt8]? { car.data(for: cid).map { Array($0) } }
+}

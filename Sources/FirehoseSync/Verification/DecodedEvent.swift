@@ -1,0 +1,74 @@
+/// A frame after decoding and envelope checks: either a message ready for the account machine, or a final
+/// outcome (malformed frame or event, unknown type) that needs no account state.
+public enum DecodedEvent: Sendable {
+    /// A message to process in order for its account (or globally when `did` is nil).
+    case message(FirehoseMessage, index: Int, frameBytes: [UInt8])
+    /// Already judged.
+    case final(OutcomeLine, frameBytes: [UInt8])
+
+    /// Decodes one frame (CONTRACT.md §3 steps 1–2).
+    public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
+        let frame: Frame
+        do {
+            frame = try Frame(decoding: bytes)
+        } catch {
+            return .final(OutcomeLine(index: index, seq: nil, type: .frame, did: nil, rev: nil, outcome: .rejected,
+                                      reason: .malformedFrame, detail: error.reason), frameBytes: bytes)
+        }
+        let type = FirehoseMessage.eventType(of: frame)
+        switch FirehoseMessage.classify(frame, enforceDeprecatedFlags: policy == .strict) {
+        case .failure(let rejection):
+            return .final(OutcomeLine(index: index, seq: frame.seq, type: type, did: frame.didField, rev: frame.revField,
+                                      outcome: rejection.reason.outcome, reason: rejection.reason, detail: rejection.detail),
+                          frameBytes: bytes)
+        case .success(.unknown(let t)):
+            return .final(OutcomeLine(index: index, seq: frame.seq, type: .unknown, did: frame.didField, rev: frame.revField,
+                                      outcome: .ignored, reason: .unknownType, detail: "message type \(t ?? "(none)") op \(frame.op)"),
+                          frameBytes: bytes)
+        case .success(let message):
+            return .message(message, index: index, frameBytes: bytes)
+        }
+    }
+
+    /// The account this event belongs to (events are processed in order per account).
+    public var did: String? {
+        switch self {
+        case .final(let line, _): return line.did
+        case .message(let message, _, _): return message.did
+        }
+    }
+}
+
+extension FirehoseMessage {
+    /// The account DID this message is about, if any.
+    public var did: String? {
+        switch self {
+        case .commit(let e): return e.repo
+        case .sync(let e): return e.did
+        case .identity(let e): return e.did
+        case .account(let e): return e.did
+        case .handle(_, let did, _), .migrate(_, let did), .tombstone(_, let did): return did
+        case .info, .error, .unknown: return nil
+        }
+    }
+
+    /// The message's seq, if any.
+    public var seq: Int64? {
+        switch self {
+        case .commit(let e): return e.seq
+        case .sync(let e): return e.seq
+        case .identity(let e): return e.seq
+        case .account(let e): return e.seq
+        case .handle(let seq, _, _), .migrate(let seq, _), .tombstone(let seq, _): return seq
+        case .info, .error, .unknown: return nil
+        }
+    }
+
+    /// True for commits and syncs, whose verification needs the account's signing key.
+    public var needsSigningKey: Bool {
+        switch self {
+        case .commit, .sync: return true
+        default: return false
+        }
+    }
+}
