@@ -1,1 +1,0 @@
-// The ATIdentity module. See ARCHITECTURE.md.

@@ -1,0 +1,123 @@
+public import ATSyntax
+public import Foundation
+
+/// The contents of an identities file (CONTRACT.md §2): a JSON object keyed by DID whose values are
+/// either a full DID document or the short form `{"signingKey": "did:key:z…", "pds": "https://…"}`
+/// (`pds` optional; key-generating tools may add `"privateKey"`, a hex scalar for tests).
+///
+/// Reading validates every entry's structure; a document whose `id` differs from its key is kept (it
+/// is refused with `wrong-did` when resolved, which is how such an identity behaves live). Writing is
+/// deterministic: keys sorted, documents written back as read.
+public struct StaticIdentities: Hashable, Sendable {
+    /// One identity.
+    public enum Entry: Hashable, Sendable {
+        /// A full DID document.
+        case document(DIDDocument)
+        /// The short form.
+        case short(ShortForm)
+    }
+
+    /// The short form of an identity.
+    public struct ShortForm: Hashable, Sendable {
+        /// The signing key as a `did:key:z…` string.
+        public let signingKey: String
+        /// The PDS URL as written, when given.
+        public let pds: String?
+        /// A hex private key scalar (test identities only).
+        public let privateKey: String?
+
+        /// Creates a short-form entry; the signing key must be a `did:key:z…` string.
+        public init(signingKey: String, pds: String? = nil, privateKey: String? = nil) throws(ATIdentityError) {
+            _ = try SigningKeyReference(didKey: signingKey)
+            self.signingKey = signingKey
+            self.pds = pds
+            self.privateKey = privateKey
+        }
+    }
+
+    /// The identities, by DID.
+    public var entries: [DID: Entry]
+
+    /// Creates identities from entries.
+    public init(entries: [DID: Entry] = [:]) { self.entries = entries }
+
+    /// Reads an identities file's bytes.
+    public init(data: Data) throws(ATIdentityError) {
+        let json: IdentityJSON
+        do throws(ATIdentityError) {
+            json = try IdentityJSON(data: data)
+        } catch {
+            throw ATIdentityError(.invalidIdentitiesFile, error.reason)
+        }
+        guard let members = json.objectValue else {
+            throw ATIdentityError(.invalidIdentitiesFile, "an identities file is a JSON object keyed by DID")
+        }
+        var entries: [DID: Entry] = [:]
+        for (key, value) in members {
+            guard let did = try? DID(key) else {
+                throw ATIdentityError(.invalidIdentitiesFile, "key \"\(key)\" is not a DID")
+            }
+            do throws(ATIdentityError) {
+                entries[did] = try StaticIdentities.entry(value)
+            } catch {
+                throw ATIdentityError(.invalidIdentitiesFile, "\(did): \(error)")
+            }
+        }
+        self.entries = entries
+    }
+
+    static func entry(_ value: IdentityJSON) throws(ATIdentityError) -> Entry {
+        guard let members = value.objectValue else { throw ATIdentityError(.badDocument, "entry is not an object") }
+        if members["id"] != nil { return .document(try DIDDocument(json: value)) }
+        guard let key = members["signingKey"]?.stringValue else {
+            throw ATIdentityError(.badDocument, "entry is neither a DID document (\"id\") nor a short form (\"signingKey\")")
+        }
+        func optionalString(_ name: String) throws(ATIdentityError) -> String? {
+            switch members[name] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            default: throw ATIdentityError(.badDocument, "\"\(name)\" must be a string")
+            }
+        }
+        return .short(try ShortForm(signingKey: key, pds: try optionalString("pds"), privateKey: try optionalString("privateKey")))
+    }
+
+    /// The file's bytes: a pretty-printed JSON object with sorted keys, ending in a newline.
+    public func encoded() -> Data {
+        var object: [String: IdentityJSON] = [:]
+        for (did, entry) in entries {
+            switch entry {
+            case .document(let document):
+                object[did.description] = document.json
+            case .short(let short):
+                var fields: [String: IdentityJSON] = ["signingKey": .string(short.signingKey)]
+                if let pds = short.pds { fields["pds"] = .string(pds) }
+                if let privateKey = short.privateKey { fields["privateKey"] = .string(privateKey) }
+                object[did.description] = .object(fields)
+            }
+        }
+        var data = IdentityJSON.object(object).encoded(pretty: true)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// The identity of `did` as of `fetchedAt` (µs since the epoch): `not-found` when absent,
+    /// `wrong-did` when its document belongs to another DID.
+    public func resolve(_ did: DID, fetchedAt: Int64) throws(ATIdentityError) -> ResolvedIdentity {
+        switch entries[did] {
+        case nil:
+            throw ATIdentityError(.notFound, "\(did) is not in the identities file")
+        case .document(let document)?:
+            return try ResolvedIdentity(did: did, document: document, fetchedAt: fetchedAt)
+        case .short(let short)?:
+            let key: Result<SigningKeyReference, ATIdentityError>
+            do throws(ATIdentityError) {
+                key = .success(try SigningKeyReference(didKey: short.signingKey))
+            } catch {
+                key = .failure(error)
+            }
+            return ResolvedIdentity(did: did, signingKey: key, pds: short.pds.flatMap(ServiceEndpoint.init),
+                                    handle: nil, fetchedAt: fetchedAt)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The ATSyntax module. See ARCHITECTURE.md.
