@@ -1,1 +1,0 @@
-// The ATCrypto module. See ARCHITECTURE.md.

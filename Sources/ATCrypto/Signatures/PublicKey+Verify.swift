@@ -1,0 +1,42 @@
+public import Crypto
+import CSecp256k1
+
+extension PublicKey {
+    /// Verifies an atproto signature (64-byte `r ‖ s`, low-S) over SHA-256 of `message`.
+    ///
+    /// See https://atproto.com/specs/cryptography and SPEC.md §10.
+    public func verify(signature: [UInt8], message: [UInt8]) -> SignatureCheck {
+        if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
+        return verifyWellFormed(signature: signature, digest: SHA256.hash(data: message))
+    }
+
+    /// Verifies an atproto signature (64-byte `r ‖ s`, low-S) given the SHA-256 digest of the message,
+    /// for callers that already hashed it (the digest is not hashed again).
+    public func verify(signature: [UInt8], digest: SHA256Digest) -> SignatureCheck {
+        if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
+        return verifyWellFormed(signature: signature, digest: digest)
+    }
+
+    /// ECDSA verification proper, after the format rules passed.
+    private func verifyWellFormed(signature: [UInt8], digest: SHA256Digest) -> SignatureCheck {
+        switch storage {
+        case .k256(var key):
+            var parsed = secp256k1_ecdsa_signature()
+            guard secp256k1_ecdsa_signature_parse_compact(Secp256k1Context.shared, &parsed, signature) == 1 else {
+                return .invalid(.mismatch)
+            }
+            // libsecp256k1 also refuses high-S itself; the explicit check above names the reason.
+            let result = digest.withUnsafeBytes { hash in
+                secp256k1_ecdsa_verify(
+                    Secp256k1Context.shared, &parsed, hash.bindMemory(to: UInt8.self).baseAddress!, &key)
+            }
+            return result == 1 ? .valid : .invalid(.mismatch)
+        case .p256(let key):
+            guard let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else {
+                return .invalid(.mismatch)
+            }
+            // swift-crypto accepts high-S; the low-S rule was checked above.
+            return key.isValidSignature(parsed, for: digest) ? .valid : .invalid(.mismatch)
+        }
+    }
+}
