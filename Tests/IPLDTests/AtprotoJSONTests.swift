@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: ["", "Zg", "Zg==", "Zm8", "Zm8=", "Zm9v", "+/+/"])
     func base64PaddingIsOptionalOnInput(_ text: String) throws {
         let decoded = try #require(Base64.decode(text))
-        #expect(Base64.encode(decoded) == text.replacingOccurrences(of: "=", with: ""))
+        #expect(Base64.encode(decoded) == String(text.filter { $0 != "=" }))
     }
 
     @Test(arguments: ["Z", "Zg=", "Zg===", "Z===", "Zm9v!", "Zm=9"])

@@ -69,7 +69,8 @@ import Testing
         Case(rule: "truncated string", bytes: [0x63, 0x61, 0x62], code: .truncated),
         Case(rule: "truncated array", bytes: [0x82, 0x01], code: .truncated),
         Case(rule: "truncated map value", bytes: [0xa1, 0x61, 0x61], code: .truncated),
-        Case(rule: "huge declared length", bytes: [0x5b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00], code: .truncated),
+        Case(rule: "huge declared length", bytes: [0x5a, 0x00, 0x10, 0x00, 0x00], code: .truncated),
+        Case(rule: "byte string over the 5 MB cap", bytes: [0x5a, 0x00, 0x4c, 0x4b, 0x41], code: .lengthTooLarge),
         Case(rule: "huge declared array", bytes: [0x9a, 0x00, 0x01, 0xff, 0xff], code: .truncated),
     ]
 

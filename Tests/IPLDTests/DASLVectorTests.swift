@@ -43,11 +43,11 @@ import Testing
     static func allCases() -> [Case] { files.flatMap(cases(in:)) }
 
     @Test func vectorCounts() {
-        for file in files {
-            Fixture.report("\(folder)/\(file)", count: cases(in: file).count, expected: expectedCounts[file] ?? -1)
+        for file in Self.files {
+            Fixture.report("\(Self.folder)/\(file)", count: Self.cases(in: file).count, expected: Self.expectedCounts[file] ?? -1)
         }
-        let applied = allCases().filter { atprotoRefusals[$0.name] != nil }.count
-        #expect(applied == atprotoRefusals.count, "every atproto exception names a real case")
+        let applied = Set(Self.allCases().map(\.name)).intersection(Self.atprotoRefusals.keys).count
+        #expect(applied == Self.atprotoRefusals.count, "every atproto exception names a real case")
     }
 
     @Test(arguments: allCases())
