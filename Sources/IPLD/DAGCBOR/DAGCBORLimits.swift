@@ -6,14 +6,17 @@ public struct DAGCBORLimits: Sendable, Hashable {
     public var maxContainerEntries: Int
     /// Maximum length of one byte or text string.
     public var maxStringLength: Int
+    /// Maximum length in bytes of one map key (data-validation guide: 8192).
+    public var maxKeyLength: Int
 
     /// Creates limits.
-    public init(maxDepth: Int = 32, maxContainerEntries: Int = 131_072, maxStringLength: Int = 5_000_000) {
+    public init(maxDepth: Int = 32, maxContainerEntries: Int = 131_072, maxStringLength: Int = 5_000_000, maxKeyLength: Int = 8192) {
         self.maxDepth = maxDepth
         self.maxContainerEntries = maxContainerEntries
         self.maxStringLength = maxStringLength
+        self.maxKeyLength = maxKeyLength
     }
 
-    /// The atproto defaults: depth 32, 131,072 entries, strings up to 5 MB.
+    /// The atproto defaults: depth 32, 131,072 entries, strings up to 5 MB, map keys up to 8192 bytes.
     public static let atproto = DAGCBORLimits()
 }

@@ -154,7 +154,13 @@ public struct DAGCBORReader: ~Copyable {
                     throw IPLDError(.invalidUTF8, "map key is not valid UTF-8", offset: keyStart)
                 }
                 previousKey = keyBytes
-                entries[key] = try readValue(depth: depth + 1)
+                let value = try readValue(depth: depth + 1)
+                // Swift `String` equality is Unicode canonical equivalence, so two distinct byte sequences
+                // (e.g. precomposed and decomposed "é") would collapse into one dictionary entry and lose
+                // data. Refuse such maps rather than decode them lossily.
+                guard entries.updateValue(value, forKey: key) == nil else {
+                    throw IPLDError(.duplicateMapKey, "map key \"\(key)\" is canonically equivalent to an earlier key", offset: keyStart)
+                }
             }
             return .map(entries)
         case 6:
@@ -193,7 +199,7 @@ public struct DAGCBORReader: ~Copyable {
         guard head.major == 3 else {
             throw IPLDError(.mapKeyNotText, "map keys must be text strings (found major type \(head.major))", offset: start)
         }
-        let length = try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxStringLength, start: start, what: "text string")
+        let length = try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxKeyLength, start: start, what: "map key string")
         let raw = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + length)])
         offset += length
         return raw

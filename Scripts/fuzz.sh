@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Fuzzes the IPLD readers (strict DAG-CBOR, CAR v1, atproto JSON) with libFuzzer.
+#   Scripts/fuzz.sh --ci        bounded run (about 40 s), used by Scripts/test.sh
+#   Scripts/fuzz.sh [SECONDS]   long run (default 3600 s); crashes are written to .build/fuzz/artifacts/
+# The harness (Scripts/Fuzz/FuzzIPLD.swift) is compiled together with Sources/IPLD into one
+# instrumented binary and linked against the swift-crypto objects of the debug build (built first if
+# missing). If libFuzzer cannot be used with this toolchain, a deterministic mutation loop runs instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CI=0
+SECONDS_TO_RUN=3600
+for arg in "$@"; do
+    case "$arg" in
+        --ci) CI=1; SECONDS_TO_RUN=40 ;;
+        [0-9]*) SECONDS_TO_RUN="$arg" ;;
+        -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+        *) echo "usage: $0 [--ci] [SECONDS]" >&2; exit 2 ;;
+    esac
+done
+
+OUT=.build/fuzz
+mkdir -p "$OUT/corpus" "$OUT/artifacts"
+DEBUG=.build/debug
+if [ ! -d "$DEBUG/Crypto.build" ] || [ ! -f "$DEBUG/Modules/Crypto.swiftmodule" ]; then
+    echo "==> fuzz: building swift-crypto (debug)"
+    swift build --target Crypto >/dev/null
+fi
+
+# Seed corpus: small real blocks and CARs from the shared vectors, plus the codec fixtures.
+VECTORS="${BREAKWATER_VECTORS:-../shared/vectors}"
+if [ -d "$VECTORS" ]; then
+    find "$VECTORS/ipld-codec-fixtures/fixtures" -name '*.dag-cbor' -size -64k -exec cp {} "$OUT/corpus/" \; 2>/dev/null || true
+    find "$VECTORS" \( -name '*.car' -o -name '*.cbor' \) -size -64k -exec cp {} "$OUT/corpus/" \; 2>/dev/null || true
+    cp "$VECTORS/interop/data-model/"*.json "$OUT/corpus/" 2>/dev/null || true
+fi
+
+SOURCES=$(find Sources/IPLD -name '*.swift' | sort)
+CRYPTO_OBJECTS=$(find "$DEBUG/Crypto.build" "$DEBUG/CCryptoBoringSSL.build" "$DEBUG/CCryptoBoringSSLShims.build" \
+    "$DEBUG/CryptoBoringWrapper.build" -name '*.o' 2>/dev/null | sort)
+COMMON=(-parse-as-library -module-name IPLDFuzz -O -I "$DEBUG/Modules"
+        -Xcc -fmodule-map-file="$DEBUG/CCryptoBoringSSL.build/module.modulemap"
+        -Xcc -fmodule-map-file="$DEBUG/CCryptoBoringSSLShims.build/module.modulemap"
+        -Xcc -I"$(find .build/checkouts/swift-crypto/Sources/CCryptoBoringSSL/include -maxdepth 0 2>/dev/null || echo .)"
+        $SOURCES Scripts/Fuzz/FuzzIPLD.swift $CRYPTO_OBJECTS -lstdc++)
+
+if swiftc "${COMMON[@]}" -sanitize=fuzzer,address -o "$OUT/fuzz-ipld" >"$OUT/build.log" 2>&1; then
+    echo "==> fuzz: libFuzzer for ${SECONDS_TO_RUN}s (corpus $(ls "$OUT/corpus" | wc -l) files)"
+    "$OUT/fuzz-ipld" "$OUT/corpus" \
+        -max_total_time="$SECONDS_TO_RUN" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=65536 \
+        -artifact_prefix="$OUT/artifacts/" -print_final_stats=1 2>"$OUT/fuzz.log" || {
+        tail -40 "$OUT/fuzz.log" >&2
+        echo "fuzz: FAILED (crash, hang or memory limit); reproducer in $OUT/artifacts/" >&2
+        exit 1
+    }
+    grep -E 'stat::number_of_executed_units|Done' "$OUT/fuzz.log" | tail -2
+    echo "fuzz: OK"
+else
+    echo "==> fuzz: libFuzzer build failed (see $OUT/build.log); using the deterministic mutation loop"
+    swiftc "${COMMON[@]}" -D FUZZ_LOOP -o "$OUT/fuzz-loop" >>"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 1; }
+    ITERATIONS=$(( CI ? 200000 : 20000000 ))
+    timeout $(( SECONDS_TO_RUN + 60 )) "$OUT/fuzz-loop" "$ITERATIONS" 1 "$OUT"/corpus/* | tail -1
+fi
