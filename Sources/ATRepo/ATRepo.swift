@@ -1,1 +1,0 @@
-// The ATRepo module. See ARCHITECTURE.md.

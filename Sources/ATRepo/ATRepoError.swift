@@ -1,0 +1,63 @@
+public import IPLD
+
+/// The error type of the `ATRepo` module: a stable machine-readable ``Code`` plus a human reason.
+///
+/// Modelled on ``IPLD/IPLDError`` (and swift-asn1's `ASN1Error`): the code is a struct over a private
+/// enum, descriptions are kebab-case, equality compares codes only. Codes that name a verification
+/// failure use the reason strings of CONTRACT.md §4 (`malformed-mst`, `missing-proof-block`, …).
+public struct ATRepoError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, as a stable code.
+    public let code: Code
+    /// A human-readable explanation with specifics.
+    public let reason: String
+    /// The block concerned, when there is one (for `missing-proof-block`: the CID that was needed).
+    public let cid: CID?
+    let file: String
+    let line: UInt
+
+    /// Creates an error.
+    public init(_ code: Code, _ reason: String, cid: CID? = nil, file: String = #fileID, line: UInt = #line) {
+        self.code = code
+        self.reason = reason
+        self.cid = cid
+        self.file = file
+        self.line = line
+    }
+
+    public static func == (lhs: ATRepoError, rhs: ATRepoError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    public var description: String {
+        if let cid { return "\(code): \(reason) (\(cid))" }
+        return "\(code): \(reason)"
+    }
+
+    /// A stable error code.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Backing: String, Hashable, Sendable {
+            case malformedMST = "malformed-mst"
+            case missingProofBlock = "missing-proof-block"
+            case missingRecordBlock = "missing-record-block"
+            case invalidKey = "invalid-key"
+            case invalidCommit = "invalid-commit"
+            case invalidRepository = "invalid-repository"
+        }
+        private let backing: Backing
+        private init(_ backing: Backing) { self.backing = backing }
+
+        public var description: String { backing.rawValue }
+
+        /// An MST node breaks the encoding or structural rules (SPEC.md §5.3–§5.4).
+        public static let malformedMST = Code(.malformedMST)
+        /// An operation needed to look inside a tree node that is not in the block set.
+        public static let missingProofBlock = Code(.missingProofBlock)
+        /// A record block that must be present is absent.
+        public static let missingRecordBlock = Code(.missingRecordBlock)
+        /// A key given by the caller is not a valid MST key (empty, too long, unsorted input).
+        public static let invalidKey = Code(.invalidKey)
+        /// A commit block is malformed or of an unsupported version.
+        public static let invalidCommit = Code(.invalidCommit)
+        /// A repository export is inconsistent (record count, rebuilt root, missing commit).
+        public static let invalidRepository = Code(.invalidRepository)
+    }
+}

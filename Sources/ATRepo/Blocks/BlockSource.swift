@@ -1,0 +1,40 @@
+public import IPLD
+
+/// Where tree and record blocks come from: a CAR slice, a full repository export, or a test.
+///
+/// Implementations return the exact block bytes for a CID, or nil when the block is absent. They
+/// are expected to hold only blocks whose bytes hash to their CID (a CAR reader checks this).
+public protocol BlockSource {
+    /// The bytes of the block `cid`, or nil when it is not in this source.
+    func block(for cid: CID) -> [UInt8]?
+}
+
+extension BlockSource {
+    /// True when the block `cid` is present.
+    public func contains(_ cid: CID) -> Bool { block(for: cid) != nil }
+}
+
+/// A simple in-memory ``BlockSource``: a dictionary from CID to block bytes.
+public struct BlockMap: BlockSource, Sendable, Hashable {
+    /// The blocks by CID.
+    public var blocks: [CID: [UInt8]]
+
+    /// Creates a map from existing blocks.
+    public init(_ blocks: [CID: [UInt8]] = [:]) { self.blocks = blocks }
+
+    /// Adds a block under the CID of its bytes (dag-cbor unless `codec` says otherwise) and returns it.
+    @discardableResult
+    public mutating func insert(_ bytes: [UInt8], codec: CID.Codec = .dagCBOR) -> CID {
+        let cid = CID.compute(for: bytes, codec: codec)
+        blocks[cid] = bytes
+        return cid
+    }
+
+    /// Adds a block under a given CID (the caller vouches that the bytes hash to it).
+    public mutating func insert(_ bytes: [UInt8], for cid: CID) { blocks[cid] = bytes }
+
+    /// The number of blocks.
+    public var count: Int { blocks.count }
+
+    public func block(for cid: CID) -> [UInt8]? { blocks[cid] }
+}
