@@ -27,7 +27,7 @@ STRICT_VARIANTS = {"post_lifecycle_legacy"}
 # (scenario, seq) -> (outcome, reason) for messages the relay must drop.
 DROP_REASONS = {
     ("deactivation", 102): ("ignored", "account-inactive"),   # account deactivated at seq 101
-    ("rev_ordering", 101): ("ignored", "stale-rev"),          # body rev older than the stored rev
+    ("rev_ordering", 101): ("rejected", "malformed-event"),   # the edited rev "3lmxjza3nva00" is not a TID ("0" is outside the alphabet)
     ("rev_ordering", 102): ("ignored", "stale-rev"),          # body rev equal to the stored rev
     ("seq_ordering", 1000): ("ignored", "stale-rev"),         # the #account repeats seq 1000
     ("seq_ordering", 5): ("ignored", "stale-rev"),            # seq 5 is lower than 1000

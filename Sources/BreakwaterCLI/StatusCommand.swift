@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirehoseStore
 import FirehoseSync
+import IPLD
 import Foundation
 
 /// `breakwater status`: cursors, accounts by state, outcome counts, recent violations (CONTRACT.md §1).

@@ -136,12 +136,12 @@ public final class VerificationPipeline: Sendable {
             }
             var key: SigningKeyLookup? = nil
             if message.needsSigningKey, let did = message.did {
-                key = await keys.signingKey(for: did, fresh: false)
+                key = await keys.signingKey(for: did, seq: message.seq, fresh: false)
             }
             let time = VerificationTime(micros: now)
             var step = machine.process(message, index: index, state: state, key: key, time: time)
             if step.needsFreshKey, let did = message.did {
-                key = await keys.signingKey(for: did, fresh: true)
+                key = await keys.signingKey(for: did, seq: message.seq, fresh: true)
                 step = machine.process(message, index: index, state: state, key: key, time: time)
             }
             if step.purgeIdentity, let did = message.did { await keys.purge(did) }
