@@ -1,0 +1,130 @@
+import ArgumentParser
+import ATCrypto
+import FirehoseSync
+import FirehoseSynth
+import Foundation
+
+/// `breakwater synth`: a deterministic synthetic recording with expected outcomes (CONTRACT.md §1–§2).
+struct Synth: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate a deterministic synthetic recording (frames.bin, identities.json, expected.jsonl).",
+        discussion: """
+            The same options and seed give byte-identical files. Faults are labelled: expected.jsonl states the \
+            outcome and reason every event must get. Fault kinds are the reason codes of CONTRACT.md §4.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Output folder (created if needed).", valueName: "dir"))
+    var out: String
+
+    @Option(help: "Number of accounts.")
+    var repos: Int = 10
+
+    @Option(help: "Number of #commit frames.")
+    var commits: Int = 100
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Curves, comma-separated: k256,p256 (with both, 90% K-256).")
+    var curves: String = "k256,p256"
+
+    @Option(help: "Probability that a commit slot carries a labelled fault (0–1).")
+    var faults: Double = 0
+
+    @Option(help: "Fault kinds, comma-separated reason codes (default: all).")
+    var faultKinds: String?
+
+    @Option(help: ArgumentHelp("Also write each account's final full-repo CAR into this folder.", valueName: "dir"))
+    var reposDir: String?
+
+    @Option(help: "Records in the largest starting tree (first account, when there are at least 100 accounts).")
+    var largestTree: Int = 100_000
+
+    func validate() throws {
+        guard repos >= 1 else { throw ValidationError("--repos must be at least 1") }
+        guard commits >= 0 else { throw ValidationError("--commits must not be negative") }
+        guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }
+        _ = try parsedCurves()
+        _ = try parsedFaultKinds()
+    }
+
+    func parsedCurves() throws -> [Curve] {
+        try curves.split(separator: ",").map { name in
+            guard let curve = Curve(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown curve '\(name)' (k256, p256)")
+            }
+            return curve
+        }
+    }
+
+    func parsedFaultKinds() throws -> [FaultKind] {
+        guard let faultKinds else { return FaultKind.allCases }
+        return try faultKinds.split(separator: ",").map { name in
+            guard let kind = FaultKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown fault kind '\(name)'; known: \(FaultKind.allCases.map(\.rawValue).joined(separator: ","))")
+            }
+            return kind
+        }
+    }
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw OperationalError("cannot-write", "cannot create \(out): \(error.localizedDescription)")
+        }
+        let framesPath = folder.appendingPathComponent("frames.bin").path
+        let expectedPath = folder.appendingPathComponent("expected.jsonl").path
+        guard FileManager.default.createFile(atPath: framesPath, contents: nil),
+              FileManager.default.createFile(atPath: expectedPath, contents: nil),
+              let frames = FileHandle(forWritingAtPath: framesPath),
+              let expected = FileHandle(forWritingAtPath: expectedPath) else {
+            throw OperationalError("cannot-write", "cannot write into \(out)")
+        }
+        let configuration = SynthConfiguration(
+            repos: repos, commits: commits, seed: seed, curves: try parsedCurves(), faultRate: faults,
+            faultKinds: try parsedFaultKinds(), largestTree: largestTree)
+        let started = Date()
+        var frameBuffer: [UInt8] = []
+        var expectedBuffer: [UInt8] = []
+        var count = 0
+        var generator = SynthGenerator(configuration: configuration) { event in
+            frameBuffer.append(contentsOf: RecordingDecoder.encode(frame: event.frame))
+            expectedBuffer.append(contentsOf: event.expected.json.utf8)
+            expectedBuffer.append(0x0a)
+            count += 1
+            if frameBuffer.count >= 1 << 22 {
+                frames.write(Data(frameBuffer))
+                expected.write(Data(expectedBuffer))
+                frameBuffer.removeAll(keepingCapacity: true)
+                expectedBuffer.removeAll(keepingCapacity: true)
+            }
+        }
+        do {
+            try generator.run()
+        } catch {
+            throw OperationalError("synth-failed", "\(error)")
+        }
+        frames.write(Data(frameBuffer))
+        expected.write(Data(expectedBuffer))
+        try frames.close()
+        try expected.close()
+        try generator.identitiesJSON().write(to: folder.appendingPathComponent("identities.json"))
+        var repoCount = 0
+        if let reposDir {
+            let reposFolder = URL(fileURLWithPath: reposDir)
+            try FileManager.default.createDirectory(at: reposFolder, withIntermediateDirectories: true)
+            for (did, car) in try generator.repositoryCARs() {
+                try Data(car).write(to: reposFolder.appendingPathComponent(did.replacingOccurrences(of: ":", with: "_") + ".car"))
+                repoCount += 1
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        var line = "synth: \(count) events (\(commits) commits, \(repos) accounts) in \(String(format: "%.2f", seconds)) s"
+        line += " (\(String(format: "%.0f", Double(commits) / max(seconds, 1e-9))) commits/s) → \(out)"
+        if reposDir != nil { line += "; \(repoCount) repository CARs" }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
