@@ -60,3 +60,17 @@ import Testing
         #expect(try ATURI("at://Alice.Test").description == "at://alice.test")
     }
 }
+
+@Suite struct DIDWebTests {
+    @Test(arguments: [("did:web:example.com", "example.com"), ("did:web:Example.COM", "example.com"),
+                      ("did:web:localhost%3A1234", "localhost:1234"), ("did:web:localhost", "localhost")])
+    func webDIDsNameTheirHost(_ did: String, _ host: String) throws {
+        #expect(try DID(did).webHost == host)
+    }
+
+    @Test(arguments: ["did:web:example.com:path", "did:web:example.com%3A443", "did:web:laptop.local",
+                      "did:web:abc.onion", "did:web:nodot", "did:plc:example.com", "did:web:exa%20mple.com"])
+    func unusableWebDIDsHaveNoHost(_ did: String) throws {
+        #expect(try DID(did).webHost == nil)
+    }
+}

@@ -1,0 +1,86 @@
+import ATIdentity
+import ATSyntax
+import FirehoseTesting
+import Foundation
+import Testing
+
+@Suite struct StaticIdentitiesTests {
+    static let plcDoc = "indigo/atproto/identity/testdata/did_plc_doc.json"
+
+    static func sampleFile() throws -> Data {
+        let document = try JSONSerialization.jsonObject(with: Vectors.data(plcDoc))
+        let greenground = try JSONSerialization.jsonObject(with: Vectors.data("indigo/testing/testdata/greenground.didDoc.json"))
+        let object: [String: Any] = [
+            "did:plc:ewvi7nxzyoun6zhxrhs64oiz": document,
+            // Keyed by the commit DID, as a recording would be: the document belongs to another DID.
+            "did:plc:kzcqsvfqwjh3t2jymhbeq5dq": greenground,
+            "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa": ["signingKey": "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF",
+                                                 "pds": "https://pds.example.com", "privateKey": "00ff"],
+            "did:web:example.com": ["signingKey": "did:key:zDnaeTiq1PdzvZXUaMdezchcMJQpBdH2VN4pgrrEhMCCbmwSb"],
+        ]
+        return try JSONSerialization.data(withJSONObject: object)
+    }
+
+    @Test func identitiesFileRoundTrips() throws {
+        let identities = try StaticIdentities(data: Self.sampleFile())
+        #expect(identities.entries.count == 4)
+        let written = identities.encoded()
+        let reread = try StaticIdentities(data: written)
+        #expect(reread == identities)
+        // Deterministic: writing again gives the same bytes, keys in sorted order.
+        #expect(reread.encoded() == written)
+        let text = String(decoding: written, as: UTF8.self)
+        let order = ["did:plc:aaaa", "did:plc:ewvi", "did:plc:kzcq", "did:web:example.com"].compactMap { text.range(of: $0)?.lowerBound }
+        #expect(order.count == 4 && order == order.sorted())
+        // The document is written back with its content unchanged.
+        let original = try JSONSerialization.jsonObject(with: Vectors.data(Self.plcDoc)) as? NSDictionary
+        let rewritten = try JSONSerialization.jsonObject(with: written) as? [String: Any]
+        #expect((rewritten?["did:plc:ewvi7nxzyoun6zhxrhs64oiz"] as? NSDictionary) == original)
+    }
+
+    @Test func shortAndFullFormsResolve() async throws {
+        let resolver = StaticIdentityResolver(identities: try StaticIdentities(data: Self.sampleFile()), now: { 42 })
+        let full = try await resolver.resolve(try DID("did:plc:ewvi7nxzyoun6zhxrhs64oiz"))
+        #expect(full.signingKeyReference?.didKeyString == "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF")
+        #expect(full.handle?.description == "atproto.com")
+        #expect(full.pds?.description == "https://bsky.social")
+        #expect(full.fetchedAt == 42)
+        let short = try await resolver.resolve(try DID("did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"))
+        #expect(short.signingKeyReference?.type == "Multikey")
+        #expect(short.signingKeyReference?.didKeyString == "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF")
+        #expect(short.pds?.description == "https://pds.example.com")
+        let noPDS = try await resolver.resolve(try DID("did:web:example.com"))
+        #expect(noPDS.pds == nil && noPDS.signingKeyReference != nil)
+    }
+
+    @Test func documentOfAnotherDIDIsRefusedOnResolve() async throws {
+        let resolver = StaticIdentityResolver(identities: try StaticIdentities(data: Self.sampleFile()), now: { 0 })
+        await #expect(throws: ATIdentityError(.wrongDID, "")) {
+            try await resolver.resolve(try DID("did:plc:kzcqsvfqwjh3t2jymhbeq5dq"))
+        }
+    }
+
+    @Test func unknownDIDIsNotFound() async throws {
+        let resolver = StaticIdentityResolver(identities: StaticIdentities(), now: { 0 })
+        await #expect(throws: ATIdentityError(.notFound, "")) { try await resolver.resolve(try DID("did:plc:nobody")) }
+    }
+
+    @Test(arguments: [
+        "[]", "{\"not-a-did\": {\"signingKey\": \"did:key:zQ3sh\"}}", "{\"did:plc:x\": 5}",
+        "{\"did:plc:x\": {\"pds\": \"https://a.b\"}}", "{\"did:plc:x\": {\"signingKey\": \"zQ3sh\"}}",
+        "{\"did:plc:x\": {\"signingKey\": \"did:key:zQ3sh\", \"pds\": 7}}", "{\"did:plc:x\": {\"id\": \"bad\"}}", "{",
+    ])
+    func malformedIdentitiesFilesAreRefused(_ text: String) {
+        #expect(throws: ATIdentityError(.invalidIdentitiesFile, "")) { try StaticIdentities(data: Data(text.utf8)) }
+    }
+
+    @Test func jsonBooleansAndNumbersStayDistinct() throws {
+        let value = try IdentityJSON(data: Data("{\"a\": true, \"b\": 1, \"c\": 1.5, \"d\": null, \"e\": [false, 0]}".utf8))
+        #expect(value["a"] == .bool(true))
+        #expect(value["b"] == .int(1))
+        #expect(value["c"] == .double(1.5))
+        #expect(value["d"] == .null)
+        #expect(value["e"] == .array([.bool(false), .int(0)]))
+        #expect(try IdentityJSON(data: value.encoded()) == value)
+    }
+}
