@@ -1,7 +1,7 @@
 import ATCrypto
 import ATRepo
 import ATSyntax
-public import FirehoseSync
+import FirehoseSync
 import IPLD
 
 /// Generates a deterministic synthetic firehose (`breakwater synth`): accounts on both curves, their

@@ -1,3 +1,4 @@
+import ATRepo
 import FirehoseSync
 import IPLD
 import Testing
@@ -81,7 +82,7 @@ struct FrameDecodingTests {
         #expect(line.outcome == .rejected)
     }
 
-    static let envelopeCases: [(String, (inout [String: IPLDValue]) -> Void, Reason)] = [
+    nonisolated(unsafe) static let envelopeCases: [(String, (inout [String: IPLDValue]) -> Void, Reason)] = [
         ("missing seq", { $0["seq"] = nil }, .malformedEvent),
         ("repo not a DID", { $0["repo"] = .string("not-a-did") }, .malformedEvent),
         ("rev not a TID", { $0["rev"] = .string("3LMXJZA3NVA27") }, .malformedEvent),

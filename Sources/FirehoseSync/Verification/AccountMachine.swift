@@ -1,5 +1,5 @@
 import ATSyntax
-public import IPLD
+import IPLD
 
 /// The per-account state machine: applies one decoded message to an account's state, running the checks of
 /// CONTRACT.md §3 in order and producing exactly one outcome (§4).
