@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the IPLD readers (strict DAG-CBOR, CAR v1, atproto JSON) with libFuzzer.
-#   Scripts/fuzz.sh --ci        bounded run (about 40 s), used by Scripts/test.sh
+#   Scripts/fuzz.sh --ci        bounded run (about 30 s of fuzzing, under 60 s in all), used by Scripts/test.sh
 #   Scripts/fuzz.sh [SECONDS]   long run (default 3600 s); crashes are written to .build/fuzz/artifacts/
 # The harness (Scripts/Fuzz/FuzzIPLD.swift) is compiled together with Sources/IPLD into one
 # instrumented binary and linked against the swift-crypto objects of the debug build (built first if
@@ -12,7 +12,7 @@ CI=0
 SECONDS_TO_RUN=3600
 for arg in "$@"; do
     case "$arg" in
-        --ci) CI=1; SECONDS_TO_RUN=40 ;;
+        --ci) CI=1; SECONDS_TO_RUN=30 ;;
         [0-9]*) SECONDS_TO_RUN="$arg" ;;
         -h|--help) sed -n 2,7p "$0"; exit 0 ;;
         *) echo "usage: $0 [--ci] [SECONDS]" >&2; exit 2 ;;
@@ -36,13 +36,18 @@ if [ -d "$VECTORS" ]; then
 fi
 
 SOURCES=$(find Sources/IPLD -name '*.swift' | sort)
-CRYPTO_OBJECTS=$(find "$DEBUG/Crypto.build" "$DEBUG/CCryptoBoringSSL.build" "$DEBUG/CCryptoBoringSSLShims.build" \
-    "$DEBUG/CryptoBoringWrapper.build" -name '*.o' 2>/dev/null | sort)
-COMMON=(-parse-as-library -module-name IPLDFuzz -O -I "$DEBUG/Modules"
-        -Xcc -fmodule-map-file="$DEBUG/CCryptoBoringSSL.build/module.modulemap"
-        -Xcc -fmodule-map-file="$DEBUG/CCryptoBoringSSLShims.build/module.modulemap"
-        -Xcc -I"$(find .build/checkouts/swift-crypto/Sources/CCryptoBoringSSL/include -maxdepth 0 2>/dev/null || echo .)"
-        $SOURCES Scripts/Fuzz/FuzzIPLD.swift $CRYPTO_OBJECTS -lstdc++)
+CRYPTO_TARGETS=(Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims)
+CRYPTO_OBJECTS=()
+for target in "${CRYPTO_TARGETS[@]}"; do
+    [ -d "$DEBUG/$target.build" ] && while IFS= read -r object; do CRYPTO_OBJECTS+=("$object"); done \
+        < <(find "$DEBUG/$target.build" -name '*.o' | sort)
+done
+MODULE_MAPS=()
+for map in $(find .build/checkouts/swift-crypto/Sources -path '*include/module.modulemap' | sort); do
+    MODULE_MAPS+=(-Xcc -fmodule-map-file="$map")
+done
+COMMON=(-parse-as-library -module-name IPLDFuzz -O -I "$DEBUG/Modules" "${MODULE_MAPS[@]}"
+        $SOURCES Scripts/Fuzz/FuzzIPLD.swift "${CRYPTO_OBJECTS[@]}" -lstdc++)
 
 if swiftc "${COMMON[@]}" -sanitize=fuzzer,address -o "$OUT/fuzz-ipld" >"$OUT/build.log" 2>&1; then
     echo "==> fuzz: libFuzzer for ${SECONDS_TO_RUN}s (corpus $(ls "$OUT/corpus" | wc -l) files)"
