@@ -1,0 +1,64 @@
+import ArgumentParser
+import ATCrypto
+import Foundation
+
+/// `breakwater inspect signature --key did:key:… --message FILE --signature BASE64`:
+/// checks an atproto signature (64-byte r‖s, low-S, over SHA-256 of the message bytes).
+struct InspectSignature: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signature",
+        abstract: "Verify an atproto signature; prints 'valid' or exits 1 with the reason."
+    )
+
+    @Option(help: "The public key, as did:key:z….")
+    var key: String
+
+    @Option(help: "The signed bytes (the file's exact contents; '-' for standard input).")
+    var message: String
+
+    @Option(help: "The 64-byte r||s signature in base64 (padded or not, standard or URL-safe alphabet).")
+    var signature: String
+
+    func run() throws {
+        let publicKey: PublicKey
+        do {
+            publicKey = try PublicKey(didKey: key)
+        } catch {
+            failSignature(code: "\(error.code)", message: error.reason)
+        }
+        guard let signatureBytes = decodeBase64(signature) else {
+            failSignature(code: "invalid-base64", message: "--signature is not base64")
+        }
+        let messageBytes: [UInt8]
+        do {
+            messageBytes = try readMessage(message)
+        } catch {
+            failSignature(code: "unreadable-file", message: "cannot read \(message): \(error.localizedDescription)")
+        }
+        switch publicKey.verify(signature: signatureBytes, message: messageBytes) {
+        case .valid:
+            print("valid")
+        case .invalid(let failure):
+            failSignature(code: "bad-signature", message: "\(failure): \(failure.explanation)")
+        }
+    }
+
+    private func readMessage(_ path: String) throws -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Standard or URL-safe base64, with or without padding.
+    private func decodeBase64(_ text: String) -> [UInt8]? {
+        var normalized = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard normalized.count % 4 != 1 else { return nil }
+        while normalized.count % 4 != 0 { normalized += "=" }
+        return Data(base64Encoded: normalized).map { [UInt8]($0) }
+    }
+}
+
+/// Prints `error: CODE: message` on standard error and exits with status 1.
+private func failSignature(code: String, message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(code): \(message)\n".utf8))
+    InspectSignature.exit(withError: ExitCode(1))
+}
