@@ -27,6 +27,22 @@ extension MST {
         return nodes.map(\.cid)
     }
 
+    /// The nodes on the search path from the root to where `key` is or would be (descending through
+    /// every layer): a proof of the key's value or of its absence, as `getRecord` serves it.
+    /// Throws `missing-proof-block` when one of them is a stub.
+    public func searchPath(for key: [UInt8]) throws(ATRepoError) -> [CID] {
+        var cids: [CID] = []
+        var current = root
+        while let link = current {
+            let node = try MST.loaded(link, "search path")
+            cids.append(node.cid)
+            let (index, found) = node.search(key)
+            if found { break }
+            current = node.children[index]
+        }
+        return cids
+    }
+
     func collectCoveringProof(for key: [UInt8], into nodes: inout [MSTNode]) throws(ATRepoError) {
         var current = root
         while let link = current {
