@@ -102,6 +102,12 @@ let package = Package(
         .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseIngestTests", dependencies: ["FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BreakwaterCLITests",
+            dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -36,6 +36,9 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Pacing: max (as fast as possible) or original (the recorded event times).")
     var pace: PaceOption = .max
 
+    @Option(help: "Events per store transaction.")
+    var batchSize: Int = 1000
+
     @Flag(help: "Print the summary as JSON on stdout.")
     var json = false
 
@@ -44,6 +47,7 @@ struct Replay: AsyncParsableCommand {
 
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
     }
 
     func run() async throws {
@@ -64,7 +68,7 @@ struct Replay: AsyncParsableCommand {
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
-                workers: workers, policy: policy.value, upstream: upstream,
+                workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream,
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
             onOutcome: { line in output.write(line) })

@@ -180,8 +180,8 @@ public struct AccountMachine: Sendable {
         guard let tid = try? TID(rev) else { return Rejection(.malformedEvent, "rev \(rev) is not a TID") }
         let revMicros = Int64(clamping: tid.microseconds)
         if revMicros > time.micros + VerificationTime.futureRevTolerance {
-            let ahead = (revMicros - time.micros) / 1_000_000
-            return Rejection(.futureRev, "rev \(rev) is \(ahead) s in the future")
+            let when = (try? Datetime(microsecondsSinceEpoch: revMicros))?.description ?? "\(revMicros) µs"
+            return Rejection(.futureRev, "rev \(rev) is dated \(when), more than 5 minutes ahead of the verifier's clock")
         }
         return nil
     }
