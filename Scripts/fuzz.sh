@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the IPLD readers (strict DAG-CBOR, CAR v1, atproto JSON) with libFuzzer.
-#   Scripts/fuzz.sh --ci        bounded run (about 30 s of fuzzing, under 60 s in all), used by Scripts/test.sh
+#   Scripts/fuzz.sh --ci        bounded run (25 s of fuzzing; the binary is rebuilt only when sources change), used by Scripts/test.sh
 #   Scripts/fuzz.sh [SECONDS]   long run (default 3600 s); crashes are written to .build/fuzz/artifacts/
 # The harness (Scripts/Fuzz/FuzzIPLD.swift) is compiled together with Sources/IPLD into one
 # instrumented binary and linked against the swift-crypto objects of the debug build (built first if
@@ -12,7 +12,7 @@ CI=0
 SECONDS_TO_RUN=3600
 for arg in "$@"; do
     case "$arg" in
-        --ci) CI=1; SECONDS_TO_RUN=30 ;;
+        --ci) CI=1; SECONDS_TO_RUN=25 ;;
         [0-9]*) SECONDS_TO_RUN="$arg" ;;
         -h|--help) sed -n 2,7p "$0"; exit 0 ;;
         *) echo "usage: $0 [--ci] [SECONDS]" >&2; exit 2 ;;
@@ -49,7 +49,9 @@ done
 COMMON=(-parse-as-library -module-name IPLDFuzz -O -I "$DEBUG/Modules" "${MODULE_MAPS[@]}"
         $SOURCES Scripts/Fuzz/FuzzIPLD.swift "${CRYPTO_OBJECTS[@]}" -lstdc++)
 
-if swiftc "${COMMON[@]}" -sanitize=fuzzer,address -o "$OUT/fuzz-ipld" >"$OUT/build.log" 2>&1; then
+# Rebuild the instrumented binary only when a source is newer than it.
+fresh() { [ -x "$1" ] && [ -z "$(find Sources/IPLD Scripts/Fuzz -name '*.swift' -newer "$1" | head -1)" ]; }
+if fresh "$OUT/fuzz-ipld" || swiftc "${COMMON[@]}" -sanitize=fuzzer,address -o "$OUT/fuzz-ipld" >"$OUT/build.log" 2>&1; then
     echo "==> fuzz: libFuzzer for ${SECONDS_TO_RUN}s (corpus $(ls "$OUT/corpus" | wc -l) files)"
     "$OUT/fuzz-ipld" "$OUT/corpus" \
         -max_total_time="$SECONDS_TO_RUN" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=65536 \
@@ -62,7 +64,8 @@ if swiftc "${COMMON[@]}" -sanitize=fuzzer,address -o "$OUT/fuzz-ipld" >"$OUT/bui
     echo "fuzz: OK"
 else
     echo "==> fuzz: libFuzzer build failed (see $OUT/build.log); using the deterministic mutation loop"
-    swiftc "${COMMON[@]}" -D FUZZ_LOOP -o "$OUT/fuzz-loop" >>"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 1; }
+    fresh "$OUT/fuzz-loop" || swiftc "${COMMON[@]}" -D FUZZ_LOOP -o "$OUT/fuzz-loop" >>"$OUT/build.log" 2>&1 \
+        || { tail -20 "$OUT/build.log" >&2; exit 1; }
     ITERATIONS=$(( CI ? 200000 : 20000000 ))
     timeout $(( SECONDS_TO_RUN + 60 )) "$OUT/fuzz-loop" "$ITERATIONS" 1 "$OUT"/corpus/* | tail -1
 fi

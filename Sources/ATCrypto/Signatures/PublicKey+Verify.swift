@@ -28,7 +28,7 @@ extension PublicKey {
             // libsecp256k1 also refuses high-S itself; the explicit check above names the reason.
             let result = digest.withUnsafeBytes { hash in
                 secp256k1_ecdsa_verify(
-                    Secp256k1Context.shared, &parsed, hash.bindMemory(to: UInt8.self).baseAddress!, &key)
+                    Secp256k1Context.shared, &parsed, hash.baseAddress!.assumingMemoryBound(to: UInt8.self), &key)
             }
             return result == 1 ? .valid : .invalid(.mismatch)
         case .p256(let key):

@@ -1,4 +1,6 @@
-/// A streaming CAR v1 reader: parses the header on creation, then yields one block per ``next()``.
+/// A streaming CAR v1 reader: parses the header on creation, then yields one block per ``nextBlock()``.
+///
+/// Deliberately not an `IteratorProtocol`: a `for` loop could not report a bad block, only stop early.
 ///
 /// Nothing is copied: each ``CARBlock`` holds a slice of the input. Memory use beyond the input is
 /// constant, so it suits large files (e.g. a memory-mapped full-repo export). By default every
@@ -6,7 +8,7 @@
 /// parsed varint by varint, not assumed to be 36 bytes.
 ///
 /// See https://ipld.io/specs/transport/car/carv1/ and https://dasl.ing/car.html.
-public struct CARReader: Sendable, IteratorProtocol {
+public struct CARReader: Sendable {
     /// The whole CAR.
     public let bytes: [UInt8]
     /// The parsed header.
@@ -60,12 +62,6 @@ public struct CARReader: Sendable, IteratorProtocol {
             failed = true
             throw error
         }
-    }
-
-    /// `IteratorProtocol` conformance for use in `for` loops when errors are not expected; stops at the
-    /// first error. Prefer ``nextBlock()``, which reports errors.
-    public mutating func next() -> CARBlock? {
-        try? nextBlock()
     }
 
     private mutating func readSection() throws(IPLDError) -> CARBlock {
