@@ -52,5 +52,9 @@ struct OperationalError: Error, CustomStringConvertible {
         self.message = message
     }
 
+    init(code: String, message: String) {
+        self.init(code, message)
+    }
+
     var description: String { "\(code): \(message)" }
 }

@@ -48,8 +48,5 @@ enum CLISupport {
     }
 }
 
-/// An operational failure with a stable code, reported as `error: CODE: message`.
-struct CLIFailure: Error {
-    let code: String
-    let message: String
-}
+/// The inspect tools' name for ``OperationalError``.
+typealias CLIFailure = OperationalError
