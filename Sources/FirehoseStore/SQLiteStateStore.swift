@@ -40,6 +40,11 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// The SQLite journal mode in force (`wal` for this store).
+    public func journalMode() throws -> String {
+        try guarded { try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" } }
+    }
+
     // MARK: - Reads
 
     public func accounts(_ dids: [String]) throws -> [String: AccountState] {

@@ -35,3 +35,19 @@ struct ScenarioReplayTests {
         print("scenario \(name): \(lines.count) frames compared")
     }
 }
+
+@Suite("Replay continuation")
+struct ReplayContinuationTests {
+    @Test func aSecondReplayOfAnotherRecordingContinuesFromTheStoredState() async throws {
+        // post_lifecycle's first commit, then rev_ordering (which starts with the same commit): on the shared
+        // database the repeated commit is stale.
+        let database = ReplayHarness.temporaryDatabase()
+        let first = try await ReplayHarness.replay(folder: ScenarioReplayTests.replays.appendingPathComponent("indigo-post-lifecycle"),
+                                                   policy: .strict, workers: 1, database: database)
+        #expect(first.allSatisfy { $0.outcome == .verified })
+        let second = try await ReplayHarness.replay(folder: ScenarioReplayTests.replays.appendingPathComponent("indigo-rev-ordering"),
+                                                    policy: .strict, workers: 1, database: database)
+        #expect(second.first?.outcome == .ignored)
+        #expect(second.first?.reason == .staleRev)
+    }
+}

@@ -1,0 +1,76 @@
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import IPLD
+import Testing
+
+@Suite("SQLite state store (CONTRACT.md §5)")
+struct SQLiteStateStoreTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bw-store-\(UUID().uuidString).sqlite").path
+    }
+
+    static func line(_ index: Int, _ did: String?, _ outcome: Outcome, _ reason: Reason? = nil) -> OutcomeLine {
+        OutcomeLine(index: index, seq: Int64(index + 1), type: .commit, did: did, rev: "3lmxjza3nva27", outcome: outcome,
+                    reason: reason, detail: reason.map { "detail of \($0.rawValue)" })
+    }
+
+    @Test func aBatchIsWrittenAtomicallyWithItsCursor() throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStateStore(path: path)
+        let data = CID.compute(for: [0xa0])
+        var batch = StoreBatch()
+        batch.accounts["did:plc:a"] = AccountState(did: "did:plc:a", rev: "3lmxjza3nva27", data: data, commit: data, lastSeq: 1)
+        batch.outcomes = [
+            RecordedOutcome(line: Self.line(0, "did:plc:a", .verified), frame: [1, 2, 3], processedAt: 1),
+            RecordedOutcome(line: Self.line(1, "did:plc:b", .rejected, .badSignature), frame: [4, 5, 6], processedAt: 2),
+            RecordedOutcome(line: Self.line(2, "did:plc:b", .ignored, .staleRev), frame: [7], processedAt: 3),
+        ]
+        batch.cursor = ("wss://relay.example", 3)
+        try store.write(batch)
+
+        // A second connection (a restart) sees everything.
+        let reopened = try SQLiteStateStore(path: path)
+        #expect(try reopened.cursor(upstream: "wss://relay.example") == 3)
+        let account = try reopened.accounts(["did:plc:a", "did:plc:missing"])
+        #expect(account.count == 1)
+        #expect(account["did:plc:a"]?.data == data)
+        #expect(account["did:plc:a"]?.rev == "3lmxjza3nva27")
+        let summary = try reopened.summary(recentViolations: 10)
+        #expect(summary.outcomes["verified"] == 1)
+        #expect(summary.outcomes["rejected/bad-signature"] == 1)
+        #expect(summary.outcomes["ignored/stale-rev"] == 1)
+        let violations = try reopened.violations(did: "did:plc:b", sinceMicros: nil, limit: 10)
+        #expect(violations.count == 2)
+        // Rejected frames keep their bytes as evidence; other violations do not.
+        #expect(violations.first { $0.line.outcome == .rejected }?.frame == [4, 5, 6])
+        #expect(violations.first { $0.line.outcome == .ignored }?.frame == nil)
+    }
+
+    @Test func countsAccumulateAcrossBatches() throws {
+        let store = try SQLiteStateStore(path: Self.temporaryPath())
+        for round in 0..<5 {
+            var batch = StoreBatch()
+            batch.outcomes = (0..<100).map { i in
+                RecordedOutcome(line: Self.line(round * 100 + i, "did:plc:\(i % 7)", .verified), frame: nil, processedAt: 0)
+            }
+            batch.cursor = ("file:x", Int64(round * 100 + 99))
+            try store.write(batch)
+        }
+        let summary = try store.summary(recentViolations: 0)
+        #expect(summary.outcomes["verified"] == 500)
+        #expect(summary.cursors["file:x"] == 499)
+        #expect(summary.accounts["total"] == 7)
+    }
+
+    @Test func theDatabaseUsesWALAndIsMigrated() throws {
+        let path = Self.temporaryPath()
+        _ = try SQLiteStateStore(path: path)
+        let again = try SQLiteStateStore(path: path)  // migrating twice is a no-op
+        #expect(try again.journalMode() == "wal")
+    }
+
+    @Test func anUnwritableLocationIsAnOperationalError() {
+        #expect(throws: StoreError.self) { try SQLiteStateStore(path: "/proc/breakwater/cannot/state.sqlite") }
+    }
+}
