@@ -1,46 +1,117 @@
 import ArgumentParser
+import ATCrypto
+import ATRepo
 import IPLD
 
-/// `breakwater inspect car FILE`: print a CAR's roots and blocks as JSON.
+/// `breakwater inspect car FILE [--verify] [--key did:key:…] [--did DID]`: print a CAR's roots and blocks as
+/// JSON, or verify it as a full repository.
 ///
-/// Each block shows its CID, byte offset (of its section), data length, whether its bytes hash to its
-/// CID, and for DAG-CBOR blocks the decoded value as atproto JSON (or the decode error).
+/// Without `--verify` each block shows its CID, byte offset (of its section), data length, whether its bytes
+/// hash to its CID, and for DAG-CBOR blocks the decoded value as atproto JSON (or the decode error).
+/// With `--verify`: every block hash, the commit, the whole MST walked (every structural rule) and rebuilt to
+/// the commit's `data`, the record count, and the signature when a key is given (CONTRACT.md §1).
 struct InspectCAR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "car",
-        abstract: "Print a CAR file's roots and blocks (CID, offset, length, decoded DAG-CBOR) as JSON.",
-        discussion: "Exits 1 with `error: CODE: message` when the CAR itself is unreadable."
+        abstract: "Print a CAR file's roots and blocks as JSON, or verify it as a full repository (--verify).",
+        discussion: "Exits 1 with `error: CODE: message` when the CAR is unreadable or, with --verify, invalid."
     )
 
     @Argument(help: "The CAR file, or - for standard input.")
     var file: String
 
+    @Flag(help: "Verify the CAR as a full repository: hashes, commit, MST rebuild, record count, signature.")
+    var verify = false
+
+    @Option(help: "With --verify: the signing key (did:key:…) the commit must verify with.")
+    var key: String?
+
+    @Option(help: "With --verify: the DID the commit must belong to.")
+    var did: String?
+
+    func validate() throws {
+        if !verify && (key != nil || did != nil) { throw ValidationError("--key and --did need --verify") }
+    }
+
     func run() throws {
         try CLISupport.run {
             let bytes = try CLISupport.readInput(file)
-            var reader = try CARReader(bytes: bytes, verifyingHashes: false)
-            var blocks: [IPLDValue] = []
-            while let block = try reader.nextBlock() {
-                var entry: [String: IPLDValue] = [
-                    "cid": .string(block.cid.string),
-                    "offset": .int(Int64(block.offset)),
-                    "length": .int(Int64(block.length)),
-                    "hashMatches": .bool(block.hashMatches),
-                ]
-                if block.cid.codec == .dagCBOR {
-                    do {
-                        entry["value"] = try block.decode()
-                    } catch {
-                        entry["error"] = .string("\(error)")
-                    }
-                }
-                blocks.append(.map(entry))
+            if verify {
+                try verifyRepository(bytes)
+            } else {
+                try listBlocks(bytes)
             }
-            CLISupport.printJSON(.map([
-                "version": .int(1),
-                "roots": .list(reader.roots.map { .string($0.string) }),
-                "blocks": .list(blocks),
-            ]))
         }
+    }
+
+    func listBlocks(_ bytes: [UInt8]) throws {
+        var reader = try CARReader(bytes: bytes, verifyingHashes: false)
+        var blocks: [IPLDValue] = []
+        while let block = try reader.nextBlock() {
+            var entry: [String: IPLDValue] = [
+                "cid": .string(block.cid.string),
+                "offset": .int(Int64(block.offset)),
+                "length": .int(Int64(block.length)),
+                "hashMatches": .bool(block.hashMatches),
+            ]
+            if block.cid.codec == .dagCBOR {
+                do {
+                    entry["value"] = try block.decode()
+                } catch {
+                    entry["error"] = .string("\(error)")
+                }
+            }
+            blocks.append(.map(entry))
+        }
+        CLISupport.printJSON(.map([
+            "version": .int(1),
+            "roots": .list(reader.roots.map { .string($0.string) }),
+            "blocks": .list(blocks),
+        ]))
+    }
+
+    func verifyRepository(_ bytes: [UInt8]) throws {
+        let car = try CARFile(bytes: bytes)  // every block's hash is checked here
+        var blocks = BlockMap()
+        for block in car.blocks { blocks.insert(Array(block.data), for: block.cid) }
+        let repository: Repository
+        do {
+            repository = try Repository(commit: car.root, blocks: blocks)
+        } catch {
+            throw CLIFailure(code: "\(error.code)", message: error.reason)
+        }
+        let commit = repository.commit
+        if let did, commit.did != did {
+            throw CLIFailure(code: "field-mismatch", message: "the commit belongs to \(commit.did), not \(did)")
+        }
+        var signature = "not-checked"
+        if let key {
+            let publicKey: PublicKey
+            do {
+                publicKey = try PublicKey(didKey: key)
+            } catch {
+                throw CLIFailure(code: "\(error.code)", message: error.reason)
+            }
+            let check = publicKey.verify(signature: commit.signature, message: commit.unsignedBytes)
+            guard check.isValid else {
+                throw CLIFailure(code: "bad-signature", message: "\(check) with \(key)")
+            }
+            signature = "valid"
+        }
+        var commitJSON: [String: IPLDValue] = [
+            "cid": .string(commit.cid.string), "did": .string(commit.did), "version": .int(Int64(commit.version)),
+            "data": .string(commit.data.string),
+        ]
+        if let rev = commit.rev { commitJSON["rev"] = .string(rev) }
+        CLISupport.printJSON(.map([
+            "roots": .list(car.roots.map { .string($0.string) }),
+            "blocks": .int(Int64(car.blocks.count)),
+            "commit": .map(commitJSON),
+            "records": .int(Int64(repository.recordCount)),
+            "mstRoot": .string(repository.tree.rootCID.string),
+            "rebuilt": .bool(repository.tree.rootCID == commit.data),
+            "signature": .string(signature),
+            "verified": .bool(true),
+        ]))
     }
 }

@@ -1,4 +1,5 @@
 public import ATCrypto
+public import FirehoseSync
 
 /// Parameters of a synthetic recording (`breakwater synth`).
 public struct SynthConfiguration: Sendable {
