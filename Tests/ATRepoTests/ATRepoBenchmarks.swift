@@ -92,7 +92,7 @@ struct ATRepoBenchmarks {
         let loadTime = try Self.seconds {
             for commit in commits {
                 let tree = try MST(root: commit.data, blocks: commit.blocks)
-                nodes += try tree.isEmpty ? 0 : 1
+                nodes += tree.isEmpty ? 0 : 1
             }
         }
         print("bench: of which loading the partial tree: \(String(format: "%.1f", loadTime / Double(commits.count) * 1e6)) µs per commit")
