@@ -35,7 +35,8 @@ extension MST {
     }
 
     /// Calls `body` for every entry with `start <= key < end`, in key order, until it returns false.
-    /// Returns false when stopped early.
+    /// Returns false when the walk stopped before the end of the tree (`body` returned false or the
+    /// `end` bound was reached). Throws `missing-proof-block` when a stub overlaps the range.
     @discardableResult
     public func forEach(from start: [UInt8]? = nil, to end: [UInt8]? = nil, _ body: ([UInt8], CID) throws(ATRepoError) -> Bool) throws(ATRepoError) -> Bool {
         guard let root else { return true }

@@ -59,7 +59,8 @@ extension MSTNode {
     }
 }
 
-/// A byte-level parser for the one shape an MST node may take.
+/// A byte-level parser for the one shape an MST node may take. It allocates nothing but the keys
+/// it returns: literals are compared in place and error texts are built only on failure.
 private struct MSTNodeParser {
     let buffer: UnsafeRawBufferPointer
     var offset = 0
@@ -70,16 +71,20 @@ private struct MSTNodeParser {
         ATRepoError(.malformedMST, "\(reason) at byte \(offset)")
     }
 
-    mutating func expect(_ literal: [UInt8], _ what: String) throws(ATRepoError) {
-        guard buffer.count - offset >= literal.count else { throw fail("node ends before \(what)") }
-        for index in literal.indices where buffer[offset + index] != literal[index] {
-            throw fail("expected \(what)")
+    /// Consumes `count` (1…3) literal bytes packed big-endian in `literal`.
+    mutating func expect(_ literal: UInt32, count: Int, _ what: StaticString) throws(ATRepoError) {
+        guard buffer.count - offset >= count else { throw fail("node ends before \(what)") }
+        var index = 0
+        while index < count {
+            let byte = UInt8(truncatingIfNeeded: literal >> UInt32(8 * (count - 1 - index)))
+            guard buffer[offset + index] == byte else { throw fail("expected \(what)") }
+            index += 1
         }
-        offset += literal.count
+        offset += count
     }
 
     /// Reads a head of `major` type with a minimally encoded argument.
-    mutating func readHead(major: UInt8, _ what: String) throws(ATRepoError) -> UInt64 {
+    mutating func readHead(major: UInt8, _ what: StaticString) throws(ATRepoError) -> UInt64 {
         guard offset < buffer.count else { throw fail("node ends before \(what)") }
         let initial = buffer[offset]
         guard initial >> 5 == major else { throw fail("\(what) has the wrong type") }
@@ -104,7 +109,7 @@ private struct MSTNodeParser {
     }
 
     /// Reads `null` or a tag-42 link; `requireDAGCBOR` for links to tree nodes.
-    mutating func readOptionalLink(_ what: String, requireDAGCBOR: Bool) throws(ATRepoError) -> CID? {
+    mutating func readOptionalLink(_ what: StaticString, requireDAGCBOR: Bool) throws(ATRepoError) -> CID? {
         guard offset < buffer.count else { throw fail("node ends before \(what)") }
         if buffer[offset] == 0xf6 {
             offset += 1
@@ -113,21 +118,21 @@ private struct MSTNodeParser {
         return try readLink(what, requireDAGCBOR: requireDAGCBOR)
     }
 
-    mutating func readLink(_ what: String, requireDAGCBOR: Bool) throws(ATRepoError) -> CID {
-        try expect([0xd8, 0x2a], "\(what) link tag")
-        let length = try readHead(major: 2, "\(what) link bytes")
-        guard length == UInt64(CID.binaryLength + 1), buffer.count - offset >= Int(length) else {
-            throw fail("\(what) is not a blessed CID (length \(length))")
-        }
-        guard buffer[offset] == 0x00 else { throw fail("\(what) link lacks the 0x00 prefix") }
-        var cidOffset = offset + 1
+    /// Reads a link: `d8 2a`, a byte-string head of 37, `00`, then a blessed binary CID.
+    mutating func readLink(_ what: StaticString, requireDAGCBOR: Bool) throws(ATRepoError) -> CID {
+        let total = 2 + 2 + 1 + CID.binaryLength
+        guard buffer.count - offset >= total,
+              buffer[offset] == 0xd8, buffer[offset + 1] == 0x2a, buffer[offset + 2] == 0x58,
+              buffer[offset + 3] == UInt8(CID.binaryLength + 1), buffer[offset + 4] == 0x00
+        else { throw fail("\(what) is not a link to a blessed CID") }
+        var cidOffset = offset + 5
         let cid: CID
         do {
             cid = try CID.parse(buffer, offset: &cidOffset)
         } catch {
             throw fail("\(what) is not a blessed CID: \(error.reason)")
         }
-        guard cidOffset == offset + Int(length) else { throw fail("\(what) link has extra bytes") }
+        guard cidOffset == offset + total else { throw fail("\(what) link has extra bytes") }
         if requireDAGCBOR && cid.codec != .dagCBOR { throw fail("\(what) must link a dag-cbor block") }
         offset = cidOffset
         return cid
@@ -135,12 +140,12 @@ private struct MSTNodeParser {
 
     mutating func parseNode() throws(ATRepoError) -> MSTDecodedNode {
         // {"e": [...], "l": ...}: a map of exactly two entries in canonical order.
-        try expect([0xa2, 0x61, 0x65], "a map of {e, l}")
-        let count = try readHead(major: 4, "entry array")
+        try expect(0xa2_61_65, count: 3, "a map of {e, l}")
+        let count = try readHead(major: 4, "the entry array")
         guard count <= UInt64(mstMaxEntriesPerNode) else {
             throw fail("node has \(count) entries, above the limit of \(mstMaxEntriesPerNode)")
         }
-        // Each entry needs at least 90 bytes; refuse counts the input cannot hold before reserving.
+        // Each entry needs at least 53 bytes; refuse counts the input cannot hold before reserving.
         guard count <= UInt64((buffer.count - offset) / 50) else { throw fail("entry count runs past the node") }
         var node = MSTDecodedNode()
         node.keys.reserveCapacity(Int(count))
@@ -148,20 +153,22 @@ private struct MSTNodeParser {
         node.rights.reserveCapacity(Int(count))
         var previous: [UInt8] = []
         for index in 0..<Int(count) {
-            try expect([0xa4, 0x61, 0x6b], "entry map {k, p, t, v}")
+            try expect(0xa4_61_6b, count: 3, "an entry map {k, p, t, v}")
             let suffixLength = try readHead(major: 2, "k")
             guard suffixLength <= UInt64(MSTKey.maxLength), buffer.count - offset >= Int(suffixLength) else {
                 throw fail("key suffix of \(suffixLength) bytes is too long")
             }
             let suffixStart = offset
             offset += Int(suffixLength)
-            try expect([0x61, 0x70], "p")
+            try expect(0x61_70, count: 2, "p")
             let prefix = try readHead(major: 0, "p")
             guard prefix <= UInt64(previous.count) else {
                 throw fail("p = \(prefix) exceeds the previous key's length \(previous.count)")
             }
             if index == 0 && prefix != 0 { throw fail("p must be 0 on a node's first entry") }
-            var key = Array(previous[0..<Int(prefix)])
+            var key: [UInt8] = []
+            key.reserveCapacity(Int(prefix) + Int(suffixLength))
+            key.append(contentsOf: previous[0..<Int(prefix)])
             key.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[suffixStart..<(suffixStart + Int(suffixLength))]))
             guard !key.isEmpty, key.count <= MSTKey.maxLength else { throw fail("key length \(key.count) is outside 1…\(MSTKey.maxLength)") }
             if index > 0 {
@@ -170,16 +177,16 @@ private struct MSTNodeParser {
                     throw fail("p = \(prefix) is not the maximal shared prefix")
                 }
             }
-            try expect([0x61, 0x74], "t")
+            try expect(0x61_74, count: 2, "t")
             let right = try readOptionalLink("t", requireDAGCBOR: true)
-            try expect([0x61, 0x76], "v")
+            try expect(0x61_76, count: 2, "v")
             let value = try readLink("v", requireDAGCBOR: false)
             node.keys.append(key)
             node.values.append(value)
             node.rights.append(right)
             previous = key
         }
-        try expect([0x61, 0x6c], "l")
+        try expect(0x61_6c, count: 2, "l")
         node.left = try readOptionalLink("l", requireDAGCBOR: true)
         guard offset == buffer.count else { throw fail("\(buffer.count - offset) bytes follow the node") }
         return node
