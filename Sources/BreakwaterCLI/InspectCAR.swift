@@ -1,6 +1,11 @@
 import ArgumentParser
 import ATCrypto
+import ATIdentity
 import ATRepo
+import ATSyntax
+import FirehoseIngest
+import FirehoseSync
+import Foundation
 import IPLD
 
 /// `breakwater inspect car FILE [--verify] [--key did:key:…] [--did DID]`: print a CAR's roots and blocks as
@@ -29,8 +34,43 @@ struct InspectCAR: ParsableCommand {
     @Option(help: "With --verify: the DID the commit must belong to.")
     var did: String?
 
+    @Option(help: ArgumentHelp("With --verify: a DID document; its #atproto key checks the signature and its id the commit's DID.", valueName: "file"))
+    var didDoc: String?
+
     func validate() throws {
-        if !verify && (key != nil || did != nil) { throw ValidationError("--key and --did need --verify") }
+        if !verify && (key != nil || did != nil || didDoc != nil) { throw ValidationError("--key, --did and --did-doc need --verify") }
+        if key != nil && didDoc != nil { throw ValidationError("give either --key or --did-doc") }
+    }
+
+    /// The key and DID to check against, from the options.
+    func expectations() throws -> (key: PublicKey?, keyName: String?, did: String?) {
+        if let didDoc {
+            let data = Data(try CLISupport.readInput(didDoc))
+            let document: DIDDocument
+            do {
+                document = try DIDDocument(data: data)
+            } catch {
+                throw CLIFailure(code: "\(error.code)", message: error.reason)
+            }
+            let reference: Result<SigningKeyReference, ATIdentityError>
+            do {
+                reference = .success(try document.signingKey())
+            } catch {
+                reference = .failure(error)
+            }
+            switch IdentitiesFile.lookup(reference) {
+            case .key(let publicKey, _):
+                return (publicKey, publicKey.didKey, did ?? document.id.description)
+            case .unavailable(let why):
+                throw CLIFailure(code: "identity-unavailable", message: why)
+            }
+        }
+        guard let key else { return (nil, nil, did) }
+        do {
+            return (try PublicKey(didKey: key), key, did)
+        } catch {
+            throw CLIFailure(code: "\(error.code)", message: error.reason)
+        }
     }
 
     func run() throws {
@@ -81,22 +121,17 @@ struct InspectCAR: ParsableCommand {
             throw CLIFailure(code: "\(error.code)", message: error.reason)
         }
         let commit = repository.commit
-        if let did, commit.did != did {
-            throw CLIFailure(code: "field-mismatch", message: "the commit belongs to \(commit.did), not \(did)")
-        }
+        let expected = try expectations()
         var signature = "not-checked"
-        if let key {
-            let publicKey: PublicKey
-            do {
-                publicKey = try PublicKey(didKey: key)
-            } catch {
-                throw CLIFailure(code: "\(error.code)", message: error.reason)
-            }
+        if let publicKey = expected.key {
             let check = publicKey.verify(signature: commit.signature, message: commit.unsignedBytes)
             guard check.isValid else {
-                throw CLIFailure(code: "bad-signature", message: "\(check) with \(key)")
+                throw CLIFailure(code: "bad-signature", message: "\(check) with \(expected.keyName ?? publicKey.didKey)")
             }
             signature = "valid"
+        }
+        if let did = expected.did, commit.did != did {
+            throw CLIFailure(code: "field-mismatch", message: "the commit belongs to \(commit.did), not \(did)")
         }
         var commitJSON: [String: IPLDValue] = [
             "cid": .string(commit.cid.string), "did": .string(commit.did), "version": .int(Int64(commit.version)),
