@@ -43,6 +43,15 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         (w0, w1, w2, w3) = words
     }
 
+    /// Reads a 32-byte digest at `offset` of `buffer` as four big-endian words (the caller checked the length).
+    init(codec: Codec, digestAt buffer: UnsafeRawBufferPointer, offset: Int) {
+        self.codec = codec
+        w0 = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        w1 = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        w2 = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+        w3 = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+    }
+
     /// Computes the CID of `block` under `codec` by hashing its exact bytes with SHA-256.
     public static func compute(for block: [UInt8], codec: Codec = .dagCBOR) -> CID {
         block.withUnsafeBytes { compute(for: $0, codec: codec) }
@@ -53,16 +62,14 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         var hasher = SHA256()
         hasher.update(bufferPointer: buffer)
         let digest = hasher.finalize()
-        return digest.withUnsafeBytes { CID(codec: codec, digest: $0)! }
+        return digest.withUnsafeBytes { CID(codec: codec, digestAt: $0, offset: 0) }
     }
 
     /// The 32-byte SHA-256 digest.
     public var digest: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        for word in [w0, w1, w2, w3] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
+        appendDigest(to: &out)
         return out
     }
 
@@ -84,12 +91,19 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     private func appendDigest(to output: inout [UInt8]) {
-        for word in [w0, w1, w2, w3] {
-            var shift = 56
-            while shift >= 0 {
-                output.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-                shift -= 8
-            }
+        // Four words, written without building an intermediate array (this is on the hot path of every encode).
+        CID.append(word: w0, to: &output)
+        CID.append(word: w1, to: &output)
+        CID.append(word: w2, to: &output)
+        CID.append(word: w3, to: &output)
+    }
+
+    private static func append(word: UInt64, to output: inout [UInt8]) {
+        var shift: UInt64 = 56
+        while true {
+            output.append(UInt8(truncatingIfNeeded: word >> shift))
+            if shift == 0 { return }
+            shift -= 8
         }
     }
 
@@ -133,7 +147,7 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
             throw IPLDError(.unsupportedCID, "CID digest length \(hashLength) is not 32", offset: start)
         }
         guard buffer.count - offset >= 32 else { throw IPLDError(.truncated, "CID digest is truncated", offset: start) }
-        let cid = CID(codec: codec, digest: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 32)]))!
+        let cid = CID(codec: codec, digestAt: buffer, offset: offset)
         offset += 32
         return cid
     }
