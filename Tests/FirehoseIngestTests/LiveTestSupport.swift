@@ -47,7 +47,7 @@ struct SynthRecording: Sendable {
 
     /// Shared fixtures (generated once per test process).
     static let clean: SynthRecording = try! make(repos: 20, commits: 600, seed: 7, faults: 0)
-    static let faulty: SynthRecording = try! make(repos: 30, commits: 2500, seed: 11, faults: 0.05)
+    static let faulty: SynthRecording = try! make(repos: 30, commits: 1800, seed: 11, faults: 0.05)
 }
 
 enum LiveTest {
