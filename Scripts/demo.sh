@@ -9,14 +9,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/deps.sh
-echo "==> building (release)"
-swift build -c release --product breakwater
-BIN=.build/release/breakwater
+if [ -n "${BREAKWATER_BIN:-}" ]; then
+    BIN=$BREAKWATER_BIN  # an already-built binary (e.g. .build/debug/breakwater)
+else
+    echo "==> building (release)"
+    swift build -c release --product breakwater
+    BIN=.build/release/breakwater
+fi
 DEMO=Replays/demo
 
 if [ ! -f "$DEMO/frames.bin" ]; then
     echo "==> creating $DEMO with breakwater synth"
-    "$BIN" synth --out "$DEMO" --repos 40 --commits 3000 --seed 2026 --faults 0.03 --largest-tree 200
+    "$BIN" synth --out "$DEMO" --repos 30 --commits 850 --seed 2026 --faults 0.05 --largest-tree 20
 fi
 COUNT=$(grep -c . "$DEMO/expected.jsonl")
 

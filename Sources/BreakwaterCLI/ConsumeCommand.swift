@@ -60,7 +60,10 @@ struct Consume: AsyncParsableCommand {
         let output = try EventsOutput(path: events)
         let tally = LiveTally()
         let pipeline = VerificationPipeline(
-            configuration: PipelineConfiguration(workers: workers, policy: policy.value, upstream: upstream,
+            // Small hand-offs and a time-based flush: a live stream can be slow, and the stored cursor and
+            // progress should follow it within about a second.
+            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 4,
+                                                 upstream: upstream, flushInterval: .seconds(1),
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
             onOutcome: { line in
@@ -162,8 +165,8 @@ final class LiveTally: Sendable {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
             let counts = Outcome.allCases.compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
-            return "\(events) events, \(String(format: "%.0f", rate)) commits/s, " + counts.joined(separator: ", ")
-                + ", cursor \(cursor.map(String.init) ?? "-")"
+            return (["\(events) events", "\(String(format: "%.0f", rate)) commits/s"] + counts
+                + ["cursor \(cursor.map(String.init) ?? "-")"]).joined(separator: ", ")
         }
     }
     private let state = Mutex(Snapshot())

@@ -83,15 +83,20 @@ public final class RelayServer: Service, Sendable {
         }) else { return }
         logger.info("serving", metadata: ["serve.url": "\(url)", "serve.frames": "\(index.frames)",
                                           "serve.last-seq": "\(index.lastSeq.map(String.init) ?? "none")"])
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await listener.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await self.handle(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await listener.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            group.addTask { await self.handle(connection) }
+                        }
                     }
                 }
             }
+        } catch is CancellationError {
+            // Stopping is the normal end of a server.
         }
+        logger.info("stopped", metadata: ["serve.url": "\(url)"])
     }
 
     private func handle(_ connection: EventLoopFuture<Connection>) async {
