@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // System library over Debian's libsecp256k1 (K-256 signatures).
@@ -71,6 +76,14 @@ let package = Package(
             dependencies: [
                 "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -86,6 +99,9 @@ let package = Package(
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -101,7 +117,16 @@ let package = Package(
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseIngestTests", dependencies: ["FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FirehoseIngestTests",
+            dependencies: [
+                "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BreakwaterCLITests",
             dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,28 +1,69 @@
 #!/usr/bin/env bash
-# Breakwater demo. Installs system packages if missing, builds, and runs the main job on bundled data.
+# Breakwater demo: the live service end to end on this machine.
 #
-# Today the main job is `breakwater replay` over the bundled recordings in Replays/ (the live
-# `serve` + `consume` loop arrives with issues 05/06 and will replace this): every frame is decoded,
-# every commit's signature, Sync 1.1 inversion and chain are checked, and a report is printed.
+# Installs system packages if missing, builds the release binary, creates Replays/demo (a deterministic
+# synthetic recording with labelled faults) if it is missing, serves it on a free loopback port as a relay
+# (`breakwater serve`), verifies it live over a WebSocket (`breakwater consume`) into a temporary database,
+# prints `breakwater status` (what was verified and what was caught), and checks every outcome against
+# Replays/demo/expected.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/deps.sh
-echo "==> building (release)"
-swift build -c release --product breakwater
-BIN=.build/release/breakwater
-if ! "$BIN" replay --help >/dev/null 2>&1; then
-    echo "breakwater replay is not built yet: this demo can only show the inspect tools."
-    "$BIN" --help
-    exit 0
+if [ -n "${BREAKWATER_BIN:-}" ]; then
+    BIN=$BREAKWATER_BIN  # an already-built binary (e.g. .build/debug/breakwater)
+else
+    echo "==> building (release)"
+    swift build -c release --product breakwater
+    BIN=.build/release/breakwater
 fi
-found=0
-for dir in Replays/*/; do
-    [ -f "$dir/frames.bin" ] || continue
-    found=1
-    echo
-    echo "==> replaying $dir"
-    "$BIN" replay "$dir"
+DEMO=Replays/demo
+
+if [ ! -f "$DEMO/frames.bin" ]; then
+    echo "==> creating $DEMO with breakwater synth"
+    "$BIN" synth --out "$DEMO" --repos 30 --commits 850 --seed 2026 --faults 0.05 --largest-tree 20
+fi
+COUNT=$(grep -c . "$DEMO/expected.jsonl")
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "==> serving $DEMO ($COUNT events) as a relay"
+"$BIN" serve "$DEMO" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 200); do
+    URL=$(sed -n 's/^listening on //p' "$WORK/serve.out" | head -n 1)
+    [ -n "$URL" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; echo "serve failed" >&2; exit 1; }
+    sleep 0.1
 done
-if [ "$found" = 0 ]; then
-    echo "no recordings under Replays/ yet"
+[ -n "$URL" ] || { echo "serve did not start" >&2; exit 1; }
+echo "    $URL"
+
+echo "==> consuming $URL"
+"$BIN" consume --relay "$URL" --identities "$DEMO/identities.json" --db "$WORK/demo.sqlite" \
+    --max-events "$COUNT" --events "$WORK/events.jsonl" --progress 1
+
+echo
+echo "==> breakwater status"
+"$BIN" status --db "$WORK/demo.sqlite"
+
+echo
+echo "==> comparing with $DEMO/expected.jsonl"
+# Compare the fields that do not depend on the connection: seq, type, did, rev, outcome, reason.
+strip() { sed -e 's/^{"i": [0-9]*, //' -e 's/, "detail": .*}$/}/' "$1"; }
+if diff <(strip "$DEMO/expected.jsonl") <(strip "$WORK/events.jsonl") >"$WORK/diff.txt"; then
+    echo "all $COUNT outcomes match expected.jsonl"
+else
+    echo "outcomes differ from expected.jsonl:"
+    head -n 40 "$WORK/diff.txt"
+    exit 1
 fi

@@ -10,6 +10,9 @@ public struct PipelineConfiguration: Sendable {
     public var batchSize: Int
     /// Events per hand-off between pipeline stages.
     public var chunkSize: Int
+    /// Also write a partial batch once this long has passed since the last write (live streams with low
+    /// rates); nil: only full batches and the final one.
+    public var flushInterval: Duration?
     /// The cursor key in the store (e.g. the relay URL, or `file:` + recording path).
     public var upstream: String
     /// The clock, in microseconds since the Unix epoch (injected for deterministic tests).
@@ -17,12 +20,13 @@ public struct PipelineConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 32,
-                upstream: String, now: @escaping @Sendable () -> Int64) {
+                upstream: String, flushInterval: Duration? = nil, now: @escaping @Sendable () -> Int64) {
         self.workers = max(1, workers)
         self.policy = policy
         self.batchSize = max(1, batchSize)
         self.chunkSize = max(1, chunkSize)
         self.upstream = upstream
+        self.flushInterval = flushInterval
         self.now = now
     }
 }

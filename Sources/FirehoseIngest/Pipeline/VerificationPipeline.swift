@@ -160,8 +160,10 @@ public final class VerificationPipeline: Sendable {
         var batch = StoreBatch()
         var batchLines: [OutcomeLine] = []
         var lastIndexInBatch = -1
+        var lastFlush = ContinuousClock.now
 
         func flush() throws {
+            lastFlush = .now
             guard !batchLines.isEmpty else { return }
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
@@ -186,6 +188,7 @@ public final class VerificationPipeline: Sendable {
                 nextIndex = index + 1
                 if batchLines.count >= configuration.batchSize { try flush() }
             }
+            if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try flush() }
         }
         // Anything left is a gap in indices (should not happen); write it in order anyway.
         for index in pending.keys.sorted() {

@@ -1,0 +1,190 @@
+import ArgumentParser
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// `breakwater consume`: subscribe to a relay, verify every event, persist state (CONTRACT.md §1).
+struct Consume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Subscribe to a relay (or PDS), verify every event and persist the state.",
+        discussion: """
+            Resumes from the cursor stored for the relay unless --cursor is given. SIGINT/SIGTERM stop reading, \
+            finish the events in flight, persist them and the cursor, and exit 0. Progress goes to stderr.
+            """
+    )
+
+    @OptionGroup var live: LiveOptions
+
+    @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
+    var db: String?
+
+    @Option(help: "Verification workers (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Verification policy: strict or relay.")
+    var policy: PolicyOption = .strict
+
+    @Option(help: ArgumentHelp("Write one outcome line per event to FILE, or - for stdout.", valueName: "file"))
+    var events: String?
+
+    @Option(help: ArgumentHelp("Also write every frame as received, plus identities, as a recording in DIR.", valueName: "dir"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
+    var progress: Double = 5
+
+    func validate() throws {
+        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        let logger = LoggingSetup.logger("breakwater.consume")
+        let relay = try live.relayURL()
+        let upstream = relay.description
+        let plc = try live.plcURL()
+        let keys = try makeKeyProvider(plc: plc, identities: live.identities, logger: logger)
+        let path = db ?? live.environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
+        let store = try openStore(path)
+        let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
+        let cursor = live.cursor ?? stored
+        let recorder = try record.map { folder in
+            do { return try RecordingWriter(folder: folder) } catch let error as IngestError {
+                throw OperationalError(error.code.description, error.reason)
+            }
+        }
+        let output = try EventsOutput(path: events)
+        let tally = LiveTally()
+        let pipeline = VerificationPipeline(
+            // Small hand-offs and a time-based flush: a live stream can be slow, and the stored cursor and
+            // progress should follow it within about a second.
+            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 4,
+                                                 upstream: upstream, flushInterval: .seconds(1),
+                                                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
+            store: store, keys: keys,
+            onOutcome: { line in
+                output.write(line)
+                tally.count(line)
+            })
+        let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: pipeline, recorder: recorder,
+                                maxEvents: live.maxEvents, duration: live.durationLimit, logger: logger)
+        logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
+                                            "store.path": "\(path)"])
+        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume")
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        output.close()
+        let result = service.result
+        if let recorder {
+            let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
+            do { try await recorder.finish(identities: identities) } catch let error as IngestError {
+                throw OperationalError(error.code.description, error.reason)
+            }
+        }
+        if let result, events != "-" {
+            var title = "consume \(upstream)"
+            if let cursor { title += " from cursor \(cursor)" }
+            print(SummaryReport.table(result.summary, title: title, resumedAfter: -1))
+            print(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad(result.summary.lastCursor.map(String.init) ?? "-", 12))
+        }
+        if let failure = result?.failure {
+            throw OperationalError(failure.code.description, failure.reason)
+        }
+        if case .futureCursor(let message) = result?.subscription?.end {
+            FileHandle.standardError.write(Data("warning: upstream sent FutureCursor\(message.map { " (\($0))" } ?? ""); stopped\n".utf8))
+        }
+    }
+}
+
+/// Runs a ``LiveIngest`` under a `ServiceGroup` (signals → graceful shutdown), printing progress to stderr.
+final class LiveService: Service, Sendable {
+    let ingest: LiveIngest
+    let cursor: Int64?
+    let tally: LiveTally
+    let progressInterval: Double
+    let label: String
+    private let box = Mutex<LiveIngest.Result?>(nil)
+
+    init(ingest: LiveIngest, cursor: Int64?, tally: LiveTally, progressInterval: Double, label: String) {
+        self.ingest = ingest
+        self.cursor = cursor
+        self.tally = tally
+        self.progressInterval = progressInterval
+        self.label = label
+    }
+
+    var result: LiveIngest.Result? { box.withLock { $0 } }
+
+    func run() async throws {
+        let outcome = try await withThrowingTaskGroup(of: LiveIngest.Result?.self) { group in
+            group.addTask { try await self.ingest.run(cursor: self.cursor) }
+            if progressInterval > 0 {
+                group.addTask {
+                    var previous = self.tally.snapshot()
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(Int64(self.progressInterval * 1000)))
+                        if Task.isCancelled { break }
+                        let now = self.tally.snapshot()
+                        FileHandle.standardError.write(Data((self.label + ": " + now.progressLine(since: previous) + "\n").utf8))
+                        previous = now
+                    }
+                    return nil
+                }
+            }
+            var result: LiveIngest.Result?
+            while let next = try await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+        box.withLock { $0 = outcome }
+    }
+}
+
+/// Running counts for progress lines (fed from the pipeline's outcome callback).
+final class LiveTally: Sendable {
+    struct Snapshot {
+        var events = 0
+        var commits = 0
+        var outcomes: [Outcome: Int] = [:]
+        var cursor: Int64?
+        var at = ContinuousClock.now
+
+        func progressLine(since previous: Snapshot) -> String {
+            let elapsed = at - previous.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
+            let counts = Outcome.allCases.compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
+            return (["\(events) events", "\(String(format: "%.0f", rate)) commits/s"] + counts
+                + ["cursor \(cursor.map(String.init) ?? "-")"]).joined(separator: ", ")
+        }
+    }
+    private let state = Mutex(Snapshot())
+
+    func count(_ line: OutcomeLine) {
+        state.withLock { s in
+            s.events += 1
+            if line.type == .commit { s.commits += 1 }
+            s.outcomes[line.outcome, default: 0] += 1
+            if let seq = line.seq { s.cursor = max(s.cursor ?? seq, seq) }
+        }
+    }
+
+    func snapshot() -> Snapshot {
+        state.withLock { s in
+            var copy = s
+            copy.at = .now
+            return copy
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FirehoseIngest
+import Foundation
+import Logging
+
+/// Options shared by `consume` and `record`: where to connect and when to stop.
+struct LiveOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Relay or PDS to subscribe to (default wss://bsky.network). Env: BREAKWATER_RELAY.", valueName: "url"))
+    var relay: String?
+
+    @Option(help: ArgumentHelp("PLC directory (default https://plc.directory). Env: BREAKWATER_PLC.", valueName: "url"))
+    var plc: String?
+
+    @Option(help: ArgumentHelp("Identities file with static keys (no look-ups for those DIDs).", valueName: "file"))
+    var identities: String?
+
+    @Option(help: "Start after this seq (overrides any stored cursor).")
+    var cursor: Int64?
+
+    @Option(help: "Stop cleanly after this many events.")
+    var maxEvents: Int?
+
+    @Option(help: ArgumentHelp("Stop cleanly after this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("TLS server name (SNI and certificate check), needed for wss:// to an IP address.", valueName: "name"))
+    var sni: String?
+
+    @Option(help: "Consecutive failed connection attempts before giving up (0: never give up).")
+    var maxRetries: Int = 10
+
+    func validate() throws {
+        if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let cursor, cursor < 0 { throw ValidationError("--cursor must not be negative") }
+        guard maxRetries >= 0 else { throw ValidationError("--max-retries must not be negative") }
+    }
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The relay URL as given (option, environment, default).
+    var relayText: String { relay ?? environment["BREAKWATER_RELAY"] ?? "wss://bsky.network" }
+
+    /// The PLC directory URL.
+    func plcURL() throws -> URL? {
+        let text = plc ?? environment["BREAKWATER_PLC"] ?? "https://plc.directory"
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+            throw OperationalError("invalid-url", "--plc must be an http(s) URL, not '\(text)'")
+        }
+        return url
+    }
+
+    /// The parsed relay endpoint.
+    func relayURL() throws -> RelayURL {
+        do {
+            return try RelayURL(relayText, sniHostname: sni)
+        } catch {
+            throw OperationalError(error.code.description, error.reason)
+        }
+    }
+
+    func subscription(logger: Logger) throws -> FirehoseSubscription {
+        FirehoseSubscription(
+            configuration: SubscriptionConfiguration(relay: try relayURL(), maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries),
+            logger: logger)
+    }
+
+    var durationLimit: Duration? { duration.map { .milliseconds(Int64($0 * 1000)) } }
+}
+
+/// Logging for the executable: stderr, level from `BREAKWATER_LOG_LEVEL` (default `info`).
+enum LoggingSetup {
+    static let bootstrap: Void = {
+        let level = ProcessInfo.processInfo.environment["BREAKWATER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }()
+
+    static func logger(_ label: String) -> Logger {
+        _ = bootstrap
+        return Logger(label: label)
+    }
+}

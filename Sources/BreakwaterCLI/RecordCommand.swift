@@ -1,0 +1,55 @@
+import ArgumentParser
+import FirehoseIngest
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `breakwater record`: write what a relay sends as a recording (CONTRACT.md §1–§2).
+struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the frames a relay sends, exactly as received, plus identities, into a recording folder.",
+        discussion: """
+            Frames are appended to DIR/frames.bin (an existing recording is continued) and flushed at least every \
+            second; SIGINT/SIGTERM keep everything that arrived. identities.json gets an entry for every DID seen \
+            that --identities knows.
+            """
+    )
+
+    @OptionGroup var live: LiveOptions
+
+    @Option(help: ArgumentHelp("The recording folder (created if needed).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
+    var progress: Double = 5
+
+    func run() async throws {
+        let logger = LoggingSetup.logger("breakwater.record")
+        let relay = try live.relayURL()
+        let plc = try live.plcURL()
+        let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
+        let recorder: RecordingWriter
+        do { recorder = try RecordingWriter(folder: out) } catch let error as IngestError {
+            throw OperationalError(error.code.description, error.reason)
+        }
+        let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,
+                                maxEvents: live.maxEvents, duration: live.durationLimit, logger: logger)
+        let service = LiveService(ingest: ingest, cursor: live.cursor, tally: LiveTally(), progressInterval: 0, label: "record")
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        let missing: [String]
+        do { missing = try await recorder.finish(identities: identities) } catch let error as IngestError {
+            throw OperationalError(error.code.description, error.reason)
+        }
+        var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
+        if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if let failure = service.result?.failure {
+            throw OperationalError(failure.code.description, failure.reason)
+        }
+    }
+}

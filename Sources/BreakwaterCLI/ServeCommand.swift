@@ -1,0 +1,68 @@
+import ArgumentParser
+import FirehoseIngest
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `breakwater serve FILE`: a recording on loopback as a relay and a PLC directory (CONTRACT.md §1).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a recording as a relay (subscribeRepos), a PLC directory (GET /{did}) and getRepo.",
+        discussion: "The first line on stdout is `listening on ws://HOST:PORT`. SIGINT/SIGTERM stop the server."
+    )
+
+    @Argument(help: "The recording folder or its frames.bin.")
+    var file: String
+
+    @Option(help: ArgumentHelp("Address to listen on. Env: BREAKWATER_SERVE_HOST.", valueName: "host"))
+    var host: String?
+
+    @Option(help: "Port (0: any free port).")
+    var port: Int = 0
+
+    @Option(help: ArgumentHelp("Identities served as DID documents (default: identities.json beside the recording).", valueName: "file"))
+    var identities: String?
+
+    @Option(help: ArgumentHelp("Folder of full-repo CARs (did_plc_xxx.car) for getRepo. Env: BREAKWATER_REPOS.", valueName: "dir"))
+    var repos: String?
+
+    @Option(help: "Events per second per connection (default: as fast as the client reads).")
+    var rate: Double?
+
+    @Option(help: "Drop each connection after this many frames (to test reconnects).")
+    var closeAfter: Int?
+
+    @Option(help: ArgumentHelp("Seconds between pings.", valueName: "seconds"))
+    var pingInterval: Double = 30
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let closeAfter, closeAfter < 1 { throw ValidationError("--close-after must be at least 1") }
+        guard pingInterval > 0 else { throw ValidationError("--ping-interval must be positive") }
+    }
+
+    func run() async throws {
+        let logger = LoggingSetup.logger("breakwater.serve")
+        let environment = ProcessInfo.processInfo.environment
+        let location = RecordingLocation(path: file)
+        guard FileManager.default.fileExists(atPath: location.frames.path) else {
+            throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
+        }
+        let configuration = RelayServerConfiguration(
+            recording: location, identitiesPath: identities, reposDirectory: repos ?? environment["BREAKWATER_REPOS"],
+            host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
+            eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
+        let server: RelayServer
+        do {
+            server = try await RelayServer.bind(configuration: configuration, logger: logger)
+        } catch let error as IngestError {
+            throw OperationalError(error.code.description, error.reason)
+        }
+        CLISupport.printOutput("listening on \(server.url)")
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

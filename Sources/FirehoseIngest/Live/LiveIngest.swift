@@ -1,0 +1,128 @@
+import AsyncAlgorithms
+public import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The live service's main loop (`breakwater consume`, `breakwater record`): a ``FirehoseSubscription``
+/// feeding the ``VerificationPipeline`` (and/or a ``RecordingWriter``) through a rendezvous channel, so a slow
+/// pipeline slows the socket instead of buffering.
+///
+/// It stops on an event limit, a duration, task cancellation or a graceful shutdown (SIGINT/SIGTERM under a
+/// `ServiceGroup`): reading stops first, then the pipeline drains and flushes, so the stored cursor covers
+/// every event that was handed over.
+public struct LiveIngest: Sendable {
+    /// The upstream.
+    public var subscription: FirehoseSubscription
+    /// The verifier (nil for `record`, which only writes frames).
+    public var pipeline: VerificationPipeline?
+    /// Where frames are also written as they arrive.
+    public var recorder: RecordingWriter?
+    /// Stop after this many frames.
+    public var maxEvents: Int?
+    /// Stop after this long.
+    public var duration: Duration?
+    let logger: Logger
+
+    /// The outcome of a run.
+    public struct Result: Sendable {
+        /// Pipeline totals (empty without a pipeline).
+        public var summary: PipelineSummary
+        /// How the subscription ended; nil when it failed.
+        public var subscription: SubscriptionResult?
+        /// The fatal subscription error, when there was one (the pipeline was drained first).
+        public var failure: IngestError?
+    }
+
+    /// Creates a live ingest.
+    public init(subscription: FirehoseSubscription, pipeline: VerificationPipeline?, recorder: RecordingWriter? = nil,
+                maxEvents: Int? = nil, duration: Duration? = nil, logger: Logger) {
+        self.subscription = subscription
+        self.pipeline = pipeline
+        self.recorder = recorder
+        self.maxEvents = maxEvents
+        self.duration = duration
+        self.logger = logger
+    }
+
+    enum Part: Sendable {
+        case received(Swift.Result<SubscriptionResult, IngestError>)
+        case verified(PipelineSummary)
+    }
+
+    /// Runs from `cursor` (nil: the upstream's "now").
+    public func run(cursor: Int64?) async throws -> Result {
+        let channel = AsyncChannel<IncomingFrame>()
+        return try await withThrowingTaskGroup(of: Part.self) { group in
+            group.addTask {
+                defer { channel.finish() }
+                do {
+                    let received = try await cancelWhenGracefulShutdown {
+                        try await self.receive(cursor: cursor, into: channel)
+                    }
+                    return .received(.success(received))
+                } catch let error as IngestError {
+                    return .received(.failure(error))
+                } catch is CancellationError {
+                    return .received(.success(SubscriptionResult(end: .cancelled, frames: 0, lastSeq: nil, connections: 0)))
+                }
+            }
+            group.addTask {
+                if let pipeline = self.pipeline {
+                    return .verified(try await pipeline.run(channel))
+                }
+                for await _ in channel {}
+                return .verified(PipelineSummary())
+            }
+            var result = Result(summary: PipelineSummary(), subscription: nil, failure: nil)
+            for try await part in group {
+                switch part {
+                case .received(.success(let received)): result.subscription = received
+                case .received(.failure(let error)): result.failure = error
+                case .verified(let summary): result.summary = summary
+                }
+            }
+            try recorder?.flush()
+            return result
+        }
+    }
+
+    private func receive(cursor: Int64?, into channel: AsyncChannel<IncomingFrame>) async throws -> SubscriptionResult {
+        let limit = maxEvents
+        let counter = FrameCounter()
+        let recorder = self.recorder
+        let logger = self.logger
+        let work: @Sendable () async throws -> SubscriptionResult = {
+            try await self.subscription.run(cursor: cursor) { frame in
+                if let recorder {
+                    do { try recorder.append(frame.bytes) } catch { logger.error("recording failed: \(error)") }
+                }
+                await channel.send(frame)
+                let count = counter.increment()
+                return limit.map { count < $0 } ?? true
+            }
+        }
+        guard let duration else { return try await work() }
+        return try await withThrowingTaskGroup(of: SubscriptionResult?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try? await Task.sleep(for: duration)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let next { return next }
+                group.cancelAll()  // the duration elapsed: stop the subscription, then report what it did
+            }
+            return SubscriptionResult(end: .cancelled, frames: counter.value, lastSeq: nil, connections: 0)
+        }
+    }
+}
+
+/// A shared frame count (an `Atomic` cannot be captured by an escaping closure).
+final class FrameCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    /// Adds one and returns the new count.
+    func increment() -> Int { count.add(1, ordering: .relaxed).newValue }
+    /// The count.
+    var value: Int { count.load(ordering: .relaxed) }
+}

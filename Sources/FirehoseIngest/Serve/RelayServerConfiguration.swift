@@ -1,0 +1,36 @@
+/// Settings of a ``RelayServer`` (`breakwater serve`, CONTRACT.md §1).
+public struct RelayServerConfiguration: Sendable {
+    /// The recording to serve.
+    public var recording: RecordingLocation
+    /// The identities file served as DID documents (default: the recording's).
+    public var identitiesPath: String?
+    /// Folder of full-repo CARs named `did_plc_xxx.car` (as `synth --repos-dir` writes them) for `getRepo`.
+    public var reposDirectory: String?
+    /// Address to listen on.
+    public var host: String
+    /// Port (0: any free port).
+    public var port: Int
+    /// Events per second per connection (nil: as fast as the client reads).
+    public var eventsPerSecond: Double?
+    /// Drop each connection after this many frames (to exercise reconnects).
+    public var closeAfter: Int?
+    /// Period of the server's pings.
+    public var pingInterval: Duration
+    /// How often the end of the recording is checked for new frames once everything was sent.
+    public var tailInterval: Duration
+
+    /// Creates a configuration.
+    public init(recording: RecordingLocation, identitiesPath: String? = nil, reposDirectory: String? = nil,
+                host: String = "127.0.0.1", port: Int = 0, eventsPerSecond: Double? = nil, closeAfter: Int? = nil,
+                pingInterval: Duration = .seconds(30), tailInterval: Duration = .milliseconds(500)) {
+        self.recording = recording
+        self.identitiesPath = identitiesPath
+        self.reposDirectory = reposDirectory
+        self.host = host
+        self.port = port
+        self.eventsPerSecond = eventsPerSecond
+        self.closeAfter = closeAfter
+        self.pingInterval = pingInterval
+        self.tailInterval = tailInterval
+    }
+}

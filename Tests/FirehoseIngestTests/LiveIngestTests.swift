@@ -1,0 +1,97 @@
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import Synchronization
+import Testing
+
+/// The live path end to end on 127.0.0.1: serve → subscription → pipeline → SQLite, and serve → record → replay.
+@Suite("Live ingest", .timeLimit(.minutes(1)))
+struct LiveIngestTests {
+    let recording = SynthRecording.faulty
+
+    @Test func consumingASynthRecordingLiveGivesItsExpectedOutcomesAndTheReplayState() async throws {
+        let expected = try ExpectedOutcomes.load(recording.location.expected)
+        let liveDatabase = ReplayHarness.temporaryDatabase()
+        let replayDatabase = ReplayHarness.temporaryDatabase()
+        defer {
+            LiveTest.removeDatabase(liveDatabase)
+            LiveTest.removeDatabase(replayDatabase)
+        }
+        let lines = OutcomeCollector()
+        let recording = self.recording
+        let result = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
+            let relay = try RelayURL(server.url)
+            let ingest = LiveIngest(
+                subscription: FirehoseSubscription(configuration: SubscriptionConfiguration(relay: relay), logger: LiveTest.logger),
+                pipeline: try LiveTest.pipeline(recording, upstream: relay.description, database: liveDatabase, lines: lines),
+                maxEvents: recording.frames.count, logger: LiveTest.logger)
+            return try await ingest.run(cursor: nil)
+        }
+        #expect(result.failure == nil)
+        #expect(result.subscription?.end == .stopped)
+        let live = lines.all
+        #expect(live.count == expected.count)
+        #expect(live.map(LiveTest.key) == expected.map(LiveTest.key))
+        #expect(live.map(\.index) == Array(0..<live.count))
+        // The stored cursor is the last seq.
+        let relayStore = try SQLiteStateStore(path: liveDatabase)
+        #expect(try relayStore.summary(recentViolations: 0).cursors.values.first == recording.seqs.compactMap { $0 }.max())
+
+        _ = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2, database: replayDatabase)
+        let dids = try recording.dids()
+        let liveStates = try LiveTest.states(database: liveDatabase, dids: dids)
+        let replayStates = try LiveTest.states(database: replayDatabase, dids: dids)
+        #expect(!liveStates.isEmpty)
+        #expect(liveStates == replayStates)
+    }
+
+    @Test func recordingFromServeThenReplayingGivesTheSameOutcomesAsTheSource() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bw-record-\(UUID().uuidString)")
+        let recording = self.recording
+        let writer = try RecordingWriter(folder: out.path)
+        let result = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
+            let ingest = LiveIngest(
+                subscription: FirehoseSubscription(configuration: SubscriptionConfiguration(relay: try RelayURL(server.url)), logger: LiveTest.logger),
+                pipeline: nil, recorder: writer, maxEvents: recording.frames.count, logger: LiveTest.logger)
+            return try await ingest.run(cursor: nil)
+        }
+        #expect(result.failure == nil)
+        let missing = try await writer.finish(identities: try IdentitiesFileSource(path: recording.location.identities.path))
+        // Only DIDs the source has no identity for (identity-unavailable faults) are left without an entry.
+        let known = Set(try recording.dids())
+        #expect(Set(missing).isDisjoint(with: known))
+        #expect(try Set(SynthRecording(folder: out, frames: []).dids()) == known)
+        let recorded = try Data(contentsOf: out.appendingPathComponent("frames.bin"))
+        let source = try Data(contentsOf: recording.location.frames)
+        #expect(recorded == source)
+
+        let fromRecord = try await ReplayHarness.replay(folder: out, policy: .strict, workers: 2)
+        let fromSource = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2)
+        #expect(fromRecord.count == fromSource.count)
+        #expect(fromRecord.map(LiveTest.key) == fromSource.map(LiveTest.key))
+    }
+
+    @Test func futureCursorBeforeAnyFrameIsAnOperationalError() async throws {
+        let last = try #require(recording.seqs.compactMap { $0 }.max())
+        let recording = self.recording
+        await #expect(throws: IngestError(.futureCursor, "")) {
+            try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
+                let subscription = FirehoseSubscription(configuration: SubscriptionConfiguration(relay: try RelayURL(server.url)), logger: LiveTest.logger)
+                return try await subscription.run(cursor: last + 5) { _ in true }
+            }
+        }
+    }
+
+    @Test func anUnreachableRelayGivesUpAfterTheRetryLimit() async throws {
+        // Bind and close a server to find a port nobody listens on.
+        let port = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { $0.port }
+        let subscription = FirehoseSubscription(
+            configuration: SubscriptionConfiguration(relay: try RelayURL("ws://127.0.0.1:\(port)"),
+                                                     backoff: Backoff(base: .milliseconds(10)), maxConsecutiveFailures: 3),
+            logger: LiveTest.logger)
+        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+            try await subscription.run(cursor: nil) { _ in true }
+        }
+    }
+}
