@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseIngestTests", dependencies: ["FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "FirehoseSynth", "ATRepo", "ATCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]

@@ -1,6 +1,7 @@
 import ATCrypto
 import ATIdentity
 import ATRepo
+import ATSyntax
 @testable import FirehoseStore
 import FirehoseSync
 import FirehoseTesting
@@ -12,26 +13,38 @@ import Testing
 @Suite struct MirrorVectorTests {
     struct RepoCase: Sendable, CustomStringConvertible {
         let path: String
-        /// The DID document holding the account key, when the vector ships one.
-        let didDocument: String?
         let records: Int?
+        /// For repositories whose account's DID document ships beside them: the signature failure expected
+        /// with that key (nil: it verifies).
+        var refusedSignature: String? = nil
         var description: String { path }
     }
 
-    static let keyed: [RepoCase] = [
-        RepoCase(path: "indigo/testing/testdata/greenground.repo.car", didDocument: "indigo/testing/testdata/greenground.didDoc.json", records: 2),
-        RepoCase(path: "indigo/testing/testdata/divy.repo", didDocument: "indigo/testing/testdata/did_plc_z5vnbioquyhivxirw3bbljmu.didDoc.json", records: 6),
-        RepoCase(path: "indigo/testing/testdata/paul_staging.repo.car", didDocument: "indigo/testing/testdata/paul_staging.didDoc.json", records: 185),
+    static let cases: [RepoCase] = [
+        RepoCase(path: "indigo/testing/testdata/greenground.repo.car", records: 2),
+        RepoCase(path: "indigo/testing/testdata/divy.repo", records: 6),
+        RepoCase(path: "indigo/testing/testdata/paul_staging.repo.car", records: 185),
+        // Signed with a high-S P-256 signature, which atproto forbids.
+        RepoCase(path: "indigo/testing/testdata/fakermaker.repo.car", records: 142, refusedSignature: "high-s"),
+        // The shipped document's key is not the one that signed this commit.
+        RepoCase(path: "indigo/testing/testdata/bafyreieovfuizojpw3zresz7sx3nk4trm2by23pt5rxbey3jme4uo5ogiu.car", records: nil,
+                 refusedSignature: "mismatch"),
+        RepoCase(path: "shrike/benches/fixtures/calabro.car", records: 4347),
+        RepoCase(path: "indigo/atproto/repo/testdata/bnewbold.robocracy.org.20250310005405.car", records: 38),
+        RepoCase(path: "rsky/rsky-repo/resources/test/valid_repo.car", records: 6),
     ]
 
-    /// Published without their account key: imported with the signature check skipped (test-only path);
-    /// everything else (hashes, did, every node, rebuild, every record) is verified.
-    static let unkeyed: [RepoCase] = [
-        RepoCase(path: "shrike/benches/fixtures/calabro.car", didDocument: nil, records: 4347),
-        RepoCase(path: "indigo/atproto/repo/testdata/bnewbold.robocracy.org.20250310005405.car", didDocument: nil, records: 38),
-        RepoCase(path: "rsky/rsky-repo/resources/test/valid_repo.car", didDocument: nil, records: 6),
-        RepoCase(path: "indigo/testing/testdata/fakermaker.repo.car", didDocument: nil, records: 142),
-    ]
+    /// The DID documents shipped beside the vectors, by DID.
+    static func documents() throws -> [String: PublicKey] {
+        var keys: [String: PublicKey] = [:]
+        for name in ["greenground", "paul_staging", "fakermaker", "did_plc_z5vnbioquyhivxirw3bbljmu"] {
+            let document = try DIDDocument(data: try Vectors.data("indigo/testing/testdata/\(name).didDoc.json"))
+            let reference = try document.signingKey()
+            keys[document.id.description] = try reference.didKeyString.map { try PublicKey(didKey: $0) }
+                ?? PublicKey(verificationMethodType: reference.type, publicKeyMultibase: reference.publicKeyMultibase)
+        }
+        return keys
+    }
 
     static func commitDID(_ car: [UInt8]) throws -> String {
         let file = try CARFile(bytes: car)
@@ -39,31 +52,39 @@ import Testing
         return commit.did
     }
 
-    static func key(_ path: String) throws -> PublicKey {
-        let document = try DIDDocument(data: try Vectors.data(path))
-        let reference = try document.signingKey()
-        if let didKey = reference.didKeyString { return try PublicKey(didKey: didKey) }
-        return try PublicKey(verificationMethodType: reference.type, publicKeyMultibase: reference.publicKeyMultibase)
+    @Test func vectorCounts() throws {
+        var keyed: [String] = []
+        let keys = try Self.documents()
+        for testCase in Self.cases where keys[try Self.commitDID([UInt8](try Vectors.data(testCase.path)))] != nil {
+            keyed.append(testCase.path)
+        }
+        print("vectors: mirror imports: \(Self.cases.count) repositories, \(keyed.count) with their key: \(keyed)")
+        #expect(Self.cases.count == 8 && keyed.count == 3)
     }
 
-    @Test func vectorCounts() {
-        print("vectors: mirror imports: \(Self.keyed.count) repositories with their key, \(Self.unkeyed.count) without")
-        #expect(Self.keyed.count == 3 && Self.unkeyed.count == 4)
-    }
-
-    @Test(arguments: keyed)
-    func importVerifiesTheSignatureAndExportReimportsToTheSameSignedRoot(_ testCase: RepoCase) throws {
+    /// Repositories whose account key ships beside them are verified in full, signature included (or refused
+    /// with the expected signature failure); the others (published without their key), and the refused ones,
+    /// then take the test-only path that skips the signature while everything else (hashes, did, every node,
+    /// the rebuild, every record) is still verified.
+    @Test(arguments: cases)
+    func importVerifiesAndExportReimportsToTheSameSignedRoot(_ testCase: RepoCase) throws {
         let car = [UInt8](try Vectors.data(testCase.path))
         let did = try Self.commitDID(car)
-        let key = try Self.key(try #require(testCase.didDocument))
+        var key = try Self.documents()[did]
+        if let key, let refused = testCase.refusedSignature {
+            let database = TemporaryDatabase()
+            defer { database.cleanUp() }
+            let store = try database.open()
+            do {
+                _ = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: key)
+                Issue.record("the signature must be refused")
+            } catch let error as StoreError {
+                #expect(error.code == .badSignature && error.reason.contains(refused), "\(error)")
+            }
+            #expect(try store.mirror(did: did) == nil)
+        }
+        if testCase.refusedSignature != nil { key = nil }
         try roundTrip(car: car, did: did, key: key, expectedRecords: testCase.records)
-    }
-
-    @Test(arguments: unkeyed)
-    func importWithoutKeyVerifiesStructureAndExportReimportsToTheSameRoot(_ testCase: RepoCase) throws {
-        let car = [UInt8](try Vectors.data(testCase.path))
-        let did = try Self.commitDID(car)
-        try roundTrip(car: car, did: did, key: nil, expectedRecords: testCase.records)
     }
 
     func roundTrip(car: [UInt8], did: String, key: PublicKey?, expectedRecords: Int?) throws {

@@ -100,7 +100,7 @@ struct MirrorImporter {
 
         // 3. The whole tree and every record (ATRepo.Repository).
         let lookup = try db.cachedStatement(sql: "SELECT bytes FROM temp.mirror_staging WHERE cid = ?")
-        let source = StagedBlocks(nodes: nodes, lookup: lookup)
+        let source = StagedBlocks(commit: (commitCID, commitBytes), nodes: nodes, lookup: lookup)
         let repository: Repository
         do {
             repository = try Repository(commit: commitCID, blocks: source, acceptVersion2: true)
@@ -242,16 +242,18 @@ struct MirrorImporter {
     }
 }
 
-/// Tree nodes from memory, everything else from the staging table.
+/// The commit and tree nodes from memory, everything else from the staging table.
 struct StagedBlocks: BlockSource {
     /// Where a SQLite failure during a lookup is kept (the protocol cannot throw).
     final class Failure { var error: (any Error)? }
 
+    let commit: (cid: CID, bytes: [UInt8])
     let nodes: [CID: [UInt8]]
     let lookup: Statement
     let failure = Failure()
 
     func block(for cid: CID) -> [UInt8]? {
+        if cid == commit.cid { return commit.bytes }
         if let node = nodes[cid] { return node }
         do {
             return try Data.fetchOne(lookup, arguments: [Data(cid.bytes)]).map { [UInt8]($0) }
