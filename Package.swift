@@ -67,7 +67,7 @@ let package = Package(
         // SQLite persistence behind the `StateStore` protocol.
         .target(
             name: "FirehoseStore",
-            dependencies: ["FirehoseSync", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FirehoseSync", "ATRepo", "ATCrypto", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // The live and replay pipeline: sources, sharded verification workers, batched store writes.
@@ -116,11 +116,11 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "FirehoseIngestTests",
             dependencies: [
-                "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD",
+                "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

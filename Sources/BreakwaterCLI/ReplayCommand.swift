@@ -45,6 +45,8 @@ struct Replay: AsyncParsableCommand {
     @Flag(help: "Process every frame even when the database already holds a cursor for this recording.")
     var fromStart = false
 
+    @OptionGroup var mirrorOptions: MirrorOptions
+
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
@@ -62,13 +64,14 @@ struct Replay: AsyncParsableCommand {
         defer { database.cleanUp() }
         let store = try openStore(database.path)
 
+        let mirrors = try mirrorOptions.load(into: store)
         let upstream = location.upstreamName
         let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
         let output = try EventsOutput(path: events)
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
-                workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream,
+                workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
             onOutcome: { line in output.write(line) })

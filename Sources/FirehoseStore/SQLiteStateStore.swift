@@ -94,7 +94,7 @@ public final class SQLiteStateStore: StateStore {
             try pool.write { db in
                 try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
                 try SQLiteStateStore.writeAccounts(batch.accounts, db: db)
-                try SQLiteStateStore.writeMirror(batch.mirrorChanges, db: db)
+                try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
                     try db.cachedStatement(sql: """
                         INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
@@ -164,23 +164,6 @@ public final class SQLiteStateStore: StateStore {
                     counts[.verified] ?? 0, counts[.applied] ?? 0, counts[.rejected] ?? 0,
                     counts[.desynchronized] ?? 0, counts[.ignored] ?? 0, counts[.unverifiable] ?? 0, did,
                 ])
-        }
-    }
-
-    static func writeMirror(_ changes: [MirrorChange], db: Database) throws {
-        guard !changes.isEmpty else { return }
-        let put = try db.cachedStatement(sql: """
-            INSERT INTO records (did, collection, rkey, cid, bytes) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(did, collection, rkey) DO UPDATE SET cid = excluded.cid, bytes = excluded.bytes
-            """)
-        let delete = try db.cachedStatement(sql: "DELETE FROM records WHERE did = ? AND collection = ? AND rkey = ?")
-        for change in changes {
-            switch change.kind {
-            case .put(let cid, let bytes):
-                try put.execute(arguments: [change.did, change.collection, change.rkey, Data(cid.bytes), Data(bytes)])
-            case .delete:
-                try delete.execute(arguments: [change.did, change.collection, change.rkey])
-            }
         }
     }
 

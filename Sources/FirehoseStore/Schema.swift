@@ -81,6 +81,24 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-mirrors") { db in
+            // Mirrored accounts (issue 07): the collection filter ('' = all), the verified head (root, commit
+            // CID, exact commit block, rev; NULL until the first import or genesis commit), and why the mirror
+            // needs a resync (NULL while it follows the stream).
+            try db.execute(sql: """
+                CREATE TABLE mirrors (
+                    did TEXT PRIMARY KEY NOT NULL,
+                    collections TEXT NOT NULL DEFAULT '',
+                    data BLOB,
+                    commit_cid BLOB,
+                    commit_bytes BLOB,
+                    rev TEXT,
+                    stale TEXT,
+                    added_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -28,6 +28,7 @@ public struct FirehoseSyncError: Error, Hashable, Sendable, CustomStringConverti
             case malformedFrame = "malformed-frame"
             case truncatedRecording = "truncated-recording"
             case frameTooLarge = "frame-too-large"
+            case invalidCollectionFilter = "invalid-collection-filter"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -39,5 +40,7 @@ public struct FirehoseSyncError: Error, Hashable, Sendable, CustomStringConverti
         public static let truncatedRecording = Code(.truncatedRecording)
         /// A frame exceeds the 5,000,000-byte limit.
         public static let frameTooLarge = Code(.frameTooLarge)
+        /// A mirror collection filter is neither an NSID nor an NSID prefix followed by `.*`.
+        public static let invalidCollectionFilter = Code(.invalidCollectionFilter)
     }
 }

@@ -17,16 +17,20 @@ public struct PipelineConfiguration: Sendable {
     public var upstream: String
     /// The clock, in microseconds since the Unix epoch (injected for deterministic tests).
     public var now: @Sendable () -> Int64
+    /// Mirrored accounts and the collections each keeps (loaded from the store at start): their verified commits
+    /// become mirror updates in the same store transaction as the account state (CONTRACT.md §3 step 10).
+    public var mirrors: [String: MirrorFilter]
 
     /// Creates a configuration.
     public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 32,
-                upstream: String, flushInterval: Duration? = nil, now: @escaping @Sendable () -> Int64) {
+                upstream: String, flushInterval: Duration? = nil, mirrors: [String: MirrorFilter] = [:], now: @escaping @Sendable () -> Int64) {
         self.workers = max(1, workers)
         self.policy = policy
         self.batchSize = max(1, batchSize)
         self.chunkSize = max(1, chunkSize)
         self.upstream = upstream
         self.flushInterval = flushInterval
+        self.mirrors = mirrors
         self.now = now
     }
 }

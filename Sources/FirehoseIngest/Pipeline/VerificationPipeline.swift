@@ -40,6 +40,7 @@ public final class VerificationPipeline: Sendable {
         var newState: AccountState?
         var frame: [UInt8]?
         var processedAt: Int64
+        var mirror: MirrorUpdate? = nil
     }
 
     /// Runs the pipeline over `frames` until the sequence ends (or the task is cancelled), then flushes.
@@ -146,9 +147,28 @@ public final class VerificationPipeline: Sendable {
             }
             if step.purgeIdentity, let did = message.did { await keys.purge(did) }
             if let newState = step.newState { cache.putDirty(newState, index: index) }
+            let mirror = message.did.flatMap { did in
+                configuration.mirrors[did].flatMap { VerificationPipeline.mirrorUpdate(step, did: did, filter: $0) }
+            }
             return WorkResult(index: index, cursorPosition: item.cursorPosition, line: step.line, newState: step.newState,
-                              frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now)
+                              frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now, mirror: mirror)
         }
+    }
+
+    /// What a processed event means for a mirrored account: a verified commit's record changes, or a stale mark
+    /// when the account lost its chain (a chain break, or a `#sync` that sets a new base the mirror cannot follow
+    /// without a resync).
+    static func mirrorUpdate(_ step: StepResult, did: String, filter: MirrorFilter) -> MirrorUpdate? {
+        if let verified = step.verifiedCommit { return .applying(verified, filter: filter) }
+        let line = step.line
+        if line.outcome == .desynchronized {
+            return .stale(did: did, reason: "\(line.reason?.rawValue ?? "desynchronized") at seq \(line.seq.map(String.init) ?? "-"): \(line.detail ?? "")")
+        }
+        if line.type == .sync && line.outcome == .verified {
+            return .stale(did: did, reason: "#sync at seq \(line.seq.map(String.init) ?? "-") set a new base (rev \(line.rev ?? "-"))",
+                          unlessRoot: step.newState?.data)
+        }
+        return nil
     }
 
     // MARK: - Writer
@@ -182,6 +202,7 @@ public final class VerificationPipeline: Sendable {
                 summary.count(result.line)
                 batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
                 if let state = result.newState { batch.accounts[state.did] = state }
+                if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
                 batch.cursor = (configuration.upstream, result.cursorPosition)
                 batchLines.append(result.line)
                 lastIndexInBatch = index
@@ -196,6 +217,7 @@ public final class VerificationPipeline: Sendable {
             summary.count(result.line)
             batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
             if let state = result.newState { batch.accounts[state.did] = state }
+            if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
             batch.cursor = (configuration.upstream, result.cursorPosition)
             batchLines.append(result.line)
             lastIndexInBatch = index

@@ -20,10 +20,19 @@ public struct RecordedOutcome: Sendable, Hashable {
 /// A record change of a mirrored account, applied in the same transaction as the account state.
 public struct MirrorChange: Sendable, Hashable {
     /// What happens to the record.
-    public enum Kind: Sendable, Hashable { case put(cid: CID, bytes: [UInt8]), delete }
+    public enum Kind: Sendable, Hashable {
+        /// Create or replace the record with these exact bytes.
+        case put(cid: CID, bytes: [UInt8])
+        /// Remove the record.
+        case delete
+    }
+    /// The account.
     public var did: String
+    /// The record's collection (NSID).
     public var collection: String
+    /// The record key.
     public var rkey: String
+    /// What happens.
     public var kind: Kind
 
     /// Creates a change.
@@ -42,8 +51,8 @@ public struct StoreBatch: Sendable {
     public var accounts: [String: AccountState] = [:]
     /// Outcomes in processing order.
     public var outcomes: [RecordedOutcome] = []
-    /// Mirror changes in order.
-    public var mirrorChanges: [MirrorChange] = []
+    /// Mirror updates in frame order: verified commits of mirrored accounts and stale marks.
+    public var mirrorUpdates: [MirrorUpdate] = []
     /// The cursor to store with this batch: (upstream, position) where every event at or below the position
     /// is reflected in the state.
     public var cursor: (upstream: String, position: Int64)?
@@ -52,7 +61,7 @@ public struct StoreBatch: Sendable {
     public init() {}
 
     /// True when there is nothing to write.
-    public var isEmpty: Bool { accounts.isEmpty && outcomes.isEmpty && mirrorChanges.isEmpty && cursor == nil }
+    public var isEmpty: Bool { accounts.isEmpty && outcomes.isEmpty && mirrorUpdates.isEmpty && cursor == nil }
 }
 
 /// Aggregated figures for `status` (CONTRACT.md §1).

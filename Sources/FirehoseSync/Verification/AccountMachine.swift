@@ -117,7 +117,8 @@ public struct AccountMachine: Sendable {
         next.commit = event.commit
         next.sync = .synchronized
         next.lastSeq = event.seq
-        let verified = VerifiedCommit(did: event.repo, rev: event.rev, data: checked.data, commit: event.commit,
+        let verified = VerifiedCommit(did: event.repo, rev: event.rev, since: event.since, prevData: event.prevData,
+                                      data: checked.data, commit: event.commit, commitBytes: checked.commitBytes,
                                       ops: checked.records)
         return result(.verified, nil, warnings.isEmpty ? nil : joined(warnings), next, verified: verified)
     }

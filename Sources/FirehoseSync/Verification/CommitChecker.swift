@@ -6,6 +6,8 @@ import IPLD
 struct CommitCheckResult: Sendable {
     /// The commit's MST root.
     var data: CID
+    /// The exact bytes of the signed commit block.
+    var commitBytes: [UInt8]
     /// Ops with the record bytes of creates and updates.
     var records: [(op: RepoOp, record: [UInt8]?)]
     /// Leniencies applied (relay policy) or facts worth reporting.
@@ -112,7 +114,8 @@ struct CommitChecker: Sendable {
         for op in event.ops {
             records.append((op, op.cid.flatMap { loaded.car.data(for: $0) }.map { Array($0) }))
         }
-        return .passed(CommitCheckResult(data: loaded.commit.data, records: records, warnings: warnings))
+        return .passed(CommitCheckResult(data: loaded.commit.data, commitBytes: loaded.commit.bytes, records: records,
+                                         warnings: warnings))
     }
 
     /// Steps 5–6 for a `#sync`.

@@ -8,18 +8,29 @@ public struct VerifiedCommit: Sendable {
     public let did: String
     /// The commit's rev.
     public let rev: String
+    /// The event's `since` (the previous rev), when present.
+    public let since: String?
+    /// The event's `prevData` (the previous MST root), when present: a mirror applies the ops only on top of
+    /// exactly this root (CONTRACT.md §3 step 10).
+    public let prevData: CID?
     /// The new MST root.
     public let data: CID
     /// The commit CID.
     public let commit: CID
+    /// The exact bytes of the signed commit block (a mirror keeps them so its export stays verifiable).
+    public let commitBytes: [UInt8]
     /// The ops, with the record bytes of creates and updates taken from the slice.
     public let ops: [(op: RepoOp, record: [UInt8]?)]
 
-    init(did: String, rev: String, data: CID, commit: CID, ops: [(op: RepoOp, record: [UInt8]?)]) {
+    init(did: String, rev: String, since: String?, prevData: CID?, data: CID, commit: CID, commitBytes: [UInt8],
+         ops: [(op: RepoOp, record: [UInt8]?)]) {
         self.did = did
         self.rev = rev
+        self.since = since
+        self.prevData = prevData
         self.data = data
         self.commit = commit
+        self.commitBytes = commitBytes
         self.ops = ops
     }
 }

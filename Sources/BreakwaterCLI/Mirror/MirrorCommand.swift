@@ -1,0 +1,112 @@
+import ArgumentParser
+import ATCrypto
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import IPLD
+
+/// `breakwater mirror …`: verified full copies of chosen repositories (CONTRACT.md §1).
+struct MirrorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror",
+        abstract: "Keep verified, queryable copies of chosen repositories.",
+        discussion: """
+            A mirror holds every record of an account (or of the chosen collections), verified against the \
+            account's signed commit. `import` loads a repository CAR; `replay`/`consume` then keep it current \
+            from verified commits. A chain break or #sync marks a mirror stale until it is imported again.
+            """,
+        subcommands: [
+            MirrorAdd.self, MirrorRemove.self, MirrorList.self, MirrorImport.self, MirrorExport.self,
+            MirrorRecords.self, MirrorGet.self,
+        ]
+    )
+}
+
+/// `--db` for the mirror commands.
+struct DatabaseOption: ParsableArguments {
+    @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
+    var db: String?
+
+    /// The database path: `--db`, else `BREAKWATER_DB`, else `./breakwater.sqlite`.
+    var path: String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["BREAKWATER_DB"], !env.isEmpty { return env }
+        return "./breakwater.sqlite"
+    }
+
+    func open() throws -> SQLiteStateStore { try openStore(path) }
+}
+
+/// Where the mirror commands would reach the network. Nothing is plugged in yet: `getRepo` and DID resolution
+/// need the HTTP client (FirehoseIngest), which is being added separately.
+enum MirrorNetwork {
+    /// Fetches the `com.atproto.sync.getRepo` CAR of a DID.
+    static func repoFetcher() -> (any RepoFetcher)? { nil }
+    /// Resolves signing keys (PLC / did:web).
+    static func keyResolver() -> (any KeyProvider)? { nil }
+}
+
+/// Shared helpers of the mirror commands.
+enum MirrorSupport {
+    /// Validates a DID argument.
+    static func did(_ text: String) throws -> String {
+        guard text.hasPrefix("did:"), text.split(separator: ":", omittingEmptySubsequences: false).count >= 3 else {
+            throw ValidationError("\(text) is not a DID")
+        }
+        return text
+    }
+
+    /// Parses `--collections` patterns (nil when none were given).
+    static func filter(_ patterns: [String]) throws -> MirrorFilter? {
+        guard !patterns.isEmpty else { return nil }
+        do { return try MirrorFilter(patterns.flatMap { $0.split(separator: ",").map(String.init) }) } catch {
+            throw ValidationError(error.reason)
+        }
+    }
+
+    /// The signing key of `did`: `--key`, else the identities file, else resolution.
+    static func signingKey(did: String, key: String?, identities: String?) async throws -> PublicKey {
+        if let key {
+            do { return try PublicKey(didKey: key) } catch {
+                throw OperationalError("invalid-key", "\(key): \(error)")
+            }
+        }
+        let provider: any KeyProvider
+        if let identities {
+            provider = try IdentityLoading.staticKeys(path: identities, required: true)
+        } else if let resolver = MirrorNetwork.keyResolver() {
+            provider = resolver
+        } else {
+            throw OperationalError("network-unavailable",
+                                   "resolving the signing key of \(did) needs the network client, which this build lacks; pass --key or --identities")
+        }
+        switch await provider.signingKey(for: did, seq: nil, fresh: false) {
+        case .key(let publicKey, _): return publicKey
+        case .unavailable(let why): throw OperationalError("identity-unavailable", why)
+        }
+    }
+
+    /// Runs a store operation, mapping store errors to `error: CODE: message`.
+    static func store<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw OperationalError(error.code.description, error.reason)
+        }
+    }
+
+    /// The import report as JSON.
+    static func json(_ report: MirrorImportReport) -> String {
+        var object: [String: Any] = [
+            "did": report.did, "version": report.version, "rev": report.rev ?? NSNull(), "data": report.data.string,
+            "commit": report.commit.string, "signatureChecked": report.signatureChecked,
+            "collections": report.filter.isComplete ? ["*"] : report.filter.patterns,
+            "records": report.records, "kept": report.kept, "created": report.created, "updated": report.updated,
+            "deleted": report.deleted, "blocks": report.blocks, "extraBlocks": report.extraBlocks,
+            "accountUpdated": report.accountUpdated, "stale": report.stale ?? NSNull(),
+        ]
+        if !report.extraBlockSample.isEmpty { object["extraBlockSample"] = report.extraBlockSample.map(\.string) }
+        return JSONOutput.string(object, pretty: true)
+    }
+}

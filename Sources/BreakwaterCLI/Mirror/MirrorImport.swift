@@ -1,0 +1,168 @@
+import ArgumentParser
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import IPLD
+
+/// `breakwater mirror import DID FILE.car`: verify a repository CAR offline and make it the mirror's content.
+struct MirrorImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Verify a repository CAR and store it as the mirror of DID (offline).",
+        discussion: """
+            Checks every block hash, the commit (did = DID, signature with the account key), every tree node, \
+            the tree rebuilt to the commit's root, and that every record is present; extra blocks are reported. \
+            Existing records are reconciled (created, updated, deleted). The key comes from --key, else \
+            --identities, else DID resolution.
+            """
+    )
+
+    @Argument(help: "The account DID.")
+    var did: String
+
+    @Argument(help: "The repository CAR (a getRepo export).")
+    var file: String
+
+    @Option(help: ArgumentHelp("The account's signing key.", valueName: "did:key:…"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Identities file holding the account's key.", valueName: "file"))
+    var identities: String?
+
+    @Option(name: .customLong("collections"), parsing: .singleValue,
+            help: ArgumentHelp("Keep only these collections (NSID or prefix.*; repeatable). Default: the mirror's, else all.",
+                               valueName: "nsid"))
+    var collections: [String] = []
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        _ = try MirrorSupport.did(did)
+        _ = try MirrorSupport.filter(collections)
+    }
+
+    func run() async throws {
+        let publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities)
+        let stream: CARFileStream
+        do {
+            stream = try CARFileStream(path: file)
+        } catch {
+            throw OperationalError(FileManager.default.isReadableFile(atPath: file) ? "malformed-car" : "unreadable-file", "\(file): \(error)")
+        }
+        let store = try database.open()
+        let filter = try MirrorSupport.filter(collections)
+        let report = try MirrorSupport.store {
+            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
+        }
+        CLISupport.printOutput(MirrorSupport.json(report))
+        if report.extraBlocks > 0 {
+            FileHandle.standardError.write(Data("warning: the CAR holds \(report.extraBlocks) block(s) the repository does not reference\n".utf8))
+        }
+        if let stale = report.stale {
+            FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
+        }
+    }
+}
+
+/// `breakwater mirror add DID`: register a mirror and fill it from `getRepo` (or, for now, `--car FILE`).
+struct MirrorAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Mirror DID: fetch its repository (getRepo), verify it and store it.",
+        discussion: "Until the network client is available, give the repository with --car FILE."
+    )
+
+    @Argument(help: "The account DID.")
+    var did: String
+
+    @Option(name: .customLong("collections"), parsing: .singleValue,
+            help: ArgumentHelp("Keep only these collections (NSID or prefix.*; repeatable).", valueName: "nsid"))
+    var collections: [String] = []
+
+    @Option(help: ArgumentHelp("Import this repository CAR instead of fetching it.", valueName: "file"))
+    var car: String?
+
+    @Option(help: ArgumentHelp("The account's signing key.", valueName: "did:key:…"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Identities file holding the account's key.", valueName: "file"))
+    var identities: String?
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        _ = try MirrorSupport.did(did)
+        _ = try MirrorSupport.filter(collections)
+    }
+
+    func run() async throws {
+        let filter = try MirrorSupport.filter(collections) ?? .all
+        let stream: any RepoBlockStream
+        if let car {
+            do {
+                stream = try CARFileStream(path: car)
+            } catch {
+                throw OperationalError(FileManager.default.isReadableFile(atPath: car) ? "malformed-car" : "unreadable-file", "\(car): \(error)")
+            }
+        } else if let fetcher = MirrorNetwork.repoFetcher() {
+            let bytes = try await fetcher.fetchRepository(did: did)
+            do { stream = try CARBytesStream(bytes: bytes) } catch {
+                throw OperationalError("malformed-car", "getRepo for \(did): \(error)")
+            }
+        } else {
+            throw OperationalError("network-unavailable",
+                                   "fetching the repository of \(did) (getRepo) needs the network client, which this build lacks; pass --car FILE")
+        }
+        let publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities)
+        let store = try database.open()
+        let report = try MirrorSupport.store {
+            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
+        }
+        CLISupport.printOutput(MirrorSupport.json(report))
+    }
+}
+
+/// `breakwater mirror remove DID`.
+struct MirrorRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Stop mirroring DID and delete its records.")
+
+    @Argument(help: "The account DID.")
+    var did: String
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.open()
+        guard try MirrorSupport.store({ try store.removeMirror(did: did) }) else {
+            throw OperationalError("mirror-not-found", "\(did) is not mirrored")
+        }
+        CLISupport.printOutput("removed \(did)")
+    }
+}
+
+/// `breakwater mirror list`.
+struct MirrorList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List mirrors (one JSON object per line).")
+
+    @Flag(help: "Print one JSON array instead of JSON lines.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.open()
+        let objects: [[String: Any]] = try MirrorSupport.store { try store.mirrors() }.map { info in
+            [
+                "did": info.did, "collections": info.filter.isComplete ? ["*"] : info.filter.patterns,
+                "rev": info.rev ?? NSNull(), "data": info.data?.string ?? NSNull(), "commit": info.commit?.string ?? NSNull(),
+                "stale": info.stale ?? NSNull(), "records": info.records, "addedAt": info.addedAt, "updatedAt": info.updatedAt,
+            ]
+        }
+        if json {
+            CLISupport.printOutput(JSONOutput.string(objects, pretty: true))
+        } else {
+            for object in objects { CLISupport.printOutput(JSONOutput.string(object)) }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import FirehoseStore
+import FirehoseSync
+import Foundation
+
+/// `--mirror DID` (repeatable) and `--mirror-collections` for the commands that run the pipeline (`replay`,
+/// `consume`): register mirrors, then load every mirror of the database into the pipeline configuration.
+struct MirrorOptions: ParsableArguments {
+    @Option(name: .customLong("mirror"), parsing: .singleValue,
+            help: ArgumentHelp("Mirror this account (repeatable): its verified commits update the mirror.", valueName: "did"))
+    var mirrors: [String] = []
+
+    @Option(name: .customLong("mirror-collections"), parsing: .singleValue,
+            help: ArgumentHelp("Collections that mirrors added with --mirror keep (NSID or prefix.*; repeatable). Default: all.",
+                               valueName: "nsid"))
+    var collections: [String] = []
+
+    func validate() throws {
+        for did in mirrors { _ = try MirrorSupport.did(did) }
+        _ = try MirrorSupport.filter(collections)
+        if !collections.isEmpty && mirrors.isEmpty { throw ValidationError("--mirror-collections needs --mirror") }
+    }
+
+    /// Registers the `--mirror` accounts not yet mirrored, then returns every mirror's filter. A mirror added
+    /// here has no head: it follows the stream from a commit that starts the repository, and otherwise needs
+    /// `mirror import` (it is marked stale at its first commit).
+    func load(into store: SQLiteStateStore) throws -> [String: MirrorFilter] {
+        let filter = try MirrorSupport.filter(collections) ?? .all
+        return try MirrorSupport.store {
+            for did in mirrors {
+                if try !store.registerMirror(did: did, filter: filter), let existing = try store.mirror(did: did), existing.filter != filter {
+                    FileHandle.standardError.write(Data("warning: \(did) is already mirrored with collections \(existing.filter); keeping them\n".utf8))
+                }
+            }
+            return try store.mirrorFilters()
+        }
+    }
+}

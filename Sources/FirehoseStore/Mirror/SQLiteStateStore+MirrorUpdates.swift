@@ -1,0 +1,63 @@
+import FirehoseSync
+import Foundation
+import GRDB
+import IPLD
+
+/// Live application of verified commits to mirrors, inside the batch transaction (CONTRACT.md §3 step 10).
+extension SQLiteStateStore {
+    /// Applies `updates` in order. A commit is applied only on top of the root it was made from (`prevData`
+    /// equals the mirror's root, or it starts a repository on a mirror without a head); a commit the mirror
+    /// already includes (rev not after the mirror's) is skipped; anything else, and every explicit stale
+    /// mark, makes the mirror stale. Stale mirrors receive nothing until a re-import.
+    static func writeMirrorUpdates(_ updates: [MirrorUpdate], db: Database) throws {
+        guard !updates.isEmpty else { return }
+        let head = try db.cachedStatement(sql: "SELECT data, rev, stale FROM mirrors WHERE did = ?")
+        let put = try db.cachedStatement(sql: """
+            INSERT INTO records (did, collection, rkey, cid, bytes) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(did, collection, rkey) DO UPDATE SET cid = excluded.cid, bytes = excluded.bytes
+            """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM records WHERE did = ? AND collection = ? AND rkey = ?")
+        let advance = try db.cachedStatement(sql: """
+            UPDATE mirrors SET data = ?, commit_cid = ?, commit_bytes = ?, rev = ?, updated_at = ? WHERE did = ?
+            """)
+        let now = Clock.nowMicros()
+        for update in updates {
+            guard let row = try Row.fetchOne(head, arguments: [update.did]) else { continue }
+            let alreadyStale: String? = row["stale"]
+            guard alreadyStale == nil else { continue }
+            switch update {
+            case .stale(let did, let reason, let unlessRoot):
+                if let unlessRoot, try cid(row["data"], "mirror data") == unlessRoot { continue }
+                try markStale(did: did, reason: reason, db: db, now: now)
+            case .commit(let commit):
+                let root = try cid(row["data"], "mirror data")
+                let rev: String? = row["rev"]
+                if let rev, commit.rev <= rev { continue }
+                let fits = (root != nil && root == commit.prevData)
+                    || (commit.startsRepository && (root == nil || root == MirrorCommit.emptyTreeCID))
+                guard fits else {
+                    let reason = root == nil
+                        ? "rev \(commit.rev) continues a repository this mirror has not imported"
+                        : "rev \(commit.rev) has prevData \(commit.prevData?.string ?? "null"), not the mirror root \(root?.string ?? "-")"
+                    try markStale(did: commit.did, reason: reason, db: db, now: now)
+                    continue
+                }
+                for change in commit.changes {
+                    switch change.kind {
+                    case .put(let cid, let bytes):
+                        try put.execute(arguments: [change.did, change.collection, change.rkey, Data(cid.bytes), Data(bytes)])
+                    case .delete:
+                        try delete.execute(arguments: [change.did, change.collection, change.rkey])
+                    }
+                }
+                try advance.execute(arguments: [
+                    Data(commit.data.bytes), Data(commit.commit.bytes), Data(commit.commitBytes), commit.rev, now, commit.did,
+                ])
+            }
+        }
+    }
+
+    static func markStale(did: String, reason: String, db: Database, now: Int64) throws {
+        try db.execute(sql: "UPDATE mirrors SET stale = ?, updated_at = ? WHERE did = ?", arguments: [reason, now, did])
+    }
+}

@@ -1,0 +1,96 @@
+import ATCrypto
+import ATRepo
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import IPLD
+
+/// A signed repository built in the test: records as DAG-CBOR maps, the tree with `MST(sorted:)`, a v3 commit.
+struct TestRepo {
+    static let key = PrivateKey.derive(curve: .k256, seed: Array(repeating: 7, count: 32))
+    static let did = "did:plc:testmirroraccount0000000"
+
+    var records: [String: [UInt8]]  // path → bytes
+    var rev: String
+
+    /// `count` records spread over a few collections; `variant` changes their content.
+    static func make(count: Int, variant: Int = 0, rev: String = "3lbbbbbbbbb22") -> TestRepo {
+        let collections = ["app.bsky.feed.post", "app.bsky.feed.like", "app.bsky.graph.follow", "com.example.thing"]
+        var records: [String: [UInt8]] = [:]
+        for i in 0..<count {
+            let collection = collections[i % collections.count]
+            let rkey = String(format: "3k%011d", i)
+            records["\(collection)/\(rkey)"] = record(collection: collection, i: i, variant: variant)
+        }
+        return TestRepo(records: records, rev: rev)
+    }
+
+    static func record(collection: String, i: Int, variant: Int) -> [UInt8] {
+        DAGCBOR.encode(.map([
+            "$type": .string(collection), "text": .string("record \(i) variant \(variant)"),
+            "createdAt": .string("2026-01-01T00:00:00.000Z"),
+        ]))
+    }
+
+    var sortedEntries: [(key: [UInt8], value: CID, bytes: [UInt8])] {
+        records.map { (Array($0.key.utf8), CID.compute(for: $0.value), $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    }
+
+    func tree() throws -> MST { try MST(sorted: sortedEntries.map { ($0.key, $0.value) }) }
+
+    func commit(key: PrivateKey = TestRepo.key, did: String = TestRepo.did) throws -> Commit {
+        try Commit.signed(did: did, rev: rev, data: try tree().rootCID, sign: { key.sign(message: $0) })
+    }
+
+    /// The CAR blocks in export order (commit, then nodes with records interleaved).
+    func blocks(did: String = TestRepo.did, key: PrivateKey = TestRepo.key) throws -> [(cid: CID, data: [UInt8])] {
+        let commit = try commit(key: key, did: did)
+        var byCID: [CID: [UInt8]] = [:]
+        for entry in sortedEntries { byCID[entry.value] = entry.bytes }
+        var out: [(cid: CID, data: [UInt8])] = [(commit.cid, commit.bytes)]
+        var seen = Set<CID>()
+        try tree().preorder { node, record in
+            if let node { out.append((node.cid, node.bytes)) }
+            if let record, seen.insert(record).inserted, let bytes = byCID[record] { out.append((record, bytes)) }
+        }
+        return out
+    }
+
+    func car(did: String = TestRepo.did, key: PrivateKey = TestRepo.key) throws -> [UInt8] {
+        let blocks = try blocks(did: did, key: key)
+        return CARWriter.write(roots: [blocks[0].cid], blocks: blocks)
+    }
+}
+
+/// A fresh database file, removed by `cleanUp`.
+struct TemporaryDatabase {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bw-mirror-\(UUID().uuidString).sqlite").path
+
+    func open() throws -> SQLiteStateStore { try SQLiteStateStore(path: path) }
+
+    func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+extension SQLiteStateStore {
+    /// Every stored record of `did`, paged through the public query.
+    func allMirrorRecords(did: String) throws -> [MirrorRecord] {
+        var out: [MirrorRecord] = []
+        var cursor: String? = nil
+        for _ in 0..<100_000 {
+            let page = try mirrorRecords(did: did, after: cursor, limit: 500)
+            out.append(contentsOf: page)
+            guard page.count == 500, let last = page.last else { break }
+            cursor = last.cursor
+        }
+        return out
+    }
+
+    /// The mirror exported as CAR bytes.
+    func exportedCAR(did: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try exportMirror(did: did, chunkSize: 4096) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+}
