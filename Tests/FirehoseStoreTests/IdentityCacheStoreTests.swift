@@ -2,6 +2,7 @@ import ATIdentity
 import ATSyntax
 import FirehoseStore
 import Foundation
+import IPLD
 import Testing
 
 /// The persistent identity cache in SQLite (CONTRACT.md §5): entries round-trip and outlive the
@@ -44,8 +45,11 @@ import Testing
     @Test func legacyKeysAreStoredInTheirDIDKeyForm() throws {
         try Self.withDatabase { path in
             let store = try SQLiteStateStore(path: path)
-            // The legacy multibase of the did:key above (uncompressed point) would be stored as that did:key.
-            let reference = try SigningKeyReference(didKey: Self.didKey)
+            // The same K-256 point as the did:key above, written the legacy way (no multicodec prefix).
+            let multikey = try #require(Base58.decode(Self.didKey.dropFirst("did:key:z".count)))
+            let reference = try SigningKeyReference(type: SigningKeyReference.legacySecp256k1Type,
+                                                    publicKeyMultibase: "z" + Base58.encode(Array(multikey.dropFirst(2))))
+            #expect(reference.isLegacy)
             let identity = ResolvedIdentity(did: Self.did, signingKey: .success(reference), pds: nil, handle: nil, fetchedAt: 5)
             try store.saveIdentity(Self.did, .init(result: .success(identity), storedAt: 5))
             let loaded = try #require(try store.loadIdentity(Self.did))
