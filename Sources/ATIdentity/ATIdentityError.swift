@@ -37,11 +37,24 @@ public struct ATIdentityError: Error, Hashable, Sendable, CustomStringConvertibl
             case unsupportedMethod = "unsupported-did-method"
             case resolutionFailed = "resolution-failed"
             case invalidIdentitiesFile = "invalid-identities-file"
+            case timeout = "timeout"
+            case responseTooLarge = "response-too-large"
+            case forbiddenAddress = "forbidden-address"
+            case httpStatus = "http-status"
+            case badRedirect = "bad-redirect"
+            case rateLimited = "rate-limited"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
 
         public var description: String { backing.rawValue }
+
+        /// The code whose ``description`` is `description` (e.g. read back from a cache table); nil when
+        /// unknown.
+        public init?(_ description: String) {
+            guard let backing = Backing(rawValue: description) else { return nil }
+            self.backing = backing
+        }
 
         /// The DID is not registered (PLC `404`) or not in a static identities file.
         public static let notFound = Code(.notFound)
@@ -63,5 +76,18 @@ public struct ATIdentityError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let resolutionFailed = Code(.resolutionFailed)
         /// An identities file (CONTRACT.md §2) is malformed.
         public static let invalidIdentitiesFile = Code(.invalidIdentitiesFile)
+        /// A network look-up did not finish within its time limit (connect or total).
+        public static let timeout = Code(.timeout)
+        /// The server's response is larger than the limit and was not read.
+        public static let responseTooLarge = Code(.responseTooLarge)
+        /// The URL or the address connected to is not allowed: not https, or a private, loopback,
+        /// link-local or otherwise special address (SSRF guard, SPEC.md §11).
+        public static let forbiddenAddress = Code(.forbiddenAddress)
+        /// The server answered with an unexpected HTTP status (e.g. `500`).
+        public static let httpStatus = Code(.httpStatus)
+        /// A redirect was malformed, went to a forbidden URL, or there were too many.
+        public static let badRedirect = Code(.badRedirect)
+        /// The per-host request budget would have been exceeded for too long.
+        public static let rateLimited = Code(.rateLimited)
     }
 }

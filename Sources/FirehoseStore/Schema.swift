@@ -99,6 +99,12 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Identity cache (issue 02): why a resolved document has no usable signing key
+        // (`no-signing-key`, `unsupported-key-type`, …), as "code: reason"; `error` stays for failed
+        // resolutions.
+        migrator.registerMigration("v3-identity-key-error") { db in
+            try db.execute(sql: "ALTER TABLE identities ADD COLUMN key_error TEXT")
+        }
         return migrator
     }
 }

@@ -26,6 +26,9 @@ public struct StaticKeyProvider: KeyProvider {
         }
     }
 
+    /// Whether `did` is in the identities file.
+    public func contains(_ did: String) -> Bool { keys[did] != nil }
+
     public func signingKey(for did: String, seq: Int64?, fresh: Bool) async -> SigningKeyLookup {
         guard let entries = keys[did], !entries.isEmpty else {
             return .unavailable("\(did) is not in the identities file")

@@ -1,0 +1,45 @@
+/// Limits and safety settings of identity look-ups over HTTP (SPEC.md §11). Defaults suit the live
+/// network; tests shorten the timeouts and allow loopback.
+public struct IdentityHTTPConfiguration: Hashable, Sendable {
+    /// Sent as `User-Agent` with every request.
+    public var userAgent: String
+    /// The longest a TCP (and TLS) connection may take to establish.
+    public var connectTimeout: Duration
+    /// The longest one look-up may take in all: rate-limit wait, connection, redirects and body.
+    public var totalTimeout: Duration
+    /// The largest response body read; a larger one is refused without reading it all.
+    public var maxResponseBytes: Int
+    /// How many redirects are followed (each checked like the first URL).
+    public var maxRedirects: Int
+    /// Whether `http://` to `localhost` / `127.0.0.1` / `[::1]` is allowed, and loopback addresses
+    /// with it (tests, `serve`). Off for live use: everything else must be `https`.
+    public var allowHTTPLoopback: Bool
+    /// Which addresses may be connected to, checked after DNS resolution on every connection.
+    public var addressPolicy: AddressPolicy
+    /// The request budget of each host.
+    public var perHostLimit: HostRateLimiter.Limit
+    /// Budgets for particular hosts (`host` or `host:port`), e.g. a PLC directory.
+    public var hostLimits: [String: HostRateLimiter.Limit]
+
+    /// A configuration; the address policy allows loopback exactly when `allowHTTPLoopback` does.
+    public init(userAgent: String = IdentityHTTPConfiguration.defaultUserAgent,
+                connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(15),
+                maxResponseBytes: Int = 1 << 20, maxRedirects: Int = 2, allowHTTPLoopback: Bool = false,
+                perHostLimit: HostRateLimiter.Limit = HostRateLimiter.Limit(perSecond: 10, burst: 20),
+                hostLimits: [String: HostRateLimiter.Limit] = [:]) {
+        self.userAgent = userAgent
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.maxResponseBytes = maxResponseBytes
+        self.maxRedirects = maxRedirects
+        self.allowHTTPLoopback = allowHTTPLoopback
+        self.addressPolicy = AddressPolicy(allowLoopback: allowHTTPLoopback)
+        self.perHostLimit = perHostLimit
+        self.hostLimits = hostLimits
+    }
+
+    /// The default `User-Agent`.
+    public static let defaultUserAgent = "breakwater/0.1 (atproto firehose verifier)"
+    /// The default budget of a PLC directory (shared by every DID it serves, so higher).
+    public static let plcLimit = HostRateLimiter.Limit(perSecond: 50, burst: 100)
+}

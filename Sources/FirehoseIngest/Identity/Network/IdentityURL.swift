@@ -1,0 +1,60 @@
+public import ATIdentity
+import Foundation
+
+/// A URL that an identity look-up may request: `https`, or `http` to a loopback host when the
+/// configuration allows it; no credentials; a host that, when an IP literal, passes the
+/// ``AddressPolicy``. Host names (`localhost` included) are checked on connection, against the address
+/// they resolved to.
+public struct IdentityURL: Hashable, Sendable, CustomStringConvertible {
+    /// `https` or (loopback only) `http`.
+    public let scheme: String
+    /// The host, lowercase; IPv6 literals without brackets.
+    public let host: String
+    /// The explicit port, if any.
+    public let port: Int?
+    /// The whole URL as it will be requested.
+    public let description: String
+
+    /// Parses and checks `text` (`forbidden-address` when not allowed, `resolution-failed` when not
+    /// a URL).
+    public init(_ text: String, configuration: IdentityHTTPConfiguration) throws(ATIdentityError) {
+        guard let components = URLComponents(string: text), let rawScheme = components.scheme?.lowercased(),
+              let rawHost = components.host, !rawHost.isEmpty
+        else { throw ATIdentityError(.resolutionFailed, "\"\(text)\" is not an absolute URL") }
+        guard components.user == nil, components.password == nil else {
+            throw ATIdentityError(.forbiddenAddress, "\(text): URLs with credentials are refused")
+        }
+        var host = rawHost.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let loopbackName = IdentityURL.isLoopbackName(host)
+        switch rawScheme {
+        case "https":
+            break
+        case "http" where configuration.allowHTTPLoopback && loopbackName:
+            break
+        default:
+            throw ATIdentityError(.forbiddenAddress, "\(text): only https is allowed")
+        }
+        if IdentityURL.isIPLiteral(host) { try configuration.addressPolicy.check(address: host) }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw ATIdentityError(.resolutionFailed, "\(text): invalid port")
+        }
+        self.scheme = rawScheme
+        self.host = host
+        self.port = components.port
+        self.description = text
+    }
+
+    /// The key of this URL's rate-limit bucket: `host` or `host:port`.
+    public var rateLimitKey: String { port.map { "\(host):\($0)" } ?? host }
+
+    static func isIPLiteral(_ host: String) -> Bool {
+        AddressPolicy.ipv4Bytes(host) != nil || AddressPolicy.ipv6Bytes(host) != nil
+    }
+
+    static func isLoopbackName(_ host: String) -> Bool {
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        if let v4 = AddressPolicy.ipv4Bytes(host) { return v4[0] == 127 }
+        return false
+    }
+}

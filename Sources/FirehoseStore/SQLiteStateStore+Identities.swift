@@ -1,0 +1,116 @@
+public import ATIdentity
+public import ATSyntax
+import Foundation
+import GRDB
+
+/// The persistent identity cache (CONTRACT.md §5): one row per DID in `identities`.
+///
+/// A success keeps the signing key as its `did:key` (legacy-suite keys are stored in their equivalent
+/// compressed `did:key` form), or in `key_error` why the document has no usable key; a failed
+/// resolution keeps its error in `error`. Errors are stored as `code: reason`. `fetched_at` is the
+/// entry's time (µs since the epoch), from which ``IdentityCachePolicy`` decides freshness.
+extension SQLiteStateStore: IdentityCacheStore {
+    public func loadIdentity(_ did: DID) throws -> IdentityCachePolicy.Entry? {
+        try guarded {
+            try pool.read { db in
+                guard let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT signing_key, pds, handle, error, key_error, fetched_at FROM identities WHERE did = ?"),
+                    arguments: [did.description])
+                else { return nil }
+                return try SQLiteStateStore.identityEntry(did: did, row: row)
+            }
+        }
+    }
+
+    public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
+        var signingKey: String?
+        var pds: String?
+        var handle: String?
+        var error: String?
+        var keyError: String?
+        switch entry.result {
+        case .failure(let failure):
+            error = SQLiteStateStore.encode(failure)
+        case .success(let identity):
+            pds = identity.pds?.description
+            handle = identity.handle?.description
+            switch identity.signingKey {
+            case .success(let reference):
+                if let didKey = reference.didKeyString {
+                    signingKey = didKey
+                } else {
+                    keyError = SQLiteStateStore.encode(ATIdentityError(.invalidKeyEncoding, "\(reference.type) key is not a valid point encoding"))
+                }
+            case .failure(let failure):
+                keyError = SQLiteStateStore.encode(failure)
+            }
+        }
+        try guarded {
+            try pool.write { db in
+                try db.cachedStatement(sql: """
+                    INSERT INTO identities (did, signing_key, pds, handle, error, key_error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(did) DO UPDATE SET signing_key = excluded.signing_key, pds = excluded.pds,
+                        handle = excluded.handle, error = excluded.error, key_error = excluded.key_error,
+                        fetched_at = excluded.fetched_at
+                    """).execute(arguments: [did.description, signingKey, pds, handle, error, keyError, entry.storedAt])
+            }
+        }
+    }
+
+    public func deleteIdentity(_ did: DID) throws {
+        try guarded {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM identities WHERE did = ?", arguments: [did.description])
+            }
+        }
+    }
+
+    /// The number of stored identity entries (fresh or not).
+    public func identityCount() throws -> Int {
+        try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identities") ?? 0 } }
+    }
+
+    /// Deletes entries stored before `micros` (µs since the epoch); returns how many went.
+    @discardableResult
+    public func deleteIdentities(storedBefore micros: Int64) throws -> Int {
+        try guarded {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM identities WHERE fetched_at < ?", arguments: [micros])
+                return db.changesCount
+            }
+        }
+    }
+
+    static func identityEntry(did: DID, row: Row) throws -> IdentityCachePolicy.Entry {
+        let storedAt: Int64 = row["fetched_at"]
+        if let error: String = row["error"] {
+            return IdentityCachePolicy.Entry(result: .failure(decodeError(error)), storedAt: storedAt)
+        }
+        let key: Result<SigningKeyReference, ATIdentityError>
+        if let didKey: String = row["signing_key"] {
+            do throws(ATIdentityError) {
+                key = .success(try SigningKeyReference(didKey: didKey))
+            } catch {
+                throw StoreError(.corruptRow, "identity \(did): signing_key is not a did:key")
+            }
+        } else {
+            let keyError: String? = row["key_error"]
+            key = .failure(decodeError(keyError ?? "no-signing-key: no signing key stored"))
+        }
+        let pdsText: String? = row["pds"]
+        let handleText: String? = row["handle"]
+        let identity = ResolvedIdentity(did: did, signingKey: key, pds: pdsText.flatMap(ServiceEndpoint.init),
+                                        handle: handleText.flatMap { try? Handle($0) }, fetchedAt: storedAt)
+        return IdentityCachePolicy.Entry(result: .success(identity), storedAt: storedAt)
+    }
+
+    static func encode(_ error: ATIdentityError) -> String { "\(error.code): \(error.reason)" }
+
+    static func decodeError(_ text: String) -> ATIdentityError {
+        guard let separator = text.range(of: ": ") else {
+            return ATIdentityError(ATIdentityError.Code(text) ?? .resolutionFailed, text)
+        }
+        let code = ATIdentityError.Code(String(text[..<separator.lowerBound])) ?? .resolutionFailed
+        return ATIdentityError(code, String(text[separator.upperBound...]))
+    }
+}
