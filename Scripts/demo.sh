@@ -49,7 +49,7 @@ done
 echo "    $URL"
 
 echo "==> consuming $URL"
-"$BIN" consume --relay "$URL" --identities "$DEMO/identities.json" --db "$WORK/demo.sqlite" \
+"$BIN" consume --relay "$URL" --plc "${URL/ws:/http:}" --identities "$DEMO/identities.json" --db "$WORK/demo.sqlite" \
     --max-events "$COUNT" --events "$WORK/events.jsonl" --progress 1
 
 echo

@@ -47,9 +47,10 @@ struct Consume: AsyncParsableCommand {
         let relay = try live.relayURL()
         let upstream = relay.description
         let plc = try live.plcURL()
-        let keys = try makeKeyProvider(plc: plc, identities: live.identities, logger: logger)
         let path = db ?? live.environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
         let store = try openStore(path)
+        let keySource = try makeKeySource(plc: plc, identities: live.identities, store: store, logger: logger)
+        let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
         let recorder = try record.map { folder in
@@ -79,7 +80,13 @@ struct Consume: AsyncParsableCommand {
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await keySource.shutdown()
+            throw error
+        }
+        await keySource.shutdown()
         output.close()
         let result = service.result
         if let recorder {

@@ -1,17 +1,32 @@
 import FirehoseIngest
+import FirehoseStore
 import Foundation
 import Logging
 
-/// Builds the signing-key source of `consume` (SPEC.md §11). Today: the keys of `--identities` (no network
-/// look-ups for those DIDs) and "unavailable" for every other DID; `plc` is accepted and passed here so
-/// PLC/did:web resolution can be added behind the same call without touching the commands.
-func makeKeyProvider(plc: URL?, identities: String?, logger: Logger) throws -> any KeyProvider {
-    if let plc {
-        logger.debug("PLC resolution is not available in this build; DIDs outside --identities are unverifiable",
-                     metadata: ["identity.plc": "\(plc)"])
+/// The signing-key source of `consume` and how to release it.
+struct KeySource {
+    let provider: any KeyProvider
+    let shutdown: @Sendable () async -> Void
+}
+
+/// Builds the signing-key source of `consume` (SPEC.md §11): the keys of `--identities` first (no look-ups for
+/// those DIDs), then the identity cache (in memory and in the database), then the PLC directory at `plc` and
+/// did:web hosts over https. Plain http is allowed only when `plc` itself is a loopback address (e.g. the PLC
+/// directory of `breakwater serve`).
+func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger) throws -> KeySource {
+    guard let plc else {
+        let provider: any KeyProvider = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
+            ?? StaticKeyProvider(keys: [:])
+        return KeySource(provider: provider, shutdown: {})
     }
-    guard let identities else { return StaticKeyProvider(keys: [:]) }
-    return try IdentityLoading.staticKeys(path: identities, required: true)
+    let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
+    do {
+        let resolving = try FirehoseIngest.makeKeyProvider(
+            plc: plc.absoluteString, identities: identities, store: store, allowHTTPLoopback: loopback, logger: logger)
+        return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
+    } catch {
+        throw OperationalError("invalid-identity-source", "\(error)")
+    }
 }
 
 /// Builds the source of `identities.json` entries for `record` and `consume --record`: entries copied from
