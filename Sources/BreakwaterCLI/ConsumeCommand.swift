@@ -91,9 +91,13 @@ struct Consume: AsyncParsableCommand {
         let result = service.result
         if let recorder {
             let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
-            do { try await recorder.finish(identities: identities) } catch let error as IngestError {
+            do {
+                _ = try await recorder.finish(identities: identities.source)
+            } catch let error as IngestError {
+                await identities.shutdown()
                 throw OperationalError(error.code.description, error.reason)
             }
+            await identities.shutdown()
         }
         if let result, events != "-" {
             var title = "consume \(upstream)"

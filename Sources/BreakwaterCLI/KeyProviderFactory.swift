@@ -30,15 +30,24 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
 }
 
 /// Builds the source of `identities.json` entries for `record` and `consume --record`: entries copied from
-/// `--identities`; the hook for documents fetched from `plc` (nil: nothing to copy).
-func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger) throws -> (any RecordingIdentitySource)? {
-    guard let identities else {
-        if plc != nil { logger.debug("PLC resolution is not available in this build; identities.json gets no entries") }
-        return nil
+/// `--identities`, then documents resolved from the PLC directory at `plc` (or did:web), written in the short
+/// form. Call `shutdown` when done.
+func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger) throws
+    -> (source: (any RecordingIdentitySource)?, shutdown: @Sendable () async -> Void) {
+    var file: IdentitiesFileSource? = nil
+    if let identities {
+        do {
+            file = try IdentitiesFileSource(path: identities)
+        } catch let error as IngestError {
+            throw OperationalError("invalid-identities", error.reason)
+        }
     }
-    do {
-        return try IdentitiesFileSource(path: identities)
-    } catch let error as IngestError {
-        throw OperationalError("invalid-identities", error.reason)
-    }
+    guard let plc else { return (file, {}) }
+    let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
+    var configuration = IdentityHTTPConfiguration(allowHTTPLoopback: loopback)
+    configuration.addressPolicy = AddressPolicy(allowLoopback: loopback)
+    let http = IdentityHTTPClient(configuration: configuration, logger: logger)
+    let resolver = NetworkIdentityResolver(plcDirectory: plc.absoluteString, http: http,
+                                           now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+    return (ResolverIdentitySource(resolver: resolver, file: file), { await http.shutdown() })
 }

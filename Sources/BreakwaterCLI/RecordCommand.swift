@@ -42,9 +42,13 @@ struct Record: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         let missing: [String]
-        do { missing = try await recorder.finish(identities: identities) } catch let error as IngestError {
+        do {
+            missing = try await recorder.finish(identities: identities.source)
+        } catch let error as IngestError {
+            await identities.shutdown()
             throw OperationalError(error.code.description, error.reason)
         }
+        await identities.shutdown()
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
         if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
         FileHandle.standardError.write(Data((line + "\n").utf8))
