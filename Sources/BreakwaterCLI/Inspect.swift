@@ -4,6 +4,6 @@ import ArgumentParser
 struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Debugging tools: decode CBOR blocks, frames, CARs, keys and signatures as JSON.",
-        subcommands: [InspectCBOR.self, InspectCAR.self, InspectDIDKey.self, InspectSignature.self]
+        subcommands: [InspectCBOR.self, InspectFrame.self, InspectCAR.self, InspectDIDKey.self, InspectSignature.self]
     )
 }

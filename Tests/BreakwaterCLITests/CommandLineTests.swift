@@ -92,4 +92,24 @@ struct CommandLineTests {
         let violations = object?["recentViolations"] as? [[String: Any]]
         #expect(violations?.contains { $0["reason"] as? String == "bad-signature" } == true)
     }
+
+    @Test func inspectFramePrintsHeaderAndBodyAndRefusesGarbage() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recording = try [UInt8](Data(contentsOf: Vectors.projectRoot.appendingPathComponent("Replays/indigo-post-lifecycle/frames.bin")))
+        let length = Int(recording[0]) << 24 | Int(recording[1]) << 16 | Int(recording[2]) << 8 | Int(recording[3])
+        let frame = folder.appendingPathComponent("frame.bin")
+        try Data(recording[4..<(4 + length)]).write(to: frame)
+        let result = try BreakwaterBinary.run(["inspect", "frame", frame.path])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect((object?["header"] as? [String: Any])?["t"] as? String == "#commit")
+        #expect(object?["type"] as? String == "commit")
+        #expect(object?["envelope"] as? String == "ok")
+        let garbage = folder.appendingPathComponent("garbage.bin")
+        try Data([0xa2, 0x61, 0x74]).write(to: garbage)
+        let refused = try BreakwaterBinary.run(["inspect", "frame", garbage.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("error: malformed-frame: "))
+    }
 }
