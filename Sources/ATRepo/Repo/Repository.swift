@@ -60,6 +60,8 @@ public struct Repository: Sendable {
 
     /// A CAR v1 file of ``exportBlocks(records:)`` with the commit as its only root.
     public func exportCAR(records: some BlockSource) throws(ATRepoError) -> [UInt8] {
-        RepoCAR.write(root: commit.cid, blocks: try exportBlocks(records: records))
+        var writer = CARWriter(roots: [commit.cid])
+        for block in try exportBlocks(records: records) { writer.append(cid: block.cid, data: block.bytes) }
+        return writer.bytes
     }
 }
