@@ -19,7 +19,7 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
             ?? StaticKeyProvider(keys: [:])
         return KeySource(provider: provider, shutdown: {})
     }
-    let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
+    let loopback = isLoopbackDirectory(plc)
     do {
         let resolving = try FirehoseIngest.makeKeyProvider(
             plc: plc.absoluteString, identities: identities, store: store, allowHTTPLoopback: loopback, logger: logger)
@@ -43,11 +43,17 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
         }
     }
     guard let plc else { return (file, {}) }
-    let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
+    let loopback = isLoopbackDirectory(plc)
     var configuration = IdentityHTTPConfiguration(allowHTTPLoopback: loopback)
     configuration.addressPolicy = AddressPolicy(allowLoopback: loopback)
     let http = IdentityHTTPClient(configuration: configuration, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc.absoluteString, http: http,
                                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
     return (ResolverIdentitySource(resolver: resolver, file: file), { await http.shutdown() })
+}
+
+/// True when the PLC directory is on this machine (e.g. `breakwater serve`), the only case where plain http
+/// and loopback addresses are allowed for identity look-ups.
+private func isLoopbackDirectory(_ plc: URL) -> Bool {
+    ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
 }
