@@ -20,6 +20,8 @@ struct Consume: AsyncParsableCommand {
 
     @OptionGroup var live: LiveOptions
 
+    @OptionGroup(title: "Alerts and observability") var observability: ObservabilityOptions
+
     @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
@@ -43,12 +45,13 @@ struct Consume: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LoggingSetup.logger("breakwater.consume")
+        let logger = LoggingSetup.logger("breakwater.consume", format: observability.logFormat)
         let relay = try live.relayURL()
         let upstream = relay.description
         let plc = try live.plcURL()
         let path = db ?? live.environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
         let store = try openStore(path)
+        let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
         let keySource = try makeKeySource(plc: plc, identities: live.identities, store: store, logger: logger)
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
@@ -70,6 +73,7 @@ struct Consume: AsyncParsableCommand {
             onOutcome: { line in
                 output.write(line)
                 tally.count(line)
+                observe.outcome(line)
             })
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: pipeline, recorder: recorder,
                                 maxEvents: live.maxEvents, duration: live.durationLimit, logger: logger)
@@ -77,8 +81,8 @@ struct Consume: AsyncParsableCommand {
                                             "store.path": "\(path)"])
         let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume")
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+            services: observe.services(around: .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                                                     failureTerminationBehavior: .gracefullyShutdownGroup)),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -67,20 +67,3 @@ struct LiveOptions: ParsableArguments {
 
     var durationLimit: Duration? { duration.map { .milliseconds(Int64($0 * 1000)) } }
 }
-
-/// Logging for the executable: stderr, level from `BREAKWATER_LOG_LEVEL` (default `info`).
-enum LoggingSetup {
-    static let bootstrap: Void = {
-        let level = ProcessInfo.processInfo.environment["BREAKWATER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }()
-
-    static func logger(_ label: String) -> Logger {
-        _ = bootstrap
-        return Logger(label: label)
-    }
-}

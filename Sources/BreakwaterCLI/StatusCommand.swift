@@ -28,13 +28,11 @@ struct Status: AsyncParsableCommand {
         }
         let store = try openStore(path)
         if let did {
-            let state = try store.accounts([did])[did]
-            let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
             if json {
-                var object: [String: Any] = ["did": did, "violations": violations.map(StatusJSON.violation)]
-                object["state"] = state.map(StatusJSON.account) ?? NSNull()
-                print(JSONOutput.string(object))
+                print(try StatusJSON.repoDocument(store: store, did: did, limit: limit).text)
             } else {
+                let state = try store.accounts([did])[did]
+                let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
                     print("\(did): no stored state")
                     return
@@ -51,11 +49,11 @@ struct Status: AsyncParsableCommand {
             }
             return
         }
-        let summary = try store.summary(recentViolations: limit)
         if json {
-            print(JSONOutput.string(StatusJSON.summary(summary)))
+            print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
+        let summary = try store.summary(recentViolations: limit)
         print("cursors")
         for (upstream, position) in summary.cursors.sorted(by: { $0.key < $1.key }) { print("  \(upstream)  \(position)") }
         print("accounts")
@@ -71,8 +69,31 @@ struct Status: AsyncParsableCommand {
     }
 }
 
-/// JSON shapes shared by `status --json` and the HTTP status API.
+/// JSON shapes shared by `status --json` and the HTTP status API (`consume --http`): both print the documents
+/// built here, so they are the same byte for byte.
 enum StatusJSON {
+    /// `status --json` and `GET /status`: cursors, accounts by state, outcome counts, the `limit` most recent
+    /// violations.
+    static func statusDocument(store: SQLiteStateStore, limit: Int) throws -> String {
+        JSONOutput.string(summary(try store.summary(recentViolations: limit)))
+    }
+
+    /// `status --did DID --json` and `GET /repos/{did}`: the account's stored state (null when none) and its
+    /// `limit` most recent violations; `known` is false when the database has neither.
+    static func repoDocument(store: SQLiteStateStore, did: String, limit: Int) throws -> (text: String, known: Bool) {
+        let state = try store.accounts([did])[did]
+        let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
+        var object: [String: Any] = ["did": did, "violations": violations.map(violation)]
+        object["state"] = state.map(account) ?? NSNull()
+        return (JSONOutput.string(object), state != nil || !violations.isEmpty)
+    }
+
+    /// `GET /violations`: violations processed at or after `sinceMicros`, newest first, at most `limit`.
+    static func violationsDocument(store: SQLiteStateStore, sinceMicros: Int64?, limit: Int) throws -> String {
+        let violations = try store.violations(did: nil, sinceMicros: sinceMicros, limit: limit)
+        return JSONOutput.string(["since": sinceMicros ?? NSNull(), "limit": limit, "violations": violations.map(violation)] as [String: Any])
+    }
+
     static func account(_ state: AccountState) -> [String: Any] {
         [
             "did": state.did, "rev": state.rev ?? NSNull(), "data": state.data?.string ?? NSNull(),

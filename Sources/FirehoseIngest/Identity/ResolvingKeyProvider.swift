@@ -48,11 +48,16 @@ public final class ResolvingKeyProvider: KeyProvider {
         do throws(ATIdentityError) {
             identity = fresh ? try await cache.refreshAfterSignatureFailure(parsed) : try await cache.resolve(parsed)
         } catch {
+            // A failure stored during this call came from the resolver; an older one from the cache.
+            let storedAt = await cache.cachedEntry(for: parsed)?.storedAt
+            IngestMetrics.shared.identityCache(hit: !fresh && storedAt.map { $0 < startedAt } == true)
             return .unavailable("\(error)")
         }
         // A key fetched during this call is as fresh as a forced refresh: no second look-up after a
         // signature failure with it.
-        return lookup(identity.signingKey, fresh: fresh || identity.fetchedAt >= startedAt)
+        let fetched = fresh || identity.fetchedAt >= startedAt
+        IngestMetrics.shared.identityCache(hit: !fetched)
+        return lookup(identity.signingKey, fresh: fetched)
     }
 
     public func purge(_ did: String) async {

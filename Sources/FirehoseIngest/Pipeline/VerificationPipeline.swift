@@ -1,5 +1,7 @@
+import ATSyntax
 import AsyncAlgorithms
 public import FirehoseSync
+import Synchronization
 
 /// The verification pipeline shared by `replay` and `consume` (ARCHITECTURE.md, "Concurrency"):
 /// decode → shard by DID → N workers (in order per DID, DIDs in parallel) → reorder → batched store writes.
@@ -15,6 +17,10 @@ public final class VerificationPipeline: Sendable {
     let machine: AccountMachine
     /// Called once per frame, in frame order, after its batch is durably stored.
     let onOutcome: @Sendable (OutcomeLine) -> Void
+    /// Where counts, latencies and queue depths go (``BreakwaterMetricNames``).
+    let metrics: IngestMetrics = .shared
+    /// Frames read and not yet stored.
+    private let inFlight = Atomic<Int>(0)
 
     /// Creates a pipeline.
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any KeyProvider,
@@ -41,6 +47,8 @@ public final class VerificationPipeline: Sendable {
         var frame: [UInt8]?
         var processedAt: Int64
         var mirror: MirrorUpdate? = nil
+        /// The event's `time` field, for the upstream-lag gauge.
+        var eventTime: String? = nil
     }
 
     /// Runs the pipeline over `frames` until the sequence ends (or the task is cancelled), then flushes.
@@ -72,7 +80,11 @@ public final class VerificationPipeline: Sendable {
                 var seqs = SeqTracker()
                 for try await frame in frames {
                     if Task.isCancelled { break }
+                    let (gaps, regressions) = (seqs.gaps, seqs.regressions)
                     let decoded = seqs.check(DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy))
+                    self.metrics.seqGaps(seqs.gaps - gaps)
+                    self.metrics.seqDuplicates(seqs.regressions - regressions)
+                    self.inFlight.add(1, ordering: .relaxed)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
                     pending[worker].append(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition))
                     if pending[worker].count >= self.configuration.chunkSize {
@@ -114,7 +126,12 @@ public final class VerificationPipeline: Sendable {
         for await chunk in inbox {
             var out: [WorkResult] = []
             out.reserveCapacity(chunk.count)
-            for item in chunk { out.append(try await process(item)) }
+            for item in chunk {
+                let started = ContinuousClock.now
+                out.append(try await process(item))
+                let (seconds, attoseconds) = (ContinuousClock.now - started).components
+                metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            }
             await results.send(out)
         }
     }
@@ -151,7 +168,8 @@ public final class VerificationPipeline: Sendable {
                 configuration.mirrors[did].flatMap { VerificationPipeline.mirrorUpdate(step, did: did, filter: $0) }
             }
             return WorkResult(index: index, cursorPosition: item.cursorPosition, line: step.line, newState: step.newState,
-                              frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now, mirror: mirror)
+                              frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now, mirror: mirror,
+                              eventTime: VerificationPipeline.eventTime(message))
         }
     }
 
@@ -171,9 +189,27 @@ public final class VerificationPipeline: Sendable {
         return nil
     }
 
+    /// The `time` field of an event that has one.
+    static func eventTime(_ message: FirehoseMessage) -> String? {
+        switch message {
+        case .commit(let event): return event.time
+        case .sync(let event): return event.time
+        case .identity(let event): return event.time
+        case .account(let event): return event.time
+        default: return nil
+        }
+    }
+
     // MARK: - Writer
 
-    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int) async throws -> PipelineSummary {
+    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int, ticking: Bool = true) async throws -> PipelineSummary {
+        if ticking, let interval = configuration.flushInterval {
+            // An idle live stream must still get its last events written: empty chunks every interval let the
+            // time-based flush below run without new results.
+            return try await VerificationPipeline.withTicks(results, every: interval) { ticked in
+                try await self.writeResults(ticked, startIndex: startIndex, ticking: false)
+            }
+        }
         var summary = PipelineSummary()
         var pending: [Int: WorkResult] = [:]
         var nextIndex: Int? = startIndex
@@ -181,6 +217,7 @@ public final class VerificationPipeline: Sendable {
         var batchLines: [OutcomeLine] = []
         var lastIndexInBatch = -1
         var lastFlush = ContinuousClock.now
+        var lastEventTime: String?
 
         func flush() throws {
             lastFlush = .now
@@ -189,6 +226,7 @@ public final class VerificationPipeline: Sendable {
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }
             summary.lastCursor = batch.cursor?.position
+            recordStored(batchLines, cursor: batch.cursor?.position, eventTime: lastEventTime)
             batch = StoreBatch()
             batchLines.removeAll(keepingCapacity: true)
         }
@@ -205,11 +243,14 @@ public final class VerificationPipeline: Sendable {
                 if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
                 batch.cursor = (configuration.upstream, result.cursorPosition)
                 batchLines.append(result.line)
+                if let time = result.eventTime { lastEventTime = time }
                 lastIndexInBatch = index
                 nextIndex = index + 1
                 if batchLines.count >= configuration.batchSize { try flush() }
             }
             if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try flush() }
+            metrics.queueDepth(BreakwaterMetricNames.Queue.reorder, pending.count)
+            metrics.queueDepth(BreakwaterMetricNames.Queue.batch, batchLines.count)
         }
         // Anything left is a gap in indices (should not happen); write it in order anyway.
         for index in pending.keys.sorted() {
@@ -220,9 +261,43 @@ public final class VerificationPipeline: Sendable {
             if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
             batch.cursor = (configuration.upstream, result.cursorPosition)
             batchLines.append(result.line)
+            if let time = result.eventTime { lastEventTime = time }
             lastIndexInBatch = index
         }
         try flush()
         return summary
+    }
+
+    /// Runs `body` over `results` with an empty chunk added every `interval` (the chunks themselves unchanged and
+    /// in order); ends when `results` ends.
+    static func withTicks(_ results: AsyncChannel<[WorkResult]>, every interval: Duration,
+                          _ body: @Sendable (AsyncChannel<[WorkResult]>) async throws -> PipelineSummary) async throws -> PipelineSummary {
+        let ticked = AsyncChannel<[WorkResult]>()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await chunk in results { await ticked.send(chunk) }
+                ticked.finish()
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                    await ticked.send([])
+                }
+            }
+            defer { group.cancelAll() }
+            return try await body(ticked)
+        }
+    }
+
+    /// Metrics for a stored batch: outcome counts, cursor, upstream lag, queue depths.
+    private func recordStored(_ lines: [OutcomeLine], cursor: Int64?, eventTime: String?) {
+        metrics.stored(lines)
+        if let cursor { metrics.cursor(cursor) }
+        if let eventTime, let micros = try? Datetime(eventTime).microsecondsSinceEpoch {
+            metrics.upstreamLag(eventMicros: micros, nowMicros: configuration.now())
+        }
+        let left = inFlight.subtract(lines.count, ordering: .relaxed).newValue
+        metrics.queueDepth(BreakwaterMetricNames.Queue.inFlight, max(0, left))
     }
 }

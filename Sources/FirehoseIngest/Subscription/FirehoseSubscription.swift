@@ -122,6 +122,7 @@ public struct FirehoseSubscription: Sendable {
                 }
             }
             let delay = backoff.nextDelay(minimum: minimumDelay)
+            IngestMetrics.shared.reconnect()
             logger.warning("reconnecting", metadata: [
                 "relay.reason": "\(failure)", "relay.delay": "\(delay)", "relay.attempt": "\(consecutiveFailures + 1)",
                 "relay.frames": "\(delivered)",
