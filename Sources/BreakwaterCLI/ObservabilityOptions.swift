@@ -83,9 +83,9 @@ struct ObservabilityOptions: ParsableArguments {
             } catch let error as IngestError {
                 throw OperationalError(error.code.description, error.reason)
             }
-            let paths = sets.contains { $0 is MetricsRoutes } ? (sets.contains { $0 is StatusRoutes } ? "metrics and status API" : "metrics")
-                : "status API"
-            logger.info("\(paths) listening", metadata: ["http.url": "\(server.url)"])
+            for set in sets {
+                logger.info("\(set is MetricsRoutes ? "metrics" : "status API") listening", metadata: ["http.url": "\(server.url)"])
+            }
             services.append(server)
         }
         let alerts = AlertDispatcher(host: host, logger: Logger(label: "breakwater.alerts"), webhook: webhookSender,

@@ -23,7 +23,7 @@ public final class HTTPAPIServer: Service, Sendable {
         /// Open connections at most.
         public var maxConnections = 64
         /// A connection that sends nothing for this long is closed.
-        public var idleTimeout: TimeAmount = .seconds(30)
+        public var idleTimeout: Duration = .seconds(30)
 
         /// The defaults.
         public init() {}
@@ -37,7 +37,7 @@ public final class HTTPAPIServer: Service, Sendable {
     let limits: Limits
     let logger: Logger
     private let listener: Mutex<NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>?>
-    private let open = Atomic<Int>(0)
+    private let openConnections = Atomic<Int>(0)
 
     private init(host: String, port: Int, routes: [any HTTPRouteSet], limits: Limits, logger: Logger,
                  listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
@@ -55,7 +55,7 @@ public final class HTTPAPIServer: Service, Sendable {
     /// Binds `host:port` (port 0: any free port); serving starts with ``run()``.
     public static func bind(host: String, port: Int, routes: [any HTTPRouteSet], limits: Limits = Limits(), logger: Logger,
                             group: MultiThreadedEventLoopGroup = .singleton) async throws -> HTTPAPIServer {
-        let idle = limits.idleTimeout
+        let idle = WebhookSender.timeAmount(limits.idleTimeout)
         let listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
         do {
             listener = try await ServerBootstrap(group: group)
@@ -90,13 +90,13 @@ public final class HTTPAPIServer: Service, Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
-                            guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
-                                open.subtract(1, ordering: .relaxed)
+                            guard self.openConnections.add(1, ordering: .relaxed).newValue <= self.limits.maxConnections else {
+                                self.openConnections.subtract(1, ordering: .relaxed)
                                 connection.channel.close(promise: nil)
                                 continue
                             }
                             group.addTask {
-                                defer { self.open.subtract(1, ordering: .relaxed) }
+                                defer { self.openConnections.subtract(1, ordering: .relaxed) }
                                 do { try await self.serve(connection) } catch {
                                     self.logger.debug("HTTP connection ended", metadata: ["http.error": "\(error)"])
                                 }

@@ -13,7 +13,7 @@ public final class IngestMetrics: Sendable {
 
     private let counters = Mutex<[String: Counter]>([:])
     private let gauges = Mutex<[String: Gauge]>([:])
-    private let verificationTimer = Metrics.Timer(label: BreakwaterMetricNames.verificationDuration)
+    private let verificationTimer = Timer(label: BreakwaterMetricNames.verificationDuration)
     private let commitsVerifiedCounter = Counter(label: BreakwaterMetricNames.commitsVerified)
     private let cursorGauge = Gauge(label: BreakwaterMetricNames.cursor)
     private let lagGauge = Gauge(label: BreakwaterMetricNames.upstreamLag)

@@ -50,16 +50,18 @@ public struct AddressPolicy: Hashable, Sendable {
         case discardOnly = "discard-only"
     }
 
+    // Plain byte buffers rather than `in_addr`/`in6_addr`: with NIO in the same module, the C types can be
+    // attributed to NIO's shim module and their initialisers become unavailable under MemberImportVisibility.
     static func ipv4Bytes(_ text: String) -> [UInt8]? {
-        var address = in_addr()
-        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
-        return withUnsafeBytes(of: &address) { Array($0) }
+        var bytes = [UInt8](repeating: 0, count: 4)
+        guard bytes.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 else { return nil }
+        return bytes
     }
 
     static func ipv6Bytes(_ text: String) -> [UInt8]? {
-        var address = in6_addr()
-        guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
-        return withUnsafeBytes(of: &address) { Array($0) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard bytes.withUnsafeMutableBytes({ inet_pton(AF_INET6, text, $0.baseAddress) }) == 1 else { return nil }
+        return bytes
     }
 
     /// The special kind of an IPv4 address (4 bytes), or nil for a public unicast address.
