@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirehoseIngest
 import FirehoseStore
+import FirehoseSync
 import Foundation
 import Logging
 import Metrics
