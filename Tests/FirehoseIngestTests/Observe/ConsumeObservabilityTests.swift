@@ -14,18 +14,19 @@ struct ConsumeObservabilityTests {
         try #require(BreakwaterBinary.url != nil, "build the executable first (swift build)")
         let recording = Observe.replay("rule-bad-signature")
         let expected = try Observe.expected(recording)
-        let expectedAlerts = expected.filter { Self.alertOutcomes.contains($0["outcome"] as? String ?? "") }
+        let expectedAlerts = expected.filter { Self.alertOutcomes.contains($0.outcome) }
         try #require(!expectedAlerts.isEmpty)
         let folder = try Observe.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let stderr = folder.appendingPathComponent("stderr")
         let configuration = RelayServerConfiguration(recording: RecordingLocation(path: recording.path))
+        let eventCount = expected.count
         let (status, requests) = try await LiveTest.withServer(configuration) { server in
             try await WebhookReceiver.with(answers: [500]) { receiver in
                 let process = try BreakwaterBinary.start([
                     "consume", "--relay", server.url, "--identities", recording.appendingPathComponent("identities.json").path,
                     "--db", folder.appendingPathComponent("db.sqlite").path, "--workers", "2", "--progress", "0",
-                    "--max-retries", "3", "--max-events", "\(expected.count)", "--webhook", receiver.url, "--log-format", "json",
+                    "--max-retries", "3", "--max-events", "\(eventCount)", "--webhook", receiver.url, "--log-format", "json",
                 ], stderr: stderr)
                 return (try await Observe.wait(process, seconds: 60), receiver.requests)
             }
@@ -38,13 +39,13 @@ struct ConsumeObservabilityTests {
         #expect(requests.allSatisfy { $0.method == "POST" && $0.path == "/hook" })
         #expect(requests.count >= 2 && requests[0].body == requests[1].body)
         let delivered = requests.filter { $0.status == 200 }.flatMap(\.alerts)
-        #expect(delivered.map { $0["seq"] as? Int } == expectedAlerts.map { $0["seq"] as? Int })
+        #expect(delivered.map { $0["seq"] as? Int } == expectedAlerts.map { $0.seq.map(Int.init) })
         for (alert, line) in zip(delivered, expectedAlerts) {
-            #expect(alert["did"] as? String == line["did"] as? String)
-            #expect(alert["rev"] as? String == line["rev"] as? String)
-            #expect(alert["outcome"] as? String == line["outcome"] as? String)
-            #expect(alert["reason"] as? String == line["reason"] as? String)
-            #expect(alert["type"] as? String == line["type"] as? String)
+            #expect(alert["did"] as? String == line.did)
+            #expect(alert["rev"] as? String == line.rev)
+            #expect(alert["outcome"] as? String == line.outcome)
+            #expect(alert["reason"] as? String == line.reason)
+            #expect(alert["type"] as? String == line.type)
             #expect(alert["host"] as? String == "127.0.0.1")
             #expect(alert.keys.contains("detail"))
             #expect((alert["time"] as? String)?.hasSuffix("Z") == true)
@@ -53,13 +54,13 @@ struct ConsumeObservabilityTests {
 
         // JSON log: one line per alert, with the alert's fields as top-level keys.
         let logged = Observe.logLines(stderr).filter { $0["label"] as? String == "breakwater.alerts" }
-        #expect(logged.map { $0["alert.seq"] as? Int } == expectedAlerts.map { $0["seq"] as? Int })
+        #expect(logged.map { $0["alert.seq"] as? Int } == expectedAlerts.map { $0.seq.map(Int.init) })
         for (line, alert) in zip(logged, expectedAlerts) {
             #expect(line["level"] as? String == "warning")
             #expect(line["message"] as? String == "event rejected")
-            #expect(line["alert.did"] as? String == alert["did"] as? String)
-            #expect(line["alert.rev"] as? String == alert["rev"] as? String)
-            #expect(line["alert.reason"] as? String == alert["reason"] as? String)
+            #expect(line["alert.did"] as? String == alert.did)
+            #expect(line["alert.rev"] as? String == alert.rev)
+            #expect(line["alert.reason"] as? String == alert.reason)
             #expect(line["alert.host"] as? String == "127.0.0.1")
             #expect(line["time"] is String)
         }
@@ -71,7 +72,7 @@ struct ConsumeObservabilityTests {
         try #require(BreakwaterBinary.url != nil, "build the executable first (swift build)")
         let recording = Observe.replay("demo")
         let expected = try Observe.expected(recording)
-        let lastSeq = try #require(expected.compactMap { $0["seq"] as? Int }.max())
+        let lastSeq = try #require(expected.compactMap { $0.seq.map(Int.init) }.max())
         let folder = try Observe.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("db.sqlite").path
@@ -112,12 +113,12 @@ struct ConsumeObservabilityTests {
         }
         // Desynchronized events are alerts as well.
         let logged = Observe.logLines(stderr).filter { $0["label"] as? String == "breakwater.alerts" }
-        let expectedAlerts = expected.filter { Self.alertOutcomes.contains($0["outcome"] as? String ?? "") }
-        #expect(logged.map { $0["alert.seq"] as? Int } == expectedAlerts.map { $0["seq"] as? Int })
+        let expectedAlerts = expected.filter { Self.alertOutcomes.contains($0.outcome) }
+        #expect(logged.map { $0["alert.seq"] as? Int } == expectedAlerts.map { $0.seq.map(Int.init) })
         #expect(logged.contains { $0["message"] as? String == "account desynchronized" && $0["alert.reason"] as? String == "chain-break" })
     }
 
-    static func checkMetrics(_ metrics: PrometheusText, expected: [[String: Any]], lastSeq: Int) {
+    static func checkMetrics(_ metrics: PrometheusText, expected: [ExpectedOutcome], lastSeq: Int) {
         typealias Names = BreakwaterMetricNames
         #expect(metrics.types[Names.events] == "counter")
         #expect(metrics.types[Names.verificationDuration] == "histogram")
@@ -125,7 +126,7 @@ struct ConsumeObservabilityTests {
         #expect(metrics.sum(Names.events) == Double(expected.count))
         var counts: [String: Int] = [:]
         for line in expected {
-            let key = "\(line["type"] as? String ?? "")|\(line["outcome"] as? String ?? "")|\(line["reason"] as? String ?? "none")"
+            let key = "\(line.type)|\(line.outcome)|\(line.reason ?? "none")"
             counts[key, default: 0] += 1
         }
         for (key, count) in counts {
@@ -145,15 +146,15 @@ struct ConsumeObservabilityTests {
         }
         #expect((metrics.value(Names.identityCacheLookups, ["result": "miss"]) ?? 0) >= 1)
         #expect(metrics.value(Names.identityCacheLookups, ["result": "hit"]) != nil)
-        let alerts = expected.filter { alertOutcomes.contains($0["outcome"] as? String ?? "") }
+        let alerts = expected.filter { alertOutcomes.contains($0.outcome) }
         #expect(metrics.sum(Names.alerts) == Double(alerts.count))
-        #expect(metrics.value(Names.alerts, ["outcome": "desynchronized"]) == Double(alerts.filter { $0["outcome"] as? String == "desynchronized" }.count))
+        #expect(metrics.value(Names.alerts, ["outcome": "desynchronized"]) == Double(alerts.filter { $0.outcome == "desynchronized" }.count))
         for queue in ["in_flight", "reorder", "batch"] {
             #expect(metrics.value(Names.queueDepth, ["queue": queue]) == 0, "\(queue)")
         }
     }
 
-    static func checkStatusAPI(_ base: String, database: String, expected: [[String: Any]]) async throws {
+    static func checkStatusAPI(_ base: String, database: String, expected: [ExpectedOutcome]) async throws {
         // /status is the document of `status --json`, byte for byte.
         let status = try await Observe.request(base + "/status")
         #expect(status.status == 200)
@@ -164,8 +165,8 @@ struct ConsumeObservabilityTests {
         #expect((status.json["outcomes"] as? [String: Int])?["rejected/bad-signature"] == 2)
 
         // /repos/{did} is `status --did DID --json`.
-        let violating = try #require(expected.first { $0["outcome"] as? String == "rejected" && $0["did"] is String })
-        let did = try #require(violating["did"] as? String)
+        let violating = try #require(expected.first { $0.outcome == "rejected" && $0.did != nil })
+        let did = try #require(violating.did)
         let repo = try await Observe.request(base + "/repos/" + did)
         #expect(repo.status == 200)
         let cliRepo = try BreakwaterBinary.run(["status", "--db", database, "--did", did, "--json"])
@@ -176,7 +177,7 @@ struct ConsumeObservabilityTests {
         #expect(try await Observe.request(base + "/repos/not-a-did").status == 400)
 
         // /violations: newest first, limited, filtered by since (µs or RFC 3339).
-        let violationCount = expected.filter { ["rejected", "desynchronized"].contains($0["outcome"] as? String ?? "") }.count
+        let violationCount = expected.filter { ["rejected", "desynchronized"].contains($0.outcome) }.count
         let all = try await Observe.request(base + "/violations?limit=1000")
         #expect(all.status == 200)
         let listed = all.json["violations"] as? [[String: Any]] ?? []

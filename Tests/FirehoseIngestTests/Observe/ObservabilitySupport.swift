@@ -68,10 +68,9 @@ enum Observe {
     /// A recording under Replays/.
     static func replay(_ name: String) -> URL { Vectors.projectRoot.appendingPathComponent("Replays/\(name)") }
 
-    /// The expected outcome lines of a recording, as JSON objects.
-    static func expected(_ recording: URL) throws -> [[String: Any]] {
-        let text = try String(contentsOf: recording.appendingPathComponent("expected.jsonl"), encoding: .utf8)
-        return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    /// The expected outcome lines of a recording.
+    static func expected(_ recording: URL) throws -> [ExpectedOutcome] {
+        try ExpectedOutcomes.load(recording.appendingPathComponent("expected.jsonl"))
     }
 }
 

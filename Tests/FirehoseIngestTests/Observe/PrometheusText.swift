@@ -77,7 +77,8 @@ struct PrometheusText {
 
     /// The sum over all samples of `name` whose labels include `matching`.
     func sum(_ name: String, matching: [String: String] = [:]) -> Double {
-        samples.filter { $0.name == name && matching.allSatisfy { key, value in $0.labels[key] == value } }.map(\.value).reduce(0, +)
+        samples.filter { sample in sample.name == name && matching.allSatisfy { key, value in sample.labels[key] == value } }
+            .map(\.value).reduce(0, +)
     }
 
     private func checkHistograms() throws {
@@ -125,7 +126,7 @@ struct PrometheusText {
         }
     }
 
-    static func sample(_ line: String, line number: Int) throws -> Sample {
+    static func sample(_ line: String, line lineNumber: Int) throws -> Sample {
         let scalars = Array(line.unicodeScalars)
         var i = 0
         var name = ""
@@ -133,12 +134,12 @@ struct PrometheusText {
             name.unicodeScalars.append(scalars[i])
             i += 1
         }
-        guard isMetricName(name) else { throw ParseError(line: number, message: "bad metric name '\(name)'") }
+        guard isMetricName(name) else { throw ParseError(line: lineNumber, message: "bad metric name '\(name)'") }
         var labels: [String: String] = [:]
         if i < scalars.count, scalars[i] == "{" {
             i += 1
             while true {
-                guard i < scalars.count else { throw ParseError(line: number, message: "unterminated label set") }
+                guard i < scalars.count else { throw ParseError(line: lineNumber, message: "unterminated label set") }
                 if scalars[i] == "}" {
                     i += 1
                     break
@@ -148,21 +149,21 @@ struct PrometheusText {
                     label.unicodeScalars.append(scalars[i])
                     i += 1
                 }
-                guard isLabelName(label) else { throw ParseError(line: number, message: "bad label name '\(label)'") }
-                guard i + 1 < scalars.count, scalars[i + 1] == "\"" else { throw ParseError(line: number, message: "label value not quoted") }
+                guard isLabelName(label) else { throw ParseError(line: lineNumber, message: "bad label name '\(label)'") }
+                guard i + 1 < scalars.count, scalars[i + 1] == "\"" else { throw ParseError(line: lineNumber, message: "label value not quoted") }
                 i += 2
                 var value = ""
                 while true {
-                    guard i < scalars.count else { throw ParseError(line: number, message: "unterminated label value") }
+                    guard i < scalars.count else { throw ParseError(line: lineNumber, message: "unterminated label value") }
                     let c = scalars[i]
                     if c == "\"" { break }
                     if c == "\\" {
-                        guard i + 1 < scalars.count else { throw ParseError(line: number, message: "dangling escape") }
+                        guard i + 1 < scalars.count else { throw ParseError(line: lineNumber, message: "dangling escape") }
                         switch scalars[i + 1] {
                         case "\\": value += "\\"
                         case "\"": value += "\""
                         case "n": value += "\n"
-                        default: throw ParseError(line: number, message: "bad escape in label value")
+                        default: throw ParseError(line: lineNumber, message: "bad escape in label value")
                         }
                         i += 2
                         continue
@@ -171,17 +172,17 @@ struct PrometheusText {
                     i += 1
                 }
                 i += 1
-                guard labels[label] == nil else { throw ParseError(line: number, message: "label \(label) repeated") }
+                guard labels[label] == nil else { throw ParseError(line: lineNumber, message: "label \(label) repeated") }
                 labels[label] = value
                 if i < scalars.count, scalars[i] == "," { i += 1 }
                 else if i < scalars.count, scalars[i] == "}" { continue }
-                else { throw ParseError(line: number, message: "expected , or } after a label") }
+                else { throw ParseError(line: lineNumber, message: "expected , or } after a label") }
             }
         }
-        guard i < scalars.count, scalars[i] == " " else { throw ParseError(line: number, message: "no space before the value") }
+        guard i < scalars.count, scalars[i] == " " else { throw ParseError(line: lineNumber, message: "no space before the value") }
         let rest = String(String.UnicodeScalarView(scalars[(i + 1)...])).split(separator: " ", omittingEmptySubsequences: false)
         guard rest.count == 1 || (rest.count == 2 && Int64(rest[1]) != nil), let value = number(String(rest[0])) else {
-            throw ParseError(line: number, message: "bad value '\(rest.joined(separator: " "))'")
+            throw ParseError(line: lineNumber, message: "bad value '\(rest.joined(separator: " "))'")
         }
         return Sample(name: name, labels: labels, value: value)
     }
