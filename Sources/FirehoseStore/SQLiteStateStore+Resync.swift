@@ -1,4 +1,4 @@
-public import FirehoseSync
+import FirehoseSync
 import GRDB
 
 /// What a restarted `consume` must resume (SPEC.md §7.5; CONTRACT.md §5).

@@ -1,3 +1,4 @@
+import ATIdentity
 import ATSyntax
 
 /// Finds the PDS that hosts an account: the `#atproto_pds` service of its DID document (SPEC.md §11), for

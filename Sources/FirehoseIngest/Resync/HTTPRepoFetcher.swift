@@ -113,7 +113,8 @@ public final class HTTPRepoFetcher: RepoFetcher {
                     if ContinuousClock.now - started >= limit {
                         return .failure(IngestError(.fetchTimeout, "\(url): no complete repository within \(limit)"))
                     }
-                    if let (bodyStarted, bytes) = progress.snapshot() {
+                    if let snapshot = progress.snapshot() {
+                        let (bodyStarted, bytes) = snapshot
                         let elapsed = ContinuousClock.now - bodyStarted
                         if elapsed >= grace {
                             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -1,5 +1,3 @@
-public import ATIdentity
-
 /// Limits of `getRepo` downloads (SPEC.md §7.5 step 2, §13): per-host budgets, an overall time limit, a
 /// minimum transfer rate and a size cap. Defaults suit the live network; tests shorten them.
 public struct RepoFetchConfiguration: Hashable, Sendable {

@@ -174,10 +174,11 @@ public final class ResyncCoordinator: Sendable {
             for _ in 0..<configuration.concurrency {
                 group.addTask {
                     while !Task.isCancelled {
-                        guard let (did, attempt) = self.claim() else {
+                        guard let claimed = self.claim() else {
                             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
                             continue
                         }
+                        let (did, attempt) = claimed
                         if let completion = await self.perform(did: did, attempt: attempt) {
                             await deliver(completion)
                         }

@@ -2,6 +2,7 @@ import FirehoseIngest
 import FirehoseSync
 import FirehoseSynth
 import Foundation
+import NIOCore
 import Testing
 
 /// The `getRepo` client's rules (SPEC.md §7.5 step 2, §13) against a scripted loopback server.

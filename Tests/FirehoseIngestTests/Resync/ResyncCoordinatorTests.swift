@@ -30,17 +30,21 @@ import Testing
             now: { now })
         #expect(coordinator.request(account.did, reason: "test"))
         #expect(!coordinator.request(account.did, reason: "again") || coordinator.pendingCount == 1)
-        let box = Mutex<ResyncCompletion?>(nil)
+        let box = CompletionBox()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await coordinator.run { completion in box.withLock { $0 = $0 ?? completion } } }
+            group.addTask { await coordinator.run { completion in box.value.withLock { $0 = $0 ?? completion } } }
             group.addTask {
-                for _ in 0..<200 where box.withLock({ $0 == nil }) { try? await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<200 where box.value.withLock({ $0 == nil }) { try? await Task.sleep(for: .milliseconds(20)) }
             }
             await group.next()
             group.cancelAll()
         }
         await fetcher.shutdown()
-        return (box.withLock { $0 }, coordinator.counts)
+        return (box.value.withLock { $0 }, coordinator.counts)
+    }
+
+    final class CompletionBox: Sendable {
+        let value = Mutex<ResyncCompletion?>(nil)
     }
 
     static func failure(_ completion: ResyncCompletion?) -> String? {

@@ -107,7 +107,8 @@ final class ScriptedHTTPServer: Sendable {
             let piece = rest.prefix(chunk)
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: piece)))), promise: nil)
             let remaining = rest.dropFirst(piece.count)
-            context.eventLoop.scheduleTask(in: interval) { self.send(remaining, chunk: chunk, interval: interval, context: context) }
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: interval) { self.send(remaining, chunk: chunk, interval: interval, context: bound.value) }
         }
     }
 }
