@@ -6,6 +6,7 @@ import FirehoseSync
 import FirehoseSynth
 import Foundation
 import IPLD
+import Synchronization
 import Testing
 
 /// Resync in the live pipeline (SPEC.md §7.5, CONTRACT.md §3 step 3 and §5): chain breaks fetch the repository
@@ -77,6 +78,7 @@ import Testing
         let frames: [[UInt8]]
         let coordinator: ResyncCoordinator?
         let range: Range<Int>
+        var onEnd: @Sendable () -> Void = {}
 
         struct AsyncIterator: AsyncIteratorProtocol {
             let source: DrainingFrames
@@ -86,6 +88,7 @@ import Testing
                     defer { next += 1 }
                     return IncomingFrame(index: next, bytes: source.frames[next], cursorPosition: Int64(next))
                 }
+                source.onEnd()
                 while let coordinator = source.coordinator, coordinator.pendingCount > 0 {
                     guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return nil }
                 }
@@ -106,22 +109,22 @@ import Testing
     /// Runs `scenario`'s frames in `range` through a pipeline with resyncs fetched from `relay`.
     static func run(_ scenario: Scenario, store: SQLiteStateStore, relay: String?, range: Range<Int>? = nil,
                     resync configuration: ResyncConfiguration = ResyncConfiguration(concurrency: 2, initialBackoff: .milliseconds(20)),
-                    backfill: [String] = []) async throws -> PipelineSummary {
+                    backfill: [String] = [], fetcher custom: (any RepoFetcher)? = nil,
+                    onEnd: @escaping @Sendable () -> Void = {}) async throws -> PipelineSummary {
         let keys = try scenario.keys()
         let fetcher = HTTPRepoFetcher(relay: relay, pds: nil,
                                       configuration: RepoFetchConfiguration(totalTimeout: .seconds(20), allowHTTPLoopback: true,
                                                                             perHostLimit: .init(perSecond: 1000, burst: 1000)),
                                       logger: LiveTest.logger)
-        let coordinator = relay.map { _ in
-            ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: LiveTest.logger, now: scenario.now)
-        }
+        let coordinator = (relay != nil || custom != nil) ? ResyncCoordinator(
+            configuration: configuration, fetcher: custom ?? fetcher, keys: keys, logger: LiveTest.logger, now: scenario.now) : nil
         for did in backfill { coordinator?.request(did, reason: "test backfill") }
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: 2, batchSize: 16, chunkSize: 4, upstream: "test",
                                                  mirrors: try store.mirrorFilters(), now: scenario.now),
             store: store, keys: keys, resync: coordinator)
         let summary = try await pipeline.run(DrainingFrames(frames: scenario.frames, coordinator: coordinator,
-                                                            range: range ?? 0..<scenario.frames.count))
+                                                            range: range ?? 0..<scenario.frames.count, onEnd: onEnd))
         await fetcher.shutdown()
         return summary
     }
@@ -170,6 +173,7 @@ import Testing
             #expect(state.rev == repository.rev && state.data == repository.data && state.commit == repository.commit, "\(did)")
         }
         #expect(try store.accountsNeedingResync(limit: 100).isEmpty)
+        print("resync: \(broken.count) broken accounts, \(summary.resyncs)")
     }
 
     @Test func failedResyncsBackOffAndLeaveTheAccountDesynchronized() async throws {
@@ -254,6 +258,7 @@ import Testing
             updated += after.filter { before[$0.key] != nil && before[$0.key] != $0.value }.count
         }
         #expect(created > 0 && updated > 0 && deleted > 0, "created \(created), updated \(updated), deleted \(deleted)")
+        print("mirror reconciliation: \(broken.count) broken mirrors; since the break \(created) created, \(updated) updated, \(deleted) deleted")
 
         let summary = try await LiveTest.withServer(scenario.server(repos: true)) { server in
             try await Self.run(scenario, store: store, relay: "http://127.0.0.1:\(server.port)", backfill: startsWithSync)
@@ -267,5 +272,64 @@ import Testing
         }
         let states = try store.accounts(broken)
         for did in broken { #expect(states[did]?.sync == .synchronized, "\(did)") }
+    }
+
+    /// A fetcher that answers with a fixed repository once released (so events arrive while the resync runs).
+    final class GatedFetcher: RepoFetcher {
+        let car: [UInt8]
+        let open = Mutex(false)
+        init(car: [UInt8]) { self.car = car }
+        func fetchRepository(did: String) async throws -> [UInt8] {
+            while !open.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+            return car
+        }
+    }
+
+    @Test func eventsHeldDuringAResyncAreAppliedAfterTheNewBaseWhenTheyChain() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 3, commits: 150, seed: 13))
+        defer { scenario.cleanUp() }
+        // An account followed from its first commit, with enough commits.
+        let did = try #require(scenario.repositories.keys.sorted().first { did in
+            let lines = scenario.lines.filter { $0.did == did && ($0.type == .commit || $0.type == .sync) }
+            return lines.first?.type == .commit && lines.filter { $0.outcome == .verified }.count >= 10
+        })
+        let commits = scenario.lines.indices.filter { scenario.lines[$0].did == did && scenario.lines[$0].type == .commit }
+        let k = commits.count / 2
+        // The repository as it stood after commit k: a mirror that followed the stream, exported.
+        let scratchPath = Self.database()
+        defer { Self.remove(scratchPath) }
+        let scratch = try SQLiteStateStore(path: scratchPath)
+        try scratch.registerMirror(did: did, filter: .all)
+        _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(commits[k] + 1))
+        var repoK: [UInt8] = []
+        _ = try scratch.exportMirror(did: did) { repoK.append(contentsOf: $0) }
+
+        // The verifier is 3 commits behind that when the account is marked for resync.
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        try store.registerMirror(did: did, filter: .all)
+        let resume = commits[k - 2]
+        _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<resume)
+        var state = try #require(try store.accounts([did])[did])
+        state.sync = .resyncing
+        var batch = StoreBatch()
+        batch.accounts[did] = state
+        try store.write(batch)
+
+        let fetcher = GatedFetcher(car: repoK)
+        let summary = try await Self.run(scenario, store: store, relay: nil, range: resume..<scenario.frames.count,
+                                         backfill: [did], fetcher: fetcher, onEnd: { fetcher.open.withLock { $0 = true } })
+        let later = commits.filter { $0 > commits[k] }.count
+        #expect(summary.resyncs.succeeded == 1)
+        #expect(summary.resyncs.queuedApplied == later)
+        #expect(summary.resyncs.queuedDropped == 3)
+        #expect(summary.byReason[.repoDesynchronized, default: 0] == later + 3)
+        let final = try await scenario.finalRepository(did)
+        let after = try #require(try store.accounts([did])[did])
+        #expect(after.sync == .synchronized && after.rev == final.rev && after.data == final.data)
+        #expect(try store.mirror(did: did)?.stale == nil)
+        #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(try #require(scenario.repositories[did]))))
+        print("held events: \(summary.resyncs)")
     }
 }
