@@ -231,7 +231,7 @@ public final class VerificationPipeline: Sendable {
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }
-            summary.lastCursor = batch.cursor?.position
+            if let position = batch.cursor?.position { summary.lastCursor = position }
             batch = StoreBatch()
             batchLines.removeAll(keepingCapacity: true)
         }
