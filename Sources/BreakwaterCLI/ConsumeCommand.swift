@@ -40,8 +40,13 @@ struct Consume: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
     var progress: Double = 5
 
+    @OptionGroup var mirrorOptions: MirrorOptions
+
+    @OptionGroup var resyncOptions: ResyncOptions
+
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        try resyncOptions.check()
     }
 
     func run() async throws {
@@ -63,13 +68,16 @@ struct Consume: AsyncParsableCommand {
         }
         let output = try EventsOutput(path: events)
         let tally = LiveTally()
+        let mirrors = try mirrorOptions.load(into: store)
+        let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
+                                                   logger: logger)
         let pipeline = VerificationPipeline(
             // Small hand-offs and a time-based flush: a live stream can be slow, and the stored cursor and
             // progress should follow it within about a second.
             configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 4,
-                                                 upstream: upstream, flushInterval: .seconds(1),
+                                                 upstream: upstream, flushInterval: .seconds(1), mirrors: mirrors,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
-            store: store, keys: keys,
+            store: store, keys: keys, resync: resync?.coordinator,
             onOutcome: { line in
                 output.write(line)
                 tally.count(line)
@@ -87,9 +95,11 @@ struct Consume: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            await resync?.shutdown()
             await keySource.shutdown()
             throw error
         }
+        await resync?.shutdown()
         await keySource.shutdown()
         output.close()
         let result = service.result
@@ -108,6 +118,14 @@ struct Consume: AsyncParsableCommand {
             if let cursor { title += " from cursor \(cursor)" }
             print(SummaryReport.table(result.summary, title: title, resumedAfter: -1))
             print(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad(result.summary.lastCursor.map(String.init) ?? "-", 12))
+            if resync != nil {
+                let r = result.summary.resyncs
+                for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
+                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp),
+                                      ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
+                    print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
+                }
+            }
         }
         if let failure = result?.failure {
             throw OperationalError(failure.code.description, failure.reason)

@@ -54,6 +54,6 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
 
 /// True when the PLC directory is on this machine (e.g. `breakwater serve`), the only case where plain http
 /// and loopback addresses are allowed for identity look-ups.
-private func isLoopbackDirectory(_ plc: URL) -> Bool {
+func isLoopbackDirectory(_ plc: URL) -> Bool {
     ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
 }

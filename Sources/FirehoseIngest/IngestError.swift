@@ -31,6 +31,17 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
             case recordingUnreadable = "recording-unreadable"
             case cannotBind = "cannot-bind"
             case cannotWrite = "cannot-write"
+            case repoNotFound = "repo-not-found"
+            case repoUnavailable = "repo-unavailable"
+            case fetchFailed = "fetch-failed"
+            case fetchTimeout = "fetch-timeout"
+            case fetchTooSlow = "fetch-too-slow"
+            case responseTooLarge = "response-too-large"
+            case forbiddenAddress = "forbidden-address"
+            case rateLimited = "rate-limited"
+            case badRedirect = "bad-redirect"
+            case noRepoSource = "no-repo-source"
+            case invalidRepository = "invalid-repository"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -50,5 +61,27 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let cannotBind = Code(.cannotBind)
         /// A recording cannot be written.
         public static let cannotWrite = Code(.cannotWrite)
+        /// `getRepo` answered 404 / `RepoNotFound` (SPEC.md §13).
+        public static let repoNotFound = Code(.repoNotFound)
+        /// `getRepo` refused the repository (`RepoTakendown`, `RepoSuspended`, `RepoDeactivated`, other 4xx).
+        public static let repoUnavailable = Code(.repoUnavailable)
+        /// `getRepo` failed: connection error, 5xx, an HTML page instead of a CAR.
+        public static let fetchFailed = Code(.fetchFailed)
+        /// `getRepo` did not complete within the overall time limit (or stalled).
+        public static let fetchTimeout = Code(.fetchTimeout)
+        /// The `getRepo` body arrived slower than the minimum transfer rate.
+        public static let fetchTooSlow = Code(.fetchTooSlow)
+        /// The `getRepo` body is larger than the size cap.
+        public static let responseTooLarge = Code(.responseTooLarge)
+        /// A URL or connected address is not allowed (private, loopback without permission, not https).
+        public static let forbiddenAddress = Code(.forbiddenAddress)
+        /// The host's request budget is exhausted, or it answered 429/503 (its `Retry-After` is honoured).
+        public static let rateLimited = Code(.rateLimited)
+        /// A redirect without a usable `Location`, to a refused URL, or too many redirects.
+        public static let badRedirect = Code(.badRedirect)
+        /// Neither a relay nor a PDS is known to fetch the repository from.
+        public static let noRepoSource = Code(.noRepoSource)
+        /// The fetched repository failed verification (the reason code of CONTRACT.md §4 is in the message).
+        public static let invalidRepository = Code(.invalidRepository)
     }
 }

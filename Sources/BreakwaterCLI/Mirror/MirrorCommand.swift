@@ -38,13 +38,28 @@ struct DatabaseOption: ParsableArguments {
     func open() throws -> SQLiteStateStore { try openStore(path) }
 }
 
-/// Where the mirror commands would reach the network. Nothing is plugged in yet: `getRepo` and DID resolution
-/// need the HTTP client (FirehoseIngest), which is being added separately.
-enum MirrorNetwork {
-    /// Fetches the `com.atproto.sync.getRepo` CAR of a DID.
-    static func repoFetcher() -> (any RepoFetcher)? { nil }
-    /// Resolves signing keys (PLC / did:web).
-    static func keyResolver() -> (any KeyProvider)? { nil }
+/// Where `mirror add` reaches the network: the relay whose `getRepo` is tried first and the PLC directory that
+/// gives signing keys and PDS endpoints.
+struct MirrorNetworkOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Relay asked for getRepo first (default https://bsky.network). Env: BREAKWATER_RELAY.", valueName: "url"))
+    var relay: String?
+
+    @Option(help: ArgumentHelp("PLC directory (default https://plc.directory). Env: BREAKWATER_PLC.", valueName: "url"))
+    var plc: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The relay URL (option, environment, default).
+    var relayText: String { relay ?? environment["BREAKWATER_RELAY"] ?? "https://bsky.network" }
+
+    /// The PLC directory URL.
+    func plcURL() throws -> URL {
+        let text = plc ?? environment["BREAKWATER_PLC"] ?? "https://plc.directory"
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+            throw OperationalError("invalid-url", "--plc must be an http(s) URL, not '\(text)'")
+        }
+        return url
+    }
 }
 
 /// Shared helpers of the mirror commands.
@@ -65,8 +80,8 @@ enum MirrorSupport {
         }
     }
 
-    /// The signing key of `did`: `--key`, else the identities file, else resolution.
-    static func signingKey(did: String, key: String?, identities: String?) async throws -> PublicKey {
+    /// The signing key of `did`: `--key`, else the identities file, else `resolver` (PLC / did:web).
+    static func signingKey(did: String, key: String?, identities: String?, resolver: (any KeyProvider)? = nil) async throws -> PublicKey {
         if let key {
             do { return try PublicKey(didKey: key) } catch {
                 throw OperationalError("invalid-key", "\(key): \(error)")
@@ -75,11 +90,10 @@ enum MirrorSupport {
         let provider: any KeyProvider
         if let identities {
             provider = try IdentityLoading.staticKeys(path: identities, required: true)
-        } else if let resolver = MirrorNetwork.keyResolver() {
+        } else if let resolver {
             provider = resolver
         } else {
-            throw OperationalError("network-unavailable",
-                                   "resolving the signing key of \(did) needs the network client, which this build lacks; pass --key or --identities")
+            throw OperationalError("identity-unavailable", "no key for \(did): pass --key or --identities")
         }
         switch await provider.signingKey(for: did, seq: nil, fresh: false) {
         case .key(let publicKey, _): return publicKey

@@ -1,3 +1,4 @@
+import ATCrypto
 import ArgumentParser
 import FirehoseIngest
 import FirehoseStore
@@ -65,12 +66,17 @@ struct MirrorImport: AsyncParsableCommand {
     }
 }
 
-/// `breakwater mirror add DID`: register a mirror and fill it from `getRepo` (or, for now, `--car FILE`).
+/// `breakwater mirror add DID`: register a mirror and fill it from `getRepo` (or a CAR file given with `--car`).
 struct MirrorAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Mirror DID: fetch its repository (getRepo), verify it and store it.",
-        discussion: "Until the network client is available, give the repository with --car FILE."
+        discussion: """
+            The repository is fetched with com.atproto.sync.getRepo from the relay (following its redirect to the \
+            PDS), else from the PDS named in the DID document; then every block, the commit signature (current \
+            key), every tree node and the tree rebuilt to the commit's data are verified before the records (all, \
+            or the chosen collections) are stored. `consume` keeps the mirror current afterwards.
+            """
     )
 
     @Argument(help: "The account DID.")
@@ -89,37 +95,73 @@ struct MirrorAdd: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Identities file holding the account's key.", valueName: "file"))
     var identities: String?
 
+    @Option(help: ArgumentHelp("Seconds the getRepo download may take in all.", valueName: "seconds"))
+    var timeout: Double = 120
+
+    @Option(help: ArgumentHelp("Largest repository fetched, in MB.", valueName: "mb"))
+    var maxMb: Int = 256
+
+    @OptionGroup var network: MirrorNetworkOptions
+
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
         _ = try MirrorSupport.did(did)
         _ = try MirrorSupport.filter(collections)
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard maxMb >= 1 else { throw ValidationError("--max-mb must be at least 1") }
     }
 
     func run() async throws {
         let filter = try MirrorSupport.filter(collections) ?? .all
+        let store = try database.open()
         let stream: any RepoBlockStream
+        var resolver: KeySource? = nil
         if let car {
             do {
                 stream = try CARFileStream(path: car)
             } catch {
                 throw OperationalError(FileManager.default.isReadableFile(atPath: car) ? "malformed-car" : "unreadable-file", "\(car): \(error)")
             }
-        } else if let fetcher = MirrorNetwork.repoFetcher() {
-            let bytes = try await fetcher.fetchRepository(did: did)
+        } else {
+            let logger = LoggingSetup.logger("breakwater.mirror")
+            let plc = try network.plcURL()
+            let source = try makeKeySource(plc: plc, identities: identities, store: store, logger: logger)
+            resolver = source
+            let fetcher = HTTPRepoFetcher(
+                relay: network.relayText, pds: source.provider as? any PDSLocator,
+                configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
+                                                      allowHTTPLoopback: isLoopbackDirectory(plc)),
+                logger: logger)
+            let bytes: [UInt8]
+            do {
+                bytes = try await fetcher.fetchRepository(did: did)
+            } catch let error as IngestError {
+                await fetcher.shutdown()
+                await source.shutdown()
+                throw OperationalError(error.code.description, error.reason)
+            }
+            await fetcher.shutdown()
             do { stream = try CARBytesStream(bytes: bytes) } catch {
+                await source.shutdown()
                 throw OperationalError("malformed-car", "getRepo for \(did): \(error)")
             }
-        } else {
-            throw OperationalError("network-unavailable",
-                                   "fetching the repository of \(did) (getRepo) needs the network client, which this build lacks; pass --car FILE")
         }
-        let publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities)
-        let store = try database.open()
+        let publicKey: PublicKey
+        do {
+            publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities, resolver: resolver?.provider)
+        } catch {
+            await resolver?.shutdown()
+            throw error
+        }
+        await resolver?.shutdown()
         let report = try MirrorSupport.store {
             try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
         }
         CLISupport.printOutput(MirrorSupport.json(report))
+        if let stale = report.stale {
+            FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
+        }
     }
 }
 

@@ -16,6 +16,8 @@ public struct PipelineSummary: Sendable {
     public var seconds: Double = 0
     /// The last cursor position written.
     public var lastCursor: Int64?
+    /// Resync totals (all zero without a ``ResyncCoordinator``).
+    public var resyncs = ResyncCounts()
 
     /// Creates an empty summary.
     public init() {}

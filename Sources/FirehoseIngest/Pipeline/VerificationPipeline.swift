@@ -21,15 +21,20 @@ public final class VerificationPipeline: Sendable {
     let metrics: IngestMetrics = .shared
     /// Frames read and not yet stored.
     private let inFlight = Atomic<Int>(0)
+    /// Resyncs of desynchronized accounts (nil: none, as in `replay`).
+    let resync: ResyncCoordinator?
 
-    /// Creates a pipeline.
+    /// Creates a pipeline. With `resync`, chain breaks schedule a resync whose result is applied in order with the
+    /// account's events (``ResyncCoordinator``).
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any KeyProvider,
-                cache: StateCache = StateCache(), onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
+                cache: StateCache = StateCache(), resync: ResyncCoordinator? = nil,
+                onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
         self.configuration = configuration
         self.store = store
         self.keys = keys
         self.cache = cache
         self.machine = AccountMachine(policy: configuration.policy)
+        self.resync = resync
         self.onOutcome = onOutcome
     }
 
@@ -37,18 +42,26 @@ public final class VerificationPipeline: Sendable {
         var decoded: DecodedEvent
         var index: Int
         var cursorPosition: Int64
+        /// Position in the writer's order (frames and resync completions, from 0).
+        var ordinal: Int
+        /// A resync result to apply instead of a frame.
+        var completion: ResyncCompletion? = nil
     }
 
     struct WorkResult: Sendable {
         var index: Int
-        var cursorPosition: Int64
-        var line: OutcomeLine
+        var cursorPosition: Int64?
+        /// Nil for a resync completion (no frame, no outcome line).
+        var line: OutcomeLine?
         var newState: AccountState?
         var frame: [UInt8]?
         var processedAt: Int64
         var mirror: MirrorUpdate? = nil
         /// The event's `time` field, for the upstream-lag gauge.
         var eventTime: String? = nil
+        var ordinal: Int = 0
+        /// Mirror updates of a resync completion (the replacement, then what was re-applied after it).
+        var resyncMirrors: [MirrorUpdate] = []
     }
 
     /// Runs the pipeline over `frames` until the sequence ends (or the task is cancelled), then flushes.
@@ -73,23 +86,48 @@ public final class VerificationPipeline: Sendable {
                 results.finish()
                 return nil
             }
-            // Reader: decode and shard.
+            // Reader: decode and shard (merging in resync completions when resyncs run).
             group.addTask {
                 defer { for inbox in inboxes { inbox.finish() } }
                 var pending = [[WorkItem]](repeating: [], count: workerCount)
                 var seqs = SeqTracker()
-                for try await frame in frames {
-                    if Task.isCancelled { break }
+                var ordinal = 0
+                func dispatch(_ item: WorkItem, worker: Int, now: Bool) async {
+                    pending[worker].append(item)
+                    if now || pending[worker].count >= self.configuration.chunkSize {
+                        await inboxes[worker].send(pending[worker])
+                        pending[worker].removeAll(keepingCapacity: true)
+                    }
+                }
+                func handle(_ frame: IncomingFrame) async {
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
                     let decoded = seqs.check(DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy))
                     self.metrics.seqGaps(seqs.gaps - gaps)
                     self.metrics.seqDuplicates(seqs.regressions - regressions)
                     self.inFlight.add(1, ordering: .relaxed)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
-                    pending[worker].append(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition))
-                    if pending[worker].count >= self.configuration.chunkSize {
-                        await inboxes[worker].send(pending[worker])
-                        pending[worker].removeAll(keepingCapacity: true)
+                    await dispatch(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal),
+                                   worker: worker, now: false)
+                    ordinal += 1
+                }
+                if let resync = self.resync {
+                    try await self.readMerged(frames, resync: resync) { input in
+                        switch input {
+                        case .frame(let frame):
+                            await handle(frame)
+                        case .completion(let completion):
+                            let worker = VerificationPipeline.shard(completion.did, workers: workerCount)
+                            let placeholder = DecodedEvent.final(OutcomeLine(index: -1, seq: nil, type: .unknown, did: completion.did, rev: nil,
+                                                                             outcome: .ignored, reason: nil, detail: nil), frameBytes: [])
+                            await dispatch(WorkItem(decoded: placeholder, index: -1, cursorPosition: 0, ordinal: ordinal, completion: completion),
+                                           worker: worker, now: true)
+                            ordinal += 1
+                        }
+                    }
+                } else {
+                    for try await frame in frames {
+                        if Task.isCancelled { break }
+                        await handle(frame)
                     }
                 }
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
@@ -104,6 +142,7 @@ public final class VerificationPipeline: Sendable {
             return final
         }
         var result = summary
+        if let resync { result.resyncs = resync.counts }
         let elapsed = ContinuousClock.now - started
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
@@ -138,10 +177,11 @@ public final class VerificationPipeline: Sendable {
 
     func process(_ item: WorkItem) async throws -> WorkResult {
         let now = configuration.now()
+        if let completion = item.completion { return try await applyResync(completion, ordinal: item.ordinal, now: now) }
         switch item.decoded {
         case .final(let line, let bytes):
             return WorkResult(index: item.index, cursorPosition: item.cursorPosition, line: line, newState: nil,
-                              frame: line.outcome == .rejected ? bytes : nil, processedAt: now)
+                              frame: line.outcome == .rejected ? bytes : nil, processedAt: now, ordinal: item.ordinal)
         case .message(let message, let index, let bytes):
             var state: AccountState? = nil
             if let did = message.did {
@@ -163,13 +203,16 @@ public final class VerificationPipeline: Sendable {
                 step = machine.process(message, index: index, state: state, key: key, time: time)
             }
             if step.purgeIdentity, let did = message.did { await keys.purge(did) }
-            if let newState = step.newState { cache.putDirty(newState, index: index) }
             let mirror = message.did.flatMap { did in
                 configuration.mirrors[did].flatMap { VerificationPipeline.mirrorUpdate(step, did: did, filter: $0) }
             }
+            if let resync, let did = message.did {
+                step = resyncHook(resync, step: step, message: message, did: did, state: state, index: index, size: bytes.count, mirror: mirror)
+            }
+            if let newState = step.newState { cache.putDirty(newState, index: item.ordinal) }
             return WorkResult(index: index, cursorPosition: item.cursorPosition, line: step.line, newState: step.newState,
                               frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now, mirror: mirror,
-                              eventTime: VerificationPipeline.eventTime(message))
+                              eventTime: VerificationPipeline.eventTime(message), ordinal: item.ordinal)
         }
     }
 
@@ -212,7 +255,7 @@ public final class VerificationPipeline: Sendable {
         }
         var summary = PipelineSummary()
         var pending: [Int: WorkResult] = [:]
-        var nextIndex: Int? = startIndex
+        var nextIndex: Int? = 0  // the ordinal of the next result to write
         var batch = StoreBatch()
         var batchLines: [OutcomeLine] = []
         var lastIndexInBatch = -1
@@ -221,31 +264,38 @@ public final class VerificationPipeline: Sendable {
 
         func flush() throws {
             lastFlush = .now
-            guard !batchLines.isEmpty else { return }
+            guard !batchLines.isEmpty || !batch.isEmpty else { return }
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }
-            summary.lastCursor = batch.cursor?.position
+            if let position = batch.cursor?.position { summary.lastCursor = position }
             recordStored(batchLines, cursor: batch.cursor?.position, eventTime: lastEventTime)
             batch = StoreBatch()
             batchLines.removeAll(keepingCapacity: true)
         }
 
+        func add(_ result: WorkResult) {
+            if let line = result.line {
+                summary.count(line)
+                batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))
+                batchLines.append(line)
+            }
+            if let state = result.newState { batch.accounts[state.did] = state }
+            if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
+            batch.mirrorUpdates.append(contentsOf: result.resyncMirrors)
+            if let position = result.cursorPosition { batch.cursor = (configuration.upstream, position) }
+            if let time = result.eventTime { lastEventTime = time }
+            lastIndexInBatch = result.ordinal
+        }
+
         for await chunk in results {
             for result in chunk {
-                pending[result.index] = result
+                pending[result.ordinal] = result
             }
-            // Emit the contiguous prefix in frame order.
-            while let index = nextIndex, let result = pending.removeValue(forKey: index) {
-                summary.count(result.line)
-                batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
-                if let state = result.newState { batch.accounts[state.did] = state }
-                if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
-                batch.cursor = (configuration.upstream, result.cursorPosition)
-                batchLines.append(result.line)
-                if let time = result.eventTime { lastEventTime = time }
-                lastIndexInBatch = index
-                nextIndex = index + 1
+            // Emit the contiguous prefix in order.
+            while let ordinal = nextIndex, let result = pending.removeValue(forKey: ordinal) {
+                add(result)
+                nextIndex = ordinal + 1
                 if batchLines.count >= configuration.batchSize { try flush() }
             }
             if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try flush() }
@@ -253,16 +303,8 @@ public final class VerificationPipeline: Sendable {
             metrics.queueDepth(BreakwaterMetricNames.Queue.batch, batchLines.count)
         }
         // Anything left is a gap in indices (should not happen); write it in order anyway.
-        for index in pending.keys.sorted() {
-            let result = pending[index]!
-            summary.count(result.line)
-            batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
-            if let state = result.newState { batch.accounts[state.did] = state }
-            if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
-            batch.cursor = (configuration.upstream, result.cursorPosition)
-            batchLines.append(result.line)
-            if let time = result.eventTime { lastEventTime = time }
-            lastIndexInBatch = index
+        for ordinal in pending.keys.sorted() {
+            add(pending[ordinal]!)
         }
         try flush()
         return summary

@@ -49,7 +49,10 @@ struct MirrorImporter {
         self.db = db
     }
 
-    mutating func run(_ stream: inout some RepoBlockStream, filter requested: MirrorFilter?) throws -> MirrorImportReport {
+    /// Imports the stream. `updateAccount: false` leaves the account row alone (a resync inside a pipeline batch,
+    /// which writes the account state itself).
+    mutating func run(_ stream: inout some RepoBlockStream, filter requested: MirrorFilter?,
+                      updateAccount: Bool = true) throws -> MirrorImportReport {
         let existing = try Row.fetchOne(db, sql: "SELECT collections FROM mirrors WHERE did = ?", arguments: [did])
         let filter = try requested ?? existing.map { try SQLiteStateStore.filter($0["collections"]) } ?? .all
         guard let commitCID = stream.roots.first else { throw StoreError(.malformedCAR, "the CAR has no roots") }
@@ -189,7 +192,9 @@ struct MirrorImporter {
         let account = try Row.fetchOne(db, sql: "SELECT rev, data, sync_state FROM accounts WHERE did = ?", arguments: [did])
         let storedRev: String? = account?["rev"]
         let storedSync = SyncStateCode.decode(account?["sync_state"] ?? 0)
-        if let storedRev, storedSync == .synchronized, let rev = commit.rev, storedRev > rev {
+        if !updateAccount {
+            // The caller (a pipeline batch) writes the account state.
+        } else if let storedRev, storedSync == .synchronized, let rev = commit.rev, storedRev > rev {
             stale = "the imported repository (rev \(rev)) is older than the verified account state (rev \(storedRev))"
         } else {
             try db.execute(sql: """

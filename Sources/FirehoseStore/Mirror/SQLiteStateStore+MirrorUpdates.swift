@@ -8,7 +8,9 @@ extension SQLiteStateStore {
     /// Applies `updates` in order. A commit is applied only on top of the root it was made from (`prevData`
     /// equals the mirror's root, or it starts a repository on a mirror without a head); a commit the mirror
     /// already includes (rev not after the mirror's) is skipped; anything else, and every explicit stale
-    /// mark, makes the mirror stale. Stale mirrors receive nothing until a re-import.
+    /// mark, makes the mirror stale. Stale mirrors receive nothing until a re-import or a ``MirrorUpdate/replace``
+    /// (a resync), which rebuilds the mirror from the verified repository (in a savepoint: a repository the
+    /// importer refuses leaves the records as they were and marks the mirror stale with the reason).
     static func writeMirrorUpdates(_ updates: [MirrorUpdate], db: Database) throws {
         guard !updates.isEmpty else { return }
         let head = try db.cachedStatement(sql: "SELECT data, rev, stale FROM mirrors WHERE did = ?")
@@ -23,9 +25,15 @@ extension SQLiteStateStore {
         let now = Clock.nowMicros()
         for update in updates {
             guard let row = try Row.fetchOne(head, arguments: [update.did]) else { continue }
+            if case .replace(let repository) = update {
+                try replaceMirror(with: repository, db: db, now: now)
+                continue
+            }
             let alreadyStale: String? = row["stale"]
             guard alreadyStale == nil else { continue }
             switch update {
+            case .replace:
+                continue  // handled above
             case .stale(let did, let reason, let unlessRoot):
                 if let unlessRoot, try cid(row["data"], "mirror data") == unlessRoot { continue }
                 try markStale(did: did, reason: reason, db: db, now: now)
@@ -54,6 +62,29 @@ extension SQLiteStateStore {
                     Data(commit.data.bytes), Data(commit.commit.bytes), Data(commit.commitBytes), commit.rev, now, commit.did,
                 ])
             }
+        }
+    }
+
+    /// Rebuilds a mirror from a verified repository inside the batch transaction, leaving the account row to
+    /// the batch (which holds the resync's new base and anything applied after it).
+    static func replaceMirror(with repository: VerifiedRepository, db: Database, now: Int64) throws {
+        var failure: StoreError? = nil
+        try db.inSavepoint {
+            do {
+                var stream = try CARBytesStream(bytes: repository.car)
+                var importer = MirrorImporter(did: repository.did, key: repository.key, db: db)
+                _ = try importer.run(&stream, filter: nil, updateAccount: false)
+                return .commit
+            } catch let error as StoreError where error.code != .sqlite {
+                failure = error
+                return .rollback
+            } catch let error as IPLDError {
+                failure = StoreError(.malformedCAR, error.reason)
+                return .rollback
+            }
+        }
+        if let failure {
+            try markStale(did: repository.did, reason: "resync repository rev \(repository.rev) refused: \(failure)", db: db, now: now)
         }
     }
 

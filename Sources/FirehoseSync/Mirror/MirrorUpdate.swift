@@ -54,12 +54,17 @@ public enum MirrorUpdate: Sendable, Hashable {
     /// `unlessRoot`, a mirror whose root is already that CID stays fresh (a `#sync` announcing the root the
     /// mirror holds).
     case stale(did: String, reason: String, unlessRoot: CID? = nil)
+    /// Replace the mirror's records and head with a verified full repository (a resync or a backfill, SPEC.md
+    /// §7.5 step 4): records created, updated and deleted since are reconciled and a stale mark is cleared.
+    /// Applied whether or not the mirror is stale; the account's chain state is left to the batch.
+    case replace(VerifiedRepository)
 
     /// The account.
     public var did: String {
         switch self {
         case .commit(let commit): return commit.did
         case .stale(let did, _, _): return did
+        case .replace(let repository): return repository.did
         }
     }
 

@@ -1,0 +1,66 @@
+import ArgumentParser
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import Logging
+
+/// `consume`'s resync settings (SPEC.md §7.5): desynchronized accounts and mirrors without a verified head are
+/// fetched with `getRepo` from the relay (following its redirect) or the account's PDS.
+struct ResyncOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Repositories fetched at once for resyncs and mirror backfills (0: no resync).", valueName: "n"))
+    var resyncConcurrency: Int = 4
+
+    @Option(help: ArgumentHelp("Fetch attempts per account before it is left desynchronized.", valueName: "n"))
+    var resyncAttempts: Int = 5
+
+    @Option(help: ArgumentHelp("Seconds one getRepo download may take in all.", valueName: "seconds"))
+    var resyncTimeout: Double = 120
+
+    @Option(help: ArgumentHelp("Largest repository fetched, in MB.", valueName: "mb"))
+    var resyncMaxMb: Int = 256
+
+    func check() throws {
+        guard (0...64).contains(resyncConcurrency) else { throw ValidationError("--resync-concurrency must be between 0 and 64") }
+        guard resyncAttempts >= 1 else { throw ValidationError("--resync-attempts must be at least 1") }
+        guard resyncTimeout > 0 else { throw ValidationError("--resync-timeout must be positive") }
+        guard resyncMaxMb >= 1 else { throw ValidationError("--resync-max-mb must be at least 1") }
+    }
+
+    /// The fetch limits; `loopback` allows http to loopback hosts (the same switch as the PLC directory's).
+    func fetchConfiguration(loopback: Bool) -> RepoFetchConfiguration {
+        RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(resyncTimeout * 1000)), maxBytes: resyncMaxMb << 20,
+                               allowHTTPLoopback: loopback)
+    }
+
+    /// The coordinator of `consume` with the resyncs to resume scheduled: accounts left desynchronized or
+    /// resyncing, and mirrors without a verified head or marked stale. Nil with `--resync-concurrency 0`.
+    func coordinator(relay: String, plc: URL?, keys: any KeyProvider, store: SQLiteStateStore,
+                     mirrors: [String: MirrorFilter], logger: Logger) throws -> ResyncWiring? {
+        guard resyncConcurrency > 0 else { return nil }
+        let loopback = plc.map(isLoopbackDirectory) ?? false
+        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys as? any PDSLocator, configuration: fetchConfiguration(loopback: loopback),
+                                      logger: logger)
+        let configuration = ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts)
+        let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
+                                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+        let pending = try MirrorSupport.store { try store.accountsNeedingResync(limit: configuration.maxPending) }
+        for did in pending { coordinator.request(did, reason: "left desynchronized by an earlier run") }
+        let backfills = try MirrorSupport.store { try store.mirrors() }.filter { info in
+            mirrors[info.did] != nil && (info.data == nil || info.stale != nil)
+        }
+        for info in backfills {
+            coordinator.request(info.did, reason: info.data == nil ? "mirror backfill" : "stale mirror: \(info.stale ?? "")")
+        }
+        if !pending.isEmpty || !backfills.isEmpty {
+            logger.info("resyncs scheduled at start", metadata: ["resync.accounts": "\(pending.count)", "resync.mirrors": "\(backfills.count)"])
+        }
+        return ResyncWiring(coordinator: coordinator, shutdown: { await fetcher.shutdown() })
+    }
+}
+
+/// A resync coordinator and how to release its HTTP client.
+struct ResyncWiring {
+    let coordinator: ResyncCoordinator
+    let shutdown: @Sendable () async -> Void
+}

@@ -1,0 +1,294 @@
+public import FirehoseSync
+public import Logging
+import Synchronization
+
+/// Schedules and runs resyncs (SPEC.md §7.5): an account whose chain broke (or a mirror that needs a backfill)
+/// has its repository fetched with `getRepo` (``RepoFetcher``), fully verified (``RepositoryCheck``, signature
+/// with the current key) and handed to the ``VerificationPipeline`` as a ``ResyncCompletion``, which applies it
+/// in order with that account's events.
+///
+/// Bounded: at most ``ResyncConfiguration/concurrency`` downloads at once, at most
+/// ``ResyncConfiguration/maxPending`` accounts waiting, bounded per-account event queues. A failed attempt is
+/// retried after an exponential backoff, up to ``ResyncConfiguration/maxAttempts``; the account is then left
+/// desynchronized and logged. No lock is held during a download or a verification.
+///
+/// Logs (swift-log, `repo.did`, `resync.result` = `started`, `succeeded`, `failed`, `gave-up`, `refused`).
+public final class ResyncCoordinator: Sendable {
+    /// The limits in force.
+    public let configuration: ResyncConfiguration
+    let fetcher: any RepoFetcher
+    let keys: any KeyProvider
+    let logger: Logger
+    let now: @Sendable () -> Int64
+    private let state = Mutex(State())
+
+    /// An event held while its account's resync runs.
+    struct Queued: Sendable {
+        var message: FirehoseMessage
+        var index: Int
+        var rev: String
+        var bytes: Int
+    }
+
+    /// One account waiting for, or going through, a resync.
+    struct Entry: Sendable {
+        var attempts = 0
+        var claimed = false
+        var queue: [Queued] = []
+        var queueBytes = 0
+        var overflowed = false
+        /// Mirror updates of commits verified while a backfill of a synchronized account runs.
+        var mirrorBuffer: [MirrorUpdate] = []
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        var ready: [String] = []
+        var readyHead = 0
+        var delayed: [(did: String, at: ContinuousClock.Instant)] = []
+        var queuedBytes = 0
+        var counts = ResyncCounts()
+    }
+
+    /// A coordinator fetching with `fetcher` and verifying with `keys` (the pipeline's key provider). `now`
+    /// (µs since the epoch) is the verification time of the future-rev check.
+    public init(configuration: ResyncConfiguration = ResyncConfiguration(), fetcher: any RepoFetcher, keys: any KeyProvider,
+                logger: Logger, now: @escaping @Sendable () -> Int64) {
+        self.configuration = configuration
+        self.fetcher = fetcher
+        self.keys = keys
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The totals so far.
+    public var counts: ResyncCounts { state.withLock { $0.counts } }
+
+    /// Schedules a resync of `did` (no-op when one is already pending). False when too many accounts are waiting:
+    /// the account then stays desynchronized.
+    @discardableResult
+    public func request(_ did: String, reason: String) -> Bool {
+        let accepted: Bool? = state.withLock { s in
+            if s.entries[did] != nil { return nil }
+            guard s.entries.count < configuration.maxPending else {
+                s.counts.refused += 1
+                return false
+            }
+            s.entries[did] = Entry()
+            s.ready.append(did)
+            s.counts.scheduled += 1
+            return true
+        }
+        if accepted == false {
+            logger.warning("resync refused: too many accounts waiting", metadata: [
+                "repo.did": "\(did)", "resync.result": "refused", "resync.reason": "\(reason)"])
+        } else if accepted == true {
+            logger.debug("resync scheduled", metadata: ["repo.did": "\(did)", "resync.reason": "\(reason)"])
+        }
+        return accepted != false
+    }
+
+    /// How many accounts have a resync pending.
+    public var pendingCount: Int { state.withLock { $0.entries.count } }
+
+    /// Whether a resync of `did` is pending (waiting, fetching, or its result not yet applied).
+    public func isPending(_ did: String) -> Bool { state.withLock { $0.entries[did] != nil } }
+
+    /// Holds an event of `did` until its resync is applied. False (the event is dropped) when the queue bounds
+    /// are reached or no resync is pending.
+    @discardableResult
+    func enqueue(_ did: String, _ queued: Queued) -> Bool {
+        state.withLock { s in
+            guard var entry = s.entries[did] else { return false }
+            guard entry.queue.count < configuration.maxQueuedPerAccount,
+                  s.queuedBytes + queued.bytes <= configuration.maxQueuedBytes else {
+                entry.overflowed = true
+                s.entries[did] = entry
+                s.counts.queuedDropped += 1
+                return false
+            }
+            entry.queue.append(queued)
+            entry.queueBytes += queued.bytes
+            s.queuedBytes += queued.bytes
+            s.entries[did] = entry
+            return true
+        }
+    }
+
+    /// Keeps a mirror update of `did` made while its backfill runs, to re-apply after the fetched repository.
+    func buffer(_ did: String, _ update: MirrorUpdate) {
+        state.withLock { s in
+            guard var entry = s.entries[did], entry.mirrorBuffer.count < configuration.maxQueuedPerAccount else { return }
+            entry.mirrorBuffer.append(update)
+            s.entries[did] = entry
+        }
+    }
+
+    /// Removes the pending resync of `did` (its completion is being applied) and returns what it held.
+    func finish(_ did: String) -> Entry? {
+        state.withLock { s in
+            guard let entry = s.entries.removeValue(forKey: did) else { return nil }
+            s.queuedBytes -= entry.queueBytes
+            return entry
+        }
+    }
+
+    /// Counts what a completion applied.
+    func record(applied: Int, dropped: Int, succeeded: Bool) {
+        state.withLock { s in
+            s.counts.queuedApplied += applied
+            s.counts.queuedDropped += dropped
+            if succeeded { s.counts.succeeded += 1 }
+        }
+    }
+
+    /// Re-arms a resync whose fetched repository could not be used (e.g. older than the verified state), keeping
+    /// its queue. False when that was the last attempt (the caller leaves the account desynchronized).
+    func retry(_ did: String, entry: Entry, reason: String) -> Bool {
+        var entry = entry
+        entry.claimed = false
+        entry.attempts += 1
+        let attempts = entry.attempts
+        let gaveUp = attempts >= configuration.maxAttempts
+        state.withLock { s in
+            s.counts.failed += 1
+            if gaveUp {
+                s.counts.gaveUp += 1
+                s.counts.queuedDropped += entry.queue.count
+                return
+            }
+            s.entries[did] = entry
+            s.queuedBytes += entry.queueBytes
+            s.delayed.append((did, .now + configuration.backoff(afterFailures: attempts)))
+        }
+        log(did: did, attempt: attempts, failure: reason, gaveUp: gaveUp)
+        return !gaveUp
+    }
+
+    // MARK: - Running
+
+    /// Runs ``ResyncConfiguration/concurrency`` fetchers until cancelled, handing each verified repository (or
+    /// final failure) to `deliver` (the pipeline's input).
+    public func run(deliver: @escaping @Sendable (ResyncCompletion) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<configuration.concurrency {
+                group.addTask {
+                    while !Task.isCancelled {
+                        guard let claimed = self.claim() else {
+                            guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
+                            continue
+                        }
+                        let (did, attempt) = claimed
+                        if let completion = await self.perform(did: did, attempt: attempt) {
+                            await deliver(completion)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next account whose resync may start now.
+    func claim() -> (String, Int)? {
+        state.withLock { s in
+            let now = ContinuousClock.now
+            if !s.delayed.isEmpty {
+                var later: [(did: String, at: ContinuousClock.Instant)] = []
+                for item in s.delayed {
+                    if item.at <= now { s.ready.append(item.did) } else { later.append(item) }
+                }
+                s.delayed = later
+            }
+            while s.readyHead < s.ready.count {
+                let did = s.ready[s.readyHead]
+                s.readyHead += 1
+                if s.readyHead > 1024 && s.readyHead * 2 > s.ready.count {
+                    s.ready.removeFirst(s.readyHead)
+                    s.readyHead = 0
+                }
+                guard var entry = s.entries[did], !entry.claimed else { continue }
+                entry.claimed = true
+                s.entries[did] = entry
+                s.counts.started += 1
+                return (did, entry.attempts + 1)
+            }
+            return nil
+        }
+    }
+
+    /// One attempt: fetch, verify. Nil when it failed and will be retried.
+    func perform(did: String, attempt: Int) async -> ResyncCompletion? {
+        logger.info("resync started", metadata: ["repo.did": "\(did)", "resync.result": "started", "resync.attempt": "\(attempt)"])
+        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.started)
+        let failure: String
+        do {
+            let car = try await fetcher.fetchRepository(did: did)
+            let time = VerificationTime(micros: now())
+            let check = RepositoryCheck()
+            var verdict = check.check(did: did, car: car, key: await keys.signingKey(for: did, seq: nil, fresh: false), time: time)
+            if case .needsFreshKey = verdict {
+                verdict = check.check(did: did, car: car, key: await keys.signingKey(for: did, seq: nil, fresh: true), time: time)
+            }
+            switch verdict {
+            case .verified(let repository):
+                return ResyncCompletion(did: did, result: .fetched(repository))
+            case .needsFreshKey:
+                failure = "\(IngestError(.invalidRepository, "bad-signature: the repository commit does not verify with a fresh key"))"
+            case .failed(let rejection):
+                failure = "\(IngestError(.invalidRepository, "\(rejection.reason.rawValue): \(rejection.detail)"))"
+            }
+        } catch {
+            failure = "\(error)"
+        }
+        let gaveUp: Bool = state.withLock { s in
+            s.counts.failed += 1
+            guard var entry = s.entries[did] else { return false }
+            entry.attempts += 1
+            if entry.attempts >= configuration.maxAttempts {
+                s.counts.gaveUp += 1
+                s.entries[did] = entry  // stays claimed until the pipeline applies the give-up
+                return true
+            }
+            entry.claimed = false
+            s.entries[did] = entry
+            s.delayed.append((did, .now + configuration.backoff(afterFailures: entry.attempts)))
+            return false
+        }
+        log(did: did, attempt: attempt, failure: failure, gaveUp: gaveUp)
+        return gaveUp ? ResyncCompletion(did: did, result: .gaveUp(failure)) : nil
+    }
+
+    func log(did: String, attempt: Int, failure: String, gaveUp: Bool) {
+        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.failed)
+        if gaveUp {
+            logger.error("resync gave up; account left desynchronized", metadata: [
+                "repo.did": "\(did)", "resync.result": "gave-up", "resync.attempt": "\(attempt)", "resync.error": "\(failure)"])
+        } else {
+            logger.warning("resync failed; will retry", metadata: [
+                "repo.did": "\(did)", "resync.result": "failed", "resync.attempt": "\(attempt)", "resync.error": "\(failure)",
+                "resync.retry_in": "\(configuration.backoff(afterFailures: attempt))"])
+        }
+    }
+
+    func logSuccess(did: String, rev: String, records: Int, applied: Int, dropped: Int) {
+        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.succeeded)
+        logger.info("resync succeeded", metadata: [
+            "repo.did": "\(did)", "resync.result": "succeeded", "repo.rev": "\(rev)", "resync.records": "\(records)",
+            "resync.queued_applied": "\(applied)", "resync.queued_dropped": "\(dropped)"])
+    }
+}
+
+/// A finished resync on its way into the pipeline: applied by the account's worker, in order with its events.
+public struct ResyncCompletion: Sendable {
+    /// What the resync produced.
+    public enum Result: Sendable {
+        /// The verified repository: the new base.
+        case fetched(VerifiedRepository)
+        /// The last attempt failed (the reason): the account is left desynchronized.
+        case gaveUp(String)
+    }
+    /// The account.
+    public var did: String
+    /// The result.
+    public var result: Result
+}

@@ -1,0 +1,335 @@
+import ATCrypto
+import ATRepo
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import FirehoseSynth
+import Foundation
+import IPLD
+import Synchronization
+import Testing
+
+/// Resync in the live pipeline (SPEC.md §7.5, CONTRACT.md §3 step 3 and §5): chain breaks fetch the repository
+/// from `serve --repos` over HTTP, verify it, make it the new base in order with the account's events, and
+/// reconcile mirrors.
+@Suite(.timeLimit(.minutes(2))) struct ResyncPipelineTests {
+    /// A synthetic stream whose `#sync` frames after a chain break are left out (so only a resync can restore
+    /// the account), written as a recording with the final repository of every account in `repos/`.
+    struct Scenario {
+        let folder: URL
+        let frames: [[UInt8]]
+        let lines: [OutcomeLine]
+        let identities: Data
+        let repositories: [String: [UInt8]]
+        let start: Int64
+
+        init(_ configuration: SynthConfiguration) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-resync-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("repos"), withIntermediateDirectories: true)
+            var frames: [[UInt8]] = []
+            var lines: [OutcomeLine] = []
+            var broken = Set<String>()
+            var generator = SynthGenerator(configuration: configuration) { event in
+                if event.expected.reason == .chainBreak, let did = event.expected.did { broken.insert(did) }
+                if event.expected.type == .sync, let did = event.expected.did, broken.contains(did) { return }
+                frames.append(event.frame)
+                lines.append(event.expected)
+            }
+            try generator.run()
+            var file: [UInt8] = []
+            for frame in frames { file.append(contentsOf: RecordingDecoder.encode(frame: frame)) }
+            try Data(file).write(to: folder.appendingPathComponent("frames.bin"))
+            identities = try generator.identitiesJSON()
+            try identities.write(to: folder.appendingPathComponent("identities.json"))
+            var repositories: [String: [UInt8]] = [:]
+            for (did, car) in try generator.repositoryCARs() {
+                repositories[did] = car
+                try Data(car).write(to: folder.appendingPathComponent("repos/" + did.replacingOccurrences(of: ":", with: "_") + ".car"))
+            }
+            self.frames = frames
+            self.lines = lines
+            self.repositories = repositories
+            self.start = configuration.startMicros
+        }
+
+        var brokenDIDs: Set<String> { Set(lines.filter { $0.reason == .chainBreak }.compactMap(\.did)) }
+        var now: @Sendable () -> Int64 { let at = start + 86_400_000_000; return { at } }
+        func keys() throws -> StaticKeyProvider { try IdentitiesFile.keyProvider(data: identities) }
+        func server(repos: Bool) -> RelayServerConfiguration {
+            RelayServerConfiguration(recording: RecordingLocation(path: folder.path),
+                                     identitiesPath: folder.appendingPathComponent("identities.json").path,
+                                     reposDirectory: repos ? folder.appendingPathComponent("repos").path : nil)
+        }
+        func cleanUp() { try? FileManager.default.removeItem(at: folder) }
+
+        /// The final repository of `did`, verified.
+        func finalRepository(_ did: String) async throws -> VerifiedRepository {
+            let car = try #require(repositories[did])
+            let key = await (try keys()).signingKey(for: did, seq: nil, fresh: false)
+            guard case .verified(let repository) = RepositoryCheck().check(did: did, car: car, key: key, time: VerificationTime(micros: now())) else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            return repository
+        }
+    }
+
+    /// Frames from memory; after the last one, waits until no resync is pending before ending.
+    struct DrainingFrames: AsyncSequence, Sendable {
+        let frames: [[UInt8]]
+        let coordinator: ResyncCoordinator?
+        let range: Range<Int>
+        var onEnd: @Sendable () -> Void = {}
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            let source: DrainingFrames
+            var next: Int
+            mutating func next() async -> IncomingFrame? {
+                if next < source.range.upperBound {
+                    defer { next += 1 }
+                    return IncomingFrame(index: next, bytes: source.frames[next], cursorPosition: Int64(next))
+                }
+                source.onEnd()
+                while let coordinator = source.coordinator, coordinator.pendingCount > 0 {
+                    guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return nil }
+                }
+                return nil
+            }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self, next: range.lowerBound) }
+    }
+
+    static func database() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bw-resync-\(UUID().uuidString).sqlite").path
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Runs `scenario`'s frames in `range` through a pipeline with resyncs fetched from `relay`.
+    static func run(_ scenario: Scenario, store: SQLiteStateStore, relay: String?, range: Range<Int>? = nil,
+                    resync configuration: ResyncConfiguration = ResyncConfiguration(concurrency: 2, initialBackoff: .milliseconds(20)),
+                    backfill: [String] = [], fetcher custom: (any RepoFetcher)? = nil,
+                    onEnd: @escaping @Sendable () -> Void = {}) async throws -> PipelineSummary {
+        let keys = try scenario.keys()
+        let fetcher = HTTPRepoFetcher(relay: relay, pds: nil,
+                                      configuration: RepoFetchConfiguration(totalTimeout: .seconds(20), allowHTTPLoopback: true,
+                                                                            perHostLimit: .init(perSecond: 1000, burst: 1000)),
+                                      logger: LiveTest.logger)
+        let coordinator = (relay != nil || custom != nil) ? ResyncCoordinator(
+            configuration: configuration, fetcher: custom ?? fetcher, keys: keys, logger: LiveTest.logger, now: scenario.now) : nil
+        for did in backfill { coordinator?.request(did, reason: "test backfill") }
+        let pipeline = VerificationPipeline(
+            configuration: PipelineConfiguration(workers: 2, batchSize: 16, chunkSize: 4, upstream: "test",
+                                                 mirrors: try store.mirrorFilters(), now: scenario.now),
+            store: store, keys: keys, resync: coordinator)
+        let summary = try await pipeline.run(DrainingFrames(frames: scenario.frames, coordinator: coordinator,
+                                                            range: range ?? 0..<scenario.frames.count, onEnd: onEnd))
+        await fetcher.shutdown()
+        return summary
+    }
+
+    /// Records of a mirror by path → CID.
+    static func mirrorEntries(_ store: SQLiteStateStore, did: String) throws -> [String: CID] {
+        Dictionary(uniqueKeysWithValues: try store.mirrorRecords(did: did, limit: 1_000_000).map { ("\($0.collection)/\($0.rkey)", $0.cid) })
+    }
+
+    /// Records of a repository CAR by path → CID.
+    static func repositoryEntries(_ car: [UInt8]) throws -> [String: CID] {
+        var reader = try CARReader(bytes: car)
+        var blocks = BlockMap()
+        while let block = try reader.nextBlock() { blocks.insert(Array(block.data), for: block.cid) }
+        let repository = try Repository(commit: reader.roots[0], blocks: blocks)
+        var entries: [String: CID] = [:]
+        try repository.tree.forEach { (key: [UInt8], value: CID) throws(ATRepoError) -> Bool in
+            entries[String(decoding: key, as: UTF8.self)] = value
+            return true
+        }
+        return entries
+    }
+
+    @Test func chainBreakResyncsThroughServeAndTheAccountReturnsToSynchronized() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 6, commits: 240, seed: 3, faultRate: 0.04, faultKinds: [.chainBreak]))
+        defer { scenario.cleanUp() }
+        let broken = scenario.brokenDIDs
+        try #require(!broken.isEmpty)
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        let summary = try await LiveTest.withServer(scenario.server(repos: true)) { server in
+            try await Self.run(scenario, store: store, relay: "ws://127.0.0.1:\(server.port)")
+        }
+        // Every frame has exactly one outcome line, and the cursor covers them all.
+        #expect(summary.events == scenario.frames.count)
+        #expect(try store.cursor(upstream: "test") == Int64(scenario.frames.count - 1))
+        #expect(summary.byReason[.chainBreak, default: 0] >= broken.count)
+        #expect(summary.resyncs.succeeded >= broken.count)
+        #expect(summary.resyncs.gaveUp == 0)
+        let states = try store.accounts(Array(broken))
+        for did in broken {
+            let state = try #require(states[did])
+            let repository = try await scenario.finalRepository(did)
+            #expect(state.sync == .synchronized, "\(did)")
+            #expect(state.rev == repository.rev && state.data == repository.data && state.commit == repository.commit, "\(did)")
+        }
+        #expect(try store.accountsNeedingResync(limit: 100).isEmpty)
+        print("resync: \(broken.count) broken accounts, \(summary.resyncs)")
+    }
+
+    @Test func failedResyncsBackOffAndLeaveTheAccountDesynchronized() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 5, commits: 120, seed: 4, faultRate: 0.04, faultKinds: [.chainBreak]))
+        defer { scenario.cleanUp() }
+        let broken = scenario.brokenDIDs
+        try #require(!broken.isEmpty)
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        let summary = try await LiveTest.withServer(scenario.server(repos: false)) { server in  // getRepo: 404
+            try await Self.run(scenario, store: store, relay: "http://127.0.0.1:\(server.port)",
+                               resync: ResyncConfiguration(concurrency: 2, maxAttempts: 3, initialBackoff: .milliseconds(10)))
+        }
+        #expect(summary.resyncs.gaveUp == summary.resyncs.scheduled)
+        #expect(summary.resyncs.failed == 3 * summary.resyncs.scheduled)
+        #expect(summary.resyncs.succeeded == 0)
+        let states = try store.accounts(Array(broken))
+        for did in broken { #expect(states[did]?.sync == .desynchronized, "\(did)") }
+        // A restart finds them and schedules them again.
+        #expect(Set(try store.accountsNeedingResync(limit: 100)) == broken)
+        #expect(try store.cursor(upstream: "test") == Int64(scenario.frames.count - 1))
+    }
+
+    @Test func mirrorsBackfilledOrFollowedEqualTheFinalRepositories() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 6, commits: 300, seed: 9))
+        defer { scenario.cleanUp() }
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        let dids = scenario.repositories.keys.sorted()
+        let mirrored = Array(dids.prefix(4))
+        for did in mirrored { try store.registerMirror(did: did, filter: .all) }
+        // Two are backfilled with getRepo at start (as consume does for a new --mirror); the others follow the
+        // stream from their first commit, or are backfilled when the repository existed before the stream.
+        let startsWithSync = Set(mirrored.filter { did in scenario.lines.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync })
+        let backfill = Array(Set(mirrored.prefix(2)).union(startsWithSync))
+        let summary = try await LiveTest.withServer(scenario.server(repos: true)) { server in
+            try await Self.run(scenario, store: store, relay: "http://127.0.0.1:\(server.port)", backfill: backfill)
+        }
+        #expect(summary.resyncs.succeeded == backfill.count)
+        #expect(summary.byOutcome[.rejected, default: 0] == 0)
+        for did in mirrored {
+            let info = try #require(try store.mirror(did: did))
+            #expect(info.stale == nil, "\(did): \(info.stale ?? "")")
+            let car = try #require(scenario.repositories[did])
+            #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(car)), "\(did)")
+            var exported: [UInt8] = []
+            _ = try store.exportMirror(did: did) { exported.append(contentsOf: $0) }
+            #expect(try Self.repositoryEntries(exported) == (try Self.repositoryEntries(car)), "\(did)")
+            #expect(info.data == (try await scenario.finalRepository(did)).data)
+        }
+    }
+
+    @Test func chainBreakResyncReconcilesTheMirrorWithCreatesUpdatesAndDeletes() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 5, commits: 400, seed: 21, faultRate: 0.03, faultKinds: [.chainBreak]))
+        defer { scenario.cleanUp() }
+        let broken = scenario.brokenDIDs.sorted()
+        try #require(!broken.isEmpty)
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        for did in scenario.repositories.keys { try store.registerMirror(did: did, filter: .all) }
+        // Mirrors that need a repository from before the stream are backfilled first.
+        let startsWithSync = scenario.repositories.keys.filter { did in
+            scenario.lines.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync
+        }
+
+        // What each broken mirror held when its chain broke: the same stream without resync, up to the break.
+        var created = 0, updated = 0, deleted = 0
+        for did in broken {
+            let breakIndex = try #require(scenario.lines.firstIndex { $0.did == did && $0.reason == .chainBreak })
+            let scratchPath = Self.database()
+            defer { Self.remove(scratchPath) }
+            let scratch = try SQLiteStateStore(path: scratchPath)
+            try scratch.registerMirror(did: did, filter: .all)
+            _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(breakIndex + 1))
+            let before = try Self.mirrorEntries(scratch, did: did)
+            let after = try Self.repositoryEntries(try #require(scenario.repositories[did]))
+            created += after.keys.filter { before[$0] == nil }.count
+            deleted += before.keys.filter { after[$0] == nil }.count
+            updated += after.filter { before[$0.key] != nil && before[$0.key] != $0.value }.count
+        }
+        #expect(created > 0 && updated > 0 && deleted > 0, "created \(created), updated \(updated), deleted \(deleted)")
+        print("mirror reconciliation: \(broken.count) broken mirrors; since the break \(created) created, \(updated) updated, \(deleted) deleted")
+
+        let summary = try await LiveTest.withServer(scenario.server(repos: true)) { server in
+            try await Self.run(scenario, store: store, relay: "http://127.0.0.1:\(server.port)", backfill: startsWithSync)
+        }
+        #expect(summary.resyncs.succeeded >= broken.count)
+        for did in scenario.repositories.keys.sorted() {
+            let info = try #require(try store.mirror(did: did))
+            #expect(info.stale == nil, "\(did): \(info.stale ?? "")")
+            let car = try #require(scenario.repositories[did])
+            #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(car)), "\(did)")
+        }
+        let states = try store.accounts(broken)
+        for did in broken { #expect(states[did]?.sync == .synchronized, "\(did)") }
+    }
+
+    /// A fetcher that answers with a fixed repository once released (so events arrive while the resync runs).
+    final class GatedFetcher: RepoFetcher {
+        let car: [UInt8]
+        let open = Mutex(false)
+        init(car: [UInt8]) { self.car = car }
+        func fetchRepository(did: String) async throws -> [UInt8] {
+            while !open.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+            return car
+        }
+    }
+
+    @Test func eventsHeldDuringAResyncAreAppliedAfterTheNewBaseWhenTheyChain() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 3, commits: 150, seed: 13))
+        defer { scenario.cleanUp() }
+        // An account followed from its first commit, with enough commits.
+        let did = try #require(scenario.repositories.keys.sorted().first { did in
+            let lines = scenario.lines.filter { $0.did == did && ($0.type == .commit || $0.type == .sync) }
+            return lines.first?.type == .commit && lines.filter { $0.outcome == .verified }.count >= 10
+        })
+        let commits = scenario.lines.indices.filter { scenario.lines[$0].did == did && scenario.lines[$0].type == .commit }
+        let k = commits.count / 2
+        // The repository as it stood after commit k: a mirror that followed the stream, exported.
+        let scratchPath = Self.database()
+        defer { Self.remove(scratchPath) }
+        let scratch = try SQLiteStateStore(path: scratchPath)
+        try scratch.registerMirror(did: did, filter: .all)
+        _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(commits[k] + 1))
+        var repoK: [UInt8] = []
+        _ = try scratch.exportMirror(did: did) { repoK.append(contentsOf: $0) }
+
+        // The verifier is 3 commits behind that when the account is marked for resync.
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        try store.registerMirror(did: did, filter: .all)
+        let resume = commits[k - 2]
+        _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<resume)
+        var state = try #require(try store.accounts([did])[did])
+        state.sync = .resyncing
+        var batch = StoreBatch()
+        batch.accounts[did] = state
+        try store.write(batch)
+
+        let fetcher = GatedFetcher(car: repoK)
+        let summary = try await Self.run(scenario, store: store, relay: nil, range: resume..<scenario.frames.count,
+                                         backfill: [did], fetcher: fetcher, onEnd: { fetcher.open.withLock { $0 = true } })
+        let later = commits.filter { $0 > commits[k] }.count
+        #expect(summary.resyncs.succeeded == 1)
+        #expect(summary.resyncs.queuedApplied == later)
+        #expect(summary.resyncs.queuedDropped == 3)
+        #expect(summary.byReason[.repoDesynchronized, default: 0] == later + 3)
+        let final = try await scenario.finalRepository(did)
+        let after = try #require(try store.accounts([did])[did])
+        #expect(after.sync == .synchronized && after.rev == final.rev && after.data == final.data)
+        #expect(try store.mirror(did: did)?.stale == nil)
+        #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(try #require(scenario.repositories[did]))))
+        print("held events: \(summary.resyncs)")
+    }
+}
