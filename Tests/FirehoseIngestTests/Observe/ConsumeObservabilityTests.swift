@@ -141,9 +141,13 @@ struct ConsumeObservabilityTests {
         #expect((metrics.value(Names.upstreamLag) ?? -1) > 0)
         #expect(metrics.value(Names.reconnects) == 0)
         #expect(metrics.value(Names.seqGaps) != nil)
-        for result in ["started", "succeeded", "failed"] {
-            #expect(metrics.value(Names.resyncs, ["result": result]) == 0)
-        }
+        // The recording is served without full repositories: every chain break starts a resync whose getRepo gets
+        // a 404, so none succeeds and each started attempt fails (or is still running when the metrics are read).
+        let desynchronizedAccounts = Set(expected.filter { $0.outcome == "desynchronized" }.compactMap(\.did)).count
+        let started = metrics.value(Names.resyncs, ["result": "started"]) ?? 0
+        #expect(started >= Double(desynchronizedAccounts))
+        #expect(metrics.value(Names.resyncs, ["result": "succeeded"]) == 0)
+        #expect((metrics.value(Names.resyncs, ["result": "failed"]) ?? 0) <= started)
         #expect((metrics.value(Names.identityCacheLookups, ["result": "miss"]) ?? 0) >= 1)
         #expect(metrics.value(Names.identityCacheLookups, ["result": "hit"]) != nil)
         let alerts = expected.filter { alertOutcomes.contains($0.outcome) }
