@@ -31,6 +31,7 @@ public final class VerificationPipeline: Sendable {
         var decoded: DecodedEvent
         var index: Int
         var cursorPosition: Int64
+        var receipt: EventReceipt? = nil
     }
 
     struct WorkResult: Sendable {
@@ -41,6 +42,7 @@ public final class VerificationPipeline: Sendable {
         var frame: [UInt8]?
         var processedAt: Int64
         var mirror: MirrorUpdate? = nil
+        var receipt: EventReceipt? = nil
     }
 
     /// Runs the pipeline over `frames` until the sequence ends (or the task is cancelled), then flushes.
@@ -72,9 +74,11 @@ public final class VerificationPipeline: Sendable {
                 var seqs = SeqTracker()
                 for try await frame in frames {
                     if Task.isCancelled { break }
-                    let decoded = seqs.check(DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy))
+                    let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy)
+                    let decoded = seqs.check(raw)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
-                    pending[worker].append(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition))
+                    pending[worker].append(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition,
+                                                    receipt: self.receipt(of: frame, decoded: raw)))
                     if pending[worker].count >= self.configuration.chunkSize {
                         await inboxes[worker].send(pending[worker])
                         pending[worker].removeAll(keepingCapacity: true)
@@ -114,7 +118,7 @@ public final class VerificationPipeline: Sendable {
         for await chunk in inbox {
             var out: [WorkResult] = []
             out.reserveCapacity(chunk.count)
-            for item in chunk { out.append(try await process(item)) }
+            for item in chunk { out.append(try await attributed(process(item), item: item)) }
             await results.send(out)
         }
     }
@@ -181,10 +185,12 @@ public final class VerificationPipeline: Sendable {
         var batchLines: [OutcomeLine] = []
         var lastIndexInBatch = -1
         var lastFlush = ContinuousClock.now
+        var relayHealth = RelayHealthTracker()
 
         func flush() throws {
             lastFlush = .now
             guard !batchLines.isEmpty else { return }
+            batch.audit.relay = relayHealth.take()
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }
@@ -201,6 +207,7 @@ public final class VerificationPipeline: Sendable {
             while let index = nextIndex, let result = pending.removeValue(forKey: index) {
                 summary.count(result.line)
                 batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
+                VerificationPipeline.tally(result, into: &batch.audit, relay: &relayHealth)
                 if let state = result.newState { batch.accounts[state.did] = state }
                 if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
                 batch.cursor = (configuration.upstream, result.cursorPosition)
@@ -216,6 +223,7 @@ public final class VerificationPipeline: Sendable {
             let result = pending[index]!
             summary.count(result.line)
             batch.outcomes.append(RecordedOutcome(line: result.line, frame: result.frame, processedAt: result.processedAt))
+            VerificationPipeline.tally(result, into: &batch.audit, relay: &relayHealth)
             if let state = result.newState { batch.accounts[state.did] = state }
             if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
             batch.cursor = (configuration.upstream, result.cursorPosition)
