@@ -102,7 +102,7 @@ enum AuditHTML {
             let rejects = host.byReason.filter { $0.key.hasPrefix("rejected/") }
                 .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(escape(String($0.key.dropFirst("rejected/".count)))) \($0.value)" }.joined(separator: "<br>")
-            html += "<tr><td><code>\(escape(host.host))</code></td>"
+            html += "<tr><td><code class=\"host\">\(escape(host.host))</code></td>"
             html += "<td class=\"num\" data-v=\"\(host.accounts)\">\(host.accounts)</td>"
             html += "<td class=\"num\" data-v=\"\(host.events)\">\(host.events)</td>"
             html += "<td class=\"num\" data-v=\"\(host.share(.verified))\">\(percent(host.share(.verified)))</td>"
@@ -123,7 +123,7 @@ enum AuditHTML {
         html += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>Account (DID)</th><th>Host</th><th class=\"num\">Violations</th><th class=\"num\">Rejected</th><th class=\"num\">Desync</th><th class=\"num\">Unverif.</th><th class=\"num\">Seq</th><th>Rev</th><th>Reason</th><th>Detail</th></tr></thead><tbody>\n"
         for account in accounts {
             let line = account.latest?.line
-            html += "<tr><td><span class=\"did\">\(escape(account.did))</span></td><td><code>\(escape(account.host ?? "unknown"))</code></td>"
+            html += "<tr><td><span class=\"did\">\(escape(account.did))</span></td><td><code class=\"host\">\(escape(account.host ?? "unknown"))</code></td>"
             html += "<td class=\"num\" data-v=\"\(account.violations)\">\(account.violations)</td>"
             html += "<td class=\"num\" data-v=\"\(account.rejected)\">\(account.rejected)</td>"
             html += "<td class=\"num\" data-v=\"\(account.desynchronized)\">\(account.desynchronized)</td>"
@@ -144,7 +144,7 @@ enum AuditHTML {
         let width = 720.0
         let height = 200.0
         let bottom = 24.0
-        let step = width / Double(buckets.count)
+        let step = min(48, width / Double(buckets.count))
         html += "<svg class=\"timeline\" viewBox=\"0 0 \(Int(width)) \(Int(height + bottom))\" role=\"img\" aria-label=\"verdicts over time\">"
         for (i, bucket) in buckets.enumerated() {
             let total = bucket.total
@@ -161,7 +161,7 @@ enum AuditHTML {
         let last = label(buckets.last!.minute, timeline.unit)
         html += "<text x=\"0\" y=\"\(Int(height + 16))\" font-size=\"12\">\(escape(first))</text>"
         if buckets.count > 1 {
-            html += "<text x=\"\(Int(width))\" y=\"\(Int(height + 16))\" font-size=\"12\" text-anchor=\"end\">\(escape(last))</text>"
+            html += "<text x=\"\(Int(step * Double(buckets.count)))\" y=\"\(Int(height + 16))\" font-size=\"12\" text-anchor=\"end\">\(escape(last))</text>"
         }
         html += "</svg>" + legend()
         html += "<details><summary>Table</summary><div class=\"scroll\"><table><thead><tr><th>\(timeline.unit.rawValue.capitalized) (UTC)</th>"
@@ -227,7 +227,7 @@ enum AuditHTML {
         .did,code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em;word-break:break-all}
         td.detail{max-width:380px;word-break:break-word;color:#444}td.reasons{white-space:nowrap;font-size:.9em}
         td.chart{min-width:120px}svg.bar{width:100%;height:28px;display:block}td.chart svg.bar{height:14px}
-        svg.timeline{width:100%;height:auto;display:block}svg.lag{width:100%;max-width:600px;height:auto}
+        svg.timeline{width:100%;max-width:720px;height:auto;display:block}code.host{white-space:nowrap;word-break:normal}svg.lag{width:100%;max-width:600px;height:auto}
         .legend span{display:inline-block;margin:4px 12px 0 0;font-size:.85em}
         .legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
         @media (max-width:640px){body{font-size:14px}main{padding:4px 6px 24px}section{padding:10px;margin:10px 0}

@@ -17,6 +17,15 @@ public struct ComparedEvent: Sendable, Hashable {
         public var seq: Int64?
         /// The 0-based frame index in this recording.
         public var index: Int
+
+        /// Creates a reference.
+        public init(type: String, did: String, rev: String?, seq: Int64?, index: Int) {
+            self.type = type
+            self.did = did
+            self.rev = rev
+            self.seq = seq
+            self.index = index
+        }
     }
 
     /// The matching key.
