@@ -31,6 +31,8 @@ enum AuditHTML {
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
 
     static func millis(_ value: Double) -> String {
+        if value >= 86_400_000 { return String(format: "%.1f d", value / 86_400_000) }
+        if value >= 3_600_000 { return String(format: "%.1f h", value / 3_600_000) }
         if value >= 60_000 { return String(format: "%.1f min", value / 60_000) }
         if value >= 1000 { return String(format: "%.2f s", value / 1000) }
         return String(format: "%.0f ms", value)
