@@ -4,8 +4,9 @@
 # Installs system packages if missing, builds the release binary, creates Replays/demo (a deterministic
 # synthetic recording with labelled faults) if it is missing, serves it on a free loopback port as a relay
 # (`breakwater serve`), verifies it live over a WebSocket (`breakwater consume`) into a temporary database,
-# prints `breakwater status` (what was verified and what was caught), and checks every outcome against
-# Replays/demo/expected.jsonl.
+# prints `breakwater status` (what was verified and what was caught), checks every outcome against
+# Replays/demo/expected.jsonl, and writes the audit report (`breakwater audit report --html`) to
+# $BREAKWATER_REPORT (default .build/demo-report.html), printing its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/deps.sh
@@ -67,3 +68,11 @@ else
     head -n 40 "$WORK/diff.txt"
     exit 1
 fi
+
+echo
+echo "==> breakwater audit report"
+REPORT=${BREAKWATER_REPORT:-.build/demo-report.html}
+mkdir -p "$(dirname "$REPORT")"
+"$BIN" audit report --db "$WORK/demo.sqlite" --accounts 5
+"$BIN" audit report --db "$WORK/demo.sqlite" --html "$REPORT" >/dev/null
+echo "audit report: $(cd "$(dirname "$REPORT")" && pwd)/$(basename "$REPORT")"

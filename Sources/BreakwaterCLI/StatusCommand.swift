@@ -64,6 +64,8 @@ struct Status: AsyncParsableCommand {
         for (key, count) in summary.outcomes.sorted(by: { $0.key < $1.key }) {
             print("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
         }
+        print("hosts")
+        for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
         print("recent violations")
         for v in summary.recentViolations { print("  " + StatusJSON.violationLine(v)) }
     }
@@ -121,6 +123,7 @@ enum StatusJSON {
         [
             "cursors": summary.cursors, "accounts": summary.accounts, "outcomes": summary.outcomes,
             "recentViolations": summary.recentViolations.map(violation),
+            "hosts": summary.hosts.map(AuditJSON.host),
         ]
     }
 }

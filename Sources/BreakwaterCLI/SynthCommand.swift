@@ -41,7 +41,15 @@ struct Synth: AsyncParsableCommand {
     @Option(help: "Records in the largest starting tree (first account, when there are at least 100 accounts).")
     var largestTree: Int = 100_000
 
+    @Option(help: "Number of PDS hosts (account i lives on pds{i % N}.synth.test).")
+    var hosts: Int = 7
+
+    @Option(help: "Inject faults only into accounts on the first N hosts (pds0…); default: every host.")
+    var faultHosts: Int?
+
     func validate() throws {
+        guard hosts >= 1 else { throw ValidationError("--hosts must be at least 1") }
+        if let faultHosts { guard faultHosts >= 1 else { throw ValidationError("--fault-hosts must be at least 1") } }
         guard repos >= 1 else { throw ValidationError("--repos must be at least 1") }
         guard commits >= 0 else { throw ValidationError("--commits must not be negative") }
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }
@@ -83,9 +91,11 @@ struct Synth: AsyncParsableCommand {
               let expected = FileHandle(forWritingAtPath: expectedPath) else {
             throw OperationalError("cannot-write", "cannot write into \(out)")
         }
-        let configuration = SynthConfiguration(
+        var configuration = SynthConfiguration(
             repos: repos, commits: commits, seed: seed, curves: try parsedCurves(), faultRate: faults,
             faultKinds: try parsedFaultKinds(), largestTree: largestTree)
+        configuration.hosts = hosts
+        configuration.faultHosts = faultHosts
         let started = Date()
         var frameBuffer: [UInt8] = []
         var expectedBuffer: [UInt8] = []

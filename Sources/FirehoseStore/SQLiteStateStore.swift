@@ -93,6 +93,7 @@ public final class SQLiteStateStore: StateStore {
         try guarded {
             try pool.write { db in
                 try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
+                try SQLiteStateStore.writeAudit(batch.audit, upstream: batch.cursor?.upstream, db: db)
                 try SQLiteStateStore.writeAccounts(batch.accounts, db: db)
                 try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
@@ -191,7 +192,9 @@ public final class SQLiteStateStore: StateStore {
                     outcomes[reason.isEmpty ? outcome : "\(outcome)/\(reason)"] = row["count"]
                 }
                 let recent = try SQLiteStateStore.fetchViolations(db: db, did: nil, sinceMicros: nil, limit: recentViolations)
-                return StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
+                var summary = StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
+                summary.hosts = try SQLiteStateStore.fetchHostScores(db: db)
+                return summary
             }
         }
     }
@@ -209,17 +212,20 @@ public final class SQLiteStateStore: StateStore {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY id DESC LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let typeText: String = row["type"]
-            let outcomeText: String = row["outcome"]
-            let reasonText: String? = row["reason"]
-            let frame: Data? = row["frame"]
-            let line = OutcomeLine(
-                index: row["frame_index"], seq: row["seq"], type: EventType(rawValue: typeText) ?? .unknown,
-                did: row["did"], rev: row["rev"], outcome: Outcome(rawValue: outcomeText) ?? .rejected,
-                reason: reasonText.flatMap(Reason.init(rawValue:)), detail: row["detail"])
-            return RecordedOutcome(line: line, frame: frame.map { [UInt8]($0) }, processedAt: row["processed_at"])
-        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(recordedOutcome)
+    }
+
+    /// A violations row as a ``RecordedOutcome``.
+    static func recordedOutcome(_ row: Row) -> RecordedOutcome {
+        let typeText: String = row["type"]
+        let outcomeText: String = row["outcome"]
+        let reasonText: String? = row["reason"]
+        let frame: Data? = row["frame"]
+        let line = OutcomeLine(
+            index: row["frame_index"], seq: row["seq"], type: EventType(rawValue: typeText) ?? .unknown,
+            did: row["did"], rev: row["rev"], outcome: Outcome(rawValue: outcomeText) ?? .rejected,
+            reason: reasonText.flatMap(Reason.init(rawValue:)), detail: row["detail"])
+        return RecordedOutcome(line: line, frame: frame.map { [UInt8]($0) }, processedAt: row["processed_at"])
     }
 }
 

@@ -105,6 +105,62 @@ enum Schema {
         migrator.registerMigration("v3-identity-key-error") { db in
             try db.execute(sql: "ALTER TABLE identities ADD COLUMN key_error TEXT")
         }
+        // Audit (issue 09): outcome counts per PDS host and UTC day of receipt, per minute of receipt, resyncs
+        // per host and day (counted by triggers on the account's sync state, whatever path changes it), the PDS
+        // host of each account, and relay health per upstream (gaps, duplicates, reconnects, lag buckets).
+        migrator.registerMigration("v4-audit") { db in
+            try db.execute(sql: """
+                ALTER TABLE accounts ADD COLUMN pds_host TEXT;
+                CREATE TABLE audit_host_days (
+                    host TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (host, day, outcome, reason)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_minutes (
+                    minute INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (minute, outcome)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_resyncs (
+                    host TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    started INTEGER NOT NULL DEFAULT 0,
+                    completed INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (host, day)
+                ) WITHOUT ROWID;
+                CREATE TABLE relay_health (
+                    upstream TEXT PRIMARY KEY NOT NULL,
+                    frames INTEGER NOT NULL DEFAULT 0,
+                    gaps INTEGER NOT NULL DEFAULT 0,
+                    missing_seqs INTEGER NOT NULL DEFAULT 0,
+                    duplicates INTEGER NOT NULL DEFAULT 0,
+                    reconnects INTEGER NOT NULL DEFAULT 0,
+                    lag_count INTEGER NOT NULL DEFAULT 0,
+                    lag_sum_ms INTEGER NOT NULL DEFAULT 0,
+                    lag_max_ms INTEGER NOT NULL DEFAULT 0,
+                    lag_buckets TEXT NOT NULL DEFAULT '0,0,0,0,0,0',
+                    first_seen INTEGER,
+                    last_seen INTEGER,
+                    last_seq INTEGER
+                ) WITHOUT ROWID;
+                CREATE TRIGGER audit_resync_started AFTER UPDATE OF sync_state ON accounts
+                WHEN NEW.sync_state = 2 AND OLD.sync_state != 2
+                BEGIN
+                    INSERT INTO audit_resyncs (host, day, started) VALUES (COALESCE(NEW.pds_host, 'unknown'), date('now'), 1)
+                    ON CONFLICT(host, day) DO UPDATE SET started = started + 1;
+                END;
+                CREATE TRIGGER audit_resync_completed AFTER UPDATE OF sync_state ON accounts
+                WHEN NEW.sync_state = 0 AND OLD.sync_state != 0
+                BEGIN
+                    INSERT INTO audit_resyncs (host, day, completed) VALUES (COALESCE(NEW.pds_host, 'unknown'), date('now'), 1)
+                    ON CONFLICT(host, day) DO UPDATE SET completed = completed + 1;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -19,6 +19,11 @@ public struct SynthConfiguration: Sendable {
     public var largestTree: Int
     /// Microseconds since the epoch of the first event.
     public var startMicros: Int64
+    /// Number of PDS hosts: account `i` lives on `https://pds{i % hosts}.synth.test`.
+    public var hosts: Int = 7
+    /// When set, faults are injected only into accounts on the first `faultHosts` hosts (`pds0`…): a fault
+    /// slot that picks an account elsewhere carries a normal commit instead. Nil: faults on every host.
+    public var faultHosts: Int? = nil
 
     /// Creates a configuration.
     public init(repos: Int, commits: Int, seed: UInt64, curves: [Curve] = [.k256, .p256], faultRate: Double = 0,

@@ -50,7 +50,7 @@ public struct SynthGenerator {
         var local = SplitMix64(seed: configuration.seed &+ UInt64(i) &* 0x9E37_79B9)
         let did = "did:plc:" + String(Base32.encode(local.bytes32()).prefix(24))
         let key = PrivateKey.derive(curve: curve(for: i, &local), seed: local.bytes32())
-        return SynthAccount(did: did, host: "https://pds\(i % 7).synth.test", key: key)
+        return SynthAccount(did: did, host: "https://pds\(i % max(1, configuration.hosts)).synth.test", key: key)
     }
 
     // MARK: - Time, revs, frames
@@ -106,7 +106,7 @@ public struct SynthGenerator {
                 if createdCount < repos { continue }
                 break
             }
-            if configuration.faultRate > 0 && rng.chance(configuration.faultRate) {
+            if configuration.faultRate > 0 && rng.chance(configuration.faultRate) && faultAllowed(on: chosen) {
                 let kind = configuration.faultKinds[faultCounter % configuration.faultKinds.count]
                 faultCounter += 1
                 try injectFault(kind, account: chosen)
@@ -116,6 +116,12 @@ public struct SynthGenerator {
             try normalCommit(chosen)
             if rng.chance(0.004) && countActive() > 1 { try deactivate(chosen) }
         }
+    }
+
+    /// Whether a fault may go to account `i` (``SynthConfiguration/faultHosts``).
+    func faultAllowed(on i: Int) -> Bool {
+        guard let faultHosts = configuration.faultHosts else { return true }
+        return i % max(1, configuration.hosts) < faultHosts
     }
 
     func countActive() -> Int { accounts.lazy.filter { $0.created && $0.active }.count }

@@ -30,11 +30,15 @@ public enum IdentitiesFile {
             throw LoadError(description: "invalid identities file: \(error)")
         }
         var keys: [String: [StaticKeyProvider.Entry]] = [:]
+        var hosts: [String: String] = [:]
         for (did, _) in identities.entries {
             let current: SigningKeyLookup
             do {
                 let resolved = try identities.resolve(did, fetchedAt: 0)
                 current = lookup(resolved.signingKey)
+                if let pds = resolved.pds, let host = EventReceipt.hostLabel(ofEndpoint: pds.description) {
+                    hosts[did.description] = host
+                }
             } catch {
                 current = .unavailable("\(error)")
             }
@@ -54,7 +58,7 @@ public enum IdentitiesFile {
                 }
             }
         }
-        return StaticKeyProvider(keys: keys)
+        return StaticKeyProvider(keys: keys, hosts: hosts)
     }
 
     /// Turns a resolved key reference into a parsed key, or the reason there is none.

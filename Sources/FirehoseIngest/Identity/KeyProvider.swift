@@ -8,4 +8,12 @@ public protocol KeyProvider: Sendable {
     func signingKey(for did: String, seq: Int64?, fresh: Bool) async -> SigningKeyLookup
     /// Forgets what is cached for `did`.
     func purge(_ did: String) async
+    /// The PDS host of `did` (`host` or `host:port` of its `#atproto_pds` endpoint) as far as already known,
+    /// without a new look-up; nil when unknown. Used to attribute events to hosts in the audit.
+    func pdsHost(for did: String) async -> String?
+}
+
+extension KeyProvider {
+    /// No host knowledge by default.
+    public func pdsHost(for did: String) async -> String? { nil }
 }

@@ -66,6 +66,15 @@ public final class ResolvingKeyProvider: KeyProvider {
         await cache.forget(parsed)
     }
 
+    /// The host of the static entry, else of the cached identity (no network look-up).
+    public func pdsHost(for did: String) async -> String? {
+        if let staticKeys, staticKeys.contains(did) { return await staticKeys.pdsHost(for: did) }
+        guard let parsed = try? DID(did), let entry = await cache.cachedEntry(for: parsed),
+              case .success(let identity) = entry.result, let pds = identity.pds
+        else { return nil }
+        return EventReceipt.hostLabel(ofEndpoint: pds.description)
+    }
+
     /// Closes the HTTP client, if this provider owns one. Call once, when done.
     public func shutdown() async {
         await http?.shutdown()

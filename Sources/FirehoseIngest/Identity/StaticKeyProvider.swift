@@ -18,12 +18,15 @@ public struct StaticKeyProvider: KeyProvider {
     }
 
     let keys: [String: [Entry]]
+    let hosts: [String: String]
 
-    /// Creates a provider from per-DID key histories (oldest first, the current key last).
-    public init(keys: [String: [Entry]]) {
+    /// Creates a provider from per-DID key histories (oldest first, the current key last) and, optionally, the
+    /// PDS host label of each DID.
+    public init(keys: [String: [Entry]], hosts: [String: String] = [:]) {
         self.keys = keys.mapValues { entries in
             entries.sorted { ($0.beforeSeq ?? .max) < ($1.beforeSeq ?? .max) }
         }
+        self.hosts = hosts
     }
 
     /// Whether `did` is in the identities file.
@@ -44,4 +47,6 @@ public struct StaticKeyProvider: KeyProvider {
     }
 
     public func purge(_ did: String) async {}
+
+    public func pdsHost(for did: String) async -> String? { hosts[did] }
 }

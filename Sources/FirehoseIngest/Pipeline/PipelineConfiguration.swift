@@ -44,11 +44,17 @@ public struct IncomingFrame: Sendable {
     /// The cursor value to store once this frame and all before it are durable (frame index for recordings,
     /// relay seq for live streams).
     public var cursorPosition: Int64
+    /// The number of the upstream connection that delivered it (0 for recordings; a change counts a reconnect).
+    public var connection: Int
+    /// When it was received from the network (µs since the epoch); nil for recordings (no lag is measured).
+    public var receivedAt: Int64?
 
     /// Creates an incoming frame.
-    public init(index: Int, bytes: [UInt8], cursorPosition: Int64) {
+    public init(index: Int, bytes: [UInt8], cursorPosition: Int64, connection: Int = 0, receivedAt: Int64? = nil) {
         self.index = index
         self.bytes = bytes
         self.cursorPosition = cursorPosition
+        self.connection = connection
+        self.receivedAt = receivedAt
     }
 }

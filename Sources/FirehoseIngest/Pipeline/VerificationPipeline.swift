@@ -46,6 +46,8 @@ public final class VerificationPipeline: Sendable {
         var ordinal: Int
         /// A resync result to apply instead of a frame.
         var completion: ResyncCompletion? = nil
+        /// Where and when the frame arrived (per-host attribution, relay health).
+        var receipt: EventReceipt? = nil
     }
 
     struct WorkResult: Sendable {
@@ -62,6 +64,8 @@ public final class VerificationPipeline: Sendable {
         var ordinal: Int = 0
         /// Mirror updates of a resync completion (the replacement, then what was re-applied after it).
         var resyncMirrors: [MirrorUpdate] = []
+        /// Where and when the frame arrived, with its account's PDS host (filled in by the worker).
+        var receipt: EventReceipt? = nil
     }
 
     /// Runs the pipeline over `frames` until the sequence ends (or the task is cancelled), then flushes.
@@ -101,12 +105,14 @@ public final class VerificationPipeline: Sendable {
                 }
                 func handle(_ frame: IncomingFrame) async {
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
-                    let decoded = seqs.check(DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy))
+                    let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy)
+                    let decoded = seqs.check(raw)
                     self.metrics.seqGaps(seqs.gaps - gaps)
                     self.metrics.seqDuplicates(seqs.regressions - regressions)
                     self.inFlight.add(1, ordering: .relaxed)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
-                    await dispatch(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal),
+                    await dispatch(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal,
+                                            receipt: self.receipt(of: frame, decoded: raw)),
                                    worker: worker, now: false)
                     ordinal += 1
                 }
@@ -167,7 +173,7 @@ public final class VerificationPipeline: Sendable {
             out.reserveCapacity(chunk.count)
             for item in chunk {
                 let started = ContinuousClock.now
-                out.append(try await process(item))
+                out.append(try await attributed(process(item), item: item))
                 let (seconds, attoseconds) = (ContinuousClock.now - started).components
                 metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
             }
@@ -261,10 +267,12 @@ public final class VerificationPipeline: Sendable {
         var lastIndexInBatch = -1
         var lastFlush = ContinuousClock.now
         var lastEventTime: String?
+        var relayHealth = RelayHealthTracker()
 
         func flush() throws {
             lastFlush = .now
             guard !batchLines.isEmpty || !batch.isEmpty else { return }
+            batch.audit.relay = relayHealth.take()
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }
@@ -277,6 +285,7 @@ public final class VerificationPipeline: Sendable {
         func add(_ result: WorkResult) {
             if let line = result.line {
                 summary.count(line)
+                VerificationPipeline.tally(result, line: line, into: &batch.audit, relay: &relayHealth)
                 batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))
                 batchLines.append(line)
             }

@@ -157,7 +157,8 @@ public struct FirehoseSubscription: Sendable {
                 let bytes = Array(buffer.readableBytesView)
                 let peek = FramePeek(bytes)
                 let frame = progress.state.withLock { s in
-                    let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: peek.seq ?? s.lastSeq ?? -1)
+                    let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: peek.seq ?? s.lastSeq ?? -1,
+                                              connection: s.connections, receivedAt: ReceiptClock.nowMicros())
                     s.index += 1
                     return frame
                 }

@@ -56,12 +56,15 @@ public struct StoreBatch: Sendable {
     /// The cursor to store with this batch: (upstream, position) where every event at or below the position
     /// is reflected in the state.
     public var cursor: (upstream: String, position: Int64)?
+    /// Audit increments (per-host and per-minute outcome counts, account hosts, relay health of the cursor's
+    /// upstream), written in the same transaction.
+    public var audit = AuditTally()
 
     /// Creates an empty batch.
     public init() {}
 
     /// True when there is nothing to write.
-    public var isEmpty: Bool { accounts.isEmpty && outcomes.isEmpty && mirrorUpdates.isEmpty && cursor == nil }
+    public var isEmpty: Bool { accounts.isEmpty && outcomes.isEmpty && mirrorUpdates.isEmpty && cursor == nil && audit.isEmpty }
 }
 
 /// Aggregated figures for `status` (CONTRACT.md §1).
@@ -74,6 +77,8 @@ public struct StoreSummary: Sendable, Hashable {
     public var outcomes: [String: Int]
     /// The most recent violations, newest first.
     public var recentViolations: [RecordedOutcome]
+    /// Per-PDS-host figures (the audit scorecard), most events first.
+    public var hosts: [HostScore] = []
 
     /// Creates a summary.
     public init(cursors: [String: Int64], accounts: [String: Int], outcomes: [String: Int], recentViolations: [RecordedOutcome]) {
@@ -97,4 +102,7 @@ public protocol StateStore: Sendable {
     func summary(recentViolations: Int) throws -> StoreSummary
     /// The last violations of one account, newest first.
     func violations(did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome]
+    /// Figures for `audit report`: per-host scorecard, the `topAccounts` accounts with the most violations,
+    /// outcomes over time, relay health.
+    func audit(topAccounts: Int) throws -> AuditData
 }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import FirehoseStore
+import FirehoseSync
+import Foundation
+
+/// `breakwater audit report`: the per-PDS-host scorecard from the database, as text, JSON or one HTML file.
+struct AuditReport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Per-PDS-host scorecard from the database (text, --json, or a self-contained --html file).")
+
+    @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report to this file. Env: BREAKWATER_HTML.", valueName: "out.html"))
+    var html: String?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(help: "How many accounts to list in the most-violations table.")
+    var accounts: Int = 25
+
+    func validate() throws {
+        guard accounts >= 0 else { throw ValidationError("--accounts must not be negative") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = db ?? environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OperationalError("file-not-found", "no database at \(path)")
+        }
+        let store = try openStore(path)
+        let data = try store.audit(topAccounts: accounts)
+        let now = Date()
+        if let out = html ?? environment["BREAKWATER_HTML"] {
+            do {
+                try Data(AuditHTML.render(data, generatedAt: now).utf8).write(to: URL(fileURLWithPath: out))
+            } catch {
+                throw OperationalError("cannot-write", "cannot write \(out): \(error.localizedDescription)")
+            }
+            if !json { print("wrote \(out)") }
+        }
+        if json {
+            print(JSONOutput.string(AuditJSON.report(data, generatedAt: now)))
+        } else if html == nil && environment["BREAKWATER_HTML"] == nil {
+            print(AuditText.render(data))
+        }
+    }
+}
+
+/// The plain-text scorecard.
+enum AuditText {
+    static func render(_ data: AuditData) -> String {
+        var lines: [String] = []
+        lines.append("hosts")
+        lines.append("  " + SummaryReport.pad("host", 32) + SummaryReport.leftPad("events", 10) + SummaryReport.leftPad("verified", 10)
+                     + SummaryReport.leftPad("rejected", 10) + SummaryReport.leftPad("desyncs", 9) + SummaryReport.leftPad("resyncs", 9)
+                     + SummaryReport.leftPad("unverif.", 10))
+        for host in data.hosts { lines.append("  " + hostLine(host)) }
+        lines.append("accounts with the most violations")
+        for account in data.accounts {
+            var line = "  \(account.did)  \(account.host ?? "unknown")  \(account.violations)"
+            if let latest = account.latest?.line {
+                line += "  latest: seq \(latest.seq.map(String.init) ?? "-") rev \(latest.rev ?? "-") \(latest.outcome.rawValue)/\(latest.reason?.rawValue ?? "-")"
+            }
+            lines.append(line)
+        }
+        lines.append("relay health")
+        for (upstream, health) in data.relays.sorted(by: { $0.key < $1.key }) {
+            var line = "  \(upstream)  frames \(health.frames)  gaps \(health.gaps) (\(health.missingSeqs) seqs)  duplicates \(health.duplicates)  reconnects \(health.reconnects)"
+            if let mean = health.meanLagMillis { line += "  lag mean \(AuditHTML.millis(mean)) max \(AuditHTML.millis(Double(health.lagMaxMillis)))" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One host row (also used by `status`).
+    static func hostLine(_ host: HostScore) -> String {
+        SummaryReport.pad(host.host, 32) + SummaryReport.leftPad("\(host.events)", 10)
+            + SummaryReport.leftPad(AuditHTML.percent(host.share(.verified)), 10) + SummaryReport.leftPad("\(host.rejected)", 10)
+            + SummaryReport.leftPad("\(host.count(.desynchronized))", 9)
+            + SummaryReport.leftPad("\(host.resyncsCompleted)/\(host.resyncsStarted)", 9)
+            + SummaryReport.leftPad(AuditHTML.percent(host.share(.unverifiable)), 10)
+    }
+}

@@ -1,0 +1,52 @@
+import ATSyntax
+import Foundation
+public import FirehoseSync
+
+/// Per-host attribution and relay health (issue 09): each event carries its receipt (PDS host of its account,
+/// receipt and event times, connection), and the writer counts it into the batch's ``AuditTally``.
+extension VerificationPipeline {
+    /// The receipt of a frame before verification: when and on which connection it arrived, and its `time`
+    /// (lag is measured only for frames received from the network).
+    func receipt(of frame: IncomingFrame, decoded: DecodedEvent) -> EventReceipt {
+        EventReceipt(host: nil, receivedMicros: frame.receivedAt ?? configuration.now(),
+                     eventMicros: frame.receivedAt == nil ? nil : decoded.eventTimeMicros, connection: frame.connection)
+    }
+
+    /// `result` with its receipt and the PDS host of its account (as far as the key provider knows it).
+    func attributed(_ result: WorkResult, item: WorkItem) async -> WorkResult {
+        var result = result
+        var receipt = item.receipt ?? EventReceipt(host: nil, receivedMicros: result.processedAt, eventMicros: nil, connection: 0)
+        if let did = result.line?.did { receipt.host = await keys.pdsHost(for: did) }
+        result.receipt = receipt
+        return result
+    }
+
+    /// Counts one result, in frame order.
+    static func tally(_ result: WorkResult, line: OutcomeLine, into audit: inout AuditTally, relay: inout RelayHealthTracker) {
+        let receipt = result.receipt ?? EventReceipt(host: nil, receivedMicros: result.processedAt, eventMicros: nil, connection: 0)
+        audit.count(line, receipt: receipt)
+        relay.observe(seq: line.seq, receipt: receipt)
+    }
+}
+
+extension DecodedEvent {
+    /// The event's `time` field in µs since the epoch, when it is a valid datetime.
+    var eventTimeMicros: Int64? {
+        guard case .message(let message, _, _) = self else { return nil }
+        let text: String?
+        switch message {
+        case .commit(let e): text = e.time
+        case .sync(let e): text = e.time
+        case .identity(let e): text = e.time
+        case .account(let e): text = e.time
+        default: text = nil
+        }
+        guard let text, let parsed = try? Datetime(text) else { return nil }
+        return parsed.microsecondsSinceEpoch
+    }
+}
+
+/// Wall-clock time of frame receipt.
+enum ReceiptClock {
+    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+}

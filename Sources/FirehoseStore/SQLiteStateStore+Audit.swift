@@ -1,0 +1,176 @@
+public import FirehoseSync
+import Foundation
+import GRDB
+
+/// Audit figures (issue 09): written with each batch, read by `audit report` and `status`.
+extension SQLiteStateStore {
+    static func writeAudit(_ tally: AuditTally, upstream: String?, db: Database) throws {
+        guard !tally.isEmpty else { return }
+        if !tally.hostDays.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO audit_host_days (host, day, outcome, reason, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(host, day, outcome, reason) DO UPDATE SET count = count + excluded.count
+                """)
+            for (key, n) in tally.hostDays {
+                try statement.execute(arguments: [key.host, key.day, key.outcome.rawValue, key.reason?.rawValue ?? "", n])
+            }
+        }
+        if !tally.minutes.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO audit_minutes (minute, outcome, count) VALUES (?, ?, ?)
+                ON CONFLICT(minute, outcome) DO UPDATE SET count = count + excluded.count
+                """)
+            for (key, n) in tally.minutes {
+                try statement.execute(arguments: [key.minute, key.outcome.rawValue, n])
+            }
+        }
+        if !tally.accountHosts.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO accounts (did, pds_host) VALUES (?, ?)
+                ON CONFLICT(did) DO UPDATE SET pds_host = excluded.pds_host WHERE pds_host IS NOT excluded.pds_host
+                """)
+            for (did, host) in tally.accountHosts {
+                try statement.execute(arguments: [did, host])
+            }
+        }
+        if let upstream, !tally.relay.isEmpty {
+            try addRelayHealth(tally.relay, upstream: upstream, db: db)
+        }
+    }
+
+    static func addRelayHealth(_ delta: RelayHealthDelta, upstream: String, db: Database) throws {
+        var current = try fetchRelayHealth(db: db, upstream: upstream) ?? RelayHealthDelta()
+        current.frames += delta.frames
+        current.gaps += delta.gaps
+        current.missingSeqs += delta.missingSeqs
+        current.duplicates += delta.duplicates
+        current.reconnects += delta.reconnects
+        current.lagCount += delta.lagCount
+        current.lagSumMillis &+= delta.lagSumMillis
+        current.lagMaxMillis = max(current.lagMaxMillis, delta.lagMaxMillis)
+        for i in current.lagBuckets.indices where i < delta.lagBuckets.count { current.lagBuckets[i] += delta.lagBuckets[i] }
+        current.firstSeenMicros = current.firstSeenMicros ?? delta.firstSeenMicros
+        current.lastSeenMicros = delta.lastSeenMicros ?? current.lastSeenMicros
+        current.lastSeq = delta.lastSeq ?? current.lastSeq
+        try db.cachedStatement(sql: """
+            INSERT INTO relay_health (upstream, frames, gaps, missing_seqs, duplicates, reconnects, lag_count, lag_sum_ms,
+                lag_max_ms, lag_buckets, first_seen, last_seen, last_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(upstream) DO UPDATE SET frames = excluded.frames, gaps = excluded.gaps,
+                missing_seqs = excluded.missing_seqs, duplicates = excluded.duplicates, reconnects = excluded.reconnects,
+                lag_count = excluded.lag_count, lag_sum_ms = excluded.lag_sum_ms, lag_max_ms = excluded.lag_max_ms,
+                lag_buckets = excluded.lag_buckets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                last_seq = excluded.last_seq
+            """).execute(arguments: [
+                upstream, current.frames, current.gaps, current.missingSeqs, current.duplicates, current.reconnects,
+                current.lagCount, current.lagSumMillis, current.lagMaxMillis,
+                current.lagBuckets.map(String.init).joined(separator: ","), current.firstSeenMicros, current.lastSeenMicros,
+                current.lastSeq,
+            ])
+    }
+
+    static func fetchRelayHealth(db: Database, upstream: String) throws -> RelayHealthDelta? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM relay_health WHERE upstream = ?", arguments: [upstream]) else { return nil }
+        return relayHealth(from: row)
+    }
+
+    static func relayHealth(from row: Row) -> RelayHealthDelta {
+        var health = RelayHealthDelta()
+        health.frames = row["frames"]
+        health.gaps = row["gaps"]
+        health.missingSeqs = row["missing_seqs"]
+        health.duplicates = row["duplicates"]
+        health.reconnects = row["reconnects"]
+        health.lagCount = row["lag_count"]
+        health.lagSumMillis = row["lag_sum_ms"]
+        health.lagMaxMillis = row["lag_max_ms"]
+        let buckets: String = row["lag_buckets"]
+        let parsed = buckets.split(separator: ",").compactMap { Int64($0) }
+        if parsed.count == health.lagBuckets.count { health.lagBuckets = parsed }
+        health.firstSeenMicros = row["first_seen"]
+        health.lastSeenMicros = row["last_seen"]
+        health.lastSeq = row["last_seq"]
+        return health
+    }
+
+    /// Per-host figures, most events first (ties by host name).
+    static func fetchHostScores(db: Database) throws -> [HostScore] {
+        var hosts: [String: HostScore] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT host, outcome, reason, SUM(count) AS n FROM audit_host_days GROUP BY host, outcome, reason
+            """) {
+            let host: String = row["host"]
+            let outcomeText: String = row["outcome"]
+            let reason: String = row["reason"]
+            let n: Int = row["n"]
+            guard let outcome = Outcome(rawValue: outcomeText) else { continue }
+            var score = hosts[host] ?? HostScore(host: host)
+            score.events += n
+            score.byOutcome[outcome, default: 0] += n
+            if !reason.isEmpty { score.byReason["\(outcomeText)/\(reason)", default: 0] += n }
+            hosts[host] = score
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT host, SUM(started) AS s, SUM(completed) AS c FROM audit_resyncs GROUP BY host") {
+            let host: String = row["host"]
+            var score = hosts[host] ?? HostScore(host: host)
+            score.resyncsStarted = row["s"]
+            score.resyncsCompleted = row["c"]
+            hosts[host] = score
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT COALESCE(pds_host, 'unknown') AS host, COUNT(*) AS n FROM accounts GROUP BY 1") {
+            let host: String = row["host"]
+            if var score = hosts[host] {
+                score.accounts = row["n"]
+                hosts[host] = score
+            }
+        }
+        return hosts.values.sorted { $0.events != $1.events ? $0.events > $1.events : $0.host < $1.host }
+    }
+
+    public func audit(topAccounts: Int) throws -> AuditData {
+        try guarded {
+            try pool.read { db in
+                var outcomes: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT outcome, reason, count FROM outcome_counts") {
+                    let outcome: String = row["outcome"]
+                    let reason: String = row["reason"]
+                    outcomes[reason.isEmpty ? outcome : "\(outcome)/\(reason)"] = row["count"]
+                }
+                let hosts = try SQLiteStateStore.fetchHostScores(db: db)
+                var accounts: [AuditAccount] = []
+                let latest = try db.cachedStatement(sql: """
+                    SELECT * FROM violations WHERE did = ? AND outcome IN ('rejected', 'desynchronized', 'unverifiable')
+                    ORDER BY id DESC LIMIT 1
+                    """)
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT did, pds_host, n_rejected, n_desynchronized, n_unverifiable,
+                        n_rejected + n_desynchronized + n_unverifiable AS total
+                    FROM accounts WHERE n_rejected + n_desynchronized + n_unverifiable > 0
+                    ORDER BY total DESC, did LIMIT ?
+                    """, arguments: [max(0, topAccounts)]) {
+                    let did: String = row["did"]
+                    let evidence = try Row.fetchOne(latest, arguments: [did]).map(SQLiteStateStore.recordedOutcome)
+                    accounts.append(AuditAccount(did: did, host: row["pds_host"], rejected: row["n_rejected"],
+                                                 desynchronized: row["n_desynchronized"], unverifiable: row["n_unverifiable"],
+                                                 latest: evidence))
+                }
+                var buckets: [Int64: [Outcome: Int]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT minute, outcome, count FROM audit_minutes") {
+                    let text: String = row["outcome"]
+                    guard let outcome = Outcome(rawValue: text) else { continue }
+                    buckets[row["minute"], default: [:]][outcome, default: 0] += row["count"]
+                }
+                let minutes = buckets.keys.sorted().map { AuditTimeBucket(minute: $0, byOutcome: buckets[$0]!) }
+                var relays: [String: RelayHealthDelta] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM relay_health") {
+                    relays[row["upstream"]] = SQLiteStateStore.relayHealth(from: row)
+                }
+                var cursors: [String: Int64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT upstream, position FROM cursors") {
+                    cursors[row["upstream"]] = row["position"]
+                }
+                return AuditData(outcomes: outcomes, hosts: hosts, accounts: accounts, minutes: minutes, relays: relays, cursors: cursors)
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// The audit increments of one store batch (written in the same transaction): outcome counts per PDS host
+/// and UTC day, outcome counts per minute of receipt, the PDS host of each account seen, and relay health.
+public struct AuditTally: Sendable, Hashable {
+    /// A per-host, per-day counter key.
+    public struct HostDay: Sendable, Hashable {
+        /// The PDS host label (``EventReceipt/unknownHost`` when unknown).
+        public var host: String
+        /// The UTC day, `YYYY-MM-DD`.
+        public var day: String
+        /// The outcome.
+        public var outcome: Outcome
+        /// The reason (nil for verified/applied).
+        public var reason: Reason?
+
+        /// Creates a key.
+        public init(host: String, day: String, outcome: Outcome, reason: Reason?) {
+            self.host = host
+            self.day = day
+            self.outcome = outcome
+            self.reason = reason
+        }
+    }
+
+    /// A per-minute counter key.
+    public struct Minute: Sendable, Hashable {
+        /// Minutes since the Unix epoch (receipt time).
+        public var minute: Int64
+        /// The outcome.
+        public var outcome: Outcome
+
+        /// Creates a key.
+        public init(minute: Int64, outcome: Outcome) {
+            self.minute = minute
+            self.outcome = outcome
+        }
+    }
+
+    /// Outcome counts per host and day.
+    public var hostDays: [HostDay: Int] = [:]
+    /// Outcome counts per minute of receipt.
+    public var minutes: [Minute: Int] = [:]
+    /// The known PDS host of each account seen in the batch.
+    public var accountHosts: [String: String] = [:]
+    /// Relay health increments of the batch's upstream.
+    public var relay = RelayHealthDelta()
+
+    /// Creates an empty tally.
+    public init() {}
+
+    /// Whether there is nothing to write.
+    public var isEmpty: Bool { hostDays.isEmpty && minutes.isEmpty && accountHosts.isEmpty && relay.isEmpty }
+
+    /// Counts one event's outcome.
+    public mutating func count(_ line: OutcomeLine, receipt: EventReceipt) {
+        let host = receipt.host ?? EventReceipt.unknownHost
+        let key = HostDay(host: host, day: AuditTally.day(ofMicros: receipt.receivedMicros), outcome: line.outcome, reason: line.reason)
+        hostDays[key, default: 0] += 1
+        minutes[Minute(minute: AuditTally.floorDivide(receipt.receivedMicros, 60_000_000), outcome: line.outcome), default: 0] += 1
+        if let did = line.did, let known = receipt.host { accountHosts[did] = known }
+    }
+
+    /// The UTC day (`YYYY-MM-DD`) of an instant in µs since the Unix epoch (proleptic Gregorian calendar).
+    public static func day(ofMicros micros: Int64) -> String {
+        let days = floorDivide(micros, 86_400_000_000)
+        // Civil-from-days (Howard Hinnant's algorithm), days since 1970-01-01.
+        let z = days + 719_468
+        let era = floorDivide(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var year = String(y)
+        while year.count < 4 { year = "0" + year }
+        return "\(year)-\(two(m))-\(two(d))"
+    }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}
