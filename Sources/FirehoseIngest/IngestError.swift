@@ -31,6 +31,8 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
             case recordingUnreadable = "recording-unreadable"
             case cannotBind = "cannot-bind"
             case cannotWrite = "cannot-write"
+            case upstreamTimeout = "upstream-timeout"
+            case upstreamClosed = "upstream-closed"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -50,5 +52,9 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let cannotBind = Code(.cannotBind)
         /// A recording cannot be written.
         public static let cannotWrite = Code(.cannotWrite)
+        /// The upstream did not complete a step (connect, TLS, upgrade) in time.
+        public static let upstreamTimeout = Code(.upstreamTimeout)
+        /// The upstream closed the connection before answering.
+        public static let upstreamClosed = Code(.upstreamClosed)
     }
 }

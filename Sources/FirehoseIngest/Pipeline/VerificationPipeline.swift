@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 public import FirehoseSync
+import Synchronization
 
 /// The verification pipeline shared by `replay` and `consume` (ARCHITECTURE.md, "Concurrency"):
 /// decode → shard by DID → N workers (in order per DID, DIDs in parallel) → reorder → batched store writes.
@@ -50,15 +51,17 @@ public final class VerificationPipeline: Sendable {
         let workerCount = configuration.workers
         let inboxes = (0..<workerCount).map { _ in AsyncChannel<[WorkItem]>() }
         let results = AsyncChannel<[WorkResult]>()
+        let window = FrameWindow(size: configuration.window)
+        let seqCounts = Mutex((gaps: 0, regressions: 0))
         let started = ContinuousClock.now
         let summary = try await withThrowingTaskGroup(of: PipelineSummary?.self) { group in
             // Writer: reorders results and writes batches.
-            group.addTask { try await self.writeResults(results, startIndex: startIndex) }
+            group.addTask { try await self.writeResults(results, startIndex: startIndex, window: window) }
             // Workers.
             group.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { workers in
                     for worker in 0..<workerCount {
-                        workers.addTask { try await self.work(inbox: inboxes[worker], results: results) }
+                        workers.addTask { try await self.workInLanes(inbox: inboxes[worker], results: results) }
                     }
                     try await workers.waitForAll()
                 }
@@ -72,6 +75,14 @@ public final class VerificationPipeline: Sendable {
                 var seqs = SeqTracker()
                 for try await frame in frames {
                     if Task.isCancelled { break }
+                    if !window.tryAcquire() {
+                        // Hand over what is buffered (the writer may be waiting for it), then wait for a place.
+                        for worker in 0..<workerCount where !pending[worker].isEmpty {
+                            await inboxes[worker].send(pending[worker])
+                            pending[worker].removeAll(keepingCapacity: true)
+                        }
+                        await window.acquire()
+                    }
                     let decoded = seqs.check(DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy))
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
                     pending[worker].append(WorkItem(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition))
@@ -83,6 +94,7 @@ public final class VerificationPipeline: Sendable {
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
                     await inboxes[worker].send(pending[worker])
                 }
+                seqCounts.withLock { $0 = (seqs.gaps, seqs.regressions) }
                 return nil
             }
             var final = PipelineSummary()
@@ -92,6 +104,7 @@ public final class VerificationPipeline: Sendable {
             return final
         }
         var result = summary
+        (result.seqGaps, result.seqRegressions) = seqCounts.withLock { $0 }
         let elapsed = ContinuousClock.now - started
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
@@ -108,16 +121,7 @@ public final class VerificationPipeline: Sendable {
         return Int(hash % UInt64(workers))
     }
 
-    // MARK: - Worker
-
-    func work(inbox: AsyncChannel<[WorkItem]>, results: AsyncChannel<[WorkResult]>) async throws {
-        for await chunk in inbox {
-            var out: [WorkResult] = []
-            out.reserveCapacity(chunk.count)
-            for item in chunk { out.append(try await process(item)) }
-            await results.send(out)
-        }
-    }
+    // MARK: - Worker (lanes: VerificationPipeline+Lanes.swift)
 
     func process(_ item: WorkItem) async throws -> WorkResult {
         let now = configuration.now()
@@ -173,7 +177,7 @@ public final class VerificationPipeline: Sendable {
 
     // MARK: - Writer
 
-    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int) async throws -> PipelineSummary {
+    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int, window: FrameWindow) async throws -> PipelineSummary {
         var summary = PipelineSummary()
         var pending: [Int: WorkResult] = [:]
         var nextIndex: Int? = startIndex
@@ -207,6 +211,7 @@ public final class VerificationPipeline: Sendable {
                 batchLines.append(result.line)
                 lastIndexInBatch = index
                 nextIndex = index + 1
+                window.release()
                 if batchLines.count >= configuration.batchSize { try flush() }
             }
             if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try flush() }
