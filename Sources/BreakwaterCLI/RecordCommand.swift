@@ -32,8 +32,8 @@ struct Record: AsyncParsableCommand {
         let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
         let recorder: RecordingWriter
         // DIDs are resolved as they appear and again on #identity, so keys rotated during the recording are kept.
-        let live = identities.source.map { LiveIdentityRecorder(source: $0) }
-        do { recorder = try RecordingWriter(folder: out, identities: live) } catch let error as IngestError {
+        let liveIdentities = identities.source.map { LiveIdentityRecorder(source: $0) }
+        do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
             throw OperationalError(error.code.description, error.reason)
         }
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,

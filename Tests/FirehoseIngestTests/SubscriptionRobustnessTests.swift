@@ -112,6 +112,7 @@ struct SubscriptionRobustnessTests {
         try Data(frames.flatMap { RecordingDecoder.encode(frame: $0) }).write(to: folder.appendingPathComponent("frames.bin"))
         try FileManager.default.copyItem(at: source.location.identities, to: folder.appendingPathComponent("identities.json"))
         let recording = SynthRecording(folder: folder, frames: frames)
+        let total = frames.count
         let database = ReplayHarness.temporaryDatabase()
         let replayDatabase = ReplayHarness.temporaryDatabase()
         defer {
@@ -124,7 +125,7 @@ struct SubscriptionRobustnessTests {
             let ingest = LiveIngest(
                 subscription: try Self.subscription(server.url),
                 pipeline: try LiveTest.pipeline(recording, upstream: upstream, database: database, lines: lines),
-                maxEvents: frames.count, logger: LiveTest.logger)
+                maxEvents: total, logger: LiveTest.logger)
             return (try await ingest.run(cursor: nil), upstream)
         }
         #expect(result.summary.seqRegressions == 1)

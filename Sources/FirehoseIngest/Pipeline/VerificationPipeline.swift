@@ -1,6 +1,5 @@
 import AsyncAlgorithms
 public import FirehoseSync
-import Synchronization
 
 /// The verification pipeline shared by `replay` and `consume` (ARCHITECTURE.md, "Concurrency"):
 /// decode → shard by DID → N workers (in order per DID, DIDs in parallel) → reorder → batched store writes.
@@ -52,7 +51,7 @@ public final class VerificationPipeline: Sendable {
         let inboxes = (0..<workerCount).map { _ in AsyncChannel<[WorkItem]>() }
         let results = AsyncChannel<[WorkResult]>()
         let window = FrameWindow(size: configuration.window)
-        let seqCounts = Mutex((gaps: 0, regressions: 0))
+        let seqCounts = SeqTracker.Totals()
         let started = ContinuousClock.now
         let summary = try await withThrowingTaskGroup(of: PipelineSummary?.self) { group in
             // Writer: reorders results and writes batches.
@@ -94,7 +93,7 @@ public final class VerificationPipeline: Sendable {
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
                     await inboxes[worker].send(pending[worker])
                 }
-                seqCounts.withLock { $0 = (seqs.gaps, seqs.regressions) }
+                seqCounts.store(seqs)
                 return nil
             }
             var final = PipelineSummary()
@@ -104,7 +103,7 @@ public final class VerificationPipeline: Sendable {
             return final
         }
         var result = summary
-        (result.seqGaps, result.seqRegressions) = seqCounts.withLock { $0 }
+        (result.seqGaps, result.seqRegressions) = seqCounts.value
         let elapsed = ContinuousClock.now - started
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
