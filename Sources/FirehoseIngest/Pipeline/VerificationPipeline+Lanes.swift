@@ -60,6 +60,11 @@ extension VerificationPipeline {
                         var out: [WorkResult] = []
                         var current: WorkItem? = item
                         while let next = current {
+                            // Results already made go out before an event that may wait for a key.
+                            if !out.isEmpty && next.mayWaitForKey {
+                                await results.send(out)
+                                out.removeAll(keepingCapacity: true)
+                            }
                             out.append(try await self.process(next))
                             current = lanes.next(did)
                             if current == nil || out.count >= chunkSize {
@@ -72,6 +77,14 @@ extension VerificationPipeline {
                 if !immediate.isEmpty { await results.send(immediate) }
             }
         }
+    }
+}
+
+extension VerificationPipeline.WorkItem {
+    /// True for an event whose verification asks for a signing key (which may mean a network look-up).
+    var mayWaitForKey: Bool {
+        if case .message(let message, _, _) = decoded { return message.needsSigningKey }
+        return false
     }
 }
 
