@@ -5,23 +5,36 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// A 20,000-event synthetic recording made once per test process with `breakwater synth` (CONTRACT.md §1).
+/// A 20,000-event synthetic recording made with `breakwater synth` (CONTRACT.md §1). Synth is deterministic, so the
+/// recording is generated once and kept in the temporary folder under a name derived from the generator's sources
+/// and the parameters: later test runs reuse it until the generator changes (about 50 s in a debug build).
 struct LargeSynthRecording: Sendable {
     let folder: URL
     let frames: Int
     let lastSeq: Int64
 
+    static let arguments = ["--repos", "150", "--commits", "19700", "--seed", "2026", "--faults", "0.02", "--largest-tree", "200"]
+
     static let shared: Result<LargeSynthRecording, BreakwaterProcess.Failure> = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(UUID().uuidString)")
-        let result: BreakwaterBinary.Result
-        do {
-            result = try BreakwaterBinary.run(["synth", "--out", folder.path, "--repos", "150", "--commits", "19700", "--seed", "2026",
-                                               "--faults", "0.02", "--largest-tree", "200"])
-        } catch {
-            return .failure(.init(description: "cannot run synth: \(error)"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(generatorFingerprint())")
+        let complete = folder.appendingPathComponent(".complete")
+        if !FileManager.default.fileExists(atPath: complete.path) {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(UUID().uuidString)")
+            let result: BreakwaterBinary.Result
+            do {
+                result = try BreakwaterBinary.run(["synth", "--out", scratch.path] + arguments)
+            } catch {
+                return .failure(.init(description: "cannot run synth: \(error)"))
+            }
+            guard result.status == 0 else { return .failure(.init(description: "synth failed: \(result.stderr)")) }
+            _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(".complete").path, contents: Data())
+            try? FileManager.default.removeItem(at: folder)
+            do { try FileManager.default.moveItem(at: scratch, to: folder) } catch {
+                return .failure(.init(description: "cannot keep the synth recording: \(error)"))
+            }
         }
-        guard result.status == 0, let data = try? Data(contentsOf: folder.appendingPathComponent("frames.bin")) else {
-            return .failure(.init(description: "synth failed: \(result.stderr)"))
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("frames.bin")) else {
+            return .failure(.init(description: "no frames.bin in \(folder.path)"))
         }
         var decoder = RecordingDecoder()
         decoder.append(data)
@@ -33,6 +46,25 @@ struct LargeSynthRecording: Sendable {
         }
         return .success(LargeSynthRecording(folder: folder, frames: frames, lastSeq: lastSeq))
     }()
+
+    /// FNV-1a over the generator's sources and the arguments.
+    static func generatorFingerprint() -> String {
+        let sources = Vectors.projectRoot.appendingPathComponent("Sources/FirehoseSynth")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []).sorted()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+        }
+        for name in names {
+            mix(name.utf8)
+            mix((try? Data(contentsOf: sources.appendingPathComponent(name))) ?? Data())
+        }
+        mix(arguments.joined(separator: " ").utf8)
+        return String(hash, radix: 16)
+    }
 
     var identities: String { folder.appendingPathComponent("identities.json").path }
     var expected: URL { folder.appendingPathComponent("expected.jsonl") }
