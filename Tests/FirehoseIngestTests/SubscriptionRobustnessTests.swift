@@ -114,14 +114,14 @@ struct SubscriptionRobustnessTests {
         // The consumer holds each of the first frames longer than the read timeout: backpressure, not silence.
         let recording = SynthRecording.clean
         let result = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
-            let subscription = try Self.subscription(server.url, retries: 1, ping: .milliseconds(50), readTimeout: .milliseconds(200))
+            let subscription = try Self.subscription(server.url, retries: 1, ping: .milliseconds(200), readTimeout: .seconds(1))
             let count = Locked(0)
             return try await subscription.run(cursor: nil) { _ in
                 let n = count.withLock { c -> Int in
                     c += 1
                     return c
                 }
-                if n <= 3 { try? await Task.sleep(for: .milliseconds(500)) }
+                if n <= 2 { try? await Task.sleep(for: .milliseconds(2500)) }
                 return n < 20
             }
         }
