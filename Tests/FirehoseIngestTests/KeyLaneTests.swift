@@ -8,7 +8,7 @@ import Testing
 
 /// Identity off the hot path (issue 06 §3): an account waiting for its signing key does not hold up the other
 /// accounts on its worker, the frames in flight stay within the pipeline's window, and the outcomes do not change.
-@Suite("Key lanes", .timeLimit(.minutes(1)))
+@Suite("Key lanes", .timeLimit(.minutes(3)))
 struct KeyLaneTests {
     /// Keys from an identities file, except that `blocked` waits until the gate opens; every request is logged.
     final class GatedKeys: KeyProvider {

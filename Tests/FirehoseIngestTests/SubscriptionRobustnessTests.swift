@@ -7,7 +7,7 @@ import Testing
 /// The subscription never hangs (SPEC.md §1, issue 06 §1): every attempt's handshake is bounded, cancellation ends
 /// an attempt at once, a silent connection is dropped and re-established, refusals follow `Retry-After`, and the
 /// cursor never moves back.
-@Suite("Subscription robustness", .timeLimit(.minutes(1)))
+@Suite("Subscription robustness", .timeLimit(.minutes(3)))
 struct SubscriptionRobustnessTests {
     static func subscription(_ url: String, handshake: Duration = .seconds(15), retries: Int? = 1,
                              ping: Duration = .seconds(30), readTimeout: Duration = .seconds(60)) throws -> FirehoseSubscription {
