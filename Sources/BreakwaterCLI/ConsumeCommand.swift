@@ -61,8 +61,11 @@ struct Consume: AsyncParsableCommand {
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
+        let recordingIdentities = try record.map { _ in try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger) }
         let recorder = try record.map { folder in
-            do { return try RecordingWriter(folder: folder) } catch let error as IngestError {
+            do {
+                return try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
+            } catch let error as IngestError {
                 throw OperationalError(error.code.description, error.reason)
             }
         }
@@ -103,8 +106,7 @@ struct Consume: AsyncParsableCommand {
         await keySource.shutdown()
         output.close()
         let result = service.result
-        if let recorder {
-            let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
+        if let recorder, let identities = recordingIdentities {
             do {
                 _ = try await recorder.finish(identities: identities.source)
             } catch let error as IngestError {

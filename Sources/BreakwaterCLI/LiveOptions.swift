@@ -26,6 +26,9 @@ struct LiveOptions: ParsableArguments {
     @Option(help: ArgumentHelp("TLS server name (SNI and certificate check), needed for wss:// to an IP address.", valueName: "name"))
     var sni: String?
 
+    @Option(help: ArgumentHelp("Reconnect when nothing (no frame, no pong) arrived for this many seconds; pings go out at half that period.", valueName: "seconds"))
+    var readTimeout: Double = 60
+
     @Option(help: "Consecutive failed connection attempts before giving up (0: never give up).")
     var maxRetries: Int = 10
 
@@ -33,6 +36,7 @@ struct LiveOptions: ParsableArguments {
         if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let cursor, cursor < 0 { throw ValidationError("--cursor must not be negative") }
+        guard readTimeout > 0 else { throw ValidationError("--read-timeout must be positive") }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must not be negative") }
     }
 
@@ -61,7 +65,9 @@ struct LiveOptions: ParsableArguments {
 
     func subscription(logger: Logger) throws -> FirehoseSubscription {
         FirehoseSubscription(
-            configuration: SubscriptionConfiguration(relay: try relayURL(), maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries),
+            configuration: SubscriptionConfiguration(
+                relay: try relayURL(), pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
+                maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries),
             logger: logger)
     }
 

@@ -11,8 +11,9 @@ struct Record: AsyncParsableCommand {
         abstract: "Write the frames a relay sends, exactly as received, plus identities, into a recording folder.",
         discussion: """
             Frames are appended to DIR/frames.bin (an existing recording is continued) and flushed at least every \
-            second; SIGINT/SIGTERM keep everything that arrived. identities.json gets an entry for every DID seen \
-            that --identities knows.
+            second; SIGINT/SIGTERM keep everything that arrived. identities.json gets an entry for every DID seen: \
+            from --identities, else resolved (PLC directory, did:web) when the DID first appears and again after its \
+            #identity events, with key history (previousKeys) when a key changed during the recording.
             """
     )
 
@@ -30,7 +31,9 @@ struct Record: AsyncParsableCommand {
         let plc = try live.plcURL()
         let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
         let recorder: RecordingWriter
-        do { recorder = try RecordingWriter(folder: out) } catch let error as IngestError {
+        // DIDs are resolved as they appear and again on #identity, so keys rotated during the recording are kept.
+        let liveIdentities = identities.source.map { LiveIdentityRecorder(source: $0) }
+        do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
             throw OperationalError(error.code.description, error.reason)
         }
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,

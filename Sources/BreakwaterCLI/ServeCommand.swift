@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Drop each connection after this many frames (to test reconnects).")
     var closeAfter: Int?
 
+    @Option(help: "Go silent after this many frames per connection: no frames, pings or pongs (to test read timeouts).")
+    var stallAfter: Int?
+
     @Option(help: ArgumentHelp("Seconds between pings.", valueName: "seconds"))
     var pingInterval: Double = 30
 
@@ -50,10 +53,11 @@ struct Serve: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: location.frames.path) else {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
         }
-        let configuration = RelayServerConfiguration(
+        var configuration = RelayServerConfiguration(
             recording: location, identitiesPath: identities, reposDirectory: repos ?? environment["BREAKWATER_REPOS"],
             host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
+        configuration.stallAfter = stallAfter
         let server: RelayServer
         do {
             server = try await RelayServer.bind(configuration: configuration, logger: logger)

@@ -42,6 +42,8 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
             case badRedirect = "bad-redirect"
             case noRepoSource = "no-repo-source"
             case invalidRepository = "invalid-repository"
+            case upstreamTimeout = "upstream-timeout"
+            case upstreamClosed = "upstream-closed"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -83,5 +85,9 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let noRepoSource = Code(.noRepoSource)
         /// The fetched repository failed verification (the reason code of CONTRACT.md §4 is in the message).
         public static let invalidRepository = Code(.invalidRepository)
+        /// The upstream did not complete a step (connect, TLS, upgrade) in time.
+        public static let upstreamTimeout = Code(.upstreamTimeout)
+        /// The upstream closed the connection before answering.
+        public static let upstreamClosed = Code(.upstreamClosed)
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// The live path end to end on 127.0.0.1: serve → subscription → pipeline → SQLite, and serve → record → replay.
-@Suite("Live ingest", .timeLimit(.minutes(1)))
+@Suite("Live ingest", .timeLimit(.minutes(2)))
 struct LiveIngestTests {
     let recording = SynthRecording.faulty
 

@@ -30,11 +30,11 @@ struct SubscriptionRulesTests {
     }
 
     @Test func retryAfterAcceptsSecondsAndHTTPDates() {
-        #expect(UpgradeProbe.retryAfter("120") == .seconds(120))
-        #expect(UpgradeProbe.retryAfter("999999") == .seconds(3600))
-        #expect(UpgradeProbe.retryAfter("soon") == nil)
+        #expect(RetryAfter.parse("120") == .seconds(120))
+        #expect(RetryAfter.parse("999999") == .seconds(3600))
+        #expect(RetryAfter.parse("soon") == nil)
         let now = Date(timeIntervalSince1970: 1_767_225_600)  // Thu, 01 Jan 2026 00:00:00 GMT
-        #expect(UpgradeProbe.retryAfter("Thu, 01 Jan 2026 00:01:00 GMT", now: now) == .seconds(60))
+        #expect(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", now: now) == .seconds(60))
     }
 
     @Test func onlyRefusalsThatRetryingCannotFixAreFinal() {

@@ -47,14 +47,26 @@ public struct LiveIngest: Sendable {
     enum Part: Sendable {
         case received(Swift.Result<SubscriptionResult, IngestError>)
         case verified(PipelineSummary)
+        case identitiesResolved
     }
 
     /// Runs from `cursor` (nil: the upstream's "now").
     public func run(cursor: Int64?) async throws -> Result {
         let channel = AsyncChannel<IncomingFrame>()
         return try await withThrowingTaskGroup(of: Part.self) { group in
+            let identities = recorder?.identities
+            if let identities {
+                // Look-ups run beside the stream and finish the queued ones once reading stopped.
+                group.addTask {
+                    await identities.run()
+                    return .identitiesResolved
+                }
+            }
             group.addTask {
-                defer { channel.finish() }
+                defer {
+                    channel.finish()
+                    identities?.close()
+                }
                 do {
                     let received = try await cancelWhenGracefulShutdown {
                         try await self.receive(cursor: cursor, into: channel)
@@ -79,6 +91,7 @@ public struct LiveIngest: Sendable {
                 case .received(.success(let received)): result.subscription = received
                 case .received(.failure(let error)): result.failure = error
                 case .verified(let summary): result.summary = summary
+                case .identitiesResolved: break
                 }
             }
             try recorder?.flush()

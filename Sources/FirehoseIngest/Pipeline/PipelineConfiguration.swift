@@ -10,6 +10,9 @@ public struct PipelineConfiguration: Sendable {
     public var batchSize: Int
     /// Events per hand-off between pipeline stages.
     public var chunkSize: Int
+    /// The most frames between reading and writing (the reorder buffer's bound): how far the stream may run
+    /// ahead of an account that waits for its signing key.
+    public var window: Int
     /// Also write a partial batch once this long has passed since the last write (live streams with low
     /// rates); nil: only full batches and the final one.
     public var flushInterval: Duration?
@@ -23,11 +26,13 @@ public struct PipelineConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 32,
-                upstream: String, flushInterval: Duration? = nil, mirrors: [String: MirrorFilter] = [:], now: @escaping @Sendable () -> Int64) {
+                upstream: String, flushInterval: Duration? = nil, mirrors: [String: MirrorFilter] = [:], window: Int = 4096,
+                now: @escaping @Sendable () -> Int64) {
         self.workers = max(1, workers)
         self.policy = policy
         self.batchSize = max(1, batchSize)
         self.chunkSize = max(1, chunkSize)
+        self.window = max(1, window)
         self.upstream = upstream
         self.flushInterval = flushInterval
         self.mirrors = mirrors

@@ -14,6 +14,10 @@ public struct PipelineSummary: Sendable {
     public var byOutcomeAndReason: [String: Int] = [:]
     /// Wall time of the run in seconds.
     public var seconds: Double = 0
+    /// Seq jumps of more than one seen by the stream-order check (relays skip seqs; counted, not refused).
+    public var seqGaps = 0
+    /// Frames refused by the stream-order check for a duplicate or lower seq (`ignored`, `stale-rev`).
+    public var seqRegressions = 0
     /// The last cursor position written.
     public var lastCursor: Int64?
     /// Resync totals (all zero without a ``ResyncCoordinator``).

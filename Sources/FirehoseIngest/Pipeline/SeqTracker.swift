@@ -1,4 +1,5 @@
 public import FirehoseSync
+import Synchronization
 
 /// Stream-order check (SPEC.md §2): a frame whose seq is not above the previous seq is not processed.
 /// It is reported as `ignored` (`stale-rev`: an event the stream already delivered), with the seqs in `detail`.
@@ -37,5 +38,18 @@ public struct SeqTracker: Sendable {
         if let last, seq > last + 1 { gaps += 1 }
         last = seq
         return event
+    }
+}
+
+extension SeqTracker {
+    /// A tracker's counts handed from the pipeline's reader to the run's summary.
+    final class Totals: Sendable {
+        private let counts = Mutex((gaps: 0, regressions: 0))
+
+        /// Keeps `tracker`'s counts.
+        func store(_ tracker: SeqTracker) { counts.withLock { $0 = (tracker.gaps, tracker.regressions) } }
+
+        /// Gaps and regressions stored.
+        var value: (gaps: Int, regressions: Int) { counts.withLock { $0 } }
     }
 }

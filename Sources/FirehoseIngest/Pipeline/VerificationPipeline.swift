@@ -75,15 +75,17 @@ public final class VerificationPipeline: Sendable {
         let workerCount = configuration.workers
         let inboxes = (0..<workerCount).map { _ in AsyncChannel<[WorkItem]>() }
         let results = AsyncChannel<[WorkResult]>()
+        let window = FrameWindow(size: configuration.window)
+        let seqCounts = SeqTracker.Totals()
         let started = ContinuousClock.now
         let summary = try await withThrowingTaskGroup(of: PipelineSummary?.self) { group in
             // Writer: reorders results and writes batches.
-            group.addTask { try await self.writeResults(results, startIndex: startIndex) }
+            group.addTask { try await self.writeResults(results, startIndex: startIndex, window: window) }
             // Workers.
             group.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { workers in
                     for worker in 0..<workerCount {
-                        workers.addTask { try await self.work(inbox: inboxes[worker], results: results) }
+                        workers.addTask { try await self.workInLanes(inbox: inboxes[worker], results: results) }
                     }
                     try await workers.waitForAll()
                 }
@@ -104,6 +106,14 @@ public final class VerificationPipeline: Sendable {
                     }
                 }
                 func handle(_ frame: IncomingFrame) async {
+                    if !window.tryAcquire() {
+                        // Hand over what is buffered (the writer may be waiting for it), then wait for a place.
+                        for worker in 0..<workerCount where !pending[worker].isEmpty {
+                            await inboxes[worker].send(pending[worker])
+                            pending[worker].removeAll(keepingCapacity: true)
+                        }
+                        await window.acquire()
+                    }
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
                     let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy)
                     let decoded = seqs.check(raw)
@@ -139,6 +149,7 @@ public final class VerificationPipeline: Sendable {
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
                     await inboxes[worker].send(pending[worker])
                 }
+                seqCounts.store(seqs)
                 return nil
             }
             var final = PipelineSummary()
@@ -149,6 +160,7 @@ public final class VerificationPipeline: Sendable {
         }
         var result = summary
         if let resync { result.resyncs = resync.counts }
+        (result.seqGaps, result.seqRegressions) = seqCounts.value
         let elapsed = ContinuousClock.now - started
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
@@ -165,20 +177,15 @@ public final class VerificationPipeline: Sendable {
         return Int(hash % UInt64(workers))
     }
 
-    // MARK: - Worker
+    // MARK: - Worker (lanes: VerificationPipeline+Lanes.swift)
 
-    func work(inbox: AsyncChannel<[WorkItem]>, results: AsyncChannel<[WorkResult]>) async throws {
-        for await chunk in inbox {
-            var out: [WorkResult] = []
-            out.reserveCapacity(chunk.count)
-            for item in chunk {
-                let started = ContinuousClock.now
-                out.append(try await attributed(process(item), item: item))
-                let (seconds, attoseconds) = (ContinuousClock.now - started).components
-                metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-            }
-            await results.send(out)
-        }
+    /// Processes one item, attributes it to its account's PDS host, and records the verification latency.
+    func processMeasured(_ item: WorkItem) async throws -> WorkResult {
+        let started = ContinuousClock.now
+        let result = await attributed(try await process(item), item: item)
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return result
     }
 
     func process(_ item: WorkItem) async throws -> WorkResult {
@@ -251,12 +258,12 @@ public final class VerificationPipeline: Sendable {
 
     // MARK: - Writer
 
-    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int, ticking: Bool = true) async throws -> PipelineSummary {
+    func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int, window: FrameWindow, ticking: Bool = true) async throws -> PipelineSummary {
         if ticking, let interval = configuration.flushInterval {
             // An idle live stream must still get its last events written: empty chunks every interval let the
             // time-based flush below run without new results.
             return try await VerificationPipeline.withTicks(results, every: interval) { ticked in
-                try await self.writeResults(ticked, startIndex: startIndex, ticking: false)
+                try await self.writeResults(ticked, startIndex: startIndex, window: window, ticking: false)
             }
         }
         var summary = PipelineSummary()
@@ -284,6 +291,7 @@ public final class VerificationPipeline: Sendable {
 
         func add(_ result: WorkResult) {
             if let line = result.line {
+                window.release()  // one place per frame (resync completions take none)
                 summary.count(line)
                 VerificationPipeline.tally(result, line: line, into: &batch.audit, relay: &relayHealth)
                 batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))

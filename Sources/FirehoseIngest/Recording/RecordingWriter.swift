@@ -5,7 +5,8 @@ import Synchronization
 /// Writes a recording (CONTRACT.md §2) while frames arrive: each frame exactly as received, length-prefixed,
 /// appended to `frames.bin` (an existing file is continued, never truncated) and flushed at least every
 /// second or 256 KiB, so an interrupted run keeps what arrived; the DIDs seen are remembered and their
-/// identities written to `identities.json` by ``finish(identities:)``.
+/// identities written to `identities.json` by ``finish(identities:)``. With a ``LiveIdentityRecorder``, DIDs are
+/// resolved while frames arrive (and again on `#identity`), so key rotations seen live become key history.
 public final class RecordingWriter: Sendable {
     struct State {
         var handle: FileHandle?
@@ -17,11 +18,14 @@ public final class RecordingWriter: Sendable {
 
     /// The recording folder.
     public let folder: URL
+    /// Resolves identities as DIDs appear (run by ``LiveIngest``), when given.
+    public let identities: LiveIdentityRecorder?
     private let state: Mutex<State>
 
-    /// Opens (creating if needed) `folder/frames.bin` for appending.
-    public init(folder: String) throws {
+    /// Opens (creating if needed) `folder/frames.bin` for appending; `identities` resolves DIDs as they appear.
+    public init(folder: String, identities: LiveIdentityRecorder? = nil) throws {
         self.folder = URL(fileURLWithPath: folder)
+        self.identities = identities
         let framesPath = self.folder.appendingPathComponent("frames.bin").path
         do {
             try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
@@ -44,7 +48,9 @@ public final class RecordingWriter: Sendable {
 
     /// Appends one frame as received.
     public func append(_ frame: [UInt8]) throws {
-        let did = FramePeek(frame).did
+        let peek = FramePeek(frame)
+        let did = peek.did
+        identities?.observe(peek)
         try state.withLock { s in
             s.buffer.append(contentsOf: RecordingDecoder.encode(frame: frame))
             s.frames += 1
@@ -75,7 +81,8 @@ public final class RecordingWriter: Sendable {
     }
 
     /// Flushes and closes `frames.bin`, then writes `identities.json` with an entry for every DID seen that
-    /// `identities` knows (merged into an existing file). Returns the DIDs left without an entry.
+    /// `identities` knows (merged into an existing file); with a ``LiveIdentityRecorder``, its entries (with key
+    /// history) come first and `identities` is not consulted. Returns the DIDs left without an entry.
     @discardableResult
     public func finish(identities: (any RecordingIdentitySource)?) async throws -> [String] {
         let dids = try state.withLock { s -> Set<String> in
@@ -91,7 +98,10 @@ public final class RecordingWriter: Sendable {
             merged = existing
         }
         var missing: [String] = []
-        for did in dids.sorted() where merged[did] == nil {
+        if let live = self.identities {
+            (merged, missing) = await live.entries(existing: merged)
+        }
+        for did in dids.sorted() where merged[did] == nil && self.identities == nil {
             if let data = await identities?.identityJSON(for: did), let entry = try? JSONSerialization.jsonObject(with: data) {
                 merged[did] = entry
             } else {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOWebSocket
+import Synchronization
 
 extension RelayServer {
     /// One `subscribeRepos` connection: frames after `cursor` (all of them without one), then the connection
@@ -14,12 +15,13 @@ extension RelayServer {
             return logger
         }()
         logger.debug("subscriber connected")
+        let silent = Silence()
         try await channel.executeThenClose { inbound, outbound in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await frame in inbound {
                         switch frame.opcode {
-                        case .ping:
+                        case .ping where !silent.value:
                             try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
                         case .connectionClose:
                             var data = frame.unmaskedData
@@ -34,11 +36,12 @@ extension RelayServer {
                 group.addTask {
                     while true {
                         try await Task.sleep(for: self.configuration.pingInterval)
+                        if silent.value { continue }
                         try await outbound.write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()))
                     }
                 }
                 group.addTask {
-                    try await self.sendFrames(after: cursor, to: outbound, logger: logger)
+                    try await self.sendFrames(after: cursor, to: outbound, silent: silent, logger: logger)
                 }
                 try await group.next()
                 group.cancelAll()
@@ -47,7 +50,8 @@ extension RelayServer {
         logger.debug("subscriber disconnected")
     }
 
-    private func sendFrames(after cursor: Int64?, to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, logger: Logger) async throws {
+    private func sendFrames(after cursor: Int64?, to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, silent: Silence,
+                            logger: Logger) async throws {
         let path = configuration.recording.frames.path
         if let cursor, cursor > (index.lastSeq ?? 0) {
             logger.info("FutureCursor", metadata: ["serve.last-seq": "\(index.lastSeq.map(String.init) ?? "none")"])
@@ -74,10 +78,24 @@ extension RelayServer {
             }
             try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
             sent += 1
+            if let limit = configuration.stallAfter, sent >= limit {
+                logger.debug("going silent (stallAfter)", metadata: ["serve.sent": "\(sent)"])
+                silent.value = true
+                while true { try await Task.sleep(for: .seconds(3600)) }
+            }
             if let limit = configuration.closeAfter, sent >= limit {
                 logger.debug("dropping the connection (--close-after)", metadata: ["serve.sent": "\(sent)"])
                 return
             }
         }
+    }
+}
+
+/// Whether a connection went silent (``RelayServerConfiguration/stallAfter``).
+final class Silence: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var value: Bool {
+        get { flag.load(ordering: .relaxed) }
+        set { flag.store(newValue, ordering: .relaxed) }
     }
 }

@@ -14,6 +14,9 @@ public struct RelayServerConfiguration: Sendable {
     public var eventsPerSecond: Double?
     /// Drop each connection after this many frames (to exercise reconnects).
     public var closeAfter: Int?
+    /// After this many frames, a connection goes silent: no more frames, no pings, no pongs (a server that
+    /// stopped answering; clients must notice and reconnect).
+    public var stallAfter: Int?
     /// Period of the server's pings.
     public var pingInterval: Duration
     /// How often the end of the recording is checked for new frames once everything was sent.

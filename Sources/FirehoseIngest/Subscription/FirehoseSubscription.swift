@@ -1,12 +1,14 @@
 public import Logging
 import NIOCore
 import Synchronization
-import WSClient
 
 /// A `com.atproto.sync.subscribeRepos` subscription that survives disconnects (SPEC.md §1–§2).
 ///
-/// Every binary message becomes an ``IncomingFrame`` (index counted per run; `cursorPosition` is the frame's
-/// seq, or the previous seq for frames without one) handed to `deliver` in order; `deliver` applies
+/// Each attempt runs over a ``FirehoseConnection``: connect, TLS and upgrade bounded by a handshake timeout, a
+/// connection silent for the read timeout (no frame, no pong) dropped, cancellation closing the socket at once.
+///
+/// Every binary message becomes an ``IncomingFrame`` (index counted per run; `cursorPosition` is the highest seq
+/// handed over so far, so a duplicate or lower seq never moves the stored cursor back) handed to `deliver` in order; `deliver` applies
 /// backpressure by not returning until the consumer took the frame. On any disconnect, `ConsumerTooSlow` or
 /// other error frame, text frame or server error, it reconnects after an exponential backoff with full jitter
 /// (1 s → 5 min, `Retry-After` honoured), resuming after the last seq that was handed over. Every retry is
@@ -45,6 +47,7 @@ public struct FirehoseSubscription: Sendable {
             var framesThisConnection = 0
             var end: ConnectionEnd?
             var connections = 0
+            var reconnects = 0
         }
         let state: Mutex<State>
         init(startIndex: Int, cursor: Int64?) { state = Mutex(State(index: startIndex, lastSeq: cursor)) }
@@ -58,7 +61,7 @@ public struct FirehoseSubscription: Sendable {
         var backoff = configuration.backoff
         var consecutiveFailures = 0
         func result(_ end: SubscriptionResult.End) -> SubscriptionResult {
-            progress.state.withLock { SubscriptionResult(end: end, frames: $0.frames, lastSeq: $0.lastSeq, connections: $0.connections) }
+            progress.state.withLock { SubscriptionResult(end: end, frames: $0.frames, lastSeq: $0.lastSeq, connections: $0.connections, reconnects: $0.reconnects) }
         }
 
         while !Task.isCancelled {
@@ -67,28 +70,31 @@ public struct FirehoseSubscription: Sendable {
                 s.end = nil
                 return s.lastSeq
             }
-            let url = configuration.relay.url(cursor: resumeCursor)
             logger.info("connecting", metadata: ["relay.cursor": "\(resumeCursor.map(String.init) ?? "none")"])
             var failure: String
             var minimumDelay: Duration = .zero
             do {
-                let closeFrame = try await connect(url: url, progress: progress, deliver: deliver)
-                failure = "connection closed" + (closeFrame.map { " (\($0.closeCode)\($0.reason.map { ": " + $0 } ?? ""))" } ?? "")
-            } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
-                if Task.isCancelled { break }
-                let answer = await UpgradeProbe(target: configuration.relay, timeout: configuration.probeTimeout).run()
-                switch answer?.status {
-                case .some(let status) where FirehoseSubscription.isPermanentRefusal(status):
-                    throw IngestError(.upstreamRefused, "\(configuration.relay) refused the subscription with HTTP \(status)")
-                case .some(let status):
+                switch try await connect(cursor: resumeCursor, progress: progress, deliver: deliver) {
+                case .refused(let status, let retryAfter):
+                    if FirehoseSubscription.isPermanentRefusal(status) {
+                        throw IngestError(.upstreamRefused, "\(configuration.relay) refused the subscription with HTTP \(status)")
+                    }
                     failure = "upgrade refused with HTTP \(status)"
-                    if let retryAfter = answer?.retryAfter {
+                    if let retryAfter {
                         minimumDelay = retryAfter
                         failure += ", Retry-After \(retryAfter)"
                     }
-                case nil:
-                    failure = "upgrade refused"
+                case .ended(.closedByServer(let detail)):
+                    failure = "closed by the server (\(detail))"
+                case .ended(.connectionLost):
+                    failure = "connection lost"
+                case .ended(.readTimeout):
+                    failure = "nothing received for \(configuration.readTimeout) (no frame, no pong)"
+                case .ended(.textFrame), .ended(.stoppedByConsumer):
+                    failure = "connection ended"  // refined from `progress` below
                 }
+            } catch let error as IngestError where error.code == .upstreamRefused {
+                throw error
             } catch {
                 failure = "\(error)"
             }
@@ -123,6 +129,7 @@ public struct FirehoseSubscription: Sendable {
             }
             let delay = backoff.nextDelay(minimum: minimumDelay)
             IngestMetrics.shared.reconnect()
+            progress.state.withLock { $0.reconnects += 1 }
             logger.warning("reconnecting", metadata: [
                 "relay.reason": "\(failure)", "relay.delay": "\(delay)", "relay.attempt": "\(consecutiveFailures + 1)",
                 "relay.frames": "\(delivered)",
@@ -138,32 +145,38 @@ public struct FirehoseSubscription: Sendable {
         return (400..<500).contains(status) && ![408, 425, 429].contains(status)
     }
 
-    /// One connection: returns the server's close frame when it sent one.
-    private func connect(url: String, progress: Progress, deliver: @escaping @Sendable (IncomingFrame) async -> Bool) async throws -> WebSocketCloseFrame? {
-        let maxSize = configuration.maxFrameSize
-        let client = WebSocketClient(
-            url: url,
-            configuration: WebSocketClientConfiguration(
-                maxFrameSize: maxSize, closeTimeout: configuration.closeTimeout,
-                autoPing: .enabled(timePeriod: configuration.pingInterval), sniHostname: configuration.relay.sniHostname),
-            logger: logger
-        ) { inbound, _, _ in
+    /// What one attempt came to.
+    enum Attempt: Sendable {
+        case refused(status: Int, retryAfter: Duration?)
+        case ended(FirehoseConnection.Ending)
+    }
+
+    /// One connection attempt: handshake, then frames until the connection ends.
+    private func connect(cursor: Int64?, progress: Progress, deliver: @escaping @Sendable (IncomingFrame) async -> Bool) async throws -> Attempt {
+        let connection = FirehoseConnection(
+            target: configuration.relay, maxMessageSize: configuration.maxFrameSize, handshakeTimeout: configuration.handshakeTimeout,
+            pingInterval: configuration.pingInterval, readTimeout: configuration.readTimeout)
+        switch try await connection.open(path: configuration.relay.pathAndQuery(cursor: cursor)) {
+        case .refused(let status, let retryAfter):
+            return .refused(status: status, retryAfter: retryAfter)
+        case .upgraded(let webSocket):
             progress.state.withLock { $0.connections += 1 }
-            for try await message in inbound.messages(maxSize: maxSize) {
-                guard case .binary(let buffer) = message else {
-                    progress.state.withLock { $0.end = .textFrame }
-                    return
-                }
+            let ending = try await connection.session(webSocket) { buffer in
                 let bytes = Array(buffer.readableBytesView)
                 let peek = FramePeek(bytes)
+                if let info = peek.infoName {
+                    logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
+                }
                 let frame = progress.state.withLock { s in
-                    let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: peek.seq ?? s.lastSeq ?? -1,
+                    // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
+                    let position = max(peek.seq ?? Int64.min, s.lastSeq ?? -1)
+                    let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: position,
                                               connection: s.connections, receivedAt: ReceiptClock.nowMicros())
                     s.index += 1
                     return frame
                 }
                 let keepGoing = await deliver(frame)
-                if Task.isCancelled { return }
+                if Task.isCancelled { return false }
                 progress.state.withLock { s in
                     s.frames += 1
                     s.framesThisConnection += 1
@@ -171,15 +184,23 @@ public struct FirehoseSubscription: Sendable {
                 }
                 if let name = peek.errorName {
                     progress.state.withLock { $0.end = .errorFrame(name: name, message: peek.errorMessage) }
-                    return
+                    return false
                 }
                 if !keepGoing {
                     progress.state.withLock { $0.end = .stopRequested }
-                    return
+                    return false
+                }
+                return true
+            }
+            progress.state.withLock { s in
+                if s.end == nil {
+                    switch ending {
+                    case .textFrame: s.end = .textFrame
+                    default: s.end = .closedByServer
+                    }
                 }
             }
-            progress.state.withLock { if $0.end == nil { $0.end = .closedByServer } }
+            return .ended(ending)
         }
-        return try await client.run()
     }
 }

@@ -10,6 +10,10 @@ public struct FramePeek: Sendable, Hashable {
     public var errorName: String?
     /// The `message` of an error frame.
     public var errorMessage: String?
+    /// The message type of a message frame (`#commit`, `#identity`, ...).
+    public var type: String?
+    /// The `name` (and `message`) of an `#info` message, e.g. `OutdatedCursor`.
+    public var infoName: String?
     /// The account the event is about (`repo` on `#commit`, `did` on the others).
     public var did: String?
     /// False when the bytes are not a decodable frame.
@@ -23,8 +27,12 @@ public struct FramePeek: Sendable, Hashable {
         }
         decodable = true
         if frame.op == 1 {
+            type = frame.type
             seq = frame.body["seq"]?.intValue
             did = frame.body["repo"]?.stringValue ?? frame.body["did"]?.stringValue
+            if frame.type == "#info" {
+                infoName = (frame.body["name"]?.stringValue ?? "unnamed") + (frame.body["message"]?.stringValue.map { ": " + $0 } ?? "")
+            }
         } else if frame.op == -1 {
             errorName = frame.body["error"]?.stringValue ?? "unnamed error"
             errorMessage = frame.body["message"]?.stringValue

@@ -60,8 +60,8 @@ public struct RelayURL: Sendable, Hashable, CustomStringConvertible {
     /// The `Host` header.
     var hostHeader: String { authority }
 
-    /// Path and query of the first request (for the upgrade probe).
-    var pathAndQuery: String { path }
+    /// Path and query of the upgrade request for a connection starting after `cursor`.
+    func pathAndQuery(cursor: Int64?) -> String { path + (cursor.map { "?cursor=\($0)" } ?? "") }
 
     public var description: String { url(cursor: nil) }
 

@@ -4,29 +4,30 @@ public struct SubscriptionConfiguration: Sendable {
     public var relay: RelayURL
     /// The largest WebSocket frame and message accepted (SPEC.md §1: 5 MB; indigo uses 5 MiB).
     public var maxFrameSize: Int
-    /// Ping period; a connection whose pong does not arrive before the next ping is closed, so a dead
-    /// connection is noticed within two periods (the read timeout).
+    /// Period of the client's pings.
     public var pingInterval: Duration
-    /// How long to wait for the server's close frame after ours.
-    public var closeTimeout: Duration
+    /// A connection on which nothing (no frame, no pong) arrived for this long is dropped and re-established
+    /// (time the consumer spends on a frame does not count: that is backpressure, not silence).
+    public var readTimeout: Duration
+    /// Connect, TLS and the WebSocket upgrade of one attempt must finish within this.
+    public var handshakeTimeout: Duration
     /// Reconnect delays.
     public var backoff: Backoff
     /// Consecutive attempts that deliver no frame before giving up with an operational error (nil: never).
     public var maxConsecutiveFailures: Int?
-    /// How long the diagnosis of a refused upgrade may take.
-    public var probeTimeout: Duration
 
-    /// Creates a configuration with the defaults of SPEC.md §1.
+    /// Creates a configuration with the defaults of SPEC.md §1 (pings every 30 s, dropped after 60 s of silence,
+    /// 15 s for a handshake).
     public init(relay: RelayURL, maxFrameSize: Int = 5 * 1024 * 1024, pingInterval: Duration = .seconds(30),
-                closeTimeout: Duration = .seconds(2), backoff: Backoff = Backoff(), maxConsecutiveFailures: Int? = 10,
-                probeTimeout: Duration = .seconds(10)) {
+                readTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(15),
+                backoff: Backoff = Backoff(), maxConsecutiveFailures: Int? = 10) {
         self.relay = relay
         self.maxFrameSize = maxFrameSize
         self.pingInterval = pingInterval
-        self.closeTimeout = closeTimeout
+        self.readTimeout = readTimeout
+        self.handshakeTimeout = handshakeTimeout
         self.backoff = backoff
         self.maxConsecutiveFailures = maxConsecutiveFailures
-        self.probeTimeout = probeTimeout
     }
 }
 
@@ -50,4 +51,6 @@ public struct SubscriptionResult: Sendable {
     public var lastSeq: Int64?
     /// Connections opened (successful upgrades).
     public var connections: Int
+    /// Reconnects scheduled after a connection ended or an attempt failed.
+    public var reconnects: Int = 0
 }

@@ -1,0 +1,153 @@
+import AsyncAlgorithms
+import FirehoseSync
+import Synchronization
+
+/// Workers that never wait for one account (SPEC.md §11, issue 06 §3): each worker keeps one *lane* per account
+/// with events in flight, and a lane is a child task that processes that account's events in order. An account
+/// whose signing key is being resolved (PLC, did:web) suspends only its own lane; the worker keeps handing the
+/// other accounts' events to their lanes. How far the stream can run ahead of a waiting account is bounded by
+/// the pipeline's window (``PipelineConfiguration/window``), so the writer's reorder buffer stays bounded.
+extension VerificationPipeline {
+    /// Events waiting per account in one worker; an account has a lane while it has an entry.
+    final class Lanes: Sendable {
+        private let queues = Mutex<[String: [WorkItem]]>([:])
+
+        /// Queues `item` behind its account's lane and returns false, or opens the lane and returns true (the
+        /// caller then starts a lane task with `item`).
+        func enqueue(_ item: WorkItem, did: String) -> Bool {
+            queues.withLock { queues in
+                if queues[did] != nil {
+                    queues[did]!.append(item)
+                    return false
+                }
+                queues[did] = []
+                return true
+            }
+        }
+
+        /// The next queued event of `did`'s lane, or nil after closing the lane (it had nothing left).
+        func next(_ did: String) -> WorkItem? {
+            queues.withLock { queues in
+                guard var queue = queues[did], !queue.isEmpty else {
+                    queues.removeValue(forKey: did)
+                    return nil
+                }
+                let item = queue.removeFirst()
+                queues[did] = queue
+                return item
+            }
+        }
+
+        /// Accounts with an open lane.
+        var open: Int { queues.withLock { $0.count } }
+    }
+
+    /// One worker: hands each event to its account's lane (events without an account are processed at once), and
+    /// returns once the inbox is finished and every lane is done.
+    func workInLanes(inbox: AsyncChannel<[WorkItem]>, results: AsyncChannel<[WorkResult]>) async throws {
+        let lanes = Lanes()
+        let chunkSize = configuration.chunkSize
+        try await withThrowingDiscardingTaskGroup { group in
+            for await chunk in inbox {
+                var immediate: [WorkResult] = []
+                for item in chunk {
+                    guard let did = item.decoded.did else {
+                        immediate.append(try await processMeasured(item))
+                        continue
+                    }
+                    guard lanes.enqueue(item, did: did) else { continue }
+                    group.addTask {
+                        var out: [WorkResult] = []
+                        var current: WorkItem? = item
+                        while let next = current {
+                            // Results already made go out before an event that may wait for a key.
+                            if !out.isEmpty && next.mayWaitForKey {
+                                await results.send(out)
+                                out.removeAll(keepingCapacity: true)
+                            }
+                            out.append(try await self.processMeasured(next))
+                            current = lanes.next(did)
+                            if current == nil || out.count >= chunkSize {
+                                await results.send(out)
+                                out.removeAll(keepingCapacity: true)
+                            }
+                        }
+                    }
+                }
+                if !immediate.isEmpty { await results.send(immediate) }
+            }
+        }
+    }
+}
+
+extension VerificationPipeline.WorkItem {
+    /// True for an event whose verification asks for a signing key (which may mean a network look-up).
+    var mayWaitForKey: Bool {
+        if case .message(let message, _, _) = decoded { return message.needsSigningKey }
+        return false
+    }
+}
+
+/// A counting semaphore bounding the frames between the pipeline's reader and its writer.
+final class FrameWindow: Sendable {
+    private struct State {
+        var available: Int
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextID: UInt64 = 0
+    }
+    private let state: Mutex<State>
+
+    /// A window of `size` frames.
+    init(size: Int) { state = Mutex(State(available: max(1, size))) }
+
+    /// Takes a place if one is free.
+    func tryAcquire() -> Bool {
+        state.withLock { s in
+            guard s.available > 0 else { return false }
+            s.available -= 1
+            return true
+        }
+    }
+
+    /// Waits for a place (returns without one when the task is cancelled).
+    func acquire() async {
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.available > 0 {
+                        s.available -= 1
+                        return true
+                    }
+                    if Task.isCancelled { return true }
+                    s.waiters.append((id, continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard let position = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.waiters.remove(at: position).continuation
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Frees `count` places, waking waiters first.
+    func release(_ count: Int = 1) {
+        guard count > 0 else { return }
+        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.available += count
+            let n = min(s.available, s.waiters.count)
+            s.available -= n
+            let woken = s.waiters.prefix(n).map(\.continuation)
+            s.waiters.removeFirst(n)
+            return woken
+        }
+        for continuation in woken { continuation.resume() }
+    }
+}

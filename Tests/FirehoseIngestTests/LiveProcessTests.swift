@@ -1,0 +1,268 @@
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import FirehoseTesting
+import Foundation
+import Testing
+
+/// A 20,000-event synthetic recording made with `breakwater synth` (CONTRACT.md §1). Synth is deterministic, so the
+/// recording is generated once and kept in the temporary folder under a name derived from the generator's sources
+/// and the parameters: later test runs reuse it until the generator changes (about 50 s in a debug build).
+struct LargeSynthRecording: Sendable {
+    let folder: URL
+    let frames: Int
+    let lastSeq: Int64
+
+    static let arguments = ["--repos", "150", "--commits", "19700", "--seed", "2026", "--faults", "0.02", "--largest-tree", "200"]
+
+    static let shared: Result<LargeSynthRecording, BreakwaterProcess.Failure> = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(generatorFingerprint())")
+        let complete = folder.appendingPathComponent(".complete")
+        if !FileManager.default.fileExists(atPath: complete.path) {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(UUID().uuidString)")
+            let result: BreakwaterBinary.Result
+            do {
+                result = try BreakwaterBinary.run(["synth", "--out", scratch.path] + arguments)
+            } catch {
+                return .failure(.init(description: "cannot run synth: \(error)"))
+            }
+            guard result.status == 0 else { return .failure(.init(description: "synth failed: \(result.stderr)")) }
+            _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(".complete").path, contents: Data())
+            try? FileManager.default.removeItem(at: folder)
+            do { try FileManager.default.moveItem(at: scratch, to: folder) } catch {
+                return .failure(.init(description: "cannot keep the synth recording: \(error)"))
+            }
+        }
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("frames.bin")) else {
+            return .failure(.init(description: "no frames.bin in \(folder.path)"))
+        }
+        var decoder = RecordingDecoder()
+        decoder.append(data)
+        var frames = 0
+        var lastSeq: Int64 = -1
+        while let frame = try? decoder.next() {
+            frames += 1
+            if let seq = FramePeek(frame).seq { lastSeq = max(lastSeq, seq) }
+        }
+        return .success(LargeSynthRecording(folder: folder, frames: frames, lastSeq: lastSeq))
+    }()
+
+    /// FNV-1a over the generator's sources and the arguments.
+    static func generatorFingerprint() -> String {
+        let sources = Vectors.projectRoot.appendingPathComponent("Sources/FirehoseSynth")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []).sorted()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+        }
+        for name in names {
+            mix(name.utf8)
+            mix((try? Data(contentsOf: sources.appendingPathComponent(name))) ?? Data())
+        }
+        mix(arguments.joined(separator: " ").utf8)
+        return String(hash, radix: 16)
+    }
+
+    var identities: String { folder.appendingPathComponent("identities.json").path }
+    var expected: URL { folder.appendingPathComponent("expected.jsonl") }
+}
+
+/// Running `breakwater` processes in live tests.
+enum BreakwaterProcess {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// A running `breakwater serve`, with the URL it printed.
+    struct Server {
+        let process: Process
+        let url: String
+
+        var plc: String { url.replacingOccurrences(of: "ws://", with: "http://") }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+    }
+
+    static func temporaryFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bw-\(name)-\(UUID().uuidString)")
+    }
+
+    /// Starts `breakwater serve FOLDER --port 0 extra…` and waits for its "listening on" line.
+    static func serve(_ folder: URL, _ extra: [String] = []) async throws -> Server {
+        let out = temporaryFile("serve-out")
+        let process = try BreakwaterBinary.start(["serve", folder.path, "--port", "0"] + extra, stdout: out)
+        for _ in 0..<400 {
+            if let text = try? String(contentsOf: out, encoding: .utf8), let line = text.split(separator: "\n").first,
+               line.hasPrefix("listening on ") {
+                return Server(process: process, url: String(line.dropFirst("listening on ".count)))
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        process.terminate()
+        throw Failure(description: "serve did not start")
+    }
+
+    /// Waits for `process` to exit (killing it after `seconds`), returning its exit status (nil: killed by a signal).
+    static func wait(_ process: Process, seconds: Int) async throws -> Int32? {
+        for _ in 0..<(seconds * 20) where process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard !process.isRunning else {
+            process.terminate()
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationReason == .exit ? process.terminationStatus : nil
+    }
+
+    /// The accounts table of a database, for the DIDs of `identities`.
+    static func accounts(database: String, identities: String) throws -> [String: AccountState] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: identities))
+        let dids = ((try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]).keys.sorted()
+        return try SQLiteStateStore(path: database).accounts(dids)
+    }
+}
+
+/// `breakwater consume` and `breakwater record` as real processes against `breakwater serve` on 127.0.0.1
+/// (issue 05 §3, issue 06 "Tests").
+@Suite("Live processes", .timeLimit(.minutes(3)))
+struct LiveProcessTests {
+    /// The heaviest live test (about two minutes of CPU in a debug build); `BREAKWATER_LIVE_LARGE=0` skips it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BREAKWATER_LIVE_LARGE"] != "0"))
+    func twentyThousandEventsConsumedLiveAcrossReconnectsGiveTheExpectedOutcomesAndTheReplayState() async throws {
+        let recording = try LargeSynthRecording.shared.get()
+        #expect(recording.frames >= 20_000)
+        let live = ReplayHarness.temporaryDatabase()
+        let replayed = ReplayHarness.temporaryDatabase()
+        let events = BreakwaterProcess.temporaryFile("events")
+        defer {
+            LiveTest.removeDatabase(live)
+            LiveTest.removeDatabase(replayed)
+            try? FileManager.default.removeItem(at: events)
+        }
+        // The server drops every connection after 6,000 frames: three reconnects mid-stream.
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--close-after", "6000"])
+        defer { server.stop() }
+        let consume = try BreakwaterBinary.start([
+            "consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.identities, "--db", live,
+            "--events", events.path, "--max-events", "\(recording.frames)", "--workers", "2", "--progress", "0", "--max-retries", "3",
+        ])
+        let status = try await BreakwaterProcess.wait(consume, seconds: 170)
+        #expect(status == 0)
+
+        let expected = try ExpectedOutcomes.load(recording.expected)
+        let got = try ExpectedOutcomes.load(events)
+        #expect(got.count == expected.count)
+        #expect(got.map(\.index) == Array(0..<got.count), "no gap, no duplicate")
+        #expect(got.map(\.description) == expected.map(\.description))
+        #expect(try SQLiteStateStore(path: live).cursor(upstream: try RelayURL(server.url).description) == recording.lastSeq)
+
+        let replay = try BreakwaterBinary.run(["replay", recording.folder.path, "--db", replayed, "--workers", "2"])
+        #expect(replay.status == 0)
+        let liveAccounts = try BreakwaterProcess.accounts(database: live, identities: recording.identities)
+        #expect(liveAccounts.count > 100)
+        #expect(liveAccounts == (try BreakwaterProcess.accounts(database: replayed, identities: recording.identities)))
+    }
+
+    @Test func aServerThatGoesSilentIsDroppedAfterTheReadTimeoutAndTheStreamCompletes() async throws {
+        let recording = SynthRecording.faulty
+        let database = ReplayHarness.temporaryDatabase()
+        let replayed = ReplayHarness.temporaryDatabase()
+        defer {
+            LiveTest.removeDatabase(database)
+            LiveTest.removeDatabase(replayed)
+        }
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--stall-after", "800", "--ping-interval", "0.2"])
+        defer { server.stop() }
+        let consume = try BreakwaterBinary.start([
+            "consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.location.identities.path, "--db", database,
+            "--max-events", "\(recording.frames.count)", "--workers", "2", "--progress", "0", "--read-timeout", "1", "--max-retries", "3",
+        ])
+        #expect(try await BreakwaterProcess.wait(consume, seconds: 60) == 0)
+        #expect(try SQLiteStateStore(path: database).cursor(upstream: try RelayURL(server.url).description)
+                == recording.seqs.compactMap { $0 }.max())
+        _ = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2, database: replayed)
+        let dids = try recording.dids()
+        #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayed, dids: dids))
+    }
+
+    @Test func aCursorBeyondTheEndStopsConsumeWithFutureCursor() async throws {
+        let recording = SynthRecording.clean
+        let database = ReplayHarness.temporaryDatabase()
+        defer { LiveTest.removeDatabase(database) }
+        let server = try await BreakwaterProcess.serve(recording.folder)
+        defer { server.stop() }
+        let last = try #require(recording.seqs.compactMap { $0 }.max())
+        let result = try BreakwaterBinary.run([
+            "consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.location.identities.path, "--db", database,
+            "--cursor", "\(last + 100)", "--progress", "0",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("future-cursor"))
+    }
+
+    @Test func recordStoppedBySIGINTKeepsWhatArrivedWithIdentitiesResolvedFromTheDirectory() async throws {
+        let recording = SynthRecording.faulty
+        let out = BreakwaterProcess.temporaryFile("record")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--rate", "1000"])
+        defer { server.stop() }
+        let record = try BreakwaterBinary.start(["record", "--relay", server.url, "--plc", server.plc, "--out", out.path, "--progress", "0"])
+        let framesFile = out.appendingPathComponent("frames.bin")
+        let sourceSize = try Data(contentsOf: recording.location.frames).count
+        for _ in 0..<400 {
+            let size = (try? FileManager.default.attributesOfItem(atPath: framesFile.path)[.size] as? Int) ?? 0
+            if size > sourceSize / 4 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        kill(record.processIdentifier, SIGINT)
+        #expect(try await BreakwaterProcess.wait(record, seconds: 20) == 0)
+
+        // Frames exactly as served, a prefix of the source (the stream was interrupted mid-way).
+        let recorded = try Data(contentsOf: framesFile)
+        let source = try Data(contentsOf: recording.location.frames)
+        #expect(recorded.count > 0 && recorded.count < source.count)
+        #expect(source.starts(with: recorded))
+        var decoder = RecordingDecoder()
+        decoder.append(recorded)
+        var seen: Set<String> = []
+        while let frame = try decoder.next() {
+            if let did = FramePeek(frame).did { seen.insert(did) }
+        }
+        // Every DID seen that the directory knows has its current key; nothing else is invented.
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("identities.json"))) as? [String: Any])
+        let sourceEntries = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: recording.location.identities)) as? [String: Any])
+        #expect(Set(entries.keys) == seen.intersection(sourceEntries.keys))
+        for (did, value) in entries {
+            let entry = value as? [String: Any]
+            let sourceEntry = sourceEntries[did] as? [String: Any]
+            #expect(entry?["signingKey"] as? String == sourceEntry?["signingKey"] as? String, "\(did)")
+        }
+    }
+
+    @Test func recordFromServeThenReplayGivesTheOutcomesOfReplayingTheSource() async throws {
+        let recording = SynthRecording.faulty
+        let out = BreakwaterProcess.temporaryFile("record")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--close-after", "700"])
+        defer { server.stop() }
+        let result = try BreakwaterBinary.run([
+            "record", "--relay", server.url, "--plc", server.plc, "--identities", recording.location.identities.path, "--out", out.path,
+            "--max-events", "\(recording.frames.count)", "--progress", "0",
+        ])
+        #expect(result.status == 0)
+        let fromRecord = try BreakwaterBinary.run(["replay", out.path, "--events", "-", "--workers", "2"])
+        let fromSource = try BreakwaterBinary.run(["replay", recording.folder.path, "--events", "-", "--workers", "2"])
+        #expect(fromRecord.status == 0 && fromSource.status == 0)
+        let recordLines = fromRecord.stdout.split(separator: "\n")
+        #expect(recordLines.count == recording.frames.count)
+        #expect(recordLines == fromSource.stdout.split(separator: "\n"))
+    }
+}

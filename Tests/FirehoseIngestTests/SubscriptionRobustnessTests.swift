@@ -1,0 +1,171 @@
+@testable import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import Testing
+
+/// The subscription never hangs (SPEC.md §1, issue 06 §1): every attempt's handshake is bounded, cancellation ends
+/// an attempt at once, a silent connection is dropped and re-established, refusals follow `Retry-After`, and the
+/// cursor never moves back.
+@Suite("Subscription robustness", .timeLimit(.minutes(3)))
+struct SubscriptionRobustnessTests {
+    static func subscription(_ url: String, handshake: Duration = .seconds(15), retries: Int? = 1,
+                             ping: Duration = .seconds(30), readTimeout: Duration = .seconds(60)) throws -> FirehoseSubscription {
+        FirehoseSubscription(
+            configuration: SubscriptionConfiguration(
+                relay: try RelayURL(url), pingInterval: ping, readTimeout: readTimeout, handshakeTimeout: handshake,
+                backoff: Backoff(base: .milliseconds(10), random: { 0 }), maxConsecutiveFailures: retries),
+            logger: LiveTest.logger)
+    }
+
+    @Test func aServerThatAcceptsButNeverAnswersTheUpgradeTimesOutAndIsRetried() async throws {
+        let server = try await ScriptedServer.start(.silent)
+        defer { Task { await server.stop() } }
+        let subscription = try Self.subscription(server.url, handshake: .milliseconds(500), retries: 2)
+        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+            try await subscription.run(cursor: nil) { _ in true }
+        }
+        #expect(await Self.accepted(server, atLeast: 3) == 3)
+    }
+
+    @Test func aServerThatClosesBeforeTheUpgradeIsRetried() async throws {
+        let server = try await ScriptedServer.start(.close)
+        defer { Task { await server.stop() } }
+        let subscription = try Self.subscription(server.url, retries: 2)
+        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+            try await subscription.run(cursor: nil) { _ in true }
+        }
+        #expect(await Self.accepted(server, atLeast: 3) == 3)
+    }
+
+    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
+    static func accepted(_ server: ScriptedServer, atLeast count: Int) async -> Int {
+        for _ in 0..<100 where server.accepted.withLock({ $0.count }) < count {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return server.accepted.withLock { $0.count }
+    }
+
+    @Test func cancellationEndsAnAttemptStuckInTheHandshake() async throws {
+        let server = try await ScriptedServer.start(.silent)
+        defer { Task { await server.stop() } }
+        let subscription = try Self.subscription(server.url, handshake: .seconds(600), retries: nil)
+        let result = try await withThrowingTaskGroup(of: SubscriptionResult?.self) { group in
+            group.addTask { try await subscription.run(cursor: nil) { _ in true } }
+            group.addTask {
+                while server.accepted.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+                return nil
+            }
+            _ = try await group.next()  // the connection is open and waiting for the upgrade answer
+            group.cancelAll()
+            return try await group.next() ?? nil
+        }
+        #expect(result?.end == .cancelled)
+    }
+
+    @Test func http503WithRetryAfterDelaysTheNextAttempt() async throws {
+        let server = try await ScriptedServer.start(.respond(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+        defer { Task { await server.stop() } }
+        // Jitter draws zero, so only Retry-After can space the attempts.
+        let subscription = try Self.subscription(server.url, retries: 1)
+        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+            try await subscription.run(cursor: nil) { _ in true }
+        }
+        let times = server.accepted.withLock { $0 }
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(950)) }
+    }
+
+    @Test func http501IsAFinalRefusal() async throws {
+        let server = try await ScriptedServer.start(.respond("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n"))
+        defer { Task { await server.stop() } }
+        let subscription = try Self.subscription(server.url, retries: 5)
+        await #expect(throws: IngestError(.upstreamRefused, "")) {
+            try await subscription.run(cursor: nil) { _ in true }
+        }
+        #expect(server.accepted.withLock { $0.count } == 1)
+    }
+
+    @Test func aServerThatStopsAnsweringPingsIsDroppedAndTheStreamResumes() async throws {
+        let recording = SynthRecording.clean
+        let expected = try ExpectedOutcomes.load(recording.location.expected)
+        var configuration = RelayServerConfiguration(recording: recording.location)
+        configuration.stallAfter = 250
+        let database = ReplayHarness.temporaryDatabase()
+        defer { LiveTest.removeDatabase(database) }
+        let lines = OutcomeCollector()
+        let result = try await LiveTest.withServer(configuration) { server in
+            let subscription = try Self.subscription(server.url, retries: 3, ping: .milliseconds(200), readTimeout: .seconds(1))
+            let ingest = LiveIngest(
+                subscription: subscription,
+                pipeline: try LiveTest.pipeline(recording, upstream: try RelayURL(server.url).description, database: database, lines: lines),
+                maxEvents: recording.frames.count, logger: LiveTest.logger)
+            return try await ingest.run(cursor: nil)
+        }
+        #expect(result.failure == nil)
+        // At least one connection per 250 frames (a loaded machine may add a spurious timeout; never a gap).
+        let connections = result.subscription?.connections ?? 0
+        #expect(connections >= (recording.frames.count + 249) / 250)
+        #expect(lines.all.map(LiveTest.key) == expected.map(LiveTest.key))
+    }
+
+    @Test func aSlowConsumerIsNotMistakenForASilentServer() async throws {
+        // The consumer holds each of the first frames longer than the read timeout: backpressure, not silence.
+        let recording = SynthRecording.clean
+        let result = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
+            let subscription = try Self.subscription(server.url, retries: 1, ping: .milliseconds(200), readTimeout: .seconds(1))
+            let count = Locked(0)
+            return try await subscription.run(cursor: nil) { _ in
+                let n = count.withLock { c -> Int in
+                    c += 1
+                    return c
+                }
+                if n <= 2 { try? await Task.sleep(for: .milliseconds(2500)) }
+                return n < 20
+            }
+        }
+        #expect(result.end == .stopped)
+        #expect(result.frames == 20)
+        #expect(result.connections == 1)
+        #expect(result.reconnects == 0)
+    }
+
+    @Test func aDuplicateOrLowerSeqIsNotProcessedAndNeverMovesTheCursorBack() async throws {
+        // The clean recording with frame 40 sent again after frame 300.
+        let source = SynthRecording.clean
+        var frames = source.frames
+        let duplicate = frames[40]
+        frames.insert(duplicate, at: 301)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-dup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(frames.flatMap { RecordingDecoder.encode(frame: $0) }).write(to: folder.appendingPathComponent("frames.bin"))
+        try FileManager.default.copyItem(at: source.location.identities, to: folder.appendingPathComponent("identities.json"))
+        let recording = SynthRecording(folder: folder, frames: frames)
+        let total = frames.count
+        let database = ReplayHarness.temporaryDatabase()
+        let replayDatabase = ReplayHarness.temporaryDatabase()
+        defer {
+            LiveTest.removeDatabase(database)
+            LiveTest.removeDatabase(replayDatabase)
+        }
+        let lines = OutcomeCollector()
+        let (result, upstream) = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
+            let upstream = try RelayURL(server.url).description
+            let ingest = LiveIngest(
+                subscription: try Self.subscription(server.url),
+                pipeline: try LiveTest.pipeline(recording, upstream: upstream, database: database, lines: lines),
+                maxEvents: total, logger: LiveTest.logger)
+            return (try await ingest.run(cursor: nil), upstream)
+        }
+        #expect(result.summary.seqRegressions == 1)
+        let line = try #require(lines.all.first { $0.index == 301 })
+        #expect(line.outcome == .ignored && line.reason == .staleRev)
+        #expect(line.seq == FramePeek(duplicate).seq)
+        #expect(try SQLiteStateStore(path: database).cursor(upstream: upstream) == source.seqs.compactMap { $0 }.max())
+        // Without the duplicate, the same state as replaying the source.
+        _ = try await ReplayHarness.replay(folder: source.folder, policy: .strict, workers: 2, database: replayDatabase)
+        let dids = try source.dids()
+        #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids))
+    }
+}
