@@ -13,6 +13,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "breakwater", targets: ["BreakwaterCLI"]),
+        // The verification modules, for the micro-benchmark package in Scripts/Benchmarks (not a public API).
+        .library(name: "BreakwaterModules", targets: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "FirehoseSync", "FirehoseSynth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),

@@ -92,9 +92,9 @@ public final class SQLiteStateStore: StateStore {
         guard !batch.isEmpty else { return }
         try guarded {
             try pool.write { db in
-                try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
+                let counters = try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
                 try SQLiteStateStore.writeAudit(batch.audit, upstream: batch.cursor?.upstream, db: db)
-                try SQLiteStateStore.writeAccounts(batch.accounts, db: db)
+                try SQLiteStateStore.writeAccounts(batch.accounts, counters: counters, db: db)
                 try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
                     try db.cachedStatement(sql: """
@@ -106,27 +106,54 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    static func writeAccounts(_ accounts: [String: AccountState], db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    /// Writes each account touched by the batch with one statement: the new state (when the batch has one)
+    /// and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
+    /// a rejected frame) get a row with counters only.
+    static func writeAccounts(_ accounts: [String: AccountState], counters: [String: [Outcome: Int]], db: Database) throws {
+        let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
+        let addCounters = """
+            n_verified = n_verified + excluded.n_verified, n_applied = n_applied + excluded.n_applied,
+            n_rejected = n_rejected + excluded.n_rejected, n_desynchronized = n_desynchronized + excluded.n_desynchronized,
+            n_ignored = n_ignored + excluded.n_ignored, n_unverifiable = n_unverifiable + excluded.n_unverifiable
+            """
+        let withState = try db.cachedStatement(sql: """
+            INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET rev = excluded.rev, data = excluded.data, commit_cid = excluded.commit_cid,
                 active = excluded.active, status = excluded.status, sync_state = excluded.sync_state,
-                last_seq = excluded.last_seq
+                last_seq = excluded.last_seq, \(addCounters)
             """)
-        for did in accounts.keys.sorted() {
-            let state = accounts[did]!
-            try statement.execute(arguments: [
-                state.did, state.rev, state.data.map { Data($0.bytes) }, state.commit.map { Data($0.bytes) },
-                state.active, state.status, SyncStateCode.encode(state.sync), state.lastSeq,
-            ])
+        let countersOnly = try db.cachedStatement(sql: """
+            INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(did) DO UPDATE SET \(addCounters)
+            """)
+        var dids = Set(accounts.keys)
+        dids.formUnion(counters.keys)
+        for did in dids.sorted() {
+            let counts = counters[did] ?? [:]
+            let values: [(any DatabaseValueConvertible)?] = [
+                counts[.verified] ?? 0, counts[.applied] ?? 0, counts[.rejected] ?? 0,
+                counts[.desynchronized] ?? 0, counts[.ignored] ?? 0, counts[.unverifiable] ?? 0,
+            ]
+            if let state = accounts[did] {
+                let stateValues: [(any DatabaseValueConvertible)?] = [
+                    state.did, state.rev, state.data.map { Data($0.bytes) }, state.commit.map { Data($0.bytes) },
+                    state.active, state.status, SyncStateCode.encode(state.sync), state.lastSeq,
+                ]
+                try withState.execute(arguments: StatementArguments(stateValues + values))
+            } else {
+                let didValue: [(any DatabaseValueConvertible)?] = [did]
+                try countersOnly.execute(arguments: StatementArguments(didValue + values))
+            }
         }
     }
 
-    static func writeOutcomes(_ outcomes: [RecordedOutcome], db: Database) throws {
-        guard !outcomes.isEmpty else { return }
-        var totals: [String: [String: Int]] = [:]
+    /// Writes the violations and the outcome totals; returns the outcome counts per account for
+    /// ``writeAccounts(_:counters:db:)``.
+    static func writeOutcomes(_ outcomes: [RecordedOutcome], db: Database) throws -> [String: [Outcome: Int]] {
         var perAccount: [String: [Outcome: Int]] = [:]
+        guard !outcomes.isEmpty else { return perAccount }
+        var totals: [String: [String: Int]] = [:]
         let violation = try db.cachedStatement(sql: """
             INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -152,20 +179,7 @@ public final class SQLiteStateStore: StateStore {
                 try count.execute(arguments: [outcome, reason, n])
             }
         }
-        for did in perAccount.keys.sorted() {
-            let counts = perAccount[did]!
-            // Accounts first seen through a non-state event (e.g. a rejected frame) get a row here too.
-            try db.cachedStatement(sql: "INSERT INTO accounts (did) VALUES (?) ON CONFLICT(did) DO NOTHING")
-                .execute(arguments: [did])
-            try db.cachedStatement(sql: """
-                UPDATE accounts SET n_verified = n_verified + ?, n_applied = n_applied + ?, n_rejected = n_rejected + ?,
-                    n_desynchronized = n_desynchronized + ?, n_ignored = n_ignored + ?, n_unverifiable = n_unverifiable + ?
-                WHERE did = ?
-                """).execute(arguments: [
-                    counts[.verified] ?? 0, counts[.applied] ?? 0, counts[.rejected] ?? 0,
-                    counts[.desynchronized] ?? 0, counts[.ignored] ?? 0, counts[.unverifiable] ?? 0, did,
-                ])
-        }
+        return perAccount
     }
 
     // MARK: - Status

@@ -21,7 +21,9 @@ struct RecordFactory {
     static func text(_ rng: inout SplitMix64, minLength: Int, maxLength: Int) -> String {
         let target = minLength + rng.below(max(1, maxLength - minLength))
         var out = ""
-        while out.count < target {
+        out.reserveCapacity(target + 16)
+        // The words are ASCII, so the UTF-8 length is the character count (and O(1) to read).
+        while out.utf8.count < target {
             if !out.isEmpty { out += " " }
             out += words[rng.below(words.count)]
         }
@@ -32,33 +34,78 @@ struct RecordFactory {
         "did:plc:" + String(Base32.encode(rng.bytes32()).prefix(24))
     }
 
-    static func strongRef(_ rng: inout SplitMix64, createdRkey: String) -> IPLDValue {
-        .map([
-            "uri": .string("at://\(fakeDID(&rng))/app.bsky.feed.post/\(createdRkey)"),
-            "cid": .string(CID.compute(for: rng.bytes32()).string),
-        ])
+    /// A `com.atproto.repo.strongRef` map `{cid, uri}` written canonically (the uri is drawn first).
+    static func writeStrongRef(_ writer: inout DAGCBORWriter, _ rng: inout SplitMix64, createdRkey: String) {
+        let uri = "at://\(fakeDID(&rng))/app.bsky.feed.post/\(createdRkey)"
+        let cid = CID.compute(for: rng.bytes32()).string
+        writer.writeMapHead(count: 2)
+        writer.writeString("cid")
+        writer.writeString(cid)
+        writer.writeString("uri")
+        writer.writeString(uri)
     }
 
-    /// The DAG-CBOR bytes of a record of `collection`.
+    /// The DAG-CBOR bytes of a record of `collection`, written field by field in canonical key order
+    /// (length first, then bytewise), drawing random values in a fixed order.
     static func record(collection: String, createdAt: String, rkey: String, _ rng: inout SplitMix64) -> [UInt8] {
-        var map: [String: IPLDValue] = ["$type": .string(collection), "createdAt": .string(createdAt)]
+        var writer = DAGCBORWriter(capacity: 512)
         switch collection {
         case "app.bsky.feed.post":
-            map["text"] = .string(text(&rng, minLength: 10, maxLength: 280))
-            map["langs"] = .list([.string("en")])
-            if rng.chance(0.2) {
-                map["reply"] = .map(["root": strongRef(&rng, createdRkey: rkey), "parent": strongRef(&rng, createdRkey: rkey)])
+            let body = RecordFactory.text(&rng, minLength: 10, maxLength: 280)
+            let isReply = rng.chance(0.2)
+            writer.writeMapHead(count: isReply ? 5 : 4)
+            writer.writeString("text")
+            writer.writeString(body)
+            writer.writeString("$type")
+            writer.writeString(collection)
+            writer.writeString("langs")
+            writer.writeArrayHead(count: 1)
+            writer.writeString("en")
+            if isReply {
+                writer.writeString("reply")
+                writer.writeMapHead(count: 2)
+                // Drawn root first, then parent; written in key order (root, parent).
+                var root = DAGCBORWriter(capacity: 160)
+                writeStrongRef(&root, &rng, createdRkey: rkey)
+                var parent = DAGCBORWriter(capacity: 160)
+                writeStrongRef(&parent, &rng, createdRkey: rkey)
+                writer.writeString("root")
+                writer.writeRaw(root.bytes)
+                writer.writeString("parent")
+                writer.writeRaw(parent.bytes)
             }
         case "app.bsky.feed.like", "app.bsky.feed.repost":
-            map["subject"] = strongRef(&rng, createdRkey: rkey)
+            writer.writeMapHead(count: 3)
+            writer.writeString("$type")
+            writer.writeString(collection)
+            writer.writeString("subject")
+            writeStrongRef(&writer, &rng, createdRkey: rkey)
         case "app.bsky.graph.follow":
-            map["subject"] = .string(fakeDID(&rng))
+            writer.writeMapHead(count: 3)
+            writer.writeString("$type")
+            writer.writeString(collection)
+            writer.writeString("subject")
+            writer.writeString(fakeDID(&rng))
         case "app.bsky.actor.profile":
-            map["displayName"] = .string(text(&rng, minLength: 5, maxLength: 30))
-            map["description"] = .string(text(&rng, minLength: 20, maxLength: 250))
+            let displayName = RecordFactory.text(&rng, minLength: 5, maxLength: 30)
+            let description = RecordFactory.text(&rng, minLength: 20, maxLength: 250)
+            writer.writeMapHead(count: 4)
+            writer.writeString("$type")
+            writer.writeString(collection)
+            writer.writeString("createdAt")
+            writer.writeString(createdAt)
+            writer.writeString("description")
+            writer.writeString(description)
+            writer.writeString("displayName")
+            writer.writeString(displayName)
+            return writer.bytes
         default:
-            break
+            writer.writeMapHead(count: 2)
+            writer.writeString("$type")
+            writer.writeString(collection)
         }
-        return DAGCBOR.encode(.map(map))
+        writer.writeString("createdAt")
+        writer.writeString(createdAt)
+        return writer.bytes
     }
 }

@@ -7,11 +7,40 @@ public import IPLD
 public protocol BlockSource {
     /// The bytes of the block `cid`, or nil when it is not in this source.
     func block(for cid: CID) -> [UInt8]?
+
+    /// Calls `body` with the bytes of the block `cid` in place and returns its result, or nil when the
+    /// block is absent. Sources that hold blocks inside a larger buffer (a CAR) implement it without
+    /// copying; the default goes through ``block(for:)``.
+    func withBlock<Result>(for cid: CID, _ body: (UnsafeRawBufferPointer) throws(ATRepoError) -> Result) throws(ATRepoError) -> Result?
+
+    /// True when the block `cid` is present.
+    func contains(_ cid: CID) -> Bool
 }
 
 extension BlockSource {
-    /// True when the block `cid` is present.
+    public func withBlock<Result>(for cid: CID, _ body: (UnsafeRawBufferPointer) throws(ATRepoError) -> Result) throws(ATRepoError) -> Result? {
+        guard let bytes = block(for: cid) else { return nil }
+        let result: Swift.Result<Result, ATRepoError> = bytes.withUnsafeBytes { buffer in
+            Swift.Result { () throws(ATRepoError) -> Result in try body(buffer) }
+        }
+        return try result.get()
+    }
+
     public func contains(_ cid: CID) -> Bool { block(for: cid) != nil }
+}
+
+/// A parsed CAR (slice or full export) is a block source: lookups use its index and read the blocks in
+/// place, without copying them.
+extension CARFile: BlockSource {
+    public func block(for cid: CID) -> [UInt8]? { data(for: cid).map { Array($0) } }
+
+    public func withBlock<Result>(for cid: CID, _ body: (UnsafeRawBufferPointer) throws(ATRepoError) -> Result) throws(ATRepoError) -> Result? {
+        guard let slice = data(for: cid) else { return nil }
+        let result: Swift.Result<Result, ATRepoError> = slice.withUnsafeBytes { buffer in
+            Swift.Result { () throws(ATRepoError) -> Result in try body(buffer) }
+        }
+        return try result.get()
+    }
 }
 
 /// A simple in-memory ``BlockSource``: a dictionary from CID to block bytes.

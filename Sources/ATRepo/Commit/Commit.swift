@@ -30,10 +30,18 @@ public struct Commit: Sendable, Hashable {
     ///
     /// Throws `invalid-commit` for bytes that are not strict DAG-CBOR, a wrong field type, a missing
     /// field (`prev` must be present in v3, null or a link), a non-dag-cbor `data` link, or another version.
-    public init(block: [UInt8], cid: CID? = nil, acceptVersion2: Bool = false) throws(ATRepoError) {
-        let computed = CID.compute(for: block)
-        if let cid, cid != computed {
-            throw ATRepoError(.invalidCommit, "the commit bytes do not hash to the given CID", cid: cid)
+    ///
+    /// `hashVerified` says the caller already checked that the bytes hash to `cid` (a CAR reader checks
+    /// every block), so the block is not hashed a second time; it has no effect without `cid`.
+    public init(block: [UInt8], cid: CID? = nil, hashVerified: Bool = false, acceptVersion2: Bool = false) throws(ATRepoError) {
+        let computed: CID
+        if let cid, hashVerified {
+            computed = cid
+        } else {
+            computed = CID.compute(for: block)
+            if let cid, cid != computed {
+                throw ATRepoError(.invalidCommit, "the commit bytes do not hash to the given CID", cid: cid)
+            }
         }
         let value: IPLDValue
         do {

@@ -17,10 +17,9 @@ extension MST {
         guard root.codec == .dagCBOR else {
             throw ATRepoError(.malformedMST, "the tree root must be a dag-cbor block", cid: root)
         }
-        guard let bytes = blocks.block(for: root) else {
+        guard let decoded = try blocks.withBlock(for: root, { buffer throws(ATRepoError) in try MSTNode.decode(buffer) }) else {
             throw ATRepoError(.missingProofBlock, "the tree's root node is not in the block set", cid: root)
         }
-        let decoded = try MSTNode.decode(bytes)
         let layer: Int
         if let first = decoded.keys.first {
             layer = MSTKey.layer(of: first)
@@ -45,17 +44,17 @@ struct MSTLoader<Source: BlockSource> {
     let requireComplete: Bool
 
     mutating func load(_ cid: CID, layer: Int, lower: [UInt8]?, upper: [UInt8]?) throws(ATRepoError) -> MSTLink {
-        guard let bytes = blocks.block(for: cid) else {
+        let found: MSTDecodedNode?
+        do {
+            found = try blocks.withBlock(for: cid) { buffer throws(ATRepoError) in try MSTNode.decode(buffer) }
+        } catch {
+            throw ATRepoError(.malformedMST, error.reason, cid: cid)
+        }
+        guard let decoded = found else {
             if requireComplete {
                 throw ATRepoError(.missingProofBlock, "tree node at layer \(layer) is not in the block set", cid: cid)
             }
             return .stub(cid)
-        }
-        let decoded: MSTDecodedNode
-        do {
-            decoded = try MSTNode.decode(bytes)
-        } catch {
-            throw ATRepoError(.malformedMST, error.reason, cid: cid)
         }
         if decoded.keys.isEmpty && decoded.left == nil {
             throw ATRepoError(.malformedMST, "empty node below the root", cid: cid)

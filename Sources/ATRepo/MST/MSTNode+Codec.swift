@@ -1,4 +1,5 @@
 import IPLD
+import Synchronization
 
 /// The maximum number of entries accepted in one MST node. Expected node sizes are a handful of
 /// entries (fanout 4); 8,192 matches indigo's cbor-gen array cap and is far beyond anything a
@@ -17,6 +18,12 @@ extension MSTNode {
     /// Encodes the node canonically: `{"e": [{"k", "p", "t", "v"}…], "l"}` with `t` and `l` always
     /// present (null when absent) and maximal prefix compression (SPEC.md §5.3).
     func encoded() -> [UInt8] {
+        if let known = cachedEncoding.withLock({ $0 }) { return known }
+        return encode()
+    }
+
+    /// Encodes the node without looking at the cache.
+    func encode() -> [UInt8] {
         var writer = DAGCBORWriter(capacity: 16 + keys.count * 96)
         writer.writeMapHead(count: 2)
         writer.writeString("e")
@@ -46,16 +53,16 @@ extension MSTNode {
     /// honest maximal `p`, strictly increasing keys, no trailing bytes). Anything else throws
     /// `malformed-mst`; the parser never traps on hostile input.
     static func decode(_ bytes: [UInt8]) throws(ATRepoError) -> MSTDecodedNode {
-        do {
-            return try bytes.withUnsafeBytes { buffer in
-                var parser = MSTNodeParser(buffer: buffer)
-                return try parser.parseNode()
-            }
-        } catch let error as ATRepoError {
-            throw error
-        } catch {
-            throw ATRepoError(.malformedMST, "\(error)")
+        let result: Result<MSTDecodedNode, ATRepoError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(ATRepoError) -> MSTDecodedNode in try decode(buffer) }
         }
+        return try result.get()
+    }
+
+    /// Decodes one node block held in `buffer`, with the same rules as the array form.
+    static func decode(_ buffer: UnsafeRawBufferPointer) throws(ATRepoError) -> MSTDecodedNode {
+        var parser = MSTNodeParser(buffer: buffer)
+        return try parser.parseNode()
     }
 }
 

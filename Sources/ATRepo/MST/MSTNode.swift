@@ -44,6 +44,9 @@ final class MSTNode: Sendable {
     /// Child slots: `keys.count + 1` of them, each nil or a link one layer down.
     let children: [MSTLink?]
     private let cachedCID: Mutex<CID?>
+    /// The canonical encoding, kept once computed for the CID of a node built in memory (generators
+    /// re-emit unchanged nodes in every slice); nodes decoded from blocks do not keep it.
+    let cachedEncoding = Mutex<[UInt8]?>(nil)
 
     /// Creates a node. `cid` is given when it is already known (a node decoded from a block).
     init(layer: Int, keys: [[UInt8]], values: [CID], children: [MSTLink?], cid: CID? = nil) {
@@ -61,8 +64,10 @@ final class MSTNode: Sendable {
     /// The node's CID: SHA-256 of its canonical encoding, computed once.
     var cid: CID {
         if let known = cachedCID.withLock({ $0 }) { return known }
-        let computed = CID.compute(for: encoded())
+        let bytes = encode()
+        let computed = CID.compute(for: bytes)
         cachedCID.withLock { $0 = computed }
+        cachedEncoding.withLock { $0 = bytes }
         return computed
     }
 

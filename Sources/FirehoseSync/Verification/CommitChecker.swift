@@ -51,7 +51,7 @@ struct CommitChecker: Sendable {
         }
         let commit: Commit
         do {
-            commit = try Commit(block: Array(commitBytes), cid: root)
+            commit = try Commit(block: Array(commitBytes), cid: root, hashVerified: car.verifiedHashes)
         } catch {
             return .failed(Rejection(.invalidCommit, error.reason))
         }
@@ -90,7 +90,7 @@ struct CommitChecker: Sendable {
         // Steps 7 and 8 run together in ATRepo: forward check, then inversion when prevData is present.
         // A missing op prev surfaces as legacy-commit only after the forward check passed.
         let outcome = CommitProof.verify(data: loaded.commit.data, prevData: event.prevData, ops: event.ops,
-                                         blocks: CARBlockSource(car: loaded.car))
+                                         blocks: loaded.car)
         switch outcome {
         case .invalid(let failure) where failure.reason == .legacyCommit:
             break
@@ -126,11 +126,4 @@ struct CommitChecker: Sendable {
         case .needsFreshKey: return .needsFreshKey
         }
     }
-}
-
-/// The blocks of a parsed CAR as the ATRepo block source.
-struct CARBlockSource: BlockSource {
-    let car: CARFile
-
-    func block(for cid: CID) -> [UInt8]? { car.data(for: cid).map { Array($0) } }
 }

@@ -14,6 +14,8 @@ public struct CARFile: Sendable {
     /// Every block in file order, duplicates included.
     public let blocks: [CARBlock]
     private let index: [CID: Int]
+    /// True when every block's hash was checked against its CID while parsing.
+    public let verifiedHashes: Bool
 
     /// Parses and (by default) hash-checks every block of `bytes`.
     public init(bytes: [UInt8], verifyingHashes: Bool = true) throws(IPLDError) {
@@ -28,6 +30,7 @@ public struct CARFile: Sendable {
         self.roots = reader.roots
         self.blocks = blocks
         self.index = index
+        self.verifiedHashes = verifyingHashes
     }
 
     /// The first root (for atproto, the commit CID).

@@ -67,6 +67,9 @@ public struct DAGCBORWriter: Sendable {
         cid.append(to: &bytes)
     }
 
+    /// Appends bytes that are already one or more canonical items (e.g. another writer's output).
+    public mutating func writeRaw(_ encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+
     /// Writes null.
     public mutating func writeNull() { bytes.append(0xf6) }
 

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Breakwater benchmark (issue 08): one run, one table, written to BENCHMARKS.md.
+#
+# Builds release, generates (once, cached by parameters under .bench-cache/) a synthetic recording of
+# 200,000 commits over 20,000 accounts (90% K-256, the network's op and size mix, one 100,000-record
+# tree), then measures on this machine:
+#   - the bound: single-core K-256 / P-256 verifications per CPU-second on the recording's own keys,
+#     messages and signatures (`breakwater bench signatures`);
+#   - `replay` (strict pipeline, real SQLite file) on 1 worker and on all cores;
+#   - the same stream through `serve` + `consume` over loopback;
+#   - peak RSS of each run, database bytes per account;
+#   - per-stage cost per commit (`breakwater bench stages`);
+#   - `synth` rate, `mirror import` and full verification of calabro.car in records/s.
+# Rates per CPU-second are the machine-independent figures (the machine may be shared); wall-clock rates
+# are printed beside them.
+#
+# Environment: BENCH_COMMITS (200000), BENCH_REPOS (20000), BENCH_LARGEST_TREE (100000), BENCH_SEED (8),
+# BENCH_SKIP_BUILD=1 (use the existing binary), BENCH_BIN (the binary; default .build/release/breakwater),
+# BENCH_OUT (BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COMMITS=${BENCH_COMMITS:-200000}
+REPOS=${BENCH_REPOS:-20000}
+LARGEST=${BENCH_LARGEST_TREE:-100000}
+SEED=${BENCH_SEED:-8}
+OUT=${BENCH_OUT:-BENCHMARKS.md}
+CORES=$(nproc)
+BIN=${BENCH_BIN:-.build/release/breakwater}
+VECTORS=${BREAKWATER_VECTORS:-../shared/vectors}
+CALABRO=$VECTORS/shrike/benches/fixtures/calabro.car
+STARTED=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if [ ! -x /usr/bin/time ]; then
+    echo "==> installing GNU time"
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
+    echo "==> building (release)"
+    swift build -c release --product breakwater 2>&1 | tail -n 1
+fi
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# timed NAME CMD...: runs CMD under GNU time; sets T_WALL, T_CPU (user+sys), T_RSS_MB.
+timed() {
+    local name=$1; shift
+    /usr/bin/time -f '%e %U %S %M' -o "$WORK/$name.time" "$@"
+    read -r T_WALL T_USER T_SYS T_RSS_KB < "$WORK/$name.time"
+    T_CPU=$(awk -v u="$T_USER" -v s="$T_SYS" 'BEGIN { printf "%.2f", u + s }')
+    T_RSS_MB=$(awk -v k="$T_RSS_KB" 'BEGIN { printf "%.0f", k / 1024 }')
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print 0 }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
+fmt() { awk -v a="$1" 'BEGIN { printf "%\047.0f", a }' 2>/dev/null || echo "$1"; }
+
+# --- The recording (cached) ------------------------------------------------------------------------
+REC=.bench-cache/synth-c$COMMITS-r$REPOS-t$LARGEST-s$SEED
+if [ ! -f "$REC/frames.bin" ]; then
+    echo "==> synth: $COMMITS commits, $REPOS accounts (cached in $REC)"
+    rm -rf "$REC.tmp"
+    mkdir -p .bench-cache
+    timed synth-big "$BIN" synth --out "$REC.tmp" --repos "$REPOS" --commits "$COMMITS" --seed "$SEED" --largest-tree "$LARGEST"
+    echo "$T_WALL $T_CPU $T_RSS_MB" > "$REC.tmp/synth.time"
+    mv "$REC.tmp" "$REC"
+fi
+read -r SYNTH_BIG_WALL SYNTH_BIG_CPU SYNTH_BIG_RSS < "$REC/synth.time"
+EVENTS=$(grep -c . "$REC/expected.jsonl")
+RECORDING_COMMITS=$(grep -c '"type": "commit"' "$REC/expected.jsonl")
+read -r ACCOUNTS K256_ACCOUNTS < <(python3 -c "import json; d=json.load(open('$REC/identities.json')); print(len(d), sum(1 for e in d.values() if e['signingKey'].startswith('did:key:zQ3s')))")
+RECORDING_MB=$(du -m "$REC/frames.bin" | cut -f1)
+echo "    $EVENTS events, $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB"
+
+# --- synth rate (fresh, 20,000 commits with the 100,000-record tree) --------------------------------
+echo "==> synth rate"
+SYNTH_COMMITS=${BENCH_SYNTH_COMMITS:-20000}
+timed synth "$BIN" synth --out "$WORK/synth" --repos $((SYNTH_COMMITS / 10)) --commits "$SYNTH_COMMITS" --seed 3 --largest-tree "$LARGEST" 2>/dev/null
+SYNTH_RATE_CPU=$(ratio "$SYNTH_COMMITS" "$T_CPU"); SYNTH_RATE_WALL=$(ratio "$SYNTH_COMMITS" "$T_WALL"); SYNTH_RSS=$T_RSS_MB
+
+# --- The bound ---------------------------------------------------------------------------------------
+echo "==> signature bound"
+"$BIN" bench signatures "$REC" --seconds 2 > "$WORK/bound.txt"
+K256=$(sed -n 's/^k256_per_second=//p' "$WORK/bound.txt")
+P256=$(sed -n 's/^p256_per_second=//p' "$WORK/bound.txt")
+echo "    K-256 $K256/s, P-256 $P256/s"
+
+# --- replay ------------------------------------------------------------------------------------------
+replay() {  # replay NAME WORKERS
+    rm -f "$WORK/$1.sqlite"*
+    timed "$1" "$BIN" replay "$REC" --workers "$2" --db "$WORK/$1.sqlite" --json > "$WORK/$1.json"
+    python3 -c "import json,sys; d=json.load(open('$WORK/$1.json')); print(d['commits'], d.get('outcomes',{}).get('verified',0))" > "$WORK/$1.counts"
+    read -r R_COMMITS R_VERIFIED < "$WORK/$1.counts"
+}
+echo "==> replay, 1 worker"
+replay replay1 1
+R1_COMMITS=$R_COMMITS; R1_WALL=$T_WALL; R1_CPU=$T_CPU; R1_RSS=$T_RSS_MB
+R1_RATE_CPU=$(ratio "$R1_COMMITS" "$R1_CPU"); R1_RATE_WALL=$(ratio "$R1_COMMITS" "$R1_WALL")
+DB_BYTES=$(stat -c %s "$WORK/replay1.sqlite")
+DB_PER_ACCOUNT=$(ratio "$DB_BYTES" "$ACCOUNTS")
+echo "    $R1_RATE_CPU commits/CPU-s, $R1_RATE_WALL commits/s wall, $R1_RSS MB, $DB_PER_ACCOUNT B/account"
+echo "==> replay, $CORES workers"
+replay replayN "$CORES"
+RN_WALL=$T_WALL; RN_CPU=$T_CPU; RN_RSS=$T_RSS_MB
+RN_RATE_CPU=$(ratio "$R_COMMITS" "$RN_CPU"); RN_RATE_WALL=$(ratio "$R_COMMITS" "$RN_WALL")
+echo "    $RN_RATE_WALL commits/s wall ($(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')x one worker)"
+
+# --- serve + consume over loopback -------------------------------------------------------------------
+echo "==> serve + consume"
+"$BIN" serve "$REC" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 300); do
+    URL=$(sed -n 's/^listening on //p' "$WORK/serve.out" | head -n 1)
+    [ -n "$URL" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$URL" ] || { echo "serve did not start" >&2; exit 1; }
+consume() {  # consume NAME WORKERS
+    timed "$1" "$BIN" consume --relay "$URL" --plc "${URL/ws:/http:}" --identities "$REC/identities.json" \
+        --db "$WORK/$1.sqlite" --max-events "$EVENTS" --workers "$2" --progress 0 > "$WORK/$1.out" 2>"$WORK/$1.err"
+    C_COMMITS=$(awk '$1 == "commits" { print $2 }' "$WORK/$1.out")
+}
+consume consume1 1
+C1_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); C1_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); C1_RSS=$T_RSS_MB
+consume consumeN "$CORES"
+CN_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); CN_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); CN_RSS=$T_RSS_MB
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+echo "    1 worker $C1_RATE_WALL commits/s wall, $CORES workers $CN_RATE_WALL commits/s wall"
+
+# --- per-stage cost ----------------------------------------------------------------------------------
+STAGE_COMMITS=${BENCH_STAGE_COMMITS:-50000}
+echo "==> per-stage cost (first $STAGE_COMMITS commits)"
+"$BIN" bench stages "$REC" --limit "$STAGE_COMMITS" --db "$WORK/stages.sqlite" > "$WORK/stages.txt"
+stage() { sed -n "s/^$1_us=//p" "$WORK/stages.txt"; }
+S_DECODE=$(stage decode); S_CAR=$(stage car); S_SIG=$(stage signature); S_PROOF=$(stage proof); S_STORE=$(stage store)
+S_TOTAL=$(awk -v a="$S_DECODE" -v b="$S_CAR" -v c="$S_SIG" -v d="$S_PROOF" -v e="$S_STORE" 'BEGIN { printf "%.2f", a + b + c + d + e }')
+R1_US=$(awk -v c="$R1_CPU" -v n="$R1_COMMITS" 'BEGIN { printf "%.2f", 1e6 * c / n }')
+S_OTHER=$(awk -v r="$R1_US" -v t="$S_TOTAL" 'BEGIN { printf "%.2f", r - t }')
+
+# --- mirror import and full verification -------------------------------------------------------------
+echo "==> mirror import (synth repository) and calabro.car verification"
+"$BIN" synth --out "$WORK/mirror-src" --repos 100 --commits 100 --seed 5 --curves k256 --largest-tree 20000 \
+    --repos-dir "$WORK/mirror-repos" 2>/dev/null
+BIG_CAR=$(ls -S "$WORK/mirror-repos" | head -n 1)
+BIG_DID=$(echo "${BIG_CAR%.car}" | sed 's/_/:/g')
+timed mirror "$BIN" mirror import "$BIG_DID" "$WORK/mirror-repos/$BIG_CAR" --identities "$WORK/mirror-src/identities.json" \
+    --db "$WORK/mirror.sqlite" > "$WORK/mirror.json"
+MIRROR_RECORDS=$(python3 -c "import json; d=json.load(open('$WORK/mirror.json')); print(d.get('records', d.get('recordCount', 0)))")
+MIRROR_RATE=$(ratio "$MIRROR_RECORDS" "$T_CPU"); MIRROR_RSS=$T_RSS_MB
+CALABRO_ROW="| full verification of calabro.car (hashes, nodes, rebuild; no key published) | – | – | – | – |"
+if [ -f "$CALABRO" ]; then
+    timed calabro "$BIN" inspect car --verify "$CALABRO" > "$WORK/calabro.json"
+    CALABRO_RECORDS=$(python3 -c "import json; print(json.load(open('$WORK/calabro.json'))['records'])")
+    CALABRO_ROW="| full verification of calabro.car, $CALABRO_RECORDS records (hashes, nodes, rebuild; no key is published) | $(fmt "$(ratio "$CALABRO_RECORDS" "$T_CPU")") records/CPU-s | $(fmt "$(ratio "$CALABRO_RECORDS" "$T_WALL")") records/s | – | $T_RSS_MB MB |"
+fi
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+ELAPSED=$(( $(date +%s) - STARTED ))
+
+# --- Report ------------------------------------------------------------------------------------------
+TABLE=$(cat <<EOF
+| what | per CPU-second | wall clock | vs K-256 bound | peak RSS |
+|---|---|---|---|---|
+| **bound**: K-256 verifications, one core | $(fmt "$K256")/s | – | 100% | – |
+| **bound**: P-256 verifications, one core | $(fmt "$P256")/s | – | – | – |
+| \`replay\`, 1 worker (commits) | $(fmt "$R1_RATE_CPU")/s | $(fmt "$R1_RATE_WALL")/s | $(percent "$R1_RATE_CPU" "$K256") | $R1_RSS MB |
+| \`replay\`, $CORES workers (commits) | $(fmt "$RN_RATE_CPU")/s | $(fmt "$RN_RATE_WALL")/s ($(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')× 1 worker) | $(percent "$RN_RATE_WALL" "$K256") | $RN_RSS MB |
+| \`serve\` + \`consume\`, 1 worker (commits) | $(fmt "$C1_RATE_CPU")/s | $(fmt "$C1_RATE_WALL")/s | $(percent "$C1_RATE_CPU" "$K256") | $C1_RSS MB |
+| \`serve\` + \`consume\`, $CORES workers (commits) | $(fmt "$CN_RATE_CPU")/s | $(fmt "$CN_RATE_WALL")/s | $(percent "$CN_RATE_WALL" "$K256") | $CN_RSS MB |
+| \`synth\` ($SYNTH_COMMITS commits, $((SYNTH_COMMITS / 10)) accounts, one $LARGEST-record tree) | $(fmt "$SYNTH_RATE_CPU") commits/s | $(fmt "$SYNTH_RATE_WALL") commits/s | – | $SYNTH_RSS MB |
+| \`synth\` of the recording ($COMMITS commits, $REPOS accounts; when it was cached) | $(fmt "$(ratio "$COMMITS" "$SYNTH_BIG_CPU")") commits/s | $(fmt "$(ratio "$COMMITS" "$SYNTH_BIG_WALL")") commits/s | – | $SYNTH_BIG_RSS MB |
+| \`mirror import\`, synth repository of $MIRROR_RECORDS records | $(fmt "$MIRROR_RATE") records/s | – | – | $MIRROR_RSS MB |
+$CALABRO_ROW
+
+Database at rest after the 1-worker replay: $(fmt "$DB_BYTES") bytes for $ACCOUNTS accounts = **$DB_PER_ACCOUNT bytes per account**.
+
+Per-stage cost per commit (one thread, CPU time, first $STAGE_COMMITS commits of the recording):
+
+| stage | µs per commit | share of 1-worker replay |
+|---|---|---|
+| frame decode and envelope checks | $S_DECODE | $(percent "$S_DECODE" "$R1_US") |
+| CAR parse, every block hashed | $S_CAR | $(percent "$S_CAR" "$R1_US") |
+| commit decode + signature (ECDSA over SHA-256) | $S_SIG | $(percent "$S_SIG" "$R1_US") |
+| forward check + inversion (MST load, ops, root) | $S_PROOF | $(percent "$S_PROOF" "$R1_US") |
+| store (SQLite batch of states and outcomes) | $S_STORE | $(percent "$S_STORE" "$R1_US") |
+| pipeline (channels, state cache, ordering, other events) | $S_OTHER | $(percent "$S_OTHER" "$R1_US") |
+| **1-worker replay, per commit** | **$R1_US** | 100% |
+EOF
+)
+echo
+echo "$TABLE"
+CPU_MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+{
+    echo "# Benchmarks"
+    echo
+    echo "Measured by \`Scripts/bench.sh\` on $(date -u +%Y-%m-%d) in $ELAPSED s (release build)."
+    echo
+    echo "- Machine: $CPU_MODEL, $CORES cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, Linux $(uname -r)"
+    echo "- Toolchain: $(swift --version 2>/dev/null | head -n 1)"
+    echo "- Load average before / after: $LOAD_BEFORE / $LOAD_AFTER (the machine is shared: wall-clock figures"
+    echo "  depend on the neighbours; per-CPU-second figures much less)"
+    echo "- Recording: \`synth --repos $REPOS --commits $COMMITS --seed $SEED --largest-tree $LARGEST\`: $EVENTS events,"
+    echo "  $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB"
+    echo
+    echo "$TABLE"
+    echo
+    echo "\`lscpu\`:"
+    echo
+    echo '```'
+    lscpu | grep -E '^(Architecture|CPU\(s\)|Model name|Thread|Core|Socket|CPU max MHz|CPU MHz|L1d|L2|L3|Flags)' | cut -c1-200
+    echo '```'
+} > "$OUT"
+echo
+echo "wrote $OUT ($ELAPSED s)"
