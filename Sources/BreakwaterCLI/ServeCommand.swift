@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder of full-repo CARs (did_plc_xxx.car) for getRepo. Env: BREAKWATER_REPOS.", valueName: "dir"))
     var repos: String?
 
+    @Option(help: ArgumentHelp("Folder of blobs (<first two characters of the CID>/<cid>) for getBlob. Env: BREAKWATER_BLOBS.", valueName: "dir"))
+    var blobs: String?
+
     @Option(help: "Events per second per connection (default: as fast as the client reads).")
     var rate: Double?
 
@@ -50,10 +53,11 @@ struct Serve: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: location.frames.path) else {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
         }
-        let configuration = RelayServerConfiguration(
+        var configuration = RelayServerConfiguration(
             recording: location, identitiesPath: identities, reposDirectory: repos ?? environment["BREAKWATER_REPOS"],
             host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
+        configuration.blobsDirectory = blobs ?? environment["BREAKWATER_BLOBS"]
         let server: RelayServer
         do {
             server = try await RelayServer.bind(configuration: configuration, logger: logger)
