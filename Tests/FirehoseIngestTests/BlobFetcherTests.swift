@@ -51,7 +51,7 @@ struct BlobFetcherTests {
         let result: IngestError? = try await withServer(folders) { pds in
             let fetcher = Self.fetcher(maxBlobBytes: maxBlobBytes)
             var failure: IngestError? = nil
-            do {
+            do throws(IngestError) {
                 _ = try await fetcher.fetch(did: Self.did, cid: cid, pds: pds)
             } catch {
                 failure = error
@@ -115,7 +115,7 @@ struct BlobFetcherTests {
         let result: IngestError? = try await withServer(folders) { pds in
             let fetcher = Self.fetcher(loopback: false)
             var failure: IngestError? = nil
-            do {
+            do throws(IngestError) {
                 _ = try await fetcher.fetch(did: Self.did, cid: cid, pds: pds)
             } catch {
                 failure = error

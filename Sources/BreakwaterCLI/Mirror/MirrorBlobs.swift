@@ -5,6 +5,7 @@ import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import Foundation
+import IPLD
 import Logging
 
 /// Where and how blobs are fetched and stored (`mirror blobs`, `mirror import --blobs`).

@@ -74,7 +74,7 @@ public final class BlobFetcher: Sendable {
         }
         let url = Self.url(pds: pds, did: did, cid: cid)
         let response: IdentityHTTPClient.Response
-        do {
+        do throws(ATIdentityError) {
             response = try await http.get(url, accept: "*/*")
         } catch {
             if error.code == .responseTooLarge {
@@ -110,6 +110,9 @@ public final class BlobFetcher: Sendable {
                 continue
             }
             do throws(IngestError) {
+                guard reference.cid.codec == .raw else {
+                    throw IngestError(.blobCIDMismatch, "\(reference.cid) is not a raw-codec CID, as blob CIDs must be")
+                }
                 if let size = reference.size, size > Int64(configuration.maxBlobBytes) {
                     throw IngestError(.blobTooLarge, "blob \(reference.cid): declared size \(size) exceeds \(configuration.maxBlobBytes) bytes")
                 }

@@ -57,34 +57,41 @@ struct MirrorExporter {
 
     func run(commit: (cid: CID, bytes: [UInt8]), data: CID, chunkSize: Int,
                       write: @escaping ([UInt8]) throws -> Void) throws -> Int {
-        // Pass 1: records in MST key order (collections ordered by "collection/" bytes, rkeys by bytes).
-        var builder = MSTStreamBuilder()
-        let store = try scratch.queue.inDatabase { try $0.makeStatement(sql: "INSERT INTO nodes (cid, bytes) VALUES (?, ?)") }
-        let emit: (CID, [UInt8]) throws -> Void = { cid, bytes in
-            try self.scratch.queue.inDatabase { _ in try store.execute(arguments: [Data(cid.bytes), Data(bytes)]) }
-        }
-        try scratch.queue.inDatabase { try $0.execute(sql: "BEGIN") }
-        for collection in try collections() {
-            let rows = try Row.fetchCursor(db, sql: "SELECT rkey, cid FROM records WHERE did = ? AND collection = ? ORDER BY rkey",
-                                           arguments: [did, collection])
-            while let row = try rows.next() {
-                let rkey: String = row[0]
-                guard let cid = try SQLiteStateStore.cid(row[1], "record cid") else { continue }
-                do {
-                    try builder.append(key: Array("\(collection)/\(rkey)".utf8), value: cid, emit: emit)
-                } catch let error as ATRepoError {
-                    throw StoreError(.mirrorInconsistent, "the stored records do not form a tree: \(error)")
+        // Pass 1: records in MST key order (collections ordered by "collection/" bytes, rkeys by bytes), nodes
+        // into the scratch file as they complete, all in one scratch transaction.
+        let (records, root) = try scratch.queue.inDatabase { scratchDB -> (Int, CID) in
+            try scratchDB.execute(sql: "BEGIN")
+            do {
+                var builder = MSTStreamBuilder()
+                let store = try scratchDB.makeStatement(sql: "INSERT INTO nodes (cid, bytes) VALUES (?, ?)")
+                let emit: (CID, [UInt8]) throws -> Void = { cid, bytes in
+                    try store.execute(arguments: [Data(cid.bytes), Data(bytes)])
                 }
+                for collection in try collections() {
+                    let rows = try Row.fetchCursor(db, sql: "SELECT rkey, cid FROM records WHERE did = ? AND collection = ? ORDER BY rkey",
+                                                   arguments: [did, collection])
+                    while let row = try rows.next() {
+                        let rkey: String = row[0]
+                        guard let cid = try SQLiteStateStore.cid(row[1], "record cid") else { continue }
+                        do {
+                            try builder.append(key: Array("\(collection)/\(rkey)".utf8), value: cid, emit: emit)
+                        } catch let error as ATRepoError {
+                            throw StoreError(.mirrorInconsistent, "the stored records do not form a tree: \(error)")
+                        }
+                    }
+                }
+                let count = builder.count
+                let root = try builder.finish(emit: emit)
+                try scratchDB.execute(sql: "COMMIT; CREATE INDEX nodes_by_cid ON nodes (cid)")
+                return (count, root)
+            } catch {
+                try? scratchDB.execute(sql: "ROLLBACK")
+                throw error
             }
         }
-        let records = builder.count
-        let root = try builder.finish(emit: emit)
         guard root == data else {
             throw StoreError(.mirrorInconsistent,
                              "the stored records rebuild to \(root), not the mirror root \(data); the mirror needs a resync")
-        }
-        try scratch.queue.inDatabase { db in
-            try db.execute(sql: "COMMIT; CREATE INDEX nodes_by_cid ON nodes (cid)")
         }
 
         // Records stored under several keys are written once.
@@ -139,7 +146,7 @@ struct MirrorExporter {
 }
 
 /// A scratch SQLite file for one export (tree nodes by CID, duplicated record CIDs), removed afterwards.
-final class ExportScratch: @unchecked Sendable {
+final class ExportScratch {
     let path: String
     let queue: DatabaseQueue
 

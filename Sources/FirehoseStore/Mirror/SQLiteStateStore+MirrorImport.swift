@@ -77,11 +77,7 @@ struct MirrorImporter {
                 if commitBytes == nil { commitBytes = block.bytes }
                 continue
             }
-            try block.cid.bytes.withUnsafeBytes { cid in
-                try block.bytes.withUnsafeBytes { bytes in
-                    try stage.execute(arguments: [staged, Data(cid), Data(bytes)])
-                }
-            }
+            try stage.execute(arguments: [staged, Data(block.cid.bytes), Data(block.bytes)])
             staged += 1
         }
         guard let commitBytes else {
