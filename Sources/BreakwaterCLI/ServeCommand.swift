@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder of full-repo CARs (did_plc_xxx.car) for getRepo. Env: BREAKWATER_REPOS.", valueName: "dir"))
     var repos: String?
 
+    @Option(help: ArgumentHelp("Folder of blobs (<first two characters of the CID>/<cid>) for getBlob. Env: BREAKWATER_BLOBS.", valueName: "dir"))
+    var blobs: String?
+
     @Option(help: "Events per second per connection (default: as fast as the client reads).")
     var rate: Double?
 
@@ -58,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
         configuration.stallAfter = stallAfter
+        configuration.blobsDirectory = blobs ?? environment["BREAKWATER_BLOBS"]
         let server: RelayServer
         do {
             server = try await RelayServer.bind(configuration: configuration, logger: logger)

@@ -44,6 +44,10 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
             case invalidRepository = "invalid-repository"
             case upstreamTimeout = "upstream-timeout"
             case upstreamClosed = "upstream-closed"
+            case blobNotFound = "blob-not-found"
+            case blobCIDMismatch = "blob-cid-mismatch"
+            case blobTooLarge = "blob-too-large"
+            case blobFetchFailed = "blob-fetch-failed"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -89,5 +93,13 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let upstreamTimeout = Code(.upstreamTimeout)
         /// The upstream closed the connection before answering.
         public static let upstreamClosed = Code(.upstreamClosed)
+        /// The PDS does not have the blob (`getBlob` answered 404 / `BlobNotFound`).
+        public static let blobNotFound = Code(.blobNotFound)
+        /// The bytes served for a blob do not hash to its CID (or the CID is not a raw SHA-256 CID).
+        public static let blobCIDMismatch = Code(.blobCIDMismatch)
+        /// The blob is larger than the configured limit.
+        public static let blobTooLarge = Code(.blobTooLarge)
+        /// `getBlob` failed otherwise (refused address, timeout, other status).
+        public static let blobFetchFailed = Code(.blobFetchFailed)
     }
 }

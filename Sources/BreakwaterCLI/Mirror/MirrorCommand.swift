@@ -18,7 +18,7 @@ struct MirrorCommand: AsyncParsableCommand {
             """,
         subcommands: [
             MirrorAdd.self, MirrorRemove.self, MirrorList.self, MirrorImport.self, MirrorExport.self,
-            MirrorRecords.self, MirrorGet.self,
+            MirrorRecords.self, MirrorGet.self, MirrorBlobs.self,
         ]
     )
 }

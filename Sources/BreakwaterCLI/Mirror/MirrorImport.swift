@@ -5,6 +5,7 @@ import FirehoseStore
 import FirehoseSync
 import Foundation
 import IPLD
+import Logging
 
 /// `breakwater mirror import DID FILE.car`: verify a repository CAR offline and make it the mirror's content.
 struct MirrorImport: AsyncParsableCommand {
@@ -36,6 +37,11 @@ struct MirrorImport: AsyncParsableCommand {
                                valueName: "nsid"))
     var collections: [String] = []
 
+    @Flag(help: "Then fetch the blobs the stored records refer to (getBlob), as `mirror blobs` does.")
+    var blobs = false
+
+    @OptionGroup var blobOptions: BlobOptions
+
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
@@ -62,6 +68,15 @@ struct MirrorImport: AsyncParsableCommand {
         }
         if let stale = report.stale {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
+        }
+        if blobs {
+            let blobReport = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobOptions, databasePath: database.path,
+                                                                   logger: LoggingSetup.logger("breakwater.mirror"))
+            FileHandle.standardError.write(Data("blobs: \(MirrorBlobSync.json(blobReport, did: did))\n".utf8))
+            if let first = blobReport.failures.first {
+                throw OperationalError(first.error.code.description,
+                                       "\(blobReport.failures.count) of \(blobReport.referenced) blob(s) not stored; first: \(first.error.reason)")
+            }
         }
     }
 }

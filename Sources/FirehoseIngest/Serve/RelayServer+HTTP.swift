@@ -41,6 +41,8 @@ extension RelayServer {
             }
         case "/xrpc/com.atproto.sync.getRepo":
             try await sendRepo(target.query["did"], request: request, outbound: outbound)
+        case "/xrpc/com.atproto.sync.getBlob":
+            try await sendBlob(did: target.query["did"], cid: target.query["cid"], request: request, outbound: outbound)
         case let path where path.hasPrefix("/xrpc/"):
             try await send(.notImplemented, json: XRPCError("MethodNotImplemented", "\(path.dropFirst(6)) is not served"), request: request, outbound: outbound)
         case let path where path.hasPrefix("/did:"):

@@ -6,6 +6,8 @@ public struct RelayServerConfiguration: Sendable {
     public var identitiesPath: String?
     /// Folder of full-repo CARs named `did_plc_xxx.car` (as `synth --repos-dir` writes them) for `getRepo`.
     public var reposDirectory: String?
+    /// Folder of blobs in the layout of ``BlobStore`` (`<first two characters of the CID>/<cid>`) for `getBlob`.
+    public var blobsDirectory: String? = nil
     /// Address to listen on.
     public var host: String
     /// Port (0: any free port).

@@ -7,10 +7,13 @@ import IPLD
 /// Exporting a mirror as a repository CAR (`mirror export`).
 extension SQLiteStateStore {
     /// Writes the mirror of `did` as a CAR v1 in the order of SPEC.md §6 (the stored commit block, then every
-    /// tree node in pre-order with each record after the subtree before it), handing it to `write` in chunks.
+    /// tree node in pre-order with each record after the subtree before it, each record once), handing it to
+    /// `write` in chunks.
     ///
     /// The tree is rebuilt from the stored records and must have the mirror's root, so the export re-imports to
-    /// the same root and its signature still verifies. Throws `mirror-not-found`, `mirror-not-imported`,
+    /// the same root and its signature still verifies. Memory does not grow with the repository: records are
+    /// read in key order and the tree is built node by node (``MSTStreamBuilder``) into a scratch database
+    /// file, then walked in pre-order from there. Throws `mirror-not-found`, `mirror-not-imported`,
     /// `mirror-filtered` (a filtered mirror is not a complete repository) or `mirror-inconsistent`.
     /// Returns the number of records written.
     @discardableResult
@@ -35,69 +38,163 @@ extension SQLiteStateStore {
                 guard let commit = try? Commit(block: commitBytes, cid: commitCID, acceptVersion2: true), commit.data == data else {
                     throw StoreError(.mirrorInconsistent, "the stored commit block does not match the mirror root")
                 }
-
-                // Rebuild the tree from the stored records.
-                var entries: [(key: [UInt8], value: CID)] = []
-                var keyOfRecord: [CID: (collection: String, rkey: String)] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT collection, rkey, cid FROM records WHERE did = ?", arguments: [did])
-                while let row = try rows.next() {
-                    let collection: String = row["collection"]
-                    let rkey: String = row["rkey"]
-                    guard let cid = try SQLiteStateStore.cid(row["cid"], "record cid") else { continue }
-                    entries.append((Array("\(collection)/\(rkey)".utf8), cid))
-                    if keyOfRecord[cid] == nil { keyOfRecord[cid] = (collection, rkey) }
-                }
-                entries.sort { MSTKeyOrder.less($0.key, $1.key) }
-                let tree: MST
-                do {
-                    tree = try MST(sorted: entries)
-                } catch {
-                    throw StoreError(.mirrorInconsistent, "the stored records do not form a tree: \(error)")
-                }
-                guard tree.rootCID == data else {
-                    throw StoreError(.mirrorInconsistent,
-                                     "the stored records rebuild to \(tree.rootCID), not the mirror root \(data); the mirror needs a resync")
-                }
-
-                // Stream the CAR.
+                let scratch = try ExportScratch()
+                defer { scratch.remove() }
                 return try withoutActuallyEscaping(write) { write in
-                var buffer = CARSink(chunkSize: chunkSize, write: write)
-                try buffer.header(root: commitCID)
-                try buffer.block(commitCID, commitBytes)
-                let recordBytes = try db.cachedStatement(sql: "SELECT bytes FROM records WHERE did = ? AND collection = ? AND rkey = ?")
-                var emitted = Set<CID>()
-                var failure: (any Error)? = nil
-                do {
-                    try tree.preorder { (node: (cid: CID, bytes: [UInt8])?, record: CID?) throws(ATRepoError) in
-                        guard failure == nil else { return }
-                        do {
-                            if let node { try buffer.block(node.cid, node.bytes) }
-                            if let record, emitted.insert(record).inserted {
-                                guard let key = keyOfRecord[record],
-                                      let bytes = try Data.fetchOne(recordBytes, arguments: [did, key.collection, key.rkey]) else {
-                                    throw StoreError(.mirrorInconsistent, "record \(record) is missing")
-                                }
-                                try buffer.block(record, [UInt8](bytes))
-                            }
-                        } catch {
-                            failure = error
-                        }
-                    }
-                } catch {
-                    throw StoreError(.mirrorInconsistent, "\(error)")
-                }
-                if let failure { throw failure }
-                try buffer.flush()
-                return entries.count
+                    let exporter = MirrorExporter(did: did, db: db, scratch: scratch)
+                    return try exporter.run(commit: (commitCID, commitBytes), data: data, chunkSize: chunkSize, write: write)
                 }
             }
         }
     }
 }
 
-/// Byte order of MST keys (SPEC.md §5): plain unsigned lexicographic.
-enum MSTKeyOrder {
-    static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
+/// One export: pass 1 rebuilds the tree from the records into the scratch file, pass 2 walks it and writes.
+struct MirrorExporter {
+    let did: String
+    let db: Database
+    let scratch: ExportScratch
+
+    func run(commit: (cid: CID, bytes: [UInt8]), data: CID, chunkSize: Int,
+                      write: @escaping ([UInt8]) throws -> Void) throws -> Int {
+        // Pass 1: records in MST key order (collections ordered by "collection/" bytes, rkeys by bytes), nodes
+        // into the scratch file as they complete, all in one scratch transaction.
+        let (records, root) = try scratch.queue.inDatabase { scratchDB -> (Int, CID) in
+            try scratchDB.execute(sql: "BEGIN")
+            do {
+                var builder = MSTStreamBuilder()
+                let store = try scratchDB.makeStatement(sql: "INSERT INTO nodes (cid, bytes) VALUES (?, ?)")
+                let emit: (CID, [UInt8]) throws -> Void = { cid, bytes in
+                    try store.execute(arguments: [Data(cid.bytes), Data(bytes)])
+                }
+                for collection in try collections() {
+                    let rows = try Row.fetchCursor(db, sql: "SELECT rkey, cid FROM records WHERE did = ? AND collection = ? ORDER BY rkey",
+                                                   arguments: [did, collection])
+                    while let row = try rows.next() {
+                        let rkey: String = row[0]
+                        guard let cid = try SQLiteStateStore.cid(row[1], "record cid") else { continue }
+                        do {
+                            try builder.append(key: Array("\(collection)/\(rkey)".utf8), value: cid, emit: emit)
+                        } catch let error as ATRepoError {
+                            throw StoreError(.mirrorInconsistent, "the stored records do not form a tree: \(error)")
+                        }
+                    }
+                }
+                let count = builder.count
+                let root = try builder.finish(emit: emit)
+                try scratchDB.execute(sql: "COMMIT; CREATE INDEX nodes_by_cid ON nodes (cid)")
+                return (count, root)
+            } catch {
+                try? scratchDB.execute(sql: "ROLLBACK")
+                throw error
+            }
+        }
+        guard root == data else {
+            throw StoreError(.mirrorInconsistent,
+                             "the stored records rebuild to \(root), not the mirror root \(data); the mirror needs a resync")
+        }
+
+        // Records stored under several keys are written once.
+        let duplicated = try Data.fetchAll(db, sql: "SELECT cid FROM records WHERE did = ? GROUP BY cid HAVING COUNT(*) > 1",
+                                           arguments: [did])
+        if !duplicated.isEmpty {
+            try scratch.queue.inDatabase { scratchDB in
+                for cid in duplicated { try scratchDB.execute(sql: "INSERT INTO duplicates (cid) VALUES (?)", arguments: [cid]) }
+            }
+        }
+
+        // Pass 2: the commit, then the tree in pre-order with each record after the subtree before it.
+        var sink = CARSink(chunkSize: chunkSize, write: write)
+        try sink.header(root: commit.cid)
+        try sink.block(commit.cid, commit.bytes)
+        let recordBytes = try db.makeStatement(sql: "SELECT bytes FROM records WHERE did = ? AND collection = ? AND rkey = ?")
+        let nodes = ScratchNodes(queue: scratch.queue)
+        do {
+            try MSTWalker.walk(root: root, blocks: nodes) { step in
+                switch step {
+                case .node(let cid, let bytes):
+                    try sink.block(cid, bytes)
+                case .entry(let key, let value):
+                    if !duplicated.isEmpty, try !scratch.firstEmission(of: value) { return }
+                    let text = String(decoding: key, as: UTF8.self)
+                    guard let slash = text.firstIndex(of: "/"),
+                          let bytes = try Data.fetchOne(recordBytes, arguments: [did, String(text[..<slash]), String(text[text.index(after: slash)...])]) else {
+                        throw StoreError(.mirrorInconsistent, "record \(text) (\(value)) is missing")
+                    }
+                    try sink.block(value, [UInt8](bytes))
+                }
+            }
+        } catch let error as ATRepoError {
+            throw StoreError(.mirrorInconsistent, "\(error)")
+        }
+        if let failure = nodes.failure.error { throw failure }
+        try sink.flush()
+        return records
+    }
+
+    /// The account's collections in MST key order, found by skipping through the primary key.
+    func collections() throws -> [String] {
+        let next = try db.makeStatement(sql: "SELECT MIN(collection) FROM records WHERE did = ? AND collection > ?")
+        var out: [String] = []
+        var after = ""
+        while let collection = try String.fetchOne(next, arguments: [did, after]) {
+            out.append(collection)
+            after = collection
+        }
+        return out.sorted { Array("\($0)/".utf8).lexicographicallyPrecedes(Array("\($1)/".utf8)) }
+    }
+}
+
+/// A scratch SQLite file for one export (tree nodes by CID, duplicated record CIDs), removed afterwards.
+final class ExportScratch {
+    let path: String
+    let queue: DatabaseQueue
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("breakwater-export-\(UUID().uuidString).sqlite").path
+        queue = try DatabaseQueue(path: path)
+        try queue.inDatabase { db in
+            try db.execute(sql: """
+                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+                CREATE TABLE nodes (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, bytes BLOB NOT NULL);
+                CREATE TABLE duplicates (cid BLOB PRIMARY KEY NOT NULL, emitted INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    /// True the first time a duplicated record's CID is asked about (it is then written), and for CIDs that are
+    /// not duplicated.
+    func firstEmission(of cid: CID) throws -> Bool {
+        try queue.inDatabase { db in
+            try db.execute(sql: "UPDATE duplicates SET emitted = 1 WHERE cid = ? AND emitted = 0", arguments: [Data(cid.bytes)])
+            if db.changesCount == 1 { return true }
+            return try Row.fetchOne(db, sql: "SELECT 1 FROM duplicates WHERE cid = ?", arguments: [Data(cid.bytes)]) == nil
+        }
+    }
+
+    func remove() {
+        try? queue.close()
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+/// Tree nodes read back from the scratch file.
+struct ScratchNodes: BlockSource {
+    final class Failure { var error: (any Error)? }
+    let queue: DatabaseQueue
+    let failure = Failure()
+
+    func block(for cid: CID) -> [UInt8]? {
+        do {
+            return try queue.inDatabase { db in
+                try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM nodes WHERE cid = ? LIMIT 1"), arguments: [Data(cid.bytes)])
+                    .map { [UInt8]($0) }
+            }
+        } catch {
+            failure.error = error
+            return nil
+        }
+    }
 }
 
 /// A CAR v1 writer that hands its output on in chunks instead of holding the whole file.

@@ -17,7 +17,8 @@ extension SQLiteStateStore {
     /// deleted), the mirror's head is set and its stale mark cleared, and the account's chain state is set to
     /// this commit unless the account already holds a newer synchronized state (the mirror is then stale).
     ///
-    /// Blocks are streamed: record bytes are staged on disk, only tree nodes stay in memory.
+    /// Blocks are streamed: they are staged on disk as they arrive and the tree is walked from there, so memory
+    /// does not grow with the repository.
     public func importMirror(did: String, blocks: some RepoBlockStream, key: PublicKey,
                              filter: MirrorFilter? = nil) throws -> MirrorImportReport {
         try importMirror(did: did, blocks: blocks, checkingSignatureWith: key, filter: filter)
@@ -38,6 +39,12 @@ extension SQLiteStateStore {
 }
 
 /// One import, inside a write transaction.
+///
+/// Memory stays bounded whatever the repository's size (SPEC.md §6: blocks come in any order): every block
+/// is appended to a temporary table as it streams in (the commit block alone is kept in memory), the table
+/// is then indexed by CID in one sort, and the tree is walked and rebuilt from it node by node
+/// (``Repository/checkStreaming(commit:blocks:acceptVersion2:record:)``), each record going straight into
+/// `records`. Which staged blocks were used is one bit per block; unused ones are the extras.
 struct MirrorImporter {
     let did: String
     let key: PublicKey?
@@ -57,34 +64,30 @@ struct MirrorImporter {
         let filter = try requested ?? existing.map { try SQLiteStateStore.filter($0["collections"]) } ?? .all
         guard let commitCID = stream.roots.first else { throw StoreError(.malformedCAR, "the CAR has no roots") }
         try db.execute(sql: """
-            CREATE TEMP TABLE mirror_staging (cid BLOB PRIMARY KEY NOT NULL, bytes BLOB NOT NULL) WITHOUT ROWID;
-            CREATE TEMP TABLE mirror_entries (
-                collection TEXT NOT NULL, rkey TEXT NOT NULL, cid BLOB NOT NULL, kept INTEGER NOT NULL,
-                PRIMARY KEY (collection, rkey)) WITHOUT ROWID;
-            CREATE INDEX temp.mirror_entries_by_cid ON mirror_entries (cid);
+            DROP TABLE IF EXISTS temp.mirror_blocks; DROP TABLE IF EXISTS temp.mirror_seen;
+            CREATE TEMP TABLE mirror_blocks (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, bytes BLOB NOT NULL);
             """)
-        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.mirror_staging; DROP TABLE IF EXISTS temp.mirror_entries") }
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.mirror_blocks; DROP TABLE IF EXISTS temp.mirror_seen") }
 
-        // 1. Stream the blocks: tree nodes (and anything shaped like one) in memory, the rest staged on disk.
-        let stage = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.mirror_staging (cid, bytes) VALUES (?, ?)")
-        var nodes: [CID: [UInt8]] = [:]
+        // 1. Stream the blocks to disk in arrival order (appends only), keeping the commit block in memory.
+        let stage = try db.cachedStatement(sql: "INSERT INTO temp.mirror_blocks (id, cid, bytes) VALUES (?, ?, ?)")
         var commitBytes: [UInt8]? = nil
         var blockCount = 0
+        var staged = 0
         while let block = try Self.next(&stream) {
             blockCount += 1
             if block.cid == commitCID {
-                commitBytes = block.bytes
-            } else if Self.looksLikeNode(block.bytes) {
-                nodes[block.cid] = block.bytes
-            } else {
-                try stage.execute(arguments: [Data(block.cid.bytes), Data(block.bytes)])
+                if commitBytes == nil { commitBytes = block.bytes }
+                continue
             }
+            try stage.execute(arguments: [staged, Data(block.cid.bytes), Data(block.bytes)])
+            staged += 1
         }
         guard let commitBytes else {
             throw StoreError(.carRootMismatch, "the commit block \(commitCID) is not in the CAR")
         }
 
-        // 2. The commit: shape, DID, signature.
+        // 2. The commit: shape, DID, signature (before the walk, so a wrong key fails fast).
         let commit: Commit
         do {
             commit = try Commit(block: commitBytes, cid: commitCID, acceptVersion2: true)
@@ -101,89 +104,67 @@ struct MirrorImporter {
             }
         }
 
-        // 3. The whole tree and every record (ATRepo.Repository).
-        let lookup = try db.cachedStatement(sql: "SELECT bytes FROM temp.mirror_staging WHERE cid = ?")
-        let source = StagedBlocks(commit: (commitCID, commitBytes), nodes: nodes, lookup: lookup)
-        let repository: Repository
-        do {
-            repository = try Repository(commit: commitCID, blocks: source, acceptVersion2: true)
-        } catch {
-            throw Self.storeError(error)
-        }
-        if let failure = source.failure.error { throw failure }
+        // 3. Index the staged blocks by CID in one sort (cheaper than a random insert per block).
+        try db.execute(sql: "CREATE INDEX temp.mirror_blocks_by_cid ON mirror_blocks (cid)")
 
-        // 4. Entries: every (collection, rkey, cid) with whether the filter keeps it.
-        let entry = try db.cachedStatement(sql: "INSERT INTO temp.mirror_entries (collection, rkey, cid, kept) VALUES (?, ?, ?, ?)")
-        var failure: (any Error)? = nil
-        var recordsInNodes = Set<CID>()
+        // 4. Walk and rebuild the tree; store each kept record as it is reached (key order).
+        let fresh = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE did = ?)", arguments: [did]) ?? false)
+        if !fresh {
+            try db.execute(sql: """
+                CREATE TEMP TABLE mirror_seen (collection TEXT NOT NULL, rkey TEXT NOT NULL, PRIMARY KEY (collection, rkey)) WITHOUT ROWID
+                """)
+        }
+        let insert = try db.cachedStatement(sql: "INSERT INTO records (did, collection, rkey, cid, bytes) VALUES (?, ?, ?, ?, ?)")
+        let current = fresh ? nil : try db.cachedStatement(sql: "SELECT cid FROM records WHERE did = ? AND collection = ? AND rkey = ?")
+        let update = fresh ? nil : try db.cachedStatement(sql: "UPDATE records SET cid = ?, bytes = ? WHERE did = ? AND collection = ? AND rkey = ?")
+        let seen = fresh ? nil : try db.cachedStatement(sql: "INSERT INTO temp.mirror_seen (collection, rkey) VALUES (?, ?)")
+        let source = try StagedBlocks(commit: (commitCID, commitBytes), staged: staged, db: db)
         var kept = 0
+        var created = 0
+        var updated = 0
+        let check: Repository.StreamedCheck
         do {
-            _ = try repository.tree.forEach { (key: [UInt8], value: CID) throws(ATRepoError) -> Bool in
+            check = try Repository.checkStreaming(commit: commitCID, blocks: source) { key, cid, bytes in
                 guard let slash = key.firstIndex(of: UInt8(ascii: "/")), slash > 0, slash < key.count - 1 else {
                     throw ATRepoError(.invalidRepository, "key \(String(decoding: key, as: UTF8.self)) is not collection/rkey")
                 }
                 let collection = String(decoding: key[..<slash], as: UTF8.self)
+                guard filter.matches(collection) else { return }
+                kept += 1
                 let rkey = String(decoding: key[(slash + 1)...], as: UTF8.self)
-                let keep = filter.matches(collection)
-                if keep { kept += 1 }
-                do {
-                    try entry.execute(arguments: [collection, rkey, Data(value.bytes), keep])
-                    if let bytes = nodes[value], recordsInNodes.insert(value).inserted {
-                        try stage.execute(arguments: [Data(value.bytes), Data(bytes)])
+                let cidData = Data(cid.bytes)
+                if let current, let update, let seen {
+                    try seen.execute(arguments: [collection, rkey])
+                    if let stored = try Data.fetchOne(current, arguments: [did, collection, rkey]) {
+                        if stored != cidData {
+                            try update.execute(arguments: [cidData, Data(bytes), did, collection, rkey])
+                            updated += 1
+                        }
+                        return
                     }
-                } catch {
-                    failure = error
-                    return false
                 }
-                return true
+                try insert.execute(arguments: [did, collection, rkey, cidData, Data(bytes)])
+                created += 1
             }
-        } catch {
+        } catch let error as ATRepoError {
+            if let failure = source.state.failure { throw failure }
             throw Self.storeError(error)
         }
-        if let failure { throw failure }
+        if let failure = source.state.failure { throw failure }
 
-        // 5. Extra blocks: staged blocks no entry references, node-shaped blocks that are neither nodes nor records.
-        var treeNodes = Set<CID>()
-        do {
-            try repository.tree.preorder { (node: (cid: CID, bytes: [UInt8])?, _: CID?) throws(ATRepoError) in
-                if let node { treeNodes.insert(node.cid) }
-            }
-        } catch {
-            throw Self.storeError(error)
-        }
-        var extras = nodes.keys.filter { !treeNodes.contains($0) && !recordsInNodes.contains($0) }.sorted()
-        var extraCount = extras.count
-        extraCount += try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM temp.mirror_staging s WHERE NOT EXISTS (SELECT 1 FROM temp.mirror_entries e WHERE e.cid = s.cid)
-            """) ?? 0
-        for data in try Data.fetchAll(db, sql: """
-            SELECT s.cid FROM temp.mirror_staging s
-            WHERE NOT EXISTS (SELECT 1 FROM temp.mirror_entries e WHERE e.cid = s.cid) LIMIT 20
-            """) {
-            if let cid = try SQLiteStateStore.cid(data, "staged block") { extras.append(cid) }
+        // 5. Records no longer in the repository (or no longer kept).
+        var deleted = 0
+        if !fresh {
+            try db.execute(sql: """
+                DELETE FROM records WHERE did = ? AND NOT EXISTS (
+                    SELECT 1 FROM temp.mirror_seen s WHERE s.collection = records.collection AND s.rkey = records.rkey)
+                """, arguments: [did])
+            deleted = db.changesCount
         }
 
-        // 6. Reconcile the stored records.
-        let created = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM temp.mirror_entries e WHERE e.kept = 1 AND NOT EXISTS (
-                SELECT 1 FROM records r WHERE r.did = ? AND r.collection = e.collection AND r.rkey = e.rkey)
-            """, arguments: [did]) ?? 0
-        let updated = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM temp.mirror_entries e
-            JOIN records r ON r.did = ? AND r.collection = e.collection AND r.rkey = e.rkey
-            WHERE e.kept = 1 AND r.cid != e.cid
-            """, arguments: [did]) ?? 0
-        try db.execute(sql: """
-            DELETE FROM records WHERE did = ? AND NOT EXISTS (
-                SELECT 1 FROM temp.mirror_entries e WHERE e.kept = 1 AND e.collection = records.collection AND e.rkey = records.rkey)
-            """, arguments: [did])
-        let deleted = db.changesCount
-        try db.execute(sql: """
-            INSERT INTO records (did, collection, rkey, cid, bytes)
-            SELECT ?, e.collection, e.rkey, e.cid, s.bytes FROM temp.mirror_entries e JOIN temp.mirror_staging s ON s.cid = e.cid
-            WHERE e.kept = 1
-            ON CONFLICT(did, collection, rkey) DO UPDATE SET cid = excluded.cid, bytes = excluded.bytes WHERE records.cid != excluded.cid
-            """, arguments: [did])
+        // 6. Extra blocks: staged blocks never read, each distinct CID once (a duplicate of a used block is not
+        // an extra: the walk reads the lowest id of a CID).
+        let (extraCount, extras) = try source.extras()
 
         // 7. The account's chain state (SPEC.md §7.5 step 4) and the mirror's head.
         let now = Clock.nowMicros()
@@ -215,9 +196,9 @@ struct MirrorImporter {
 
         return MirrorImportReport(
             did: did, version: commit.version, rev: commit.rev, data: commit.data, commit: commitCID,
-            signatureChecked: key != nil, filter: filter, records: repository.recordCount, kept: kept,
+            signatureChecked: key != nil, filter: filter, records: check.recordCount, kept: kept,
             created: created, updated: updated, deleted: deleted, blocks: blockCount, extraBlocks: extraCount,
-            extraBlockSample: Array(extras.prefix(20)), accountUpdated: accountUpdated, stale: stale)
+            extraBlockSample: extras, accountUpdated: accountUpdated, stale: stale)
     }
 
     /// The next block, with stream errors mapped to store codes.
@@ -228,11 +209,6 @@ struct MirrorImporter {
             if error.code == .blockHashMismatch { throw StoreError(.blockCIDMismatch, error.reason) }
             throw StoreError(.malformedCAR, error.offset.map { "\(error.reason) (at byte \($0))" } ?? error.reason)
         }
-    }
-
-    /// True for blocks that may be MST nodes: every node is a two-entry map whose first key is `e`.
-    static func looksLikeNode(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 7 && bytes[0] == 0xa2 && bytes[1] == 0x61 && bytes[2] == 0x65
     }
 
     static func storeError(_ error: ATRepoError) -> StoreError {
@@ -247,24 +223,60 @@ struct MirrorImporter {
     }
 }
 
-/// The commit and tree nodes from memory, everything else from the staging table.
+/// The commit from memory, everything else from the staging table; records which staged blocks were read.
 struct StagedBlocks: BlockSource {
-    /// Where a SQLite failure during a lookup is kept (the protocol cannot throw).
-    final class Failure { var error: (any Error)? }
+    /// What lookups leave behind (the protocol's lookup cannot throw or mutate).
+    final class State {
+        /// One bit per staged block id: set once the block was read.
+        var used: [UInt64]
+        /// A SQLite failure during a lookup.
+        var failure: (any Error)? = nil
+
+        init(count: Int) { used = Array(repeating: 0, count: (count + 63) / 64) }
+
+        func mark(_ id: Int) { used[id >> 6] |= 1 << UInt64(id & 63) }
+        func isUsed(_ id: Int) -> Bool { used[id >> 6] & (1 << UInt64(id & 63)) != 0 }
+    }
 
     let commit: (cid: CID, bytes: [UInt8])
-    let nodes: [CID: [UInt8]]
+    let staged: Int
+    let db: Database
     let lookup: Statement
-    let failure = Failure()
+    let state: State
+
+    init(commit: (cid: CID, bytes: [UInt8]), staged: Int, db: Database) throws {
+        self.commit = commit
+        self.staged = staged
+        self.db = db
+        self.lookup = try db.cachedStatement(sql: "SELECT id, bytes FROM temp.mirror_blocks WHERE cid = ? ORDER BY id LIMIT 1")
+        self.state = State(count: staged)
+    }
 
     func block(for cid: CID) -> [UInt8]? {
         if cid == commit.cid { return commit.bytes }
-        if let node = nodes[cid] { return node }
         do {
-            return try Data.fetchOne(lookup, arguments: [Data(cid.bytes)]).map { [UInt8]($0) }
+            guard let row = try Row.fetchOne(lookup, arguments: [Data(cid.bytes)]) else { return nil }
+            let id: Int = row[0]
+            state.mark(id)
+            return try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
         } catch {
-            failure.error = error
+            state.failure = error
             return nil
         }
+    }
+
+    /// The number of distinct staged CIDs never read, and the first 20 of them.
+    func extras() throws -> (count: Int, sample: [CID]) {
+        let cidOf = try db.cachedStatement(sql: "SELECT cid FROM temp.mirror_blocks WHERE id = ?")
+        let firstOf = try db.cachedStatement(sql: "SELECT MIN(id) FROM temp.mirror_blocks WHERE cid = ?")
+        var count = 0
+        var sample: [CID] = []
+        for id in 0..<staged where !state.isUsed(id) {
+            guard let data = try Data.fetchOne(cidOf, arguments: [id]) else { continue }
+            guard try Int.fetchOne(firstOf, arguments: [data]) == id else { continue }
+            count += 1
+            if sample.count < 20, let cid = try SQLiteStateStore.cid(data, "staged block") { sample.append(cid) }
+        }
+        return (count, sample)
     }
 }

@@ -1,0 +1,157 @@
+import ArgumentParser
+import ATIdentity
+import ATSyntax
+import FirehoseIngest
+import FirehoseStore
+import FirehoseSync
+import Foundation
+import IPLD
+import Logging
+
+/// Where and how blobs are fetched and stored (`mirror blobs`, `mirror import --blobs`).
+struct BlobOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The account's PDS (https://host) for getBlob; default: resolved from the DID document. Env: BREAKWATER_PDS.",
+                               valueName: "url"))
+    var pds: String?
+
+    @Option(help: ArgumentHelp("PLC directory used to find the PDS when --pds is not given. Env: BREAKWATER_PLC.", valueName: "url"))
+    var plc: String?
+
+    @Option(name: .customLong("blobs-dir"),
+            help: ArgumentHelp("Blob folder (<first two characters of the CID>/<cid>); default: blobs/ beside the database. Env: BREAKWATER_BLOBS_DIR.",
+                               valueName: "dir"))
+    var blobsDir: String?
+
+    @Option(help: ArgumentHelp("Largest blob fetched, in bytes.", valueName: "bytes"))
+    var maxBlobBytes: Int = 100 << 20
+
+    @Option(help: ArgumentHelp("Seconds one blob may take.", valueName: "seconds"))
+    var blobTimeout: Double = 60
+
+    func validate() throws {
+        guard maxBlobBytes > 0 else { throw ValidationError("--max-blob-bytes must be positive") }
+        guard blobTimeout > 0 else { throw ValidationError("--blob-timeout must be positive") }
+    }
+
+    /// The blob folder: `--blobs-dir`, else `BREAKWATER_BLOBS_DIR`, else `blobs/` beside the database.
+    func store(database: String) -> BlobStore {
+        let environment = ProcessInfo.processInfo.environment
+        if let folder = blobsDir ?? environment["BREAKWATER_BLOBS_DIR"], !folder.isEmpty { return BlobStore(root: folder) }
+        return BlobStore.beside(database: database)
+    }
+
+    /// `--pds`, else `BREAKWATER_PDS`.
+    var explicitPDS: String? {
+        if let pds, !pds.isEmpty { return pds }
+        if let env = ProcessInfo.processInfo.environment["BREAKWATER_PDS"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// `--plc`, else `BREAKWATER_PLC`, else plc.directory.
+    var plcDirectory: String {
+        if let plc, !plc.isEmpty { return plc }
+        if let env = ProcessInfo.processInfo.environment["BREAKWATER_PLC"], !env.isEmpty { return env }
+        return PLCResolver.defaultDirectory
+    }
+}
+
+/// `breakwater mirror blobs DID`: fetch the blobs a mirror's records refer to that are not stored yet.
+struct MirrorBlobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blobs",
+        abstract: "Fetch the missing blobs of a mirrored account (getBlob), each checked against its CID.",
+        discussion: """
+            Blob references are found in the mirrored records ({"$type": "blob", "ref": …}). Each missing blob is \
+            fetched from the PDS (--pds, else the DID document's), checked against its CID (raw, SHA-256) and \
+            written atomically under the blob folder. Prints a JSON summary; exits 1 when any blob failed.
+            """
+    )
+
+    @Argument(help: "The account DID.")
+    var did: String
+
+    @OptionGroup var blobs: BlobOptions
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws { _ = try MirrorSupport.did(did) }
+
+    func run() async throws {
+        let store = try database.open()
+        let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
+                                                           logger: LoggingSetup.logger("breakwater.mirror"))
+        CLISupport.printOutput(MirrorBlobSync.json(report, did: did))
+        if !report.failures.isEmpty {
+            throw OperationalError(report.failures[0].error.code.description,
+                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(report.failures[0].error.reason)")
+        }
+    }
+}
+
+/// Fetching a mirror's missing blobs: what `mirror blobs` runs, and what `mirror add --blobs` and
+/// `mirror import --blobs` call after a successful import.
+enum MirrorBlobSync {
+    /// Finds every blob the stored records of `did` refer to (``SQLiteStateStore/mirrorBlobReferences(did:)``)
+    /// and fetches those missing from the blob folder of `options` with ``BlobFetcher/fetchMissing(did:references:pds:store:)``.
+    ///
+    /// The PDS is `options.explicitPDS`, else the `#atproto_pds` of the DID document resolved from the PLC
+    /// directory (or did:web). Plain http and loopback addresses are allowed only when that PDS was given
+    /// on the command line as a loopback URL, or the PLC directory itself is on loopback (the rule `consume`
+    /// applies to its PLC directory). Per-blob failures are in the report; store errors and an unresolvable
+    /// PDS throw `OperationalError`.
+    static func fetchMissing(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String,
+                             logger: Logger) async throws -> BlobFetchReport {
+        let references = try MirrorSupport.store { try store.mirrorBlobReferences(did: did) }
+        let blobStore = options.store(database: databasePath)
+        guard references.contains(where: { !blobStore.contains($0.cid) }) else {
+            var report = BlobFetchReport(referenced: references.count)
+            report.present = references.count
+            return report
+        }
+        let pds: String
+        let allowLoopback: Bool
+        if let explicit = options.explicitPDS {
+            pds = explicit
+            allowLoopback = BlobFetcher.Configuration.isLoopback(explicit)
+        } else {
+            let plc = options.plcDirectory
+            let loopbackPLC = BlobFetcher.Configuration.isLoopback(plc)
+            pds = try await resolvePDS(did: did, plc: plc, allowLoopback: loopbackPLC, logger: logger)
+            allowLoopback = loopbackPLC
+        }
+        let configuration = BlobFetcher.Configuration(maxBlobBytes: options.maxBlobBytes,
+                                                      timeout: .milliseconds(Int64(options.blobTimeout * 1000)),
+                                                      allowHTTPLoopback: allowLoopback)
+        let fetcher = BlobFetcher(configuration: configuration, logger: logger)
+        let report = await fetcher.fetchMissing(did: did, references: references, pds: pds, store: blobStore)
+        await fetcher.shutdown()
+        return report
+    }
+
+    /// The `#atproto_pds` endpoint of `did`'s document.
+    static func resolvePDS(did: String, plc: String, allowLoopback: Bool, logger: Logger) async throws -> String {
+        guard let parsed = try? DID(did) else { throw OperationalError("invalid-did", "\(did) is not a DID") }
+        let http = IdentityHTTPClient(configuration: IdentityHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
+        let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+        let resolved: ResolvedIdentity
+        do {
+            resolved = try await resolver.resolve(parsed)
+        } catch {
+            await http.shutdown()
+            throw OperationalError("identity-unavailable", "resolving the PDS of \(did): \(error)")
+        }
+        await http.shutdown()
+        guard let endpoint = resolved.pds else {
+            throw OperationalError("identity-unavailable", "the DID document of \(did) names no #atproto_pds; pass --pds")
+        }
+        return endpoint.description
+    }
+
+    /// The report as JSON.
+    static func json(_ report: BlobFetchReport, did: String) -> String {
+        JSONOutput.string([
+            "did": did, "referenced": report.referenced, "present": report.present, "fetched": report.fetched,
+            "fetchedBytes": report.fetchedBytes,
+            "failed": report.failures.map { ["cid": $0.cid.string, "code": $0.error.code.description, "reason": $0.error.reason] },
+        ] as [String: Any], pretty: true)
+    }
+}
