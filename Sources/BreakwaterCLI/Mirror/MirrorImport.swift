@@ -118,6 +118,13 @@ struct MirrorAdd: AsyncParsableCommand {
 
     @OptionGroup var network: MirrorNetworkOptions
 
+    @Flag(help: "Then fetch the blobs the stored records refer to (getBlob from the PDS), as `mirror blobs` does.")
+    var blobs = false
+
+    @Option(name: .customLong("blobs-dir"),
+            help: ArgumentHelp("Blob folder with --blobs; default: blobs/ beside the database. Env: BREAKWATER_BLOBS_DIR.", valueName: "dir"))
+    var blobsDir: String?
+
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
@@ -176,6 +183,20 @@ struct MirrorAdd: AsyncParsableCommand {
         CLISupport.printOutput(MirrorSupport.json(report))
         if let stale = report.stale {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
+        }
+        if blobs {
+            // The PDS comes from the DID document (resolved through --plc), as for `mirror blobs`.
+            var arguments: [String] = []
+            if let blobsDir { arguments += ["--blobs-dir", blobsDir] }
+            if let plc = network.plc { arguments += ["--plc", plc] }
+            let options = try BlobOptions.parse(arguments)
+            let blobReport = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: options, databasePath: database.path,
+                                                                   logger: LoggingSetup.logger("breakwater.mirror"))
+            FileHandle.standardError.write(Data("blobs: \(MirrorBlobSync.json(blobReport, did: did))\n".utf8))
+            if let first = blobReport.failures.first {
+                throw OperationalError(first.error.code.description,
+                                       "\(blobReport.failures.count) of \(blobReport.referenced) blob(s) not stored; first: \(first.error.reason)")
+            }
         }
     }
 }
