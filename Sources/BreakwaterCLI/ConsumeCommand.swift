@@ -75,9 +75,9 @@ struct Consume: AsyncParsableCommand {
         let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
                                                    logger: logger)
         let pipeline = VerificationPipeline(
-            // Small hand-offs and a time-based flush: a live stream can be slow, and the stored cursor and
-            // progress should follow it within about a second.
-            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 4,
+            // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
+            // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
+            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 1,
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: mirrors,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, resync: resync?.coordinator,

@@ -22,10 +22,19 @@ public final class SQLiteStateStore: StateStore {
         } catch {
             throw StoreError(.openFailed, "cannot open database \(path): \(error)")
         }
-        do {
-            try Schema.migrator().migrate(pool)
-        } catch {
-            throw StoreError(.migrationFailed, "cannot migrate database \(path): \(error)")
+        // Two processes opening a new file at once (e.g. `consume` and `status`) can both find a migration pending;
+        // the loser's statement then fails (a table or column that now exists). The migrator reads what is applied
+        // afresh on every attempt, so a retry finds the work done; a genuine failure fails every attempt.
+        var attempt = 0
+        while true {
+            do {
+                try Schema.migrator().migrate(pool)
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 3 { throw StoreError(.migrationFailed, "cannot migrate database \(path): \(error)") }
+                usleep(UInt32(100_000 * attempt))
+            }
         }
     }
 

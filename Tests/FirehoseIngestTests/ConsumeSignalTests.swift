@@ -3,6 +3,7 @@ import FirehoseStore
 import FirehoseSync
 import FirehoseTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// `breakwater consume` as a real child process: SIGTERM stops it cleanly (exit 0, cursor stored), and a
@@ -37,7 +38,7 @@ struct ConsumeSignalTests {
                 try await Task.sleep(for: .milliseconds(100))
                 stored = try? Self.cursor(database: database, upstream: upstream).flatMap { $0 >= 50 ? $0 : nil }
             }
-            #expect(stored != nil, "the first run stored no cursor")
+            #expect(stored != nil, "the first run stored no cursor; its log: \(Self.log(of: first))")
             kill(first.processIdentifier, signal)
             let firstStatus = try await Self.wait(first, seconds: 15)
             if signal == SIGTERM {
@@ -61,12 +62,23 @@ struct ConsumeSignalTests {
         #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids))
     }
 
+    static let logs = Mutex<[ObjectIdentifier: URL]>([:])
+
+    /// The last lines of a launched process's stderr (for failure messages).
+    static func log(of process: Process) -> String {
+        guard let url = logs.withLock({ $0[ObjectIdentifier(process)] }), let text = try? String(contentsOf: url, encoding: .utf8) else { return "-" }
+        return text.split(separator: "\n").suffix(8).joined(separator: "\n")
+    }
+
     static func launch(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("consume-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        Self.logs.withLock { $0[ObjectIdentifier(process)] = log }
         try process.run()
         return process
     }

@@ -73,11 +73,13 @@ import Testing
         }
     }
 
-    /// Frames from memory; after the last one, waits until no resync is pending before ending.
+    /// Frames from memory; after the last one, waits until every frame is stored (the pipeline reads ahead of its
+    /// workers, so a chain break may not have been seen yet when the last frame is read) and no resync is pending.
     struct DrainingFrames: AsyncSequence, Sendable {
         let frames: [[UInt8]]
         let coordinator: ResyncCoordinator?
         let range: Range<Int>
+        let store: SQLiteStateStore
         var onEnd: @Sendable () -> Void = {}
 
         struct AsyncIterator: AsyncIteratorProtocol {
@@ -89,6 +91,10 @@ import Testing
                     return IncomingFrame(index: next, bytes: source.frames[next], cursorPosition: Int64(next))
                 }
                 source.onEnd()
+                let last = Int64(source.range.upperBound - 1)
+                while source.range.count > 0, (try? source.store.cursor(upstream: "test")) != last {
+                    guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return nil }
+                }
                 while let coordinator = source.coordinator, coordinator.pendingCount > 0 {
                     guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return nil }
                 }
@@ -120,11 +126,11 @@ import Testing
             configuration: configuration, fetcher: custom ?? fetcher, keys: keys, logger: LiveTest.logger, now: scenario.now) : nil
         for did in backfill { coordinator?.request(did, reason: "test backfill") }
         let pipeline = VerificationPipeline(
-            configuration: PipelineConfiguration(workers: 2, batchSize: 16, chunkSize: 4, upstream: "test",
+            configuration: PipelineConfiguration(workers: 2, batchSize: 16, chunkSize: 1, upstream: "test", flushInterval: .milliseconds(20),
                                                  mirrors: try store.mirrorFilters(), now: scenario.now),
             store: store, keys: keys, resync: coordinator)
         let summary = try await pipeline.run(DrainingFrames(frames: scenario.frames, coordinator: coordinator,
-                                                            range: range ?? 0..<scenario.frames.count, onEnd: onEnd))
+                                                            range: range ?? 0..<scenario.frames.count, store: store, onEnd: onEnd))
         await fetcher.shutdown()
         return summary
     }
