@@ -33,6 +33,15 @@ extension SQLiteStateStore {
                 try statement.execute(arguments: [did, host])
             }
         }
+        if !tally.resyncs.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO audit_resyncs (host, day, started, completed) VALUES (?, ?, ?, ?)
+                ON CONFLICT(host, day) DO UPDATE SET started = started + excluded.started, completed = completed + excluded.completed
+                """)
+            for (key, counts) in tally.resyncs {
+                try statement.execute(arguments: [key.host, key.day, counts.started, counts.completed])
+            }
+        }
         if let upstream, !tally.relay.isEmpty {
             try addRelayHealth(tally.relay, upstream: upstream, db: db)
         }

@@ -161,6 +161,14 @@ enum Schema {
                 END;
                 """)
         }
+        // Resyncs are counted from the events (`AuditTally.resyncs`): a batch stores only each account's final state,
+        // so triggers on `sync_state` missed a resync that started and ended within one batch.
+        migrator.registerMigration("v5-audit-resync-counts") { db in
+            try db.execute(sql: """
+                DROP TRIGGER IF EXISTS audit_resync_started;
+                DROP TRIGGER IF EXISTS audit_resync_completed;
+                """)
+        }
         return migrator
     }
 }

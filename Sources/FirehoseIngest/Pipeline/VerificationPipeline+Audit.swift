@@ -16,9 +16,20 @@ extension VerificationPipeline {
     func attributed(_ result: WorkResult, item: WorkItem) async -> WorkResult {
         var result = result
         var receipt = item.receipt ?? EventReceipt(host: nil, receivedMicros: result.processedAt, eventMicros: nil, connection: 0)
-        if let did = result.line?.did { receipt.host = await keys.pdsHost(for: did) }
+        if let did = result.line?.did ?? result.newState?.did { receipt.host = await keys.pdsHost(for: did) }
         result.receipt = receipt
         return result
+    }
+
+    /// Counts a resync for the per-host scorecard: started when an event moved its account to `resyncing`, completed
+    /// when a resync result (no outcome line) made it `synchronized`.
+    static func tallyResync(_ result: WorkResult, state: AccountState, before: SyncState?, into audit: inout AuditTally) {
+        let host = result.receipt?.host ?? audit.accountHosts[state.did]
+        if result.line != nil, state.sync == .resyncing, before != .resyncing, result.line?.outcome == .desynchronized {
+            audit.countResync(host: host, micros: result.processedAt, started: true)
+        } else if result.line == nil, state.sync == .synchronized {
+            audit.countResync(host: host, micros: result.processedAt, started: false)
+        }
     }
 
     /// Counts one result, in frame order.

@@ -297,7 +297,11 @@ public final class VerificationPipeline: Sendable {
                 batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))
                 batchLines.append(line)
             }
-            if let state = result.newState { batch.accounts[state.did] = state }
+            if let state = result.newState {
+                let before = batch.accounts[state.did]?.sync
+                batch.accounts[state.did] = state
+                VerificationPipeline.tallyResync(result, state: state, before: before, into: &batch.audit)
+            }
             if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
             batch.mirrorUpdates.append(contentsOf: result.resyncMirrors)
             if let position = result.cursorPosition { batch.cursor = (configuration.upstream, position) }

@@ -43,12 +43,45 @@ public struct AuditTally: Sendable, Hashable {
     public var accountHosts: [String: String] = [:]
     /// Relay health increments of the batch's upstream.
     public var relay = RelayHealthDelta()
+    /// Resyncs started and completed per (host, UTC day). Counted from the events themselves, because a batch
+    /// stores only each account's final state and would hide a synchronized → resyncing → synchronized change.
+    public var resyncs: [ResyncKey: (started: Int, completed: Int)] = [:]
+
+    /// A per-host, per-day resync counter key.
+    public struct ResyncKey: Sendable, Hashable {
+        /// The PDS host label.
+        public var host: String
+        /// The UTC day, `YYYY-MM-DD`.
+        public var day: String
+    }
 
     /// Creates an empty tally.
     public init() {}
 
     /// Whether there is nothing to write.
-    public var isEmpty: Bool { hostDays.isEmpty && minutes.isEmpty && accountHosts.isEmpty && relay.isEmpty }
+    public var isEmpty: Bool { hostDays.isEmpty && minutes.isEmpty && accountHosts.isEmpty && relay.isEmpty && resyncs.isEmpty }
+
+    /// Counts a resync of an account at `micros`: `started` when a chain break scheduled it, else completed.
+    public mutating func countResync(host: String?, micros: Int64, started: Bool) {
+        let key = ResyncKey(host: host ?? EventReceipt.unknownHost, day: AuditTally.day(ofMicros: micros))
+        var counts = resyncs[key] ?? (0, 0)
+        if started { counts.started += 1 } else { counts.completed += 1 }
+        resyncs[key] = counts
+    }
+
+    public static func == (a: AuditTally, b: AuditTally) -> Bool {
+        a.hostDays == b.hostDays && a.minutes == b.minutes && a.accountHosts == b.accountHosts && a.relay == b.relay
+            && a.resyncs.count == b.resyncs.count
+            && a.resyncs.allSatisfy { key, value in b.resyncs[key].map { $0 == value } ?? false }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hostDays)
+        hasher.combine(minutes)
+        hasher.combine(accountHosts)
+        hasher.combine(relay)
+        hasher.combine(resyncs.count)
+    }
 
     /// Counts one event's outcome.
     public mutating func count(_ line: OutcomeLine, receipt: EventReceipt) {

@@ -171,6 +171,10 @@ import Testing
         #expect(summary.byReason[.chainBreak, default: 0] >= broken.count)
         #expect(summary.resyncs.succeeded >= broken.count)
         #expect(summary.resyncs.gaveUp == 0)
+        // The per-host scorecard counts each resync once started and once completed (issue 09).
+        let hosts = try store.audit(topAccounts: 0).hosts
+        #expect(hosts.reduce(0) { $0 + $1.resyncsStarted } == summary.resyncs.succeeded)
+        #expect(hosts.reduce(0) { $0 + $1.resyncsCompleted } == summary.resyncs.succeeded)
         let states = try store.accounts(Array(broken))
         for did in broken {
             let state = try #require(states[did])
