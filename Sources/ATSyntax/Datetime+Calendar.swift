@@ -42,6 +42,12 @@ extension Datetime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The UTC calendar day (`YYYY-MM-DD`) of an instant given in microseconds since the Unix epoch.
+    public static func utcDay(ofMicros micros: Int64) -> String {
+        let (year, month, day) = civil(fromDays: floorDivide(micros, 86_400_000_000))
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    }
+
     /// Zero-padded decimal of a non-negative number.
     static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)

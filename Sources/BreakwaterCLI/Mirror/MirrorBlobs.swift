@@ -90,6 +90,18 @@ struct MirrorBlobs: AsyncParsableCommand {
 /// Fetching a mirror's missing blobs: what `mirror blobs` runs, and what `mirror add --blobs` and
 /// `mirror import --blobs` call after a successful import.
 enum MirrorBlobSync {
+    /// After an import (`mirror import --blobs`, `mirror add --blobs`): fetches the missing blobs, reports them on
+    /// stderr, and throws the first failure's code when any blob could not be stored.
+    static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
+        let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
+                                            logger: LoggingSetup.logger("breakwater.mirror"))
+        FileHandle.standardError.write(Data("blobs: \(json(report, did: did))\n".utf8))
+        if let first = report.failures.first {
+            throw OperationalError(first.error.code.description,
+                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
+        }
+    }
+
     /// Finds every blob the stored records of `did` refer to (``SQLiteStateStore/mirrorBlobReferences(did:)``)
     /// and fetches those missing from the blob folder of `options` with ``BlobFetcher/fetchMissing(did:references:pds:store:)``.
     ///

@@ -70,13 +70,7 @@ struct MirrorImport: AsyncParsableCommand {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
         }
         if blobs {
-            let blobReport = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobOptions, databasePath: database.path,
-                                                                   logger: LoggingSetup.logger("breakwater.mirror"))
-            FileHandle.standardError.write(Data("blobs: \(MirrorBlobSync.json(blobReport, did: did))\n".utf8))
-            if let first = blobReport.failures.first {
-                throw OperationalError(first.error.code.description,
-                                       "\(blobReport.failures.count) of \(blobReport.referenced) blob(s) not stored; first: \(first.error.reason)")
-            }
+            try await MirrorBlobSync.fetchAfterImport(did: did, store: store, options: blobOptions, databasePath: database.path)
         }
     }
 }
@@ -189,14 +183,8 @@ struct MirrorAdd: AsyncParsableCommand {
             var arguments: [String] = []
             if let blobsDir { arguments += ["--blobs-dir", blobsDir] }
             if let plc = network.plc { arguments += ["--plc", plc] }
-            let options = try BlobOptions.parse(arguments)
-            let blobReport = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: options, databasePath: database.path,
-                                                                   logger: LoggingSetup.logger("breakwater.mirror"))
-            FileHandle.standardError.write(Data("blobs: \(MirrorBlobSync.json(blobReport, did: did))\n".utf8))
-            if let first = blobReport.failures.first {
-                throw OperationalError(first.error.code.description,
-                                       "\(blobReport.failures.count) of \(blobReport.referenced) blob(s) not stored; first: \(first.error.reason)")
-            }
+            try await MirrorBlobSync.fetchAfterImport(did: did, store: store, options: try BlobOptions.parse(arguments),
+                                                      databasePath: database.path)
         }
     }
 }

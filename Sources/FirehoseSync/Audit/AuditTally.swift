@@ -1,3 +1,5 @@
+import ATSyntax
+
 /// The audit increments of one store batch (written in the same transaction): outcome counts per PDS host
 /// and UTC day, outcome counts per minute of receipt, the PDS host of each account seen, and relay health.
 public struct AuditTally: Sendable, Hashable {
@@ -93,23 +95,7 @@ public struct AuditTally: Sendable, Hashable {
     }
 
     /// The UTC day (`YYYY-MM-DD`) of an instant in µs since the Unix epoch (proleptic Gregorian calendar).
-    public static func day(ofMicros micros: Int64) -> String {
-        let days = floorDivide(micros, 86_400_000_000)
-        // Civil-from-days (Howard Hinnant's algorithm), days since 1970-01-01.
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var year = String(y)
-        while year.count < 4 { year = "0" + year }
-        return "\(year)-\(two(m))-\(two(d))"
-    }
+    public static func day(ofMicros micros: Int64) -> String { Datetime.utcDay(ofMicros: micros) }
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
