@@ -153,6 +153,9 @@ struct LiveProcessTests {
         let consume = try BreakwaterBinary.start([
             "consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.identities, "--db", live,
             "--events", events.path, "--max-events", "\(recording.frames)", "--workers", "2", "--progress", "0", "--max-retries", "3",
+            // Compared with `replay`, which never resyncs: without repositories to fetch, a resync's timing (attempts,
+            // backoff, give-up) would be the only thing that differs between the two runs.
+            "--resync-concurrency", "0",
         ])
         let status = try await BreakwaterProcess.wait(consume, seconds: 170)
         #expect(status == 0)
