@@ -47,17 +47,7 @@ public final class HTTPRepoFetcher: RepoFetcher {
                              read: IdentityHTTPClient.timeAmount(configuration.idleTimeout))
         http.connectionPool.retryConnectionEstablishment = false
         http.decompression = .disabled
-        let policy = AddressPolicy(allowLoopback: configuration.allowHTTPLoopback)
-        let checkPeer: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
-            let address = channel.remoteAddress?.ipAddress ?? "an unknown address"
-            if let refusal = policy.refusal(forAddress: address) {
-                channel.close(promise: nil)
-                return channel.eventLoop.makeFailedFuture(IngestError(.forbiddenAddress, "connected to \(refusal)"))
-            }
-            return channel.eventLoop.makeSucceededVoidFuture()
-        }
-        http.http1_1ConnectionDebugInitializer = checkPeer
-        http.http2ConnectionDebugInitializer = checkPeer
+        AddressPolicy(allowLoopback: configuration.allowHTTPLoopback).installPeerCheck(on: &http) { IngestError(.forbiddenAddress, $0) }
         self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: http,
                                  backgroundActivityLogger: logger)
     }

@@ -51,17 +51,7 @@ public final class IdentityHTTPClient: Sendable {
                              read: IdentityHTTPClient.timeAmount(configuration.totalTimeout))
         http.connectionPool.retryConnectionEstablishment = false
         http.decompression = .disabled
-        let policy = configuration.addressPolicy
-        let checkPeer: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
-            let address = channel.remoteAddress?.ipAddress ?? "an unknown address"
-            if let refusal = policy.refusal(forAddress: address) {
-                channel.close(promise: nil)
-                return channel.eventLoop.makeFailedFuture(ATIdentityError(.forbiddenAddress, "connected to \(refusal)"))
-            }
-            return channel.eventLoop.makeSucceededVoidFuture()
-        }
-        http.http1_1ConnectionDebugInitializer = checkPeer
-        http.http2ConnectionDebugInitializer = checkPeer
+        configuration.addressPolicy.installPeerCheck(on: &http) { ATIdentityError(.forbiddenAddress, $0) }
         self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: http,
                                  backgroundActivityLogger: logger)
     }
