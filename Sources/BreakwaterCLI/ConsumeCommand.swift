@@ -40,6 +40,9 @@ struct Consume: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
     var progress: Double = 5
 
+    @Option(help: ArgumentHelp("With --relay given twice: seconds an event of one relay waits for its copy from the other before it is reported missing.", valueName: "seconds"))
+    var compareWindow: Double = 30
+
     @OptionGroup var mirrorOptions: MirrorOptions
 
     @OptionGroup var resyncOptions: ResyncOptions
@@ -47,6 +50,7 @@ struct Consume: AsyncParsableCommand {
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         try resyncOptions.check()
+        guard compareWindow > 0 else { throw ValidationError("--compare-window must be positive") }
     }
 
     func run() async throws {
@@ -86,14 +90,25 @@ struct Consume: AsyncParsableCommand {
                 tally.count(line)
                 observe.outcome(line)
             })
+        var crossCheck: RelayCrossCheck?
+        var onFrame: (@Sendable (IncomingFrame) -> Void)?
+        if let second = try live.secondRelayURL() {
+            let alerts = observe.alerts
+            let check = RelayCrossCheck(firstRelay: upstream, second: live.subscription(to: second, logger: logger),
+                                        window: .milliseconds(Int64(compareWindow * 1000)), logger: logger,
+                                        report: { divergence in alerts.handle(divergence) })
+            crossCheck = check
+            onFrame = { frame in check.observeFirst(frame) }
+        }
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: pipeline, recorder: recorder,
-                                maxEvents: live.maxEvents, duration: live.durationLimit, logger: logger)
+                                maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: onFrame, logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
         let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume")
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: observe.services(around: .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                                                     failureTerminationBehavior: .gracefullyShutdownGroup)),
+                                                     failureTerminationBehavior: .gracefullyShutdownGroup),
+                                       beside: crossCheck.map { [$0] } ?? [any Service]()),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
@@ -128,6 +143,10 @@ struct Consume: AsyncParsableCommand {
                     print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
                 }
             }
+        }
+        if let crossCheck, events != "-" {
+            print(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
+                                           started: crossCheck.started))
         }
         if let failure = result?.failure {
             throw OperationalError(failure.code.description, failure.reason)

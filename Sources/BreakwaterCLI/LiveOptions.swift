@@ -5,8 +5,8 @@ import Logging
 
 /// Options shared by `consume` and `record`: where to connect and when to stop.
 struct LiveOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Relay or PDS to subscribe to (default wss://bsky.network). Env: BREAKWATER_RELAY.", valueName: "url"))
-    var relay: String?
+    @Option(help: ArgumentHelp("Relay or PDS to subscribe to (default wss://bsky.network). Env: BREAKWATER_RELAY. consume takes it twice to compare two relays live: the first is verified, the second compared with it.", valueName: "url"))
+    var relay: [String] = []
 
     @Option(help: ArgumentHelp("PLC directory (default https://plc.directory). Env: BREAKWATER_PLC.", valueName: "url"))
     var plc: String?
@@ -33,6 +33,7 @@ struct LiveOptions: ParsableArguments {
     var maxRetries: Int = 10
 
     func validate() throws {
+        if relay.count > 2 { throw ValidationError("--relay is given at most twice") }
         if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let cursor, cursor < 0 { throw ValidationError("--cursor must not be negative") }
@@ -43,7 +44,7 @@ struct LiveOptions: ParsableArguments {
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The relay URL as given (option, environment, default).
-    var relayText: String { relay ?? environment["BREAKWATER_RELAY"] ?? "wss://bsky.network" }
+    var relayText: String { relay.first ?? environment["BREAKWATER_RELAY"] ?? "wss://bsky.network" }
 
     /// The PLC directory URL.
     func plcURL() throws -> URL? {
@@ -63,10 +64,24 @@ struct LiveOptions: ParsableArguments {
         }
     }
 
+    /// The second relay to compare with the first (`--relay` given twice), if any.
+    func secondRelayURL() throws -> RelayURL? {
+        guard relay.count == 2 else { return nil }
+        do {
+            return try RelayURL(relay[1], sniHostname: sni)
+        } catch {
+            throw OperationalError(error.code.description, error.reason)
+        }
+    }
+
     func subscription(logger: Logger) throws -> FirehoseSubscription {
+        try subscription(to: relayURL(), logger: logger)
+    }
+
+    func subscription(to relay: RelayURL, logger: Logger) -> FirehoseSubscription {
         FirehoseSubscription(
             configuration: SubscriptionConfiguration(
-                relay: try relayURL(), pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
+                relay: relay, pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
                 maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries),
             logger: logger)
     }

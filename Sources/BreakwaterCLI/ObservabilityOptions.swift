@@ -114,8 +114,11 @@ struct Observability: Sendable {
 
     /// The service group: these services first, `main` last, so that on shutdown (reverse order) the ingest
     /// drains first, then the servers stop and the webhook flushes what the ingest alerted.
-    func services(around main: ServiceGroupConfiguration.ServiceConfiguration) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    /// `beside` run between the two and end on their own without stopping the group.
+    func services(around main: ServiceGroupConfiguration.ServiceConfiguration,
+                  beside: [any Service] = []) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) }
+            + beside.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) }
             + [main]
     }
 }

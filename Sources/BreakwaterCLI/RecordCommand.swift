@@ -25,6 +25,10 @@ struct Record: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
     var progress: Double = 5
 
+    func validate() throws {
+        if live.relay.count > 1 { throw ValidationError("record takes one --relay") }
+    }
+
     func run() async throws {
         let logger = LoggingSetup.logger("breakwater.record")
         let relay = try live.relayURL()

@@ -45,6 +45,25 @@ enum SummaryReport {
         return JSONOutput.string(object)
     }
 
+    /// The live comparison of two relays (`consume --relay A --relay B`): one column per relay.
+    static func comparison(_ counts: LiveRelayComparison.Counts, relays: [String], started: Bool) -> String {
+        var lines = ["relay comparison" + (started ? "" : " (never started: no event came from both relays)")]
+        lines.append(String(repeating: "-", count: 60))
+        lines.append(pad("", 36) + leftPad("first", 12) + leftPad("second", 12))
+        func row(_ name: String, _ values: [Int]) { lines.append(pad(name, 36) + values.map { leftPad(String($0), 12) }.joined()) }
+        row("events in both", [counts.matched, counts.matched])
+        for kind in RelayDivergence.Kind.allCases {
+            row(kind == .missing ? "missing (lacked by this relay)" : kind.rawValue, counts.divergences.map { $0[kind] ?? 0 })
+        }
+        row("late (after reported missing)", counts.late)
+        row("before the comparison started", counts.beforeStart)
+        row("unconfirmed at the end", counts.unconfirmed)
+        row("undecodable frames", counts.undecodable)
+        lines.append("first:  \(relays[0])")
+        lines.append("second: \(relays[1])")
+        return lines.joined(separator: "\n")
+    }
+
     static func pad(_ text: some StringProtocol, _ width: Int) -> String {
         text.count >= width ? String(text) : text + String(repeating: " ", count: width - text.count)
     }

@@ -34,6 +34,7 @@ struct RecordingComparisonTests {
         }
         try generator.run()
         try write(frames, to: folder.appendingPathComponent("a.bin"))
+        try generator.identitiesJSON().write(to: folder.appendingPathComponent("identities.json"))
 
         var decoded = try frames.map { try Frame(decoding: $0) }
         let commits = decoded.indices.filter { decoded[$0].shortType == "commit" && (decoded[$0].body["ops"]?.listValue?.count ?? 0) > 0 }
@@ -134,5 +135,65 @@ struct RecordingComparisonTests {
                                              folder.appendingPathComponent("b.bin").path])
         #expect(text.status == 0)
         #expect(text.stdout.contains("the recordings differ"))
+    }
+
+    /// `consume --relay A --relay B`: the same pair served by two relays on 127.0.0.1, compared live. Every
+    /// injected difference raises one relay-divergence alert on B (log line and webhook), and nothing on A.
+    @Test(.timeLimit(.minutes(2)))
+    func consumeWithTwoRelaysAlertsEveryInjectedDifference() async throws {
+        try #require(BreakwaterBinary.url != nil, "build the executable first (swift build)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-compare-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let edits = try Self.makePair(in: folder)
+        let stderr = folder.appendingPathComponent("stderr")
+        let a = RelayServerConfiguration(recording: RecordingLocation(path: folder.appendingPathComponent("a.bin").path))
+        let b = RelayServerConfiguration(recording: RecordingLocation(path: folder.appendingPathComponent("b.bin").path))
+        let (run, requests, secondURL) = try await LiveTest.withServer(a) { relayA in
+            try await LiveTest.withServer(b) { relayB in
+                try await WebhookReceiver.with { receiver in
+                    // Both relays send everything at once; the window leaves time for A's frames, which wait for
+                    // verification, and the duration lets the removed event's window expire.
+                    let process = try BreakwaterBinary.start([
+                        "consume", "--relay", relayA.url, "--relay", relayB.url, "--compare-window", "6", "--duration", "15",
+                        "--identities", folder.appendingPathComponent("identities.json").path,
+                        "--db", folder.appendingPathComponent("db.sqlite").path, "--progress", "0", "--max-retries", "3",
+                        "--webhook", receiver.url, "--log-format", "json",
+                    ], stdout: folder.appendingPathComponent("stdout"), stderr: stderr)
+                    return (try await Observe.wait(process, seconds: 60), receiver.requests, relayB.url)
+                }
+            }
+        }
+        let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+        #expect(run == 0, "consume failed: \(log)")
+        let alerts = Observe.logLines(stderr).filter { $0["alert.category"] as? String == "relay-divergence" }
+        func described(_ alert: [String: Any], prefix: String) -> String {
+            [prefix + "divergence", prefix + "did", prefix + "rev"].map { alert[$0] as? String ?? "-" }.joined(separator: " ")
+        }
+        let expected: Set<String> = [
+            "missing \(edits.removed!.did) \(edits.removed!.rev ?? "-")",
+            "duplicate \(edits.duplicated!.did) \(edits.duplicated!.rev)",
+            "differs \(edits.blocksAltered!.did) \(edits.blocksAltered!.rev)",
+            "differs \(edits.opsAltered!.did) \(edits.opsAltered!.rev)",
+        ]
+        let logged = alerts.map { described($0, prefix: "alert.") }
+        #expect(alerts.count == 6, "\(logged)")
+        #expect(expected.isSubset(of: Set(logged)), "\(logged)")
+        #expect(alerts.filter { $0["alert.divergence"] as? String == "seq-gap" }.count == 1)
+        let reordered = alerts.filter { $0["alert.divergence"] as? String == "reordered" }
+        #expect(reordered.count == 1)
+        #expect(reordered.first?["alert.did"] as? String == edits.moved!.did)
+        #expect(edits.moved!.revs.contains(reordered.first?["alert.rev"] as? String ?? ""))
+        let port = String(secondURL.split(separator: ":").last ?? "")
+        #expect(alerts.allSatisfy { ($0["alert.host"] as? String)?.contains(":\(port)") == true && $0["message"] as? String == "relay divergence" })
+        // The webhook got the same alerts, with their category and kind.
+        let delivered = requests.filter { $0.status == 200 }.flatMap(\.alerts).filter { $0["alert"] as? String == "relay-divergence" }
+        #expect(Set(delivered.map { described($0, prefix: "") }) == Set(logged))
+        #expect(delivered.allSatisfy { $0["outcome"] is NSNull })
+        // The summary: one column per relay.
+        let stdout = (try? String(contentsOf: folder.appendingPathComponent("stdout"), encoding: .utf8)) ?? ""
+        #expect(stdout.contains("relay comparison\n"), "\(stdout)")
+        let row = stdout.split(separator: "\n").first { $0.hasPrefix("missing (lacked by this relay)") }
+        #expect(row?.split(separator: " ").suffix(2) == ["0", "1"], "\(stdout)")
     }
 }

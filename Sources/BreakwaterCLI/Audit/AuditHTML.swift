@@ -140,7 +140,7 @@ enum AuditHTML {
     }
 
     static func timelineSection(_ timeline: AuditTimeline) -> String {
-        var html = "<section id=\"timeline\"><h2>Verdicts over time</h2>\n<p class=\"note\">Events per \(timeline.unit.rawValue) of receipt (UTC), stacked by outcome; bar heights are shares of the events in that \(timeline.unit.rawValue).</p>\n"
+        var html = "<section id=\"timeline\"><h2>Verdicts over time</h2>\n<p class=\"note\">Events per \(timeline.unit.rawValue) of the event's <code>time</code> (UTC; the receipt time when it has none or it lies more than a day ahead), stacked by outcome; bar heights are shares of the events in that \(timeline.unit.rawValue).</p>\n"
         let buckets = timeline.buckets
         guard !buckets.isEmpty else { return html + "<p>No events recorded.</p></section>\n" }
         let width = 720.0

@@ -35,6 +35,13 @@ public struct ComparedEvent: Sendable, Hashable {
     /// Digests of the compared fields by name (`commit`, `blocks`, `ops`, `prevData`, `since`).
     public var fields: [String: [UInt8]]
 
+    /// Creates a summary (``summarize(_:index:)`` makes them from frames).
+    public init(key: String, reference: Reference, fields: [String: [UInt8]]) {
+        self.key = key
+        self.reference = reference
+        self.fields = fields
+    }
+
     /// What a frame is for the comparison.
     public enum Kind: Sendable {
         /// An account event.

@@ -19,6 +19,8 @@ public struct LiveIngest: Sendable {
     public var recorder: RecordingWriter?
     /// Stop after this many frames.
     public var maxEvents: Int?
+    /// Called with each frame as it arrives, before it is handed to the pipeline (e.g. ``RelayCrossCheck/observeFirst(_:)``).
+    public var onFrame: (@Sendable (IncomingFrame) -> Void)?
     /// Stop after this long.
     public var duration: Duration?
     let logger: Logger
@@ -35,7 +37,9 @@ public struct LiveIngest: Sendable {
 
     /// Creates a live ingest.
     public init(subscription: FirehoseSubscription, pipeline: VerificationPipeline?, recorder: RecordingWriter? = nil,
-                maxEvents: Int? = nil, duration: Duration? = nil, logger: Logger) {
+                maxEvents: Int? = nil, duration: Duration? = nil, onFrame: (@Sendable (IncomingFrame) -> Void)? = nil,
+                logger: Logger) {
+        self.onFrame = onFrame
         self.subscription = subscription
         self.pipeline = pipeline
         self.recorder = recorder
@@ -104,11 +108,13 @@ public struct LiveIngest: Sendable {
         let counter = FrameCounter()
         let recorder = self.recorder
         let logger = self.logger
+        let onFrame = self.onFrame
         let work: @Sendable () async throws -> SubscriptionResult = {
             try await self.subscription.run(cursor: cursor) { frame in
                 if let recorder {
                     do { try recorder.append(frame.bytes) } catch { logger.error("recording failed: \(error)") }
                 }
+                onFrame?(frame)
                 await channel.send(frame)
                 let count = counter.increment()
                 return limit.map { count < $0 } ?? true

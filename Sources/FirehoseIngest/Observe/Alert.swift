@@ -3,30 +3,43 @@ public import FirehoseSync
 import Foundation
 public import Logging
 
-/// An alert: one `rejected` or `desynchronized` outcome, with where it came from (issue 06 §5).
+/// An alert: one `rejected` or `desynchronized` outcome, with where it came from (issue 06 §5), or one
+/// divergence between two relays compared live (``RelayDivergence``, issue 09 §3).
 ///
 /// Alerts go to the log (``logMetadata``, one line each) and to the webhook (``jsonObject``, in batches).
 /// To add a field (e.g. the account's PDS host), add a stored property with a default and one entry in each of
 /// ``jsonObject`` and ``logMetadata``.
 public struct Alert: Sendable, Hashable {
+    /// What raised the alert.
+    public enum Category: String, Sendable, Hashable {
+        /// A verification outcome (`rejected` or `desynchronized`).
+        case verification
+        /// A difference between two relays' streams.
+        case relayDivergence = "relay-divergence"
+    }
+
+    /// What raised the alert.
+    public var category: Category = .verification
     /// The account, when the event names one.
     public var did: String?
     /// The relay seq of the event.
     public var seq: Int64?
     /// The commit rev the event carried.
     public var rev: String?
-    /// The event type.
-    public var type: EventType
-    /// `rejected` or `desynchronized`.
-    public var outcome: Outcome
+    /// The event type (nil for a seq gap).
+    public var type: EventType?
+    /// `rejected` or `desynchronized` (nil for a relay divergence).
+    public var outcome: Outcome?
     /// The reason code (CONTRACT.md §4).
     public var reason: Reason?
+    /// The kind of relay divergence (nil for a verification outcome).
+    public var divergence: RelayDivergence.Kind?
     /// The verifier's detail text.
     public var detail: String?
-    /// The host the event came from (for now the upstream relay's host).
+    /// The host the event came from (the upstream relay's host; for a divergence, the relay it is observed on).
     public var host: String
     /// 0-based index of the frame on this connection run.
-    public var index: Int
+    public var index: Int?
     /// When the outcome was stored, in µs since the Unix epoch.
     public var processedAt: Int64
 
@@ -45,6 +58,20 @@ public struct Alert: Sendable, Hashable {
         self.processedAt = processedAt
     }
 
+    /// The alert for a relay divergence found at `processedAt`.
+    public init(divergence: RelayDivergence, processedAt: Int64) {
+        category = .relayDivergence
+        did = divergence.event?.did
+        seq = divergence.event?.seq
+        rev = divergence.event?.rev
+        type = divergence.event.flatMap { EventType(rawValue: $0.type) }
+        self.divergence = divergence.kind
+        detail = divergence.detail
+        host = divergence.relay
+        index = divergence.event?.index
+        self.processedAt = processedAt
+    }
+
     /// `processedAt` as an RFC 3339 UTC timestamp with microseconds.
     public var time: String {
         (try? Datetime(microsecondsSinceEpoch: processedAt).description) ?? String(processedAt)
@@ -53,18 +80,20 @@ public struct Alert: Sendable, Hashable {
     /// The alert as a JSON object (absent values are `null`), for `JSONSerialization`.
     public var jsonObject: [String: Any] {
         [
-            "did": did ?? NSNull(), "seq": seq ?? NSNull(), "rev": rev ?? NSNull(), "type": type.rawValue,
-            "outcome": outcome.rawValue, "reason": reason?.rawValue ?? NSNull(), "detail": detail ?? NSNull(),
-            "host": host, "i": index, "time": time,
+            "alert": category.rawValue, "did": did ?? NSNull(), "seq": seq ?? NSNull(), "rev": rev ?? NSNull(),
+            "type": type?.rawValue ?? NSNull(), "outcome": outcome?.rawValue ?? NSNull(), "reason": reason?.rawValue ?? NSNull(),
+            "divergence": divergence?.rawValue ?? NSNull(), "detail": detail ?? NSNull(), "host": host, "i": index ?? NSNull(),
+            "time": time,
         ]
     }
 
     /// The alert as log metadata (keys `alert.*`; numbers stay numbers for JSON log handlers).
     public var logMetadata: Logger.Metadata {
-        var metadata: Logger.Metadata = [
-            "alert.type": "\(type.rawValue)", "alert.outcome": "\(outcome.rawValue)", "alert.host": "\(host)",
-            "alert.i": .stringConvertible(index),
-        ]
+        var metadata: Logger.Metadata = ["alert.category": "\(category.rawValue)", "alert.host": "\(host)"]
+        metadata["alert.type"] = type.map { "\($0.rawValue)" }
+        metadata["alert.outcome"] = outcome.map { "\($0.rawValue)" }
+        metadata["alert.divergence"] = divergence.map { "\($0.rawValue)" }
+        metadata["alert.i"] = index.map { .stringConvertible($0) }
         metadata["alert.did"] = did.map { "\($0)" }
         metadata["alert.seq"] = seq.map { .stringConvertible($0) }
         metadata["alert.rev"] = rev.map { "\($0)" }

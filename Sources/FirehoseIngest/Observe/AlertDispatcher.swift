@@ -1,8 +1,9 @@
 public import FirehoseSync
 public import Logging
 
-/// Turns stored outcome lines into alerts (``Alert``): a log line each, a webhook delivery when a
-/// ``WebhookSender`` is attached, and a count in ``BreakwaterMetricNames/alerts``.
+/// Turns stored outcome lines and relay divergences into alerts (``Alert``): a log line each, a webhook delivery
+/// when a ``WebhookSender`` is attached, and a count in ``BreakwaterMetricNames/alerts`` or
+/// ``BreakwaterMetricNames/relayDivergences``.
 ///
 /// ``handle(_:)`` never waits: it is called on the pipeline's writer after each batch is stored.
 public struct AlertDispatcher: Sendable {
@@ -27,8 +28,18 @@ public struct AlertDispatcher: Sendable {
     @discardableResult
     public func handle(_ line: OutcomeLine) -> Alert? {
         guard let alert = Alert(line: line, host: host, processedAt: now()) else { return nil }
-        metrics.alert(alert.outcome)
-        logger.warning(alert.outcome == .rejected ? "event rejected" : "account desynchronized", metadata: alert.logMetadata)
+        metrics.alert(line.outcome)
+        logger.warning(line.outcome == .rejected ? "event rejected" : "account desynchronized", metadata: alert.logMetadata)
+        webhook?.enqueue(alert)
+        return alert
+    }
+
+    /// Raises an alert for a divergence between two relays (log line, webhook, ``BreakwaterMetricNames/relayDivergences``).
+    @discardableResult
+    public func handle(_ divergence: RelayDivergence) -> Alert {
+        let alert = Alert(divergence: divergence, processedAt: now())
+        metrics.relayDivergence(divergence)
+        logger.warning("relay divergence", metadata: alert.logMetadata)
         webhook?.enqueue(alert)
         return alert
     }

@@ -31,6 +31,9 @@ public enum BreakwaterMetricNames {
     public static let identityCacheLookups = "breakwater_identity_cache_lookups_total"
     /// Counter, label `outcome` (`rejected` or `desynchronized`): alerts raised.
     public static let alerts = "breakwater_alerts_total"
+    /// Counter, labels `relay` and `kind` (``RelayDivergence/Kind``): divergences between two relays compared live
+    /// (`consume --relay A --relay B`), counted on the relay they are observed on.
+    public static let relayDivergences = "breakwater_relay_divergences_total"
     /// Counter, label `result` (``WebhookResult``): webhook POST attempts.
     public static let webhookPosts = "breakwater_webhook_posts_total"
     /// Counter: alerts dropped before delivery to the webhook (queue full, retries exhausted, shutdown deadline).
@@ -44,6 +47,10 @@ public enum BreakwaterMetricNames {
         public static let outcome = "outcome"
         /// Reason code, or `none`.
         public static let reason = "reason"
+        /// The relay a divergence is observed on.
+        public static let relay = "relay"
+        /// The kind of a relay divergence.
+        public static let kind = "kind"
         /// Queue name.
         public static let queue = "queue"
         /// Result of an operation.

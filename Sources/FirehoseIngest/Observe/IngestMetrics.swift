@@ -128,6 +128,12 @@ public final class IngestMetrics: Sendable {
         counter(BreakwaterMetricNames.alerts, [(BreakwaterMetricNames.Label.outcome, outcome.rawValue)]).increment()
     }
 
+    /// Counts a divergence between two relays.
+    public func relayDivergence(_ divergence: RelayDivergence) {
+        counter(BreakwaterMetricNames.relayDivergences, [(BreakwaterMetricNames.Label.relay, divergence.relay),
+                                                         (BreakwaterMetricNames.Label.kind, divergence.kind.rawValue)]).increment()
+    }
+
     /// Counts a webhook POST attempt (``BreakwaterMetricNames/WebhookResult``).
     public func webhookPost(_ result: String) {
         counter(BreakwaterMetricNames.webhookPosts, [(BreakwaterMetricNames.Label.result, result)]).increment()

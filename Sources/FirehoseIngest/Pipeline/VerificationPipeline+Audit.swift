@@ -6,10 +6,10 @@ public import FirehoseSync
 /// receipt and event times, connection), and the writer counts it into the batch's ``AuditTally``.
 extension VerificationPipeline {
     /// The receipt of a frame before verification: when and on which connection it arrived, and its `time`
-    /// (lag is measured only for frames received from the network).
+    /// (lag is measured only for frames received from the network; days and minutes follow the event's time).
     func receipt(of frame: IncomingFrame, decoded: DecodedEvent) -> EventReceipt {
-        EventReceipt(host: nil, receivedMicros: frame.receivedAt ?? configuration.now(),
-                     eventMicros: frame.receivedAt == nil ? nil : decoded.eventTimeMicros, connection: frame.connection)
+        EventReceipt(host: nil, receivedMicros: frame.receivedAt ?? configuration.now(), eventMicros: decoded.eventTimeMicros,
+                     connection: frame.connection, fromNetwork: frame.receivedAt != nil)
     }
 
     /// `result` with its receipt and the PDS host of its account (as far as the key provider knows it).

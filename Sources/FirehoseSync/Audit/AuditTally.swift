@@ -1,7 +1,7 @@
 import ATSyntax
 
 /// The audit increments of one store batch (written in the same transaction): outcome counts per PDS host
-/// and UTC day, outcome counts per minute of receipt, the PDS host of each account seen, and relay health.
+/// and UTC day, outcome counts per minute (both by ``EventReceipt/auditMicros``: the event's time), the PDS host of each account seen, and relay health.
 public struct AuditTally: Sendable, Hashable {
     /// A per-host, per-day counter key.
     public struct HostDay: Sendable, Hashable {
@@ -25,7 +25,7 @@ public struct AuditTally: Sendable, Hashable {
 
     /// A per-minute counter key.
     public struct Minute: Sendable, Hashable {
-        /// Minutes since the Unix epoch (receipt time).
+        /// Minutes since the Unix epoch (``EventReceipt/auditMicros``).
         public var minute: Int64
         /// The outcome.
         public var outcome: Outcome
@@ -39,7 +39,7 @@ public struct AuditTally: Sendable, Hashable {
 
     /// Outcome counts per host and day.
     public var hostDays: [HostDay: Int] = [:]
-    /// Outcome counts per minute of receipt.
+    /// Outcome counts per minute.
     public var minutes: [Minute: Int] = [:]
     /// The known PDS host of each account seen in the batch.
     public var accountHosts: [String: String] = [:]
@@ -88,9 +88,10 @@ public struct AuditTally: Sendable, Hashable {
     /// Counts one event's outcome.
     public mutating func count(_ line: OutcomeLine, receipt: EventReceipt) {
         let host = receipt.host ?? EventReceipt.unknownHost
-        let key = HostDay(host: host, day: AuditTally.day(ofMicros: receipt.receivedMicros), outcome: line.outcome, reason: line.reason)
+        let at = receipt.auditMicros
+        let key = HostDay(host: host, day: AuditTally.day(ofMicros: at), outcome: line.outcome, reason: line.reason)
         hostDays[key, default: 0] += 1
-        minutes[Minute(minute: AuditTally.floorDivide(receipt.receivedMicros, 60_000_000), outcome: line.outcome), default: 0] += 1
+        minutes[Minute(minute: AuditTally.floorDivide(at, 60_000_000), outcome: line.outcome), default: 0] += 1
         if let did = line.did, let known = receipt.host { accountHosts[did] = known }
     }
 

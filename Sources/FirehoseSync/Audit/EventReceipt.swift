@@ -9,13 +9,24 @@ public struct EventReceipt: Sendable, Hashable {
     public var eventMicros: Int64?
     /// The number of the upstream connection that delivered the frame (0 for recordings).
     public var connection: Int
+    /// Whether the frame was received from the network now (lag is measured only then), not read from a recording.
+    public var fromNetwork: Bool
 
     /// Creates a receipt.
-    public init(host: String?, receivedMicros: Int64, eventMicros: Int64?, connection: Int) {
+    public init(host: String?, receivedMicros: Int64, eventMicros: Int64?, connection: Int, fromNetwork: Bool = false) {
         self.host = host
         self.receivedMicros = receivedMicros
         self.eventMicros = eventMicros
         self.connection = connection
+        self.fromNetwork = fromNetwork
+    }
+
+    /// The instant the audit files the event under (its day and minute): the event's own `time` when valid and
+    /// not more than a day after receipt, else the receipt time. A replayed recording thus keeps the days it
+    /// was recorded on, and a producer's clock far ahead cannot push counts into the future.
+    public var auditMicros: Int64 {
+        if let eventMicros, eventMicros <= receivedMicros + 86_400_000_000 { return eventMicros }
+        return receivedMicros
     }
 
     /// The host label under which events without a known PDS host are counted.

@@ -33,7 +33,7 @@ public struct RelayHealthTracker: Sendable {
             }
             pending.lastSeq = lastSeq
         }
-        if let event = receipt.eventMicros {
+        if receipt.fromNetwork, let event = receipt.eventMicros {
             pending.addLag(millis: (receipt.receivedMicros - event) / 1000)
         }
     }

@@ -1,0 +1,238 @@
+/// Compares two relays' streams as they arrive (`consume --relay A --relay B`, issue 09 §3). Pure: the caller
+/// feeds frames summarized by ``ComparedEvent/summarize(_:index:)`` with their arrival time and sweeps
+/// periodically; every call returns the divergences it found.
+///
+/// Events are matched by account and rev (identity and account events by their body without `seq`), as in
+/// `audit compare`. The comparison starts at the first event both relays delivered (the two subscriptions
+/// start at different points of the stream: one may resume from a stored cursor, the other starts live), and
+/// events each relay delivered before that one are not compared. From then on an event that one relay
+/// delivered and the other did not within `window` is reported `missing` on the other; a second copy of an
+/// event is a `duplicate`; a commit or sync whose rev is below one the same relay delivered before for that
+/// account is `reordered`; a matched event whose commit, blocks, ops, `prevData` or `since` differ `differs`;
+/// a seq jump of more than one is a `seq-gap`.
+///
+/// Memory is bounded: at most `capacity` unmatched events per relay (beyond, the oldest is reported missing at
+/// once) and `capacity` remembered matches and per-account revs (oldest forgotten first).
+public struct LiveRelayComparison: Sendable {
+    /// The two relays: 0 is the first (`--relay` given first), 1 the second.
+    public let relays: [String]
+    /// How long an event may wait for its copy from the other relay (µs).
+    public let windowMicros: Int64
+    /// The bound on unmatched events per relay and on remembered keys.
+    public let capacity: Int
+
+    /// Running totals.
+    public struct Counts: Sendable, Hashable {
+        /// Events delivered by both relays.
+        public var matched = 0
+        /// Divergences found, by kind, per relay (index as in ``LiveRelayComparison/relays``).
+        public var divergences: [[RelayDivergence.Kind: Int]] = [[:], [:]]
+        /// Events delivered before the comparison started (before the first event both relays delivered).
+        public var beforeStart = [0, 0]
+        /// Events that arrived after their copy from the other relay had already been reported missing.
+        public var late = [0, 0]
+        /// Events still waiting for their copy when the comparison finished (not reported).
+        public var unconfirmed = [0, 0]
+        /// Frames that did not decode, per relay.
+        public var undecodable = [0, 0]
+
+        /// The total of one kind over both relays.
+        public func total(_ kind: RelayDivergence.Kind) -> Int { divergences.reduce(0) { $0 + ($1[kind] ?? 0) } }
+    }
+
+    /// Running totals.
+    public private(set) var counts = Counts()
+    /// Whether the first event both relays delivered has arrived.
+    public private(set) var started = false
+
+    struct Pending {
+        var event: ComparedEvent
+        var arrivedAt: Int64
+        var order: Int
+    }
+
+    private var pending: [[String: Pending]] = [[:], [:]]
+    private var arrivals: [BoundedQueue<(key: String, order: Int, at: Int64)>] = [BoundedQueue(), BoundedQueue()]
+    private var nextOrder = [0, 0]
+    private var matched = RecentKeys<String, Void>()
+    private var reportedMissing = RecentKeys<String, Int>()  // key → the relay it was missing on
+    private var lastRev: [RecentKeys<String, String>] = [RecentKeys(), RecentKeys()]
+    private var lastSeq: [Int64?] = [nil, nil]
+
+    /// Creates a comparison of `first` and `second`.
+    public init(first: String, second: String, windowMicros: Int64, capacity: Int = 200_000) {
+        relays = [first, second]
+        self.windowMicros = windowMicros
+        self.capacity = max(1, capacity)
+        matched.capacity = self.capacity
+        reportedMissing.capacity = self.capacity
+        lastRev[0].capacity = self.capacity
+        lastRev[1].capacity = self.capacity
+    }
+
+    /// Takes one frame delivered by relay `side` (0 or 1) at `micros`.
+    public mutating func observe(side: Int, _ frame: ComparedEvent.Kind, at micros: Int64) -> [RelayDivergence] {
+        precondition(side == 0 || side == 1, "side is 0 or 1")
+        var found: [RelayDivergence] = []
+        let seq: Int64?
+        switch frame {
+        case .undecodable:
+            counts.undecodable[side] += 1
+            return []
+        case .other(let s): seq = s
+        case .event(let event): seq = event.reference.seq
+        }
+        if let seq {
+            if let last = lastSeq[side], seq > last + 1 {
+                found.append(divergence(.seqGap, side: side, nil, detail: "seq \(last) → \(seq): \(seq - last - 1) missing"))
+            }
+            lastSeq[side] = max(lastSeq[side] ?? seq, seq)
+        }
+        guard case .event(let event) = frame else { return found }
+        let other = 1 - side
+        let key = event.key
+
+        if pending[side][key] != nil || matched.contains(key) {
+            found.append(divergence(.duplicate, side: side, event.reference, detail: "delivered again"))
+            return found
+        }
+        if let rev = event.reference.rev, event.reference.type == "commit" || event.reference.type == "sync" {
+            if let previous = lastRev[side][event.reference.did], rev < previous {
+                found.append(divergence(.reordered, side: side, event.reference, detail: "rev \(rev) after rev \(previous)"))
+            } else {
+                lastRev[side][event.reference.did] = rev
+            }
+        }
+        if let copy = pending[other].removeValue(forKey: key) {
+            counts.matched += 1
+            matched[key] = ()
+            if !started {
+                started = true
+                dropEarlier(side: other, than: copy.order)
+                dropEarlier(side: side, than: nextOrder[side])
+            }
+            let names = Set(copy.event.fields.keys).union(event.fields.keys)
+            let differing = names.filter { copy.event.fields[$0] != event.fields[$0] }.sorted()
+            if !differing.isEmpty {
+                let second = side == 1 ? event.reference : copy.event.reference
+                found.append(divergence(.differs, side: 1, second, detail: "differs in " + differing.joined(separator: ", ")))
+            }
+            return found
+        }
+        if reportedMissing[key] == side {
+            counts.late[side] += 1
+            reportedMissing[key] = nil
+            return found
+        }
+        let order = nextOrder[side]
+        nextOrder[side] += 1
+        pending[side][key] = Pending(event: event, arrivedAt: micros, order: order)
+        arrivals[side].append((key, order, micros))
+        // Bounded: beyond capacity the oldest unmatched event is given up on now.
+        while pending[side].count > capacity, let oldest = arrivals[side].popFirst() {
+            if let expired = take(side: side, key: oldest.key, order: oldest.order) {
+                if started { found.append(missing(expired, deliveredBy: side)) } else { counts.beforeStart[side] += 1 }
+            }
+        }
+        return found
+    }
+
+    /// Reports the events that waited longer than the window for their copy (only once the comparison started).
+    public mutating func sweep(at micros: Int64) -> [RelayDivergence] {
+        guard started else { return [] }
+        var found: [RelayDivergence] = []
+        for side in 0...1 {
+            while let first = arrivals[side].first, first.at + windowMicros <= micros {
+                _ = arrivals[side].popFirst()
+                if let expired = take(side: side, key: first.key, order: first.order) {
+                    found.append(missing(expired, deliveredBy: side))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Ends the comparison at `micros`: sweeps, then counts what still waits as unconfirmed.
+    public mutating func finish(at micros: Int64) -> [RelayDivergence] {
+        let found = sweep(at: micros)
+        for side in 0...1 {
+            counts.unconfirmed[side] += started ? pending[side].count : 0
+            if !started { counts.beforeStart[side] += pending[side].count }
+            pending[side] = [:]
+            arrivals[side] = BoundedQueue()
+        }
+        return found
+    }
+
+    private mutating func take(side: Int, key: String, order: Int) -> Pending? {
+        guard let entry = pending[side][key], entry.order == order else { return nil }
+        pending[side][key] = nil
+        return entry
+    }
+
+    private mutating func dropEarlier(side: Int, than order: Int) {
+        while let first = arrivals[side].first, first.order < order {
+            _ = arrivals[side].popFirst()
+            if take(side: side, key: first.key, order: first.order) != nil { counts.beforeStart[side] += 1 }
+        }
+    }
+
+    private mutating func missing(_ entry: Pending, deliveredBy side: Int) -> RelayDivergence {
+        let lacking = 1 - side
+        reportedMissing[entry.event.key] = lacking
+        let seconds = Double(windowMicros) / 1_000_000
+        return divergence(.missing, side: lacking, entry.event.reference,
+                          detail: "delivered by \(relays[side]) (seq \(entry.event.reference.seq.map(String.init) ?? "-")), not by this relay within \(seconds) s")
+    }
+
+    private mutating func divergence(_ kind: RelayDivergence.Kind, side: Int, _ event: ComparedEvent.Reference?, detail: String) -> RelayDivergence {
+        counts.divergences[side][kind, default: 0] += 1
+        return RelayDivergence(kind: kind, relay: relays[side], event: event, detail: detail)
+    }
+}
+
+/// A first-in first-out queue over an array (amortized O(1); storage compacted as the head advances).
+struct BoundedQueue<Element>: Sendable where Element: Sendable {
+    private var storage: [Element] = []
+    private var head = 0
+
+    var count: Int { storage.count - head }
+    var first: Element? { head < storage.count ? storage[head] : nil }
+
+    mutating func append(_ element: Element) { storage.append(element) }
+
+    mutating func popFirst() -> Element? {
+        guard head < storage.count else { return nil }
+        let element = storage[head]
+        head += 1
+        if head > 1024 && head * 2 > storage.count {
+            storage.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+}
+
+/// A dictionary that remembers at most `capacity` keys, forgetting the oldest inserted first.
+struct RecentKeys<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    var capacity = 200_000
+    private var values: [Key: Value] = [:]
+    private var order = BoundedQueue<Key>()
+
+    func contains(_ key: Key) -> Bool { values[key] != nil }
+
+    subscript(key: Key) -> Value? {
+        get { values[key] }
+        set {
+            guard let newValue else {
+                values[key] = nil  // its slot in `order` is skipped when it comes up
+                return
+            }
+            if values.updateValue(newValue, forKey: key) == nil {
+                order.append(key)
+                // Keys removed and added again leave stale entries in `order`; both stay bounded.
+                while values.count > capacity || order.count > 2 * capacity, let oldest = order.popFirst() { values[oldest] = nil }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import FirehoseIngest
+import Testing
+
+/// The live two-relay comparison's rules (issue 09 §3), on hand-made event summaries with explicit arrival times.
+@Suite("live relay comparison")
+struct LiveRelayComparisonTests {
+    static let second: Int64 = 1_000_000
+
+    static func commit(_ did: String, _ rev: String, seq: Int64, commit: UInt8 = 1) -> ComparedEvent.Kind {
+        .event(ComparedEvent(key: "commit|\(did)|\(rev)",
+                             reference: .init(type: "commit", did: did, rev: rev, seq: seq, index: Int(seq)),
+                             fields: ["commit": [commit], "ops": [7]]))
+    }
+
+    static func comparison(window: Int64 = 10 * second, capacity: Int = 1000) -> LiveRelayComparison {
+        LiveRelayComparison(first: "a", second: "b", windowMicros: window, capacity: capacity)
+    }
+
+    @Test func eventsBeforeTheFirstSharedEventAreNotCompared() {
+        var c = Self.comparison()
+        // A resumes from a cursor (old events first), B starts live at rev 3.
+        #expect(c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0).isEmpty)
+        #expect(c.observe(side: 0, Self.commit("did:y", "2222222222222", seq: 2), at: 0).isEmpty)
+        #expect(c.observe(side: 1, Self.commit("did:x", "2222222222223", seq: 50), at: 0).isEmpty)
+        #expect(!c.started)
+        #expect(c.observe(side: 0, Self.commit("did:x", "2222222222223", seq: 3), at: 1).isEmpty)
+        #expect(c.started)
+        #expect(c.sweep(at: 100 * Self.second).isEmpty)
+        #expect(c.counts.beforeStart == [2, 0])
+        #expect(c.counts.matched == 1)
+    }
+
+    @Test func anEventWithoutItsCopyWithinTheWindowIsMissingOnTheOtherRelayOnce() {
+        var c = Self.comparison()
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0)
+        _ = c.observe(side: 1, Self.commit("did:x", "2222222222221", seq: 11), at: 0)
+        _ = c.observe(side: 0, Self.commit("did:y", "2222222222222", seq: 2), at: Self.second)
+        #expect(c.sweep(at: 10 * Self.second).isEmpty)  // 9 s waited: still within the window
+        let found = c.sweep(at: 11 * Self.second)
+        #expect(found.map(\.kind) == [.missing])
+        #expect(found.first?.relay == "b")
+        #expect(found.first?.event?.did == "did:y")
+        // Arriving after it was reported: counted late, not reported again on A.
+        #expect(c.observe(side: 1, Self.commit("did:y", "2222222222222", seq: 12), at: 12 * Self.second).isEmpty)
+        #expect(c.sweep(at: 100 * Self.second).isEmpty)
+        #expect(c.counts.late == [0, 1])
+        #expect(c.counts.divergences[1][.missing] == 1)
+        #expect(c.counts.total(.missing) == 1)
+    }
+
+    @Test func duplicatesReordersDifferencesAndSeqGapsAreReportedOnTheRelayThatDidThem() {
+        var c = Self.comparison()
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0)
+        _ = c.observe(side: 1, Self.commit("did:x", "2222222222221", seq: 11), at: 0)
+        // B delivers x's rev 3 before rev 2; A in order.
+        #expect(c.observe(side: 1, Self.commit("did:x", "2222222222223", seq: 12), at: 1).isEmpty)
+        let reordered = c.observe(side: 1, Self.commit("did:x", "2222222222222", seq: 13), at: 2)
+        #expect(reordered.map(\.kind) == [.reordered] && reordered.first?.relay == "b")
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222222", seq: 2), at: 3)
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222223", seq: 3), at: 4)
+        // A repeats a matched event; B skips seqs; B alters a commit.
+        #expect(c.observe(side: 0, Self.commit("did:x", "2222222222223", seq: 4), at: 5).map(\.kind) == [.duplicate])
+        let gap = c.observe(side: 1, Self.commit("did:z", "2222222222224", seq: 20, commit: 9), at: 6)
+        #expect(gap.map(\.kind) == [.seqGap] && gap.first?.detail.contains("6 missing") == true)
+        let differs = c.observe(side: 0, Self.commit("did:z", "2222222222224", seq: 5), at: 7)
+        #expect(differs.map(\.kind) == [.differs])
+        #expect(differs.first?.detail == "differs in commit")
+        #expect(c.sweep(at: 100 * Self.second).isEmpty)
+        #expect(c.counts.matched == 4)
+        #expect(c.counts.divergences[0] == [.duplicate: 1])
+        #expect(c.counts.divergences[1] == [.reordered: 1, .seqGap: 1, .differs: 1])
+    }
+
+    @Test func unmatchedEventsAreBoundedAndTheOldestIsGivenUpOnFirst() {
+        var c = Self.comparison(capacity: 3)
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0)
+        _ = c.observe(side: 1, Self.commit("did:x", "2222222222221", seq: 1), at: 0)
+        var found: [RelayDivergence] = []
+        for i in 2...6 {
+            found += c.observe(side: 0, Self.commit("did:x", "22222222222\(i)2", seq: Int64(i)), at: Int64(i))
+        }
+        #expect(found.map(\.kind) == [.missing, .missing])
+        #expect(found.compactMap(\.event?.seq) == [2, 3])
+        let end = c.finish(at: 7)
+        #expect(end.isEmpty)
+        #expect(c.counts.unconfirmed == [3, 0])
+    }
+}
