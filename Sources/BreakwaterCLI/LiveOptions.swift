@@ -26,6 +26,9 @@ struct LiveOptions: ParsableArguments {
     @Option(help: ArgumentHelp("TLS server name (SNI and certificate check), needed for wss:// to an IP address.", valueName: "name"))
     var sni: String?
 
+    @Option(help: ArgumentHelp("PEM file of certificates to trust for wss:// besides the system's (a private CA).", valueName: "file"))
+    var caFile: String?
+
     @Option(help: ArgumentHelp("Reconnect when nothing (no frame, no pong) arrived for this many seconds; pings go out at half that period.", valueName: "seconds"))
     var readTimeout: Double = 60
 
@@ -39,6 +42,7 @@ struct LiveOptions: ParsableArguments {
         if let cursor, cursor < 0 { throw ValidationError("--cursor must not be negative") }
         guard readTimeout > 0 else { throw ValidationError("--read-timeout must be positive") }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must not be negative") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw ValidationError("--ca-file \(caFile) cannot be read") }
     }
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -82,7 +86,7 @@ struct LiveOptions: ParsableArguments {
         FirehoseSubscription(
             configuration: SubscriptionConfiguration(
                 relay: relay, pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
-                maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries),
+                maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries, additionalTrustRoots: caFile),
             logger: logger)
     }
 

@@ -39,6 +39,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Go silent after this many frames per connection: no frames, pings or pongs (to test read timeouts).")
     var stallAfter: Int?
 
+    @Option(help: "Send a ConsumerTooSlow error frame and close after this many frames per connection (to test reconnects).")
+    var tooSlowAfter: Int?
+
+    @Option(help: ArgumentHelp("Serve TLS (wss://, https://) with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(help: ArgumentHelp("Seconds between pings.", valueName: "seconds"))
     var pingInterval: Double = 30
 
@@ -46,6 +55,8 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let closeAfter, closeAfter < 1 { throw ValidationError("--close-after must be at least 1") }
+        if let tooSlowAfter, tooSlowAfter < 1 { throw ValidationError("--too-slow-after must be at least 1") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard pingInterval > 0 else { throw ValidationError("--ping-interval must be positive") }
     }
 
@@ -61,6 +72,8 @@ struct Serve: AsyncParsableCommand {
             host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
         configuration.stallAfter = stallAfter
+        configuration.tooSlowAfter = tooSlowAfter
+        if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         configuration.blobsDirectory = blobs ?? environment["BREAKWATER_BLOBS"]
         let server: RelayServer
         do {

@@ -268,4 +268,99 @@ struct LiveProcessTests {
         #expect(recordLines.count == recording.frames.count)
         #expect(recordLines == fromSource.stdout.split(separator: "\n"))
     }
+
+    @Test func consumerTooSlowMidStreamReconnectsFromTheCursorWithNoGapAndNoDuplicate() async throws {
+        let recording = SynthRecording.faulty
+        let database = ReplayHarness.temporaryDatabase()
+        let events = BreakwaterProcess.temporaryFile("events")
+        defer {
+            LiveTest.removeDatabase(database)
+            try? FileManager.default.removeItem(at: events)
+        }
+        // Every connection gets ConsumerTooSlow after 700 frames: several reconnects through the recording. The error
+        // frames are events too (type `error`), so the run stops after the recording's frames plus those.
+        let tooSlowFrames = recording.frames.count / 700
+        #expect(tooSlowFrames >= 2)
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--too-slow-after", "700"])
+        defer { server.stop() }
+        let stderr = BreakwaterProcess.temporaryFile("stderr")
+        defer { try? FileManager.default.removeItem(at: stderr) }
+        let consume = try BreakwaterBinary.start([
+            "consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.location.identities.path, "--db", database,
+            "--events", events.path, "--max-events", "\(recording.frames.count + tooSlowFrames)", "--workers", "2", "--progress", "0",
+            "--max-retries", "3", "--resync-concurrency", "0",
+        ], stderr: stderr)
+        #expect(try await BreakwaterProcess.wait(consume, seconds: 90) == 0)
+        let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+        #expect(log.contains("ConsumerTooSlow"), "\(log.suffix(2000))")
+        // The account events, without the error frames and their place in the numbering, are the recording's.
+        func essentials(_ line: ExpectedOutcome) -> String {
+            [line.seq.map(String.init) ?? "-", line.type, line.did ?? "-", line.rev ?? "-", line.outcome, line.reason ?? "-"]
+                .joined(separator: " ")
+        }
+        let expected = try ExpectedOutcomes.load(recording.location.expected).map(essentials)
+        let lines = try ExpectedOutcomes.load(events)
+        #expect(lines.map(\.index) == Array(0..<lines.count))
+        #expect(lines.filter { $0.type == "error" }.count == tooSlowFrames)
+        let got = lines.filter { $0.type != "error" }.map(essentials)
+        #expect(got.count == expected.count, "no gap, no duplicate")
+        #expect(got == expected, "first difference at line \(Array(zip(got, expected)).firstIndex { $0 != $1 } ?? min(got.count, expected.count))")
+        #expect(try SQLiteStateStore(path: database).cursor(upstream: try RelayURL(server.url).description)
+                == recording.seqs.compactMap { $0 }.max())
+    }
+
+    /// A self-signed certificate for the name `localhost` only, made with the openssl command (no IP address among
+    /// its names: NIOSSL accepts a certificate naming the connected IP address whatever name is checked).
+    static func makeCertificate(in folder: URL) throws -> (certificate: String, key: String) {
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                             "-keyout", key, "-out", certificate]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw BreakwaterProcess.Failure(description: "openssl req failed") }
+        return (certificate, key)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func wssIsVerifiedAgainstTrustedCertificatesAndAnUntrustedServerIsRefused() async throws {
+        let recording = SynthRecording.clean
+        let folder = BreakwaterProcess.temporaryFile("tls")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tls = try Self.makeCertificate(in: folder)
+        let server = try await BreakwaterProcess.serve(recording.folder, ["--tls-cert", tls.certificate, "--tls-key", tls.key])
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("wss://127.0.0.1:"))
+        let events = folder.appendingPathComponent("events.jsonl")
+        func arguments(sni: String, database: String) -> [String] {
+            ["consume", "--relay", server.url, "--sni", sni, "--plc", "http://127.0.0.1:9", "--identities",
+             recording.location.identities.path, "--db", folder.appendingPathComponent(database).path, "--progress", "0",
+             "--max-retries", "1"]
+        }
+
+        // Without the certificate among the trusted ones: the handshake fails, nothing is stored.
+        let refused = try BreakwaterBinary.run(arguments(sni: "localhost", database: "refused.sqlite") + ["--max-events", "10"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.lowercased().contains("certificate"), "\(refused.stderr.suffix(1500))")
+        // Trusted, but the name checked is not the certificate's: refused too.
+        let wrongName = try BreakwaterBinary.run(arguments(sni: "relay.example", database: "wrong-name.sqlite")
+                                                 + ["--ca-file", tls.certificate, "--max-events", "10"])
+        #expect(wrongName.status == 1, "\(wrongName.stderr.suffix(1500))")
+
+        // Trusted: the whole stream over TLS, with the outcomes of the recording.
+        let accepted = try BreakwaterBinary.start(arguments(sni: "localhost", database: "db.sqlite")
+                                                  + ["--ca-file", tls.certificate, "--events", events.path,
+                                                     "--max-events", "\(recording.frames.count)"])
+        #expect(try await BreakwaterProcess.wait(accepted, seconds: 60) == 0)
+        let expected = try ExpectedOutcomes.load(recording.location.expected).map(\.description)
+        let got = try ExpectedOutcomes.load(events).map(\.description)
+        #expect(got.count == expected.count)
+        #expect(got == expected, "first difference at line \(Array(zip(got, expected)).firstIndex { $0 != $1 } ?? min(got.count, expected.count))")
+    }
 }

@@ -83,6 +83,15 @@ extension RelayServer {
                 silent.value = true
                 while true { try await Task.sleep(for: .seconds(3600)) }
             }
+            if let limit = configuration.tooSlowAfter, sent >= limit {
+                logger.debug("ConsumerTooSlow (tooSlowAfter)", metadata: ["serve.sent": "\(sent)"])
+                let bytes = FramePeek.errorFrame("ConsumerTooSlow", message: "Stream consumer too slow.")
+                try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+                var code = ByteBuffer()
+                code.write(webSocketErrorCode: .policyViolation)
+                try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
+                return
+            }
             if let limit = configuration.closeAfter, sent >= limit {
                 logger.debug("dropping the connection (--close-after)", metadata: ["serve.sent": "\(sent)"])
                 return

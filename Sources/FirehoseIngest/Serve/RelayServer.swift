@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 public import NIOPosix
+import NIOSSL
 import NIOWebSocket
 public import ServiceLifecycle
 import Synchronization
@@ -42,8 +43,8 @@ public final class RelayServer: Service, Sendable {
         self.listener = Mutex(listener)
     }
 
-    /// The WebSocket URL clients connect to.
-    public var url: String { "ws://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    /// The WebSocket URL clients connect to (`wss://` when serving TLS).
+    public var url: String { "\(configuration.tls == nil ? "ws" : "wss")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
     /// Frames in the recording at start-up.
     public var frameCount: Int { index.frames }
@@ -57,13 +58,17 @@ public final class RelayServer: Service, Sendable {
             logger.warning("recording ends inside a frame; serving the complete frames", metadata: ["serve.truncated-bytes": "\(index.truncatedBytes)"])
         }
         let documents = try DIDDocuments(path: configuration.identitiesPath ?? configuration.recording.identities.path)
+        let tls = try configuration.tls.map { try RelayServer.tlsContext(certificateChain: $0.certificateChain, privateKey: $0.privateKey) }
         let listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>
         do {
             listener = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .bind(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try RelayServer.configure(channel) }
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                        return try RelayServer.configure(channel)
+                    }
                 }
         } catch {
             throw IngestError(.cannotBind, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -107,6 +112,17 @@ public final class RelayServer: Service, Sendable {
             }
         } catch {
             logger.debug("connection ended", metadata: ["serve.error": "\(error)"])
+        }
+    }
+
+    /// The server-side TLS context for a PEM certificate chain and private key.
+    static func tlsContext(certificateChain: String, privateKey: String) throws -> NIOSSLContext {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw IngestError(.cannotBind, "cannot use the TLS certificate \(certificateChain) and key \(privateKey): \(error)")
         }
     }
 

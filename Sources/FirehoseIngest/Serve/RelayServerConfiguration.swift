@@ -19,6 +19,11 @@ public struct RelayServerConfiguration: Sendable {
     /// After this many frames, a connection goes silent: no more frames, no pings, no pongs (a server that
     /// stopped answering; clients must notice and reconnect).
     public var stallAfter: Int?
+    /// After this many frames, each connection gets a `ConsumerTooSlow` error frame and is closed, as a relay
+    /// does to a subscriber that fell behind (clients reconnect from their cursor).
+    public var tooSlowAfter: Int? = nil
+    /// Serve over TLS (`wss://`, `https://`) with this certificate chain and private key (PEM files).
+    public var tls: (certificateChain: String, privateKey: String)? = nil
     /// Period of the server's pings.
     public var pingInterval: Duration
     /// How often the end of the recording is checked for new frames once everything was sent.

@@ -29,6 +29,8 @@ struct FirehoseConnection: Sendable {
     let pingInterval: Duration
     /// Silence after which the connection is dropped.
     let readTimeout: Duration
+    /// Extra trusted certificates (PEM file) for TLS.
+    var additionalTrustRoots: String? = nil
 
     /// How the upgrade request was answered.
     enum Handshake: Sendable {
@@ -67,6 +69,7 @@ struct FirehoseConnection: Sendable {
         if target.secure {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = .fullVerification
+            if let extra = additionalTrustRoots { tls.additionalTrustRoots = [.file(extra)] }
             sslContext = try NIOSSLContext(configuration: tls)
         } else {
             sslContext = nil

@@ -155,7 +155,8 @@ public struct FirehoseSubscription: Sendable {
     private func connect(cursor: Int64?, progress: Progress, deliver: @escaping @Sendable (IncomingFrame) async -> Bool) async throws -> Attempt {
         let connection = FirehoseConnection(
             target: configuration.relay, maxMessageSize: configuration.maxFrameSize, handshakeTimeout: configuration.handshakeTimeout,
-            pingInterval: configuration.pingInterval, readTimeout: configuration.readTimeout)
+            pingInterval: configuration.pingInterval, readTimeout: configuration.readTimeout,
+            additionalTrustRoots: configuration.additionalTrustRoots)
         switch try await connection.open(path: configuration.relay.pathAndQuery(cursor: cursor)) {
         case .refused(let status, let retryAfter):
             return .refused(status: status, retryAfter: retryAfter)

@@ -15,12 +15,16 @@ public struct SubscriptionConfiguration: Sendable {
     public var backoff: Backoff
     /// Consecutive attempts that deliver no frame before giving up with an operational error (nil: never).
     public var maxConsecutiveFailures: Int?
+    /// A PEM file of certificates trusted for `wss://` besides the system's roots (a private CA); certificates
+    /// and host names are always checked.
+    public var additionalTrustRoots: String? = nil
 
     /// Creates a configuration with the defaults of SPEC.md §1 (pings every 30 s, dropped after 60 s of silence,
     /// 15 s for a handshake).
     public init(relay: RelayURL, maxFrameSize: Int = 5 * 1024 * 1024, pingInterval: Duration = .seconds(30),
                 readTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(15),
-                backoff: Backoff = Backoff(), maxConsecutiveFailures: Int? = 10) {
+                backoff: Backoff = Backoff(), maxConsecutiveFailures: Int? = 10, additionalTrustRoots: String? = nil) {
+        self.additionalTrustRoots = additionalTrustRoots
         self.relay = relay
         self.maxFrameSize = maxFrameSize
         self.pingInterval = pingInterval
