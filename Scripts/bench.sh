@@ -197,6 +197,9 @@ EOF
 echo
 echo "$TABLE"
 CPU_MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+# Hand-written analysis (profiles) below the marker heading is kept across runs.
+NOTES=""
+if [ -f "$OUT" ]; then NOTES=$(sed -n '/^## Where the time goes/,$p' "$OUT"); fi
 {
     echo "# Benchmarks"
     echo
@@ -216,6 +219,7 @@ CPU_MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
     echo '```'
     lscpu | grep -E '^(Architecture|CPU\(s\)|Model name|Thread|Core|Socket|CPU max MHz|CPU MHz|L1d|L2|L3|Flags)' | cut -c1-200
     echo '```'
+    if [ -n "$NOTES" ]; then echo; echo "$NOTES"; fi
 } > "$OUT"
 echo
 echo "wrote $OUT ($ELAPSED s)"

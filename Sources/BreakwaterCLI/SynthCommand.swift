@@ -96,6 +96,7 @@ struct Synth: AsyncParsableCommand {
             faultKinds: try parsedFaultKinds(), largestTree: largestTree)
         configuration.hosts = hosts
         configuration.faultHosts = faultHosts
+        configuration.keepsRecords = reposDir != nil
         let started = Date()
         var frameBuffer: [UInt8] = []
         var expectedBuffer: [UInt8] = []

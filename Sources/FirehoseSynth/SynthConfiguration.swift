@@ -24,6 +24,9 @@ public struct SynthConfiguration: Sendable {
     /// When set, faults are injected only into accounts on the first `faultHosts` hosts (`pds0`…): a fault
     /// slot that picks an account elsewhere carries a normal commit instead. Nil: faults on every host.
     public var faultHosts: Int? = nil
+    /// Whether every record's bytes are kept for ``SynthGenerator/repositoryCARs()``. Memory then grows with the
+    /// records of all accounts; `synth` without `--repos-dir` turns it off.
+    public var keepsRecords = true
 
     /// Creates a configuration.
     public init(repos: Int, commits: Int, seed: UInt64, curves: [Curve] = [.k256, .p256], faultRate: Double = 0,

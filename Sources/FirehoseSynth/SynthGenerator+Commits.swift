@@ -95,7 +95,6 @@ extension SynthGenerator {
         var ops: [RepoOp] = []
         var records: [(cid: CID, bytes: [UInt8])] = []
         var changes: [(path: String, cid: CID?)] = []
-        var recordMap: [CID: [UInt8]] = [:]
         for op in planned {
             let key = Array(op.path.utf8)
             switch op {
@@ -110,7 +109,6 @@ extension SynthGenerator {
                     ops.append(RepoOp(action: .create, path: path, cid: cid, prev: nil))
                 }
                 records.append((cid, bytes))
-                recordMap[cid] = bytes
                 changes.append((path, cid))
             case .delete(let path):
                 let previous = try tree.remove(key)
@@ -145,7 +143,9 @@ extension SynthGenerator {
     /// Makes a built commit the account's new state.
     mutating func apply(_ built: BuiltCommit, to i: Int) {
         accounts[i].tree = built.tree
-        for record in built.records { accounts[i].recordBlocks[record.cid] = record.bytes }
+        if configuration.keepsRecords {
+            for record in built.records { accounts[i].recordBlocks[record.cid] = record.bytes }
+        }
         for change in built.changes {
             if let cid = change.cid {
                 accounts[i].values[change.path] = cid

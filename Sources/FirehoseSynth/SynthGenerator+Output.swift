@@ -31,6 +31,9 @@ extension SynthGenerator {
     /// Each created account's final full-repository CAR: the last commit, then every node in pre-order with
     /// records interleaved (SPEC.md §6).
     public func repositoryCARs() throws -> [(did: String, car: [UInt8])] {
+        guard configuration.keepsRecords else {
+            throw ATRepoError(.invalidRepository, "synth was configured not to keep records (SynthConfiguration.keepsRecords)")
+        }
         var out: [(did: String, car: [UInt8])] = []
         for account in accounts where account.created {
             guard let commit = account.lastCommit else { continue }

@@ -198,7 +198,7 @@ public struct SynthGenerator {
             let bytes = RecordFactory.record(collection: collection, createdAt: datetime(micros), rkey: rkey, &rng)
             let cid = CID.compute(for: bytes)
             let path = collection + "/" + rkey
-            accounts[i].recordBlocks[cid] = bytes
+            if configuration.keepsRecords { accounts[i].recordBlocks[cid] = bytes }
             accounts[i].values[path] = cid
             accounts[i].addPath(path)
             entries.append((Array(path.utf8), cid))

@@ -27,20 +27,11 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Creates a CID from a codec and a 32-byte SHA-256 digest. Returns nil for another length.
     public init?(codec: Codec, digest: some Collection<UInt8>) {
         guard digest.count == 32 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var index = 0
-        for byte in digest {
-            let word = index / 8
-            switch word {
-            case 0: words.0 = words.0 << 8 | UInt64(byte)
-            case 1: words.1 = words.1 << 8 | UInt64(byte)
-            case 2: words.2 = words.2 << 8 | UInt64(byte)
-            default: words.3 = words.3 << 8 | UInt64(byte)
-            }
-            index += 1
+        if let cid = digest.withContiguousStorageIfAvailable({ CID(codec: codec, digestAt: UnsafeRawBufferPointer($0), offset: 0) }) {
+            self = cid
+            return
         }
-        self.codec = codec
-        (w0, w1, w2, w3) = words
+        self = Array(digest).withUnsafeBytes { CID(codec: codec, digestAt: $0, offset: 0) }
     }
 
     /// Reads a 32-byte digest at `offset` of `buffer` as four big-endian words (the caller checked the length).

@@ -9,20 +9,34 @@ public enum Base32 {
 
     /// Encodes bytes as lowercase base32 without padding.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 8 + 4) / 5)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                out.append(alphabet[Int((buffer >> UInt32(bits)) & 0x1f)])
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return text }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
+    }
+
+    /// Encodes contiguous bytes, writing the string's storage directly (CIDs are encoded on hot paths).
+    static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let length = (bytes.count * 8 + 4) / 5
+        return String(unsafeUninitializedCapacity: length) { out in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var buffer: UInt32 = 0
+                var bits = 0
+                var written = 0
+                for byte in bytes {
+                    buffer = (buffer << 8) | UInt32(byte)
+                    bits += 8
+                    while bits >= 5 {
+                        bits -= 5
+                        out[written] = alphabet[Int((buffer >> UInt32(bits)) & 0x1f)]
+                        written += 1
+                    }
+                }
+                if bits > 0 {
+                    out[written] = alphabet[Int((buffer << UInt32(5 - bits)) & 0x1f)]
+                    written += 1
+                }
+                return written
             }
         }
-        if bits > 0 { out.append(alphabet[Int((buffer << UInt32(5 - bits)) & 0x1f)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes lowercase unpadded base32. Returns nil on any character outside the alphabet
