@@ -58,7 +58,11 @@ timed() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print 0 }'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
-fmt() { awk -v a="$1" 'BEGIN { printf "%\047.0f", a }' 2>/dev/null || echo "$1"; }
+fmt() {  # 12345.6 → 12,346
+    awk -v a="$1" 'BEGIN { s = sprintf("%.0f", a); n = length(s); o = ""
+        for (i = 1; i <= n; i++) { o = o substr(s, i, 1); if ((n - i) % 3 == 0 && i < n && substr(s, i, 1) != "-") o = o "," }
+        print o }'
+}
 
 # --- The recording (cached) ------------------------------------------------------------------------
 REC=.bench-cache/synth-c$COMMITS-r$REPOS-t$LARGEST-s$SEED
