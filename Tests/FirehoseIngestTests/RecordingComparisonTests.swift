@@ -155,7 +155,7 @@ struct RecordingComparisonTests {
                     // Both relays send everything at once; the window leaves time for A's frames, which wait for
                     // verification, and the duration lets the removed event's window expire.
                     let process = try BreakwaterBinary.start([
-                        "consume", "--relay", relayA.url, "--relay", relayB.url, "--compare-window", "6", "--duration", "15",
+                        "consume", "--relay", relayA.url, "--relay", relayB.url, "--compare-window", "10", "--duration", "20",
                         "--identities", folder.appendingPathComponent("identities.json").path,
                         "--db", folder.appendingPathComponent("db.sqlite").path, "--progress", "0", "--max-retries", "3",
                         "--webhook", receiver.url, "--log-format", "json",

@@ -55,11 +55,7 @@ extension RelayServer {
         let path = configuration.recording.frames.path
         if let cursor, cursor > (index.lastSeq ?? 0) {
             logger.info("FutureCursor", metadata: ["serve.last-seq": "\(index.lastSeq.map(String.init) ?? "none")"])
-            let bytes = FramePeek.errorFrame("FutureCursor", message: "Cursor in the future.")
-            try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
-            var code = ByteBuffer()
-            code.write(webSocketErrorCode: .normalClosure)
-            try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
+            try await Self.sendError("FutureCursor", message: "Cursor in the future.", closing: .normalClosure, to: outbound)
             return
         }
         let start = try cursor.map { try RecordingIndex.startOffset(path: path, cursor: $0) } ?? 0
@@ -85,11 +81,7 @@ extension RelayServer {
             }
             if let limit = configuration.tooSlowAfter, sent >= limit {
                 logger.debug("ConsumerTooSlow (tooSlowAfter)", metadata: ["serve.sent": "\(sent)"])
-                let bytes = FramePeek.errorFrame("ConsumerTooSlow", message: "Stream consumer too slow.")
-                try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
-                var code = ByteBuffer()
-                code.write(webSocketErrorCode: .policyViolation)
-                try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
+                try await Self.sendError("ConsumerTooSlow", message: "Stream consumer too slow.", closing: .policyViolation, to: outbound)
                 return
             }
             if let limit = configuration.closeAfter, sent >= limit {
@@ -97,6 +89,18 @@ extension RelayServer {
                 return
             }
         }
+    }
+}
+
+extension RelayServer {
+    /// Sends an error frame (SPEC.md §1: `op` -1 with `error` and `message`), then a close with `code`.
+    static func sendError(_ name: String, message: String, closing code: WebSocketErrorCode,
+                          to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async throws {
+        let bytes = FramePeek.errorFrame(name, message: message)
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+        var data = ByteBuffer()
+        data.write(webSocketErrorCode: code)
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))
     }
 }
 
