@@ -60,19 +60,17 @@ struct LiveOptions: ParsableArguments {
     }
 
     /// The parsed relay endpoint.
-    func relayURL() throws -> RelayURL {
-        do {
-            return try RelayURL(relayText, sniHostname: sni)
-        } catch {
-            throw OperationalError(error.code.description, error.reason)
-        }
-    }
+    func relayURL() throws -> RelayURL { try parsedRelay(relayText) }
 
     /// The second relay to compare with the first (`--relay` given twice), if any.
     func secondRelayURL() throws -> RelayURL? {
         guard relay.count == 2 else { return nil }
+        return try parsedRelay(relay[1])
+    }
+
+    private func parsedRelay(_ text: String) throws -> RelayURL {
         do {
-            return try RelayURL(relay[1], sniHostname: sni)
+            return try RelayURL(text, sniHostname: sni)
         } catch {
             throw OperationalError(error.code.description, error.reason)
         }

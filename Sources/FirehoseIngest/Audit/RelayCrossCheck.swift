@@ -1,6 +1,5 @@
 public import Logging
 public import ServiceLifecycle
-import Foundation
 import Synchronization
 
 /// Compares a second relay's stream with the one being verified, live (`consume --relay A --relay B`, issue 09
@@ -51,7 +50,7 @@ public final class RelayCrossCheck: Service, Sendable {
         let summary = ComparedEvent.summarize(frame.bytes, index: frame.index)
         let found = state.withLock { s in
             if side == 1 { s.secondFrames += 1 }
-            return s.comparison.observe(side: side, summary, at: Self.nowMicros())
+            return s.comparison.observe(side: side, summary, at: ReceiptClock.nowMicros())
         }
         raise(found)
     }
@@ -84,13 +83,13 @@ public final class RelayCrossCheck: Service, Sendable {
             await group.next()
             group.cancelAll()
         }
-        let found = state.withLock { $0.comparison.finish(at: Self.nowMicros()) }
+        let found = state.withLock { $0.comparison.finish(at: ReceiptClock.nowMicros()) }
         raise(found)
         flushSuppressed()
     }
 
     private func sweep() {
-        let found = state.withLock { $0.comparison.sweep(at: Self.nowMicros()) }
+        let found = state.withLock { $0.comparison.sweep(at: ReceiptClock.nowMicros()) }
         flushSuppressed()
         raise(found)
     }
@@ -119,6 +118,4 @@ public final class RelayCrossCheck: Service, Sendable {
             logger.warning("relay divergences beyond the alert limit", metadata: ["alert.suppressed": .stringConvertible(suppressed)])
         }
     }
-
-    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 }

@@ -18,8 +18,8 @@ public struct Alert: Sendable, Hashable {
         case relayDivergence = "relay-divergence"
     }
 
-    /// What raised the alert.
-    public var category: Category = .verification
+    /// What raised the alert (derived: a divergence kind makes it a relay divergence).
+    public var category: Category { divergence == nil ? .verification : .relayDivergence }
     /// The account, when the event names one.
     public var did: String?
     /// The relay seq of the event.
@@ -60,7 +60,6 @@ public struct Alert: Sendable, Hashable {
 
     /// The alert for a relay divergence found at `processedAt`.
     public init(divergence: RelayDivergence, processedAt: Int64) {
-        category = .relayDivergence
         did = divergence.event?.did
         seq = divergence.event?.seq
         rev = divergence.event?.rev
