@@ -41,6 +41,26 @@ import Testing
         }
     }
 
+    /// A `#sync` stale mark spares a mirror that already holds that root, or a repository at that rev or later;
+    /// any other mark makes the mirror stale.
+    @Test func aSyncStaleMarkSparesAMirrorAlreadyAtItsRootOrALaterRev() throws {
+        let database = TemporaryDatabase()
+        defer { database.cleanUp() }
+        let store = try database.open()
+        _ = try importing(try repo.blocks(), into: store)
+        let root = try repo.tree().rootCID
+        func mark(_ update: MirrorUpdate) throws -> String? {
+            var batch = StoreBatch()
+            batch.mirrorUpdates = [update]
+            try store.write(batch)
+            return try store.mirror(did: TestRepo.did)?.stale
+        }
+        #expect(try mark(.stale(did: TestRepo.did, reason: "same root", unlessRoot: root)) == nil)
+        #expect(try mark(.stale(did: TestRepo.did, reason: "older sync", unlessRoot: CID.compute(for: [1]), unlessRevAtLeast: "3laaaaaaaaa22")) == nil)
+        #expect(try mark(.stale(did: TestRepo.did, reason: "same rev", unlessRoot: CID.compute(for: [1]), unlessRevAtLeast: repo.rev)) == nil)
+        #expect(try mark(.stale(did: TestRepo.did, reason: "newer sync", unlessRoot: CID.compute(for: [1]), unlessRevAtLeast: "3lccccccccc22")) == "newer sync")
+    }
+
     @Test func aTamperedBlockIsABlockCIDMismatch() throws {
         let database = TemporaryDatabase()
         defer { database.cleanUp() }

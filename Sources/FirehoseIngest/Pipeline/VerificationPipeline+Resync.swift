@@ -91,9 +91,10 @@ extension VerificationPipeline {
             }
         case .fetched(let repository):
             let filter = configuration.mirrors[did]
-            if let current = state, current.sync == .synchronized {
-                // A mirror backfill (or a #sync restored the base meanwhile): the account keeps its state; the mirror
-                // takes the fetched repository, then the commits verified since.
+            if let current = state, current.sync == .synchronized, current.data != nil {
+                // A mirror backfill (or a #sync restored the base meanwhile): the account keeps its base; the mirror
+                // takes the fetched repository, then the commits verified since. An account known only from
+                // #identity/#account events has no base yet and takes the fetched repository as its base below.
                 if filter != nil {
                     result.resyncMirrors = [.replace(repository)] + entry.mirrorBuffer.filter { update in
                         if case .commit(let commit) = update { return commit.rev > repository.rev }

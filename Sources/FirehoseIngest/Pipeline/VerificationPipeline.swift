@@ -240,7 +240,7 @@ public final class VerificationPipeline: Sendable {
         }
         if line.type == .sync && line.outcome == .verified {
             return .stale(did: did, reason: "#sync at seq \(line.seq.map(String.init) ?? "-") set a new base (rev \(line.rev ?? "-"))",
-                          unlessRoot: step.newState?.data)
+                          unlessRoot: step.newState?.data, unlessRevAtLeast: line.rev)
         }
         return nil
     }

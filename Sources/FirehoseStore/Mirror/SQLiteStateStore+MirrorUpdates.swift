@@ -34,8 +34,9 @@ extension SQLiteStateStore {
             switch update {
             case .replace:
                 continue  // handled above
-            case .stale(let did, let reason, let unlessRoot):
+            case .stale(let did, let reason, let unlessRoot, let unlessRevAtLeast):
                 if let unlessRoot, try cid(row["data"], "mirror data") == unlessRoot { continue }
+                if let unlessRevAtLeast, let rev: String = row["rev"], rev >= unlessRevAtLeast { continue }
                 try markStale(did: did, reason: reason, db: db, now: now)
             case .commit(let commit):
                 let root = try cid(row["data"], "mirror data")

@@ -52,8 +52,9 @@ public enum MirrorUpdate: Sendable, Hashable {
     /// The mirror can no longer follow the stream (a chain break, a `#sync` with a new base, a commit whose
     /// records are not all in its slice): it needs a resync (a re-import of a fresh repository). With
     /// `unlessRoot`, a mirror whose root is already that CID stays fresh (a `#sync` announcing the root the
-    /// mirror holds).
-    case stale(did: String, reason: String, unlessRoot: CID? = nil)
+    /// mirror holds); with `unlessRevAtLeast`, so does a mirror already at that rev or later (a `#sync` older
+    /// than the repository a backfill or resync gave the mirror: the commits after it still chain or are skipped).
+    case stale(did: String, reason: String, unlessRoot: CID? = nil, unlessRevAtLeast: String? = nil)
     /// Replace the mirror's records and head with a verified full repository (a resync or a backfill, SPEC.md
     /// §7.5 step 4): records created, updated and deleted since are reconciled and a stale mark is cleared.
     /// Applied whether or not the mirror is stale; the account's chain state is left to the batch.
@@ -63,7 +64,7 @@ public enum MirrorUpdate: Sendable, Hashable {
     public var did: String {
         switch self {
         case .commit(let commit): return commit.did
-        case .stale(let did, _, _): return did
+        case .stale(let did, _, _, _): return did
         case .replace(let repository): return repository.did
         }
     }

@@ -238,6 +238,38 @@ import Testing
         }
     }
 
+    /// A mirror backfill that completes after an account's #identity/#account but before its first #sync gives the
+    /// account its base: the older #sync that follows is a stale rev and the mirror stays fresh (the order the
+    /// previous test meets only sometimes, forced here).
+    @Test func aBackfillBeforeTheFirstSyncBecomesTheBaseAndTheOlderSyncLeavesTheMirrorFresh() async throws {
+        let scenario = try Scenario(SynthConfiguration(repos: 6, commits: 300, seed: 9))
+        defer { scenario.cleanUp() }
+        let did = try #require(scenario.repositories.keys.sorted().first { did in
+            scenario.lines.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync
+        })
+        let sync = try #require(scenario.lines.firstIndex { $0.did == did && $0.type == .sync })
+        try #require(scenario.lines[..<sync].contains { $0.did == did })  // #identity/#account came first
+        let path = Self.database()
+        defer { Self.remove(path) }
+        let store = try SQLiteStateStore(path: path)
+        try store.registerMirror(did: did, filter: .all)
+        _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<sync)
+        let known = try #require(try store.accounts([did])[did])
+        #expect(known.data == nil)
+
+        let final = try await scenario.finalRepository(did)
+        let backfill = try await Self.run(scenario, store: store, relay: nil, range: sync..<sync, backfill: [did],
+                                          fetcher: GatedFetcher(car: try #require(scenario.repositories[did]), open: true))
+        #expect(backfill.resyncs.succeeded == 1)
+        let based = try #require(try store.accounts([did])[did])
+        #expect(based.rev == final.rev && based.data == final.data && based.sync == .synchronized)
+
+        let rest = try await Self.run(scenario, store: store, relay: nil, range: sync..<scenario.frames.count)
+        #expect(rest.byOutcome[.rejected, default: 0] == 0)
+        #expect(try store.mirror(did: did)?.stale == nil)
+        #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(try #require(scenario.repositories[did]))))
+    }
+
     @Test func chainBreakResyncReconcilesTheMirrorWithCreatesUpdatesAndDeletes() async throws {
         let scenario = try Scenario(SynthConfiguration(repos: 5, commits: 400, seed: 21, faultRate: 0.03, faultKinds: [.chainBreak]))
         defer { scenario.cleanUp() }
@@ -287,8 +319,8 @@ import Testing
     /// A fetcher that answers with a fixed repository once released (so events arrive while the resync runs).
     final class GatedFetcher: RepoFetcher {
         let car: [UInt8]
-        let open = Mutex(false)
-        init(car: [UInt8]) { self.car = car }
+        let open: Mutex<Bool>
+        init(car: [UInt8], open: Bool = false) { self.car = car; self.open = Mutex(open) }
         func fetchRepository(did: String) async throws -> [UInt8] {
             while !open.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
             return car
