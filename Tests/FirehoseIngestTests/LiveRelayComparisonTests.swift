@@ -48,6 +48,23 @@ struct LiveRelayComparisonTests {
         #expect(c.counts.total(.missing) == 1)
     }
 
+    @Test func anEventDeliveredAgainAfterItWasReportedMissingIsADuplicateNotASecondMissing() {
+        var c = Self.comparison()
+        _ = c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0)
+        _ = c.observe(side: 1, Self.commit("did:x", "2222222222221", seq: 11), at: 0)
+        _ = c.observe(side: 0, Self.commit("did:y", "2222222222222", seq: 2), at: Self.second)
+        #expect(c.sweep(at: 11 * Self.second).map(\.kind) == [.missing])
+        // A sends it a second time (seq 3 follows seq 2: no gap).
+        let again = c.observe(side: 0, Self.commit("did:y", "2222222222222", seq: 3), at: 12 * Self.second)
+        #expect(again.map(\.kind) == [.duplicate])
+        #expect(again.first?.relay == "a")
+        #expect(c.sweep(at: 100 * Self.second).isEmpty)
+        #expect(c.counts.total(.missing) == 1)
+        // B's late copy is still counted late.
+        #expect(c.observe(side: 1, Self.commit("did:y", "2222222222222", seq: 12), at: 101 * Self.second).isEmpty)
+        #expect(c.counts.late == [0, 1])
+    }
+
     @Test func duplicatesReordersDifferencesAndSeqGapsAreReportedOnTheRelayThatDidThem() {
         var c = Self.comparison()
         _ = c.observe(side: 0, Self.commit("did:x", "2222222222221", seq: 1), at: 0)

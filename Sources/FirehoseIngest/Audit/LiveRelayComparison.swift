@@ -92,7 +92,8 @@ public struct LiveRelayComparison: Sendable {
         let other = 1 - side
         let key = event.key
 
-        if pending[side][key] != nil || matched.contains(key) {
+        // Delivered before by this relay: still waiting, already matched, or already reported missing on the other.
+        if pending[side][key] != nil || matched.contains(key) || reportedMissing[key] == other {
             found.append(divergence(.duplicate, side: side, event.reference, detail: "delivered again"))
             return found
         }
