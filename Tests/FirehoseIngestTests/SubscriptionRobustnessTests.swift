@@ -38,7 +38,31 @@ struct SubscriptionRobustnessTests {
         #expect(await Self.accepted(server, atLeast: 3) == 3)
     }
 
-    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
+    /// A frame that arrives together with the `101` response, with the server's close right behind it (`FutureCursor`
+    /// then close, as `serve` and relays send it), is delivered on that connection: never lost to the close, so the
+    /// first attempt already ends with `FutureCursor` and no reconnect is needed.
+    @Test func aFrameSentRightAfterTheUpgradeIsDeliveredEvenWhenTheServerClosesAtOnce() async throws {
+        let recording = SynthRecording.clean
+        let last = try #require(recording.seqs.compactMap { $0 }.max())
+        let attempts = 60
+        // `serve` in its own process: the race needs the server's bytes and FIN to reach the client's socket together.
+        let server = try await BreakwaterProcess.serve(recording.folder, [])
+        defer { server.stop() }
+        var outcomes: [String] = []
+        for _ in 0..<attempts {
+            let subscription = try Self.subscription(server.url, retries: 0)  // a lost frame would be a failed attempt
+            do {
+                _ = try await subscription.run(cursor: last + 100) { _ in true }
+                outcomes.append("ended")
+            } catch let error as IngestError {
+                outcomes.append(error.code.description)
+            }
+        }
+        let lost = outcomes.filter { $0 != IngestError.Code.futureCursor.description }
+        #expect(lost.isEmpty, "\(lost.count) of \(attempts) attempts lost the FutureCursor frame: \(Set(lost))")
+    }
+
+    /// The server's count of accepted connections, once it reached `count` (or after two seconds).    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
     static func accepted(_ server: ScriptedServer, atLeast count: Int) async -> Int {
         for _ in 0..<100 where server.accepted.withLock({ $0.count }) < count {
             try? await Task.sleep(for: .milliseconds(20))

@@ -108,13 +108,17 @@ struct FirehoseConnection: Sendable {
     /// TLS (when secure), HTTP/1.1 and the WebSocket upgrader on a connected channel.
     private func configureUpgrade(_ channel: any Channel, path: String, sslContext: NIOSSLContext?) throws -> EventLoopFuture<UpgradeResult> {
         let maxSize = maxMessageSize
+        let settling = UpgradeSettlingHandler()
+        try channel.pipeline.syncOperations.addHandler(settling)
         let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
             maxFrameSize: maxSize,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
                         minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maxSize))
-                    return .websocket(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    let webSocket = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
+                    settling.settle()
+                    return .websocket(webSocket)
                 }
             })
         var headers = HTTPHeaders()
@@ -127,6 +131,7 @@ struct FirehoseConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let catcher = ResponseHeadCatcher(promise: channel.eventLoop.makePromise())
                     try channel.pipeline.syncOperations.addHandler(catcher)
+                    settling.settle()
                     return .refused(catcher.promise.futureResult)
                 }
             })
@@ -269,6 +274,39 @@ struct FirehoseConnection: Sendable {
         }
 
         var timedOut: Bool { state.withLock { $0.timedOut } }
+    }
+}
+
+/// Holds back `channelInactive` while the HTTP upgrade is still settling, so that frames which arrived together with
+/// the `101` response are not lost when the server closes right after them (a `FutureCursor` error frame and a close).
+///
+/// NIO removes the HTTP decoder one event-loop turn after the `101` arrives and only then forwards the bytes that
+/// followed it to the WebSocket handlers. A server's FIN read in the same turn would otherwise reach the HTTP decoder
+/// first, which drops those bytes, and the new WebSocket stream would end empty. Placed first in the pipeline, this
+/// handler passes `channelInactive` on once the upgrade (or the refusal) has been set up, or after a few turns when
+/// nothing is being upgraded (a server that closes before answering still fails at once).
+final class UpgradeSettlingHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    /// Event-loop turns to wait at most for the upgrade to settle.
+    static let maxTurns = 16
+    private let settled = Atomic<Bool>(false)
+
+    /// Marks the upgrade (or refusal) as set up: later `channelInactive` events pass at once.
+    func settle() { settled.store(true, ordering: .releasing) }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        forwardInactive(context: context, turnsLeft: Self.maxTurns)
+    }
+
+    private func forwardInactive(context: ChannelHandlerContext, turnsLeft: Int) {
+        if turnsLeft == 0 || settled.load(ordering: .acquiring) {
+            context.fireChannelInactive()
+            return
+        }
+        context.eventLoop.assumeIsolated().execute {
+            self.forwardInactive(context: context, turnsLeft: turnsLeft - 1)
+        }
     }
 }
 
