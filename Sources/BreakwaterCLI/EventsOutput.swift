@@ -2,11 +2,16 @@ import FirehoseSync
 import Foundation
 import Synchronization
 
-/// Writes outcome lines (CONTRACT.md §4) to a file or stdout, buffered.
+/// Writes outcome lines (CONTRACT.md §4) to a file or stdout, buffered: written out every 64 KiB, and at the first
+/// line after ``flushInterval`` (so a slow stream, or a paced replay, shows its lines as they come).
 final class EventsOutput: Sendable {
+    /// The longest a line waits in the buffer while more lines arrive.
+    static let flushInterval: Duration = .milliseconds(250)
+
     private struct State {
         var handle: FileHandle?
         var buffer: [UInt8] = []
+        var lastWrite = ContinuousClock.now
     }
     private let state: Mutex<State>
 
@@ -31,9 +36,10 @@ final class EventsOutput: Sendable {
             guard s.handle != nil else { return }
             s.buffer.append(contentsOf: line.json.utf8)
             s.buffer.append(0x0a)
-            if s.buffer.count >= 1 << 16 {
+            if s.buffer.count >= 1 << 16 || ContinuousClock.now - s.lastWrite >= Self.flushInterval {
                 s.handle?.write(Data(s.buffer))
                 s.buffer.removeAll(keepingCapacity: true)
+                s.lastWrite = .now
             }
         }
     }

@@ -4,17 +4,23 @@ import Foundation
 import IPLD
 
 /// Re-times a recording by the `time` fields of its events (`--pace original`): each frame is released
-/// when as much time has passed since the first frame as separates their recorded times.
+/// when as much time has passed since the first frame as separates their recorded times. A stop request ends the
+/// sequence even while it waits for a frame's time.
 struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
     typealias Element = IncomingFrame
     let base: Base
+    let signals: StopSignals?
 
-    init(_ base: Base) { self.base = base }
+    init(_ base: Base, signals: StopSignals? = nil) {
+        self.base = base
+        self.signals = signals
+    }
 
-    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator()) }
+    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), signals: signals) }
 
     struct Iterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
+        let signals: StopSignals?
         var origin: (recorded: Double, wall: ContinuousClock.Instant)?
 
         mutating func next() async throws -> IncomingFrame? {
@@ -22,7 +28,11 @@ struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
             if let recorded = PacedFrames.recordedTime(frame.bytes) {
                 if let origin {
                     let due = origin.wall + .microseconds(Int64((recorded - origin.recorded) * 1_000_000))
-                    if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                    if let signals {
+                        guard try await signals.sleep(until: due) else { return nil }
+                    } else if due > ContinuousClock.now {
+                        try await Task.sleep(until: due, clock: .continuous)
+                    }
                 } else {
                     origin = (recorded, ContinuousClock.now)
                 }

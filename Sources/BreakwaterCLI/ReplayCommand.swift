@@ -11,7 +11,9 @@ struct Replay: AsyncParsableCommand {
         discussion: """
             FILE is a recording folder (frames.bin, identities.json) or its frames.bin. With --db the state is \
             kept and a later replay of the same recording resumes after the last stored frame; --from-start \
-            processes every frame again (already-applied commits are then ignored as stale).
+            processes every frame again (already-applied commits are then ignored as stale). SIGINT/SIGTERM stop \
+            reading, finish and store the frames already read, write the outputs and exit 0 (a second signal \
+            ends the process at once).
             """
     )
 
@@ -75,12 +77,19 @@ struct Replay: AsyncParsableCommand {
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
             onOutcome: { line in output.write(line) })
+        // SIGINT/SIGTERM: stop reading, finish and store what was read, write the outputs, remove a temporary database.
+        let signals = StopSignals.install()
         let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
-            pace == .original ? PacedFrames(frames) : frames
+            pace == .original ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
+                              : StoppableFrames(base: frames, signals: signals)
         let summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
         output.close()
         if let truncation = frames.truncation {
             FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))
+        }
+        if let number = signals.signalNumber {
+            let kept = database.temporary ? "" : "; the state up to there is stored and a later replay resumes after it"
+            FileHandle.standardError.write(Data("replay: stopped by \(StopSignals.name(number)) after \(summary.events) frames\(kept)\n".utf8))
         }
         if json {
             print(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
