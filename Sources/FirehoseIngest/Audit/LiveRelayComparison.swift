@@ -214,25 +214,35 @@ struct BoundedQueue<Element>: Sendable where Element: Sendable {
     }
 }
 
-/// A dictionary that remembers at most `capacity` keys, forgetting the oldest inserted first.
+/// A dictionary that remembers at most `capacity` keys, forgetting the oldest inserted first. A key removed and
+/// inserted again counts from its new insertion.
 struct RecentKeys<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     var capacity = 200_000
-    private var values: [Key: Value] = [:]
-    private var order = BoundedQueue<Key>()
+    private var values: [Key: (value: Value, generation: Int)] = [:]
+    private var order = BoundedQueue<(key: Key, generation: Int)>()
+    private var nextGeneration = 0
 
     func contains(_ key: Key) -> Bool { values[key] != nil }
 
+    var count: Int { values.count }
+
     subscript(key: Key) -> Value? {
-        get { values[key] }
+        get { values[key]?.value }
         set {
             guard let newValue else {
-                values[key] = nil  // its slot in `order` is skipped when it comes up
+                values[key] = nil  // its entry in `order` no longer matches a generation and is skipped
                 return
             }
-            if values.updateValue(newValue, forKey: key) == nil {
-                order.append(key)
-                // Keys removed and added again leave stale entries in `order`; both stay bounded.
-                while values.count > capacity || order.count > 2 * capacity, let oldest = order.popFirst() { values[oldest] = nil }
+            if let existing = values[key] {
+                values[key] = (newValue, existing.generation)
+                return
+            }
+            values[key] = (newValue, nextGeneration)
+            order.append((key, nextGeneration))
+            nextGeneration += 1
+            // Entries of removed keys stay in `order` until they come up; both stay bounded.
+            while values.count > capacity || order.count > 2 * capacity, let oldest = order.popFirst() {
+                if values[oldest.key]?.generation == oldest.generation { values[oldest.key] = nil }
             }
         }
     }
