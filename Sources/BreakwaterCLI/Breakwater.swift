@@ -13,8 +13,9 @@ struct Breakwater: AsyncParsableCommand {
         subcommands: [Consume.self, Replay.self, Record.self, Serve.self, Synth.self, Status.self, MirrorCommand.self, Inspect.self, Audit.self, Bench.self]
     )
 
-    /// Runs the command with the exit codes of CONTRACT.md §1: 0 success, 1 operational error (one line on
-    /// stderr), 2 usage error.
+    /// Runs the command with the exit codes of CONTRACT.md §1: 0 success (and `--help`, `--version`); 1 operational
+    /// error, including a bad option value, with one line `error: CODE: message` on stderr; 2 usage error, with the
+    /// usage text (``ParseFailure`` tells the two kinds of parse error apart).
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -24,9 +25,17 @@ struct Breakwater: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as OperationalError {
-            FileHandle.standardError.write(Data("error: \(error.code): \(error.message)\n".utf8))
-            Foundation.exit(1)
+            error.exit()
         } catch {
+            switch ParseFailure(error) {
+            case .badOption(let message):
+                OperationalError("bad-option", message).exit()
+            case .usage(let message, let commandStack):
+                FileHandle.standardError.write(Data((usageText(message, commandStack: commandStack) + "\n").utf8))
+                Foundation.exit(2)
+            case .unclassified:
+                break
+            }
             let code = exitCode(for: error)
             if code == .success {
                 exit(withError: error)
@@ -36,10 +45,30 @@ struct Breakwater: AsyncParsableCommand {
                 Foundation.exit(2)
             }
             if error is ExitCode { exit(withError: error) }
-            FileHandle.standardError.write(Data("error: operational-error: \(error)\n".utf8))
-            Foundation.exit(1)
+            OperationalError("operational-error", "\(error)").exit()
         }
     }
+
+    /// ArgumentParser's text for a usage error, for one found by a `validate()` (``UsageError``): the message, the
+    /// usage line of the command and where to find its help.
+    static func usageText(_ message: String, commandStack: [any ParsableCommand.Type]) -> String {
+        let command = commandStack.last ?? Breakwater.self
+        let names = commandStack.map { $0._commandName }.joined(separator: " ")
+        return "Error: \(message)\nUsage: \(usageString(for: command))\n  See '\(names) --help' for more information."
+    }
+}
+
+/// A usage error found by a `validate()` (CONTRACT.md §1: exit 2 with the usage text): a required option that
+/// neither the command line nor the environment gives, options that go together or exclude each other. A bad
+/// value is a `ValidationError` instead (exit 1, `error: bad-option: …`).
+struct UsageError: Error, CustomStringConvertible {
+    let message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+
+    var description: String { message }
 }
 
 /// An operational failure of a command (CONTRACT.md §1: exit 1, `error: CODE: message`).
@@ -57,4 +86,13 @@ struct OperationalError: Error, CustomStringConvertible {
     }
 
     var description: String { "\(code): \(message)" }
+
+    /// `error: CODE: message` on one line (line breaks in the message become spaces).
+    var line: String { "error: \(code): \(ParseFailure.oneLine(message))" }
+
+    /// Writes ``line`` to stderr and exits with status 1.
+    func exit() -> Never {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Foundation.exit(1)
+    }
 }

@@ -43,8 +43,7 @@ enum CLISupport {
 
     /// Writes `error: CODE: message` to stderr and exits with status 1.
     static func fail(code: String, message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(code): \(message)\n".utf8))
-        Foundation.exit(1)
+        OperationalError(code, message).exit()
     }
 }
 

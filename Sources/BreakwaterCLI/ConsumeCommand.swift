@@ -31,10 +31,10 @@ struct Consume: AsyncParsableCommand {
     @Option(help: "Verification policy: strict or relay.")
     var policy: PolicyOption = .strict
 
-    @Option(help: ArgumentHelp("Write one outcome line per event to FILE, or - for stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write one outcome line per event to FILE, or - for stdout. Env: BREAKWATER_EVENTS.", valueName: "file"))
     var events: String?
 
-    @Option(help: ArgumentHelp("Also write every frame as received, plus identities, as a recording in DIR.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write every frame as received, plus identities, as a recording in DIR. Env: BREAKWATER_RECORD.", valueName: "dir"))
     var record: String?
 
     @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
@@ -58,22 +58,26 @@ struct Consume: AsyncParsableCommand {
         let relay = try live.relayURL()
         let upstream = relay.description
         let plc = try live.plcURL()
-        let path = db ?? live.environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
+        let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
+        let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
+        let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
         let store = try openStore(path)
         let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
-        let keySource = try makeKeySource(plc: plc, identities: live.identities, store: store, logger: logger)
+        let keySource = try makeKeySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger)
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
-        let recordingIdentities = try record.map { _ in try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger) }
-        let recorder = try record.map { folder in
+        let recordingIdentities = try recordFolder.map { _ in
+            try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
+        }
+        let recorder = try recordFolder.map { folder in
             do {
                 return try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
             } catch let error as IngestError {
                 throw OperationalError(error.code.description, error.reason)
             }
         }
-        let output = try EventsOutput(path: events)
+        let output = try EventsOutput(path: eventsPath)
         let tally = LiveTally()
         let mirrors = try mirrorOptions.load(into: store)
         let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
@@ -130,7 +134,7 @@ struct Consume: AsyncParsableCommand {
             }
             await identities.shutdown()
         }
-        if let result, events != "-" {
+        if let result, eventsPath != "-" {
             var title = "consume \(upstream)"
             if let cursor { title += " from cursor \(cursor)" }
             print(SummaryReport.table(result.summary, title: title, resumedAfter: -1))
@@ -144,7 +148,7 @@ struct Consume: AsyncParsableCommand {
                 }
             }
         }
-        if let crossCheck, events != "-" {
+        if let crossCheck, eventsPath != "-" {
             print(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
                                            started: crossCheck.started))
         }

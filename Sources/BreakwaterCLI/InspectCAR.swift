@@ -34,17 +34,23 @@ struct InspectCAR: ParsableCommand {
     @Option(help: "With --verify: the DID the commit must belong to.")
     var did: String?
 
-    @Option(help: ArgumentHelp("With --verify: a DID document; its #atproto key checks the signature and its id the commit's DID.", valueName: "file"))
+    @Option(help: ArgumentHelp("With --verify: a DID document; its #atproto key checks the signature and its id the commit's DID. Env: BREAKWATER_DID_DOC (used with --verify when --key is not given).", valueName: "file"))
     var didDoc: String?
 
     func validate() throws {
-        if !verify && (key != nil || did != nil || didDoc != nil) { throw ValidationError("--key, --did and --did-doc need --verify") }
-        if key != nil && didDoc != nil { throw ValidationError("give either --key or --did-doc") }
+        if !verify && (key != nil || did != nil || didDoc != nil) { throw UsageError("--key, --did and --did-doc need --verify") }
+        if key != nil && didDoc != nil { throw UsageError("give either --key or --did-doc") }
+    }
+
+    /// The DID document file: `--did-doc`, else `BREAKWATER_DID_DOC` when verifying without `--key`.
+    var didDocPath: String? {
+        guard verify, key == nil else { return nil }
+        return EnvironmentOption.value(didDoc, env: "BREAKWATER_DID_DOC")
     }
 
     /// The key and DID to check against, from the options.
     func expectations() throws -> (key: PublicKey?, keyName: String?, did: String?) {
-        if let didDoc {
+        if let didDoc = didDocPath {
             let data = Data(try CLISupport.readInput(didDoc))
             let document: DIDDocument
             do {

@@ -13,13 +13,25 @@ struct InspectSignature: ParsableCommand {
     @Option(help: "The public key, as did:key:z….")
     var key: String
 
-    @Option(help: "The signed bytes (the file's exact contents; '-' for standard input).")
-    var message: String
+    @Option(help: ArgumentHelp("The signed bytes (the file's exact contents; '-' for standard input; required). Env: BREAKWATER_MESSAGE.",
+                               valueName: "file"))
+    var message: String?
 
     @Option(help: "The 64-byte r||s signature in base64 (padded or not, standard or URL-safe alphabet).")
     var signature: String
 
+    func validate() throws { _ = try messagePath() }
+
+    /// The message file: `--message`, else `BREAKWATER_MESSAGE`; a usage error when neither is given.
+    func messagePath() throws -> String {
+        guard let path = EnvironmentOption.value(message, env: "BREAKWATER_MESSAGE") else {
+            throw UsageError("missing --message <file> (or BREAKWATER_MESSAGE)")
+        }
+        return path
+    }
+
     func run() throws {
+        let message = try messagePath()
         let publicKey: PublicKey
         do {
             publicKey = try PublicKey(didKey: key)

@@ -40,14 +40,12 @@ struct ObservabilityOptions: ParsableArguments {
         }
     }
 
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
-
     /// Bootstraps metrics (when served), starts nothing yet: binds the HTTP servers and builds the webhook sender
     /// and the alert dispatcher. Call before building the pipeline (metrics handles are made from the backend
     /// bootstrapped here). `host` is named in alerts.
     func prepare(upstream: String, host: String, store: SQLiteStateStore, logger: Logger) async throws -> Observability {
-        let metricsAddress = try address(metrics ?? environment["BREAKWATER_METRICS"], option: "--metrics")
-        let httpAddress = try address(http ?? environment["BREAKWATER_HTTP"], option: "--http")
+        let metricsAddress = try address(EnvironmentOption.value(metrics, env: "BREAKWATER_METRICS"), option: "--metrics")
+        let httpAddress = try address(EnvironmentOption.value(http, env: "BREAKWATER_HTTP"), option: "--http")
         var routes: [ListenAddress: [any HTTPRouteSet]] = [:]
         if let metricsAddress {
             let registry = PrometheusCollectorRegistry()
@@ -65,7 +63,7 @@ struct ObservabilityOptions: ParsableArguments {
         }
         var services: [any Service] = []
         var webhookSender: WebhookSender? = nil
-        if let url = webhook ?? environment["BREAKWATER_WEBHOOK"] {
+        if let url = EnvironmentOption.value(webhook, env: "BREAKWATER_WEBHOOK") {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
                   parsed.host?.isEmpty == false else {
                 throw OperationalError("invalid-url", "--webhook must be an http(s) URL, not '\(url)'")

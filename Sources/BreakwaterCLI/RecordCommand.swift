@@ -19,21 +19,31 @@ struct Record: AsyncParsableCommand {
 
     @OptionGroup var live: LiveOptions
 
-    @Option(help: ArgumentHelp("The recording folder (created if needed).", valueName: "dir"))
-    var out: String
+    @Option(help: ArgumentHelp("The recording folder (created if needed; required). Env: BREAKWATER_OUT.", valueName: "dir"))
+    var out: String?
 
     @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
     var progress: Double = 5
 
     func validate() throws {
-        if live.relay.count > 1 { throw ValidationError("record takes one --relay") }
+        if live.relay.count > 1 { throw UsageError("record takes one --relay") }
+        _ = try outFolder()
+    }
+
+    /// The recording folder: `--out`, else `BREAKWATER_OUT`; a usage error when neither is given.
+    func outFolder() throws -> String {
+        guard let folder = EnvironmentOption.value(out, env: "BREAKWATER_OUT") else {
+            throw UsageError("missing --out <dir> (or BREAKWATER_OUT)")
+        }
+        return folder
     }
 
     func run() async throws {
         let logger = LoggingSetup.logger("breakwater.record")
         let relay = try live.relayURL()
         let plc = try live.plcURL()
-        let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identities, logger: logger)
+        let out = try outFolder()
+        let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
         let recorder: RecordingWriter
         // DIDs are resolved as they appear and again on #identity, so keys rotated during the recording are kept.
         let liveIdentities = identities.source.map { LiveIdentityRecorder(source: $0) }

@@ -20,13 +20,13 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "The recording folder or its frames.bin.")
     var file: String
 
-    @Option(help: ArgumentHelp("Identities file (default: identities.json beside the recording).", valueName: "file"))
+    @Option(help: ArgumentHelp("Identities file (default: identities.json beside the recording). Env: BREAKWATER_IDENTITIES.", valueName: "file"))
     var identities: String?
 
     @Option(help: ArgumentHelp("SQLite database to keep (default: a temporary one, deleted after). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Write one outcome line per frame to FILE, or - for stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write one outcome line per frame to FILE, or - for stdout. Env: BREAKWATER_EVENTS.", valueName: "file"))
     var events: String?
 
     @Option(help: "Verification policy: strict or relay.")
@@ -59,17 +59,19 @@ struct Replay: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: location.frames.path) else {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
         }
-        let identitiesPath = identities ?? location.identities.path
-        let keys = try IdentityLoading.staticKeys(path: identitiesPath, required: identities != nil)
+        // An identities file that is named (option or environment) must exist; the one beside the recording may not.
+        let namedIdentities = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
+        let keys = try IdentityLoading.staticKeys(path: namedIdentities ?? location.identities.path, required: namedIdentities != nil)
+        let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
 
-        let database = try DatabaseLocation(explicit: db ?? ProcessInfo.processInfo.environment["BREAKWATER_DB"])
+        let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))
         defer { database.cleanUp() }
         let store = try openStore(database.path)
 
         let mirrors = try mirrorOptions.load(into: store)
         let upstream = location.upstreamName
         let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
-        let output = try EventsOutput(path: events)
+        let output = try EventsOutput(path: eventsPath)
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
@@ -93,7 +95,7 @@ struct Replay: AsyncParsableCommand {
         }
         if json {
             print(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
-        } else if events != "-" {
+        } else if eventsPath != "-" {
             print(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
         }
     }

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port (0: any free port).")
     var port: Int = 0
 
-    @Option(help: ArgumentHelp("Identities served as DID documents (default: identities.json beside the recording).", valueName: "file"))
+    @Option(help: ArgumentHelp("Identities served as DID documents (default: identities.json beside the recording). Env: BREAKWATER_IDENTITIES.", valueName: "file"))
     var identities: String?
 
     @Option(help: ArgumentHelp("Folder of full-repo CARs (did_plc_xxx.car) for getRepo. Env: BREAKWATER_REPOS.", valueName: "dir"))
@@ -42,10 +42,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Send a ConsumerTooSlow error frame and close after this many frames per connection (to test reconnects).")
     var tooSlowAfter: Int?
 
-    @Option(help: ArgumentHelp("Serve TLS (wss://, https://) with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    @Option(help: ArgumentHelp("Serve TLS (wss://, https://) with this PEM certificate chain (with --tls-key). Env: BREAKWATER_TLS_CERT.", valueName: "file"))
     var tlsCert: String?
 
-    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert. Env: BREAKWATER_TLS_KEY.", valueName: "file"))
     var tlsKey: String?
 
     @Option(help: ArgumentHelp("Seconds between pings.", valueName: "seconds"))
@@ -56,25 +56,31 @@ struct Serve: AsyncParsableCommand {
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let closeAfter, closeAfter < 1 { throw ValidationError("--close-after must be at least 1") }
         if let tooSlowAfter, tooSlowAfter < 1 { throw ValidationError("--too-slow-after must be at least 1") }
-        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if (tlsCertPath == nil) != (tlsKeyPath == nil) { throw UsageError("--tls-cert and --tls-key go together") }
         guard pingInterval > 0 else { throw ValidationError("--ping-interval must be positive") }
     }
 
+    /// The TLS certificate chain: `--tls-cert`, else `BREAKWATER_TLS_CERT`.
+    var tlsCertPath: String? { EnvironmentOption.value(tlsCert, env: "BREAKWATER_TLS_CERT") }
+
+    /// The TLS private key: `--tls-key`, else `BREAKWATER_TLS_KEY`.
+    var tlsKeyPath: String? { EnvironmentOption.value(tlsKey, env: "BREAKWATER_TLS_KEY") }
+
     func run() async throws {
         let logger = LoggingSetup.logger("breakwater.serve")
-        let environment = ProcessInfo.processInfo.environment
         let location = RecordingLocation(path: file)
         guard FileManager.default.fileExists(atPath: location.frames.path) else {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
         }
         var configuration = RelayServerConfiguration(
-            recording: location, identitiesPath: identities, reposDirectory: repos ?? environment["BREAKWATER_REPOS"],
-            host: host ?? environment["BREAKWATER_SERVE_HOST"] ?? "127.0.0.1", port: port,
+            recording: location, identitiesPath: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"),
+            reposDirectory: EnvironmentOption.value(repos, env: "BREAKWATER_REPOS"),
+            host: EnvironmentOption.value(host, env: "BREAKWATER_SERVE_HOST", default: "127.0.0.1"), port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
         configuration.stallAfter = stallAfter
         configuration.tooSlowAfter = tooSlowAfter
-        if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
-        configuration.blobsDirectory = blobs ?? environment["BREAKWATER_BLOBS"]
+        if let tlsCertPath, let tlsKeyPath { configuration.tls = (tlsCertPath, tlsKeyPath) }
+        configuration.blobsDirectory = EnvironmentOption.value(blobs, env: "BREAKWATER_BLOBS")
         let server: RelayServer
         do {
             server = try await RelayServer.bind(configuration: configuration, logger: logger)

@@ -22,7 +22,7 @@ struct Status: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let path = db ?? ProcessInfo.processInfo.environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
+        let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {
             throw OperationalError("file-not-found", "no database at \(path)")
         }

@@ -14,8 +14,8 @@ struct Synth: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Output folder (created if needed).", valueName: "dir"))
-    var out: String
+    @Option(help: ArgumentHelp("Output folder (created if needed; required). Env: BREAKWATER_OUT.", valueName: "dir"))
+    var out: String?
 
     @Option(help: "Number of accounts.")
     var repos: Int = 10
@@ -35,7 +35,7 @@ struct Synth: AsyncParsableCommand {
     @Option(help: "Fault kinds, comma-separated reason codes (default: all).")
     var faultKinds: String?
 
-    @Option(help: ArgumentHelp("Also write each account's final full-repo CAR into this folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write each account's final full-repo CAR into this folder. Env: BREAKWATER_REPOS_DIR.", valueName: "dir"))
     var reposDir: String?
 
     @Option(help: "Records in the largest starting tree (first account, when there are at least 100 accounts).")
@@ -48,6 +48,7 @@ struct Synth: AsyncParsableCommand {
     var faultHosts: Int?
 
     func validate() throws {
+        _ = try outFolder()
         guard hosts >= 1 else { throw ValidationError("--hosts must be at least 1") }
         if let faultHosts { guard faultHosts >= 1 else { throw ValidationError("--fault-hosts must be at least 1") } }
         guard repos >= 1 else { throw ValidationError("--repos must be at least 1") }
@@ -56,6 +57,17 @@ struct Synth: AsyncParsableCommand {
         _ = try parsedCurves()
         _ = try parsedFaultKinds()
     }
+
+    /// The output folder: `--out`, else `BREAKWATER_OUT`; a usage error when neither is given.
+    func outFolder() throws -> String {
+        guard let folder = EnvironmentOption.value(out, env: "BREAKWATER_OUT") else {
+            throw UsageError("missing --out <dir> (or BREAKWATER_OUT)")
+        }
+        return folder
+    }
+
+    /// The folder of full-repo CARs: `--repos-dir`, else `BREAKWATER_REPOS_DIR`.
+    var reposDirPath: String? { EnvironmentOption.value(reposDir, env: "BREAKWATER_REPOS_DIR") }
 
     func parsedCurves() throws -> [Curve] {
         try curves.split(separator: ",").map { name in
@@ -77,6 +89,8 @@ struct Synth: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let out = try outFolder()
+        let reposDir = reposDirPath
         let folder = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -125,10 +139,10 @@ struct Synth: AsyncParsableCommand {
         try generator.identitiesJSON().write(to: folder.appendingPathComponent("identities.json"))
         var repoCount = 0
         if let reposDir {
-            let reposFolder = URL(fileURLWithPath: reposDir)
-            try FileManager.default.createDirectory(at: reposFolder, withIntermediateDirectories: true)
+            let carFolder = URL(fileURLWithPath: reposDir)
+            try FileManager.default.createDirectory(at: carFolder, withIntermediateDirectories: true)
             for (did, car) in try generator.repositoryCARs() {
-                try Data(car).write(to: reposFolder.appendingPathComponent(did.replacingOccurrences(of: ":", with: "_") + ".car"))
+                try Data(car).write(to: carFolder.appendingPathComponent(did.replacingOccurrences(of: ":", with: "_") + ".car"))
                 repoCount += 1
             }
         }

@@ -21,12 +21,17 @@ public enum BreakwaterBinary {
         public var stderr: String
     }
 
-    /// Starts `breakwater` with `arguments`; output goes to the given files (or is discarded).
-    public static func start(_ arguments: [String], stdout: URL? = nil, stderr: URL? = nil) throws -> Process {
+    /// Starts `breakwater` with `arguments`; output goes to the given files (or is discarded). The process gets
+    /// this process's environment without its `BREAKWATER_*` variables (so a developer's settings do not leak into
+    /// tests), plus `environment`.
+    public static func start(_ arguments: [String], stdout: URL? = nil, stderr: URL? = nil,
+                             environment: [String: String] = [:]) throws -> Process {
         guard let url else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "breakwater is not built"]) }
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BREAKWATER_") }
+            .merging(environment) { _, given in given }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try stdout.map { try handle($0) } ?? FileHandle.nullDevice
         process.standardError = try stderr.map { try handle($0) } ?? FileHandle.nullDevice
@@ -34,13 +39,14 @@ public enum BreakwaterBinary {
         return process
     }
 
-    /// Runs `breakwater` to completion and captures its output.
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `breakwater` to completion (with `environment` added, see ``start(_:stdout:stderr:environment:)``) and
+    /// captures its output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
-        let process = try start(arguments, stdout: out, stderr: err)
+        let process = try start(arguments, stdout: out, stderr: err, environment: environment)
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",

@@ -20,12 +20,6 @@ struct CommandLineTests {
         #expect(help.stdout.contains("replay"))
     }
 
-    @Test func usageErrorsExitWithTwo() throws {
-        #expect(try BreakwaterBinary.run(["replay"]).status == 2)
-        #expect(try BreakwaterBinary.run(["replay", "x", "--workers", "0"]).status == 2)
-        #expect(try BreakwaterBinary.run(["no-such-command"]).status == 2)
-    }
-
     @Test func operationalErrorsExitWithOneAndACode() throws {
         let missing = try BreakwaterBinary.run(["replay", "/nonexistent/recording"])
         #expect(missing.status == 1)

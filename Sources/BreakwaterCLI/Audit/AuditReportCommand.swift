@@ -26,15 +26,15 @@ struct AuditReport: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let path = db ?? environment["BREAKWATER_DB"] ?? "./breakwater.sqlite"
+        let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
+        let htmlPath = EnvironmentOption.value(html, env: "BREAKWATER_HTML")
         guard FileManager.default.fileExists(atPath: path) else {
             throw OperationalError("file-not-found", "no database at \(path)")
         }
         let store = try openStore(path)
         let data = try store.audit(topAccounts: accounts)
         let now = Date()
-        if let out = html ?? environment["BREAKWATER_HTML"] {
+        if let out = htmlPath {
             do {
                 try Data(AuditHTML.render(data, generatedAt: now).utf8).write(to: URL(fileURLWithPath: out))
             } catch {
@@ -44,7 +44,7 @@ struct AuditReport: AsyncParsableCommand {
         }
         if json {
             print(JSONOutput.string(AuditJSON.report(data, generatedAt: now)))
-        } else if html == nil && environment["BREAKWATER_HTML"] == nil {
+        } else if htmlPath == nil {
             print(AuditText.render(data))
         }
     }

@@ -14,7 +14,7 @@ struct BlobOptions: ParsableArguments {
                                valueName: "url"))
     var pds: String?
 
-    @Option(help: ArgumentHelp("PLC directory used to find the PDS when --pds is not given. Env: BREAKWATER_PLC.", valueName: "url"))
+    @Option(help: ArgumentHelp("PLC directory (default https://plc.directory) for DID documents: the PDS when --pds is not given; for mirror import, also the signing key when neither --key nor --identities is. Env: BREAKWATER_PLC.", valueName: "url"))
     var plc: String?
 
     @Option(name: .customLong("blobs-dir"),
@@ -35,24 +35,14 @@ struct BlobOptions: ParsableArguments {
 
     /// The blob folder: `--blobs-dir`, else `BREAKWATER_BLOBS_DIR`, else `blobs/` beside the database.
     func store(database: String) -> BlobStore {
-        let environment = ProcessInfo.processInfo.environment
-        if let folder = blobsDir ?? environment["BREAKWATER_BLOBS_DIR"], !folder.isEmpty { return BlobStore(root: folder) }
-        return BlobStore.beside(database: database)
+        EnvironmentOption.value(blobsDir, env: "BREAKWATER_BLOBS_DIR").map { BlobStore(root: $0) } ?? BlobStore.beside(database: database)
     }
 
     /// `--pds`, else `BREAKWATER_PDS`.
-    var explicitPDS: String? {
-        if let pds, !pds.isEmpty { return pds }
-        if let env = ProcessInfo.processInfo.environment["BREAKWATER_PDS"], !env.isEmpty { return env }
-        return nil
-    }
+    var explicitPDS: String? { EnvironmentOption.value(pds, env: "BREAKWATER_PDS") }
 
     /// `--plc`, else `BREAKWATER_PLC`, else plc.directory.
-    var plcDirectory: String {
-        if let plc, !plc.isEmpty { return plc }
-        if let env = ProcessInfo.processInfo.environment["BREAKWATER_PLC"], !env.isEmpty { return env }
-        return PLCResolver.defaultDirectory
-    }
+    var plcDirectory: String { EnvironmentOption.value(plc, env: "BREAKWATER_PLC", default: PLCResolver.defaultDirectory) }
 }
 
 /// `breakwater mirror blobs DID`: fetch the blobs a mirror's records refer to that are not stored yet.

@@ -29,11 +29,7 @@ struct DatabaseOption: ParsableArguments {
     var db: String?
 
     /// The database path: `--db`, else `BREAKWATER_DB`, else `./breakwater.sqlite`.
-    var path: String {
-        if let db, !db.isEmpty { return db }
-        if let env = ProcessInfo.processInfo.environment["BREAKWATER_DB"], !env.isEmpty { return env }
-        return "./breakwater.sqlite"
-    }
+    var path: String { EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite") }
 
     func open() throws -> SQLiteStateStore { try openStore(path) }
 }
@@ -47,19 +43,11 @@ struct MirrorNetworkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("PLC directory (default https://plc.directory). Env: BREAKWATER_PLC.", valueName: "url"))
     var plc: String?
 
-    var environment: [String: String] { ProcessInfo.processInfo.environment }
-
     /// The relay URL (option, environment, default).
-    var relayText: String { relay ?? environment["BREAKWATER_RELAY"] ?? "https://bsky.network" }
+    var relayText: String { EnvironmentOption.value(relay, env: "BREAKWATER_RELAY", default: "https://bsky.network") }
 
-    /// The PLC directory URL.
-    func plcURL() throws -> URL {
-        let text = plc ?? environment["BREAKWATER_PLC"] ?? "https://plc.directory"
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
-            throw OperationalError("invalid-url", "--plc must be an http(s) URL, not '\(text)'")
-        }
-        return url
-    }
+    /// The PLC directory URL (option, environment, default).
+    func plcURL() throws -> URL { try EnvironmentOption.plcURL(plc) }
 }
 
 /// Shared helpers of the mirror commands.
@@ -80,21 +68,32 @@ enum MirrorSupport {
         }
     }
 
-    /// The signing key of `did`: `--key`, else the identities file, else `resolver` (PLC / did:web).
-    static func signingKey(did: String, key: String?, identities: String?, resolver: (any KeyProvider)? = nil) async throws -> PublicKey {
+    /// The signing key of `did` (CONTRACT.md §1): `key` (`--key`), else the identities file, else the `#atproto` key
+    /// of the DID document: from `resolver` when the caller already has one, else resolved here through the PLC
+    /// directory `plc()` (did:web over https) the way `consume` resolves (``makeKeySource(plc:identities:store:logger:)``:
+    /// the identity cache in `store`, plain http only to a loopback directory).
+    static func signingKey(did: String, key: String?, identities: String?, resolver: (any KeyProvider)?,
+                           plc: () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
         if let key {
             do { return try PublicKey(didKey: key) } catch {
                 throw OperationalError("invalid-key", "\(key): \(error)")
             }
         }
-        let provider: any KeyProvider
-        if let identities {
-            provider = try IdentityLoading.staticKeys(path: identities, required: true)
-        } else if let resolver {
-            provider = resolver
-        } else {
-            throw OperationalError("identity-unavailable", "no key for \(did): pass --key or --identities")
+        if let identities { return try await signingKey(did: did, from: IdentityLoading.staticKeys(path: identities, required: true)) }
+        if let resolver { return try await signingKey(did: did, from: resolver) }
+        let source = try makeKeySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
+        do {
+            let publicKey = try await signingKey(did: did, from: source.provider)
+            await source.shutdown()
+            return publicKey
+        } catch {
+            await source.shutdown()
+            throw error
         }
+    }
+
+    /// The key `provider` gives for `did`, else `identity-unavailable`.
+    private static func signingKey(did: String, from provider: any KeyProvider) async throws -> PublicKey {
         switch await provider.signingKey(for: did, seq: nil, fresh: false) {
         case .key(let publicKey, _): return publicKey
         case .unavailable(let why): throw OperationalError("identity-unavailable", why)

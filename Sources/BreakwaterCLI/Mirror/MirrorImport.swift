@@ -16,7 +16,8 @@ struct MirrorImport: AsyncParsableCommand {
             Checks every block hash, the commit (did = DID, signature with the account key), every tree node, \
             the tree rebuilt to the commit's root, and that every record is present; extra blocks are reported. \
             Existing records are reconciled (created, updated, deleted). The key comes from --key, else \
-            --identities, else DID resolution.
+            --identities, else the DID document (resolved through the PLC directory of --plc for did:plc, over \
+            https for did:web).
             """
     )
 
@@ -29,7 +30,7 @@ struct MirrorImport: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The account's signing key.", valueName: "did:key:…"))
     var key: String?
 
-    @Option(help: ArgumentHelp("Identities file holding the account's key.", valueName: "file"))
+    @Option(help: ArgumentHelp("Identities file holding the account's key. Env: BREAKWATER_IDENTITIES.", valueName: "file"))
     var identities: String?
 
     @Option(name: .customLong("collections"), parsing: .singleValue,
@@ -50,7 +51,6 @@ struct MirrorImport: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities)
         let stream: CARFileStream
         do {
             stream = try CARFileStream(path: file)
@@ -58,6 +58,10 @@ struct MirrorImport: AsyncParsableCommand {
             throw OperationalError(FileManager.default.isReadableFile(atPath: file) ? "malformed-car" : "unreadable-file", "\(file): \(error)")
         }
         let store = try database.open()
+        // --plc belongs to the blob options: the same directory gives the key here and the PDS for --blobs.
+        let publicKey = try await MirrorSupport.signingKey(
+            did: did, key: key, identities: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"), resolver: nil,
+            plc: { try EnvironmentOption.plcURL(blobOptions.plc) }, store: store)
         let filter = try MirrorSupport.filter(collections)
         let report = try MirrorSupport.store {
             try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
@@ -95,13 +99,13 @@ struct MirrorAdd: AsyncParsableCommand {
             help: ArgumentHelp("Keep only these collections (NSID or prefix.*; repeatable).", valueName: "nsid"))
     var collections: [String] = []
 
-    @Option(help: ArgumentHelp("Import this repository CAR instead of fetching it.", valueName: "file"))
+    @Option(help: ArgumentHelp("Import this repository CAR instead of fetching it. Env: BREAKWATER_CAR.", valueName: "file"))
     var car: String?
 
     @Option(help: ArgumentHelp("The account's signing key.", valueName: "did:key:…"))
     var key: String?
 
-    @Option(help: ArgumentHelp("Identities file holding the account's key.", valueName: "file"))
+    @Option(help: ArgumentHelp("Identities file holding the account's key. Env: BREAKWATER_IDENTITIES.", valueName: "file"))
     var identities: String?
 
     @Option(help: ArgumentHelp("Seconds the getRepo download may take in all.", valueName: "seconds"))
@@ -130,10 +134,11 @@ struct MirrorAdd: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try MirrorSupport.filter(collections) ?? .all
+        let identitiesPath = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
         let store = try database.open()
         let stream: any RepoBlockStream
         var resolver: KeySource? = nil
-        if let car {
+        if let car = EnvironmentOption.value(car, env: "BREAKWATER_CAR") {
             do {
                 stream = try CARFileStream(path: car)
             } catch {
@@ -142,7 +147,7 @@ struct MirrorAdd: AsyncParsableCommand {
         } else {
             let logger = LoggingSetup.logger("breakwater.mirror")
             let plc = try network.plcURL()
-            let source = try makeKeySource(plc: plc, identities: identities, store: store, logger: logger)
+            let source = try makeKeySource(plc: plc, identities: identitiesPath, store: store, logger: logger)
             resolver = source
             let fetcher = HTTPRepoFetcher(
                 relay: network.relayText, pds: source.provider as? any PDSLocator,
@@ -165,7 +170,8 @@ struct MirrorAdd: AsyncParsableCommand {
         }
         let publicKey: PublicKey
         do {
-            publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identities, resolver: resolver?.provider)
+            publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identitiesPath, resolver: resolver?.provider,
+                                                           plc: network.plcURL, store: store)
         } catch {
             await resolver?.shutdown()
             throw error

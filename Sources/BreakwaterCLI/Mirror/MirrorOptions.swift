@@ -26,7 +26,7 @@ struct MirrorOptions: ParsableArguments {
     func validate() throws {
         for did in mirrors { _ = try MirrorSupport.did(did) }
         _ = try MirrorSupport.filter(collections)
-        if !collections.isEmpty && mirrors.isEmpty { throw ValidationError("--mirror-collections needs --mirror") }
+        if !collections.isEmpty && mirrors.isEmpty { throw UsageError("--mirror-collections needs --mirror") }
     }
 
     /// Registers the `--mirror` accounts not yet mirrored, then returns every mirror's filter. A mirror added
