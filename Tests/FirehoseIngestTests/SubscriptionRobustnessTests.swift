@@ -2,6 +2,8 @@
 import FirehoseStore
 import FirehoseSync
 import Foundation
+import NIOCore
+import NIOWebSocket
 import Testing
 
 /// The subscription never hangs (SPEC.md §1, issue 06 §1): every attempt's handshake is bounded, cancellation ends
@@ -60,6 +62,22 @@ struct SubscriptionRobustnessTests {
         }
         let lost = outcomes.filter { $0 != IngestError.Code.futureCursor.description }
         #expect(lost.isEmpty, "\(lost.count) of \(attempts) attempts lost the FutureCursor frame: \(Set(lost))")
+    }
+
+    /// RFC 6455 §5.2 for a client without extensions: reserved bits, reserved opcodes and masked server frames fail
+    /// the connection; ordinary frames pass.
+    @Test func framesThatBreakWebSocketFramingAreProtocolErrors() {
+        let data = ByteBuffer(bytes: [1, 2, 3])
+        #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, opcode: .binary, data: data)) == nil)
+        #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, opcode: .ping, data: data)) == nil)
+        #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, rsv1: true, opcode: .binary, data: data)) != nil)
+        #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, rsv3: true, opcode: .binary, data: data)) != nil)
+        #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, opcode: .binary, maskKey: .random(), data: data)) != nil)
+        let reserved = WebSocketOpcode(encodedWebSocketOpcode: 3)
+        #expect(reserved != nil)
+        if let reserved {
+            #expect(FirehoseConnection.protocolViolation(WebSocketFrame(fin: true, opcode: reserved, data: data)) != nil)
+        }
     }
 
     /// The server's count of accepted connections, once it reached `count` (or after two seconds).    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
@@ -183,6 +201,8 @@ struct SubscriptionRobustnessTests {
             return (try await ingest.run(cursor: nil), upstream)
         }
         #expect(result.summary.seqRegressions == 1)
+        // SPEC.md §2: the frame is not processed and the connection is dropped, then resumed from the highest seq.
+        #expect(result.subscription?.reconnects == 1)
         let line = try #require(lines.all.first { $0.index == 301 })
         #expect(line.outcome == .ignored && line.reason == .staleRev)
         #expect(line.seq == FramePeek(duplicate).seq)

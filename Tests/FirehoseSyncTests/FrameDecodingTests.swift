@@ -84,6 +84,10 @@ struct FrameDecodingTests {
 
     nonisolated(unsafe) static let envelopeCases: [(String, (inout [String: IPLDValue]) -> Void, Reason)] = [
         ("missing seq", { $0["seq"] = nil }, .malformedEvent),
+        ("seq 0", { $0["seq"] = .int(0) }, .malformedEvent),
+        ("negative seq", { $0["seq"] = .int(-5) }, .malformedEvent),
+        ("seq 2^53", { $0["seq"] = .int(1 << 53) }, .malformedEvent),
+        ("seq 2^63-1", { $0["seq"] = .int(.max) }, .malformedEvent),
         ("repo not a DID", { $0["repo"] = .string("not-a-did") }, .malformedEvent),
         ("rev not a TID", { $0["rev"] = .string("3LMXJZA3NVA27") }, .malformedEvent),
         ("blocks not bytes", { $0["blocks"] = .string("x") }, .malformedEvent),
@@ -106,6 +110,27 @@ struct FrameDecodingTests {
             body["ops"] = .list([op, op])
         }, .duplicatePath),
     ]
+
+    /// Every seq-bearing event refuses a seq outside 1…2^53−1 (SPEC.md §2), so it can never become a cursor.
+    @Test(arguments: [Int64(0), -1, 1 << 53, .max])
+    func aSeqOutsideTheSafeRangeIsAMalformedEventOfEveryType(seq: Int64) {
+        let did = IPLDValue.string("did:plc:ewvi7nxzyoun6zhxrhs64oiz")
+        let time = IPLDValue.string("2024-11-22T00:00:00.000Z")
+        let bodies: [(String, [String: IPLDValue])] = [
+            ("#commit", Self.commitBody().merging(["seq": .int(seq)]) { $1 }),
+            ("#sync", ["seq": .int(seq), "did": did, "rev": .string("3lbbbbbbbbb22"), "blocks": .bytes([]), "time": time]),
+            ("#identity", ["seq": .int(seq), "did": did, "time": time]),
+            ("#account", ["seq": .int(seq), "did": did, "time": time, "active": .bool(true)]),
+        ]
+        for (type, body) in bodies {
+            let frame = Frame(op: 1, type: type, body: body)
+            switch FirehoseMessage.classify(frame) {
+            case .success: Issue.record("\(type) with seq \(seq) accepted")
+            case .failure(let rejection): #expect(rejection.reason == .malformedEvent, "\(type): \(rejection)")
+            }
+            #expect(frame.validSeq == nil)
+        }
+    }
 
     @Test("envelope rules give their reason codes", arguments: 0..<envelopeCases.count)
     func envelopeRuleGivesReason(_ index: Int) {

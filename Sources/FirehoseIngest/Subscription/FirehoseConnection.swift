@@ -50,6 +50,8 @@ struct FirehoseConnection: Sendable {
         case readTimeout
         /// A text frame arrived.
         case textFrame
+        /// The server broke RFC 6455 framing (reserved bits or opcode, a masked frame): the connection is failed.
+        case protocolError(String)
         /// The consumer asked to stop.
         case stoppedByConsumer
     }
@@ -183,6 +185,10 @@ struct FirehoseConnection: Sendable {
                     do {
                         for try await frame in inbound {
                             activity.touch(busy: false)
+                            if let violation = FirehoseConnection.protocolViolation(frame) {
+                                try? await FirehoseConnection.sendClose(channel, code: .protocolError)
+                                return .protocolError(violation)
+                            }
                             switch frame.opcode {
                             case .binary:
                                 activity.touch(busy: true)
@@ -196,8 +202,12 @@ struct FirehoseConnection: Sendable {
                                 try? await FirehoseConnection.sendClose(channel, code: .unacceptableData)
                                 return .textFrame
                             case .ping:
-                                let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
-                                channel.writeAndFlush(pong, promise: nil)
+                                // Only while the socket takes writes: a server that pings without reading must not
+                                // pile up pongs in memory (RFC 6455 §5.5.3 allows answering only the latest ping).
+                                if channel.isWritable {
+                                    let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+                                    channel.writeAndFlush(pong, promise: nil)
+                                }
                             case .connectionClose:
                                 var data = frame.unmaskedData
                                 let code = data.readWebSocketErrorCode()
@@ -205,7 +215,7 @@ struct FirehoseConnection: Sendable {
                                 try? await FirehoseConnection.sendClose(channel, code: code ?? .normalClosure)
                                 let text = code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "no code"
                                 return .closedByServer(text + (reason.flatMap { $0.isEmpty ? nil : ": " + $0 } ?? ""))
-                            default:
+                            default:  // pong (continuations arrive aggregated)
                                 continue
                             }
                         }
@@ -218,6 +228,17 @@ struct FirehoseConnection: Sendable {
             }
         } onCancel: {
             channel.close(promise: nil)
+        }
+    }
+
+    /// Why `frame` breaks RFC 6455 §5.2 for a client that negotiated no extension, or nil: reserved bits set, a
+    /// reserved opcode, or a masked frame from the server.
+    static func protocolViolation(_ frame: WebSocketFrame) -> String? {
+        if frame.rsv1 || frame.rsv2 || frame.rsv3 { return "reserved bits set on a frame (no extension was negotiated)" }
+        if frame.maskKey != nil { return "the server masked a frame" }
+        switch frame.opcode {
+        case .binary, .text, .ping, .pong, .connectionClose, .continuation: return nil
+        default: return "reserved opcode \(UInt8(webSocketOpcode: frame.opcode))"
         }
     }
 
@@ -240,7 +261,7 @@ struct FirehoseConnection: Sendable {
                 channel.close(promise: nil)
                 return
             }
-            if now >= nextPing {
+            if now >= nextPing && channel.isWritable {
                 var payload = channel.allocator.buffer(capacity: 8)
                 payload.writeInteger(UInt64.random(in: 0 ... .max))
                 channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: payload), promise: nil)

@@ -36,6 +36,9 @@ public struct FirehoseSubscription: Sendable {
         case errorFrame(name: String, message: String?)
         case textFrame
         case stopRequested
+        /// A frame's seq was not above the previous one (SPEC.md §2): it was handed over (the verifier refuses it)
+        /// and the connection dropped; the next one resumes from the highest seq seen.
+        case seqRegression(seq: Int64, previous: Int64)
     }
 
     /// Progress shared between the connection handler and the reconnect loop.
@@ -90,6 +93,8 @@ public struct FirehoseSubscription: Sendable {
                     failure = "connection lost"
                 case .ended(.readTimeout):
                     failure = "nothing received for \(configuration.readTimeout) (no frame, no pong)"
+                case .ended(.protocolError(let why)):
+                    failure = "WebSocket protocol error: \(why)"
                 case .ended(.textFrame), .ended(.stoppedByConsumer):
                     failure = "connection ended"  // refined from `progress` below
                 }
@@ -114,6 +119,8 @@ public struct FirehoseSubscription: Sendable {
                 failure = "error frame \(name)" + (message.map { ": \($0)" } ?? "")
             case .textFrame:
                 failure = "text frame refused (the stream carries binary frames only)"
+            case .seqRegression(let seq, let previous):
+                failure = "seq \(seq) is not above the previous seq \(previous): frame not processed, connection dropped (SPEC.md §2)"
             case .closedByServer, nil:
                 break
             }
@@ -169,6 +176,9 @@ public struct FirehoseSubscription: Sendable {
                     logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
                 }
                 let frame = progress.state.withLock { s in
+                    if let seq = peek.seq, let last = s.lastSeq, seq <= last, s.end == nil {
+                        s.end = .seqRegression(seq: seq, previous: last)
+                    }
                     // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
                     let position = max(peek.seq ?? Int64.min, s.lastSeq ?? -1)
                     let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: position,
@@ -189,6 +199,10 @@ public struct FirehoseSubscription: Sendable {
                 }
                 if !keepGoing {
                     progress.state.withLock { $0.end = .stopRequested }
+                    return false
+                }
+                if case .seqRegression? = progress.state.withLock({ $0.end }) {
+                    logger.warning("seq regression: dropping the connection", metadata: ["relay.seq": "\(peek.seq.map(String.init) ?? "-")"])
                     return false
                 }
                 return true

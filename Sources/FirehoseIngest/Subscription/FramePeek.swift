@@ -4,7 +4,8 @@ import IPLD
 /// What the transport needs to know about a frame without verifying it: its `seq`, and for error frames
 /// (`op` = -1) the error name (SPEC.md §1–§2).
 public struct FramePeek: Sendable, Hashable {
-    /// The body's `seq` on a message frame (`op` = 1), when present and an integer.
+    /// The body's `seq` on a message frame (`op` = 1), when present and in the valid range (``EventSeq``): an
+    /// out-of-range seq never becomes a cursor.
     public var seq: Int64?
     /// The `error` of an error frame.
     public var errorName: String?
@@ -28,7 +29,7 @@ public struct FramePeek: Sendable, Hashable {
         decodable = true
         if frame.op == 1 {
             type = frame.type
-            seq = frame.body["seq"]?.intValue
+            seq = frame.validSeq
             did = frame.body["repo"]?.stringValue ?? frame.body["did"]?.stringValue
             if frame.type == "#info" {
                 infoName = (frame.body["name"]?.stringValue ?? "unnamed") + (frame.body["message"]?.stringValue.map { ": " + $0 } ?? "")

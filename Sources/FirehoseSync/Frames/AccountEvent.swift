@@ -37,6 +37,7 @@ public struct AccountEvent: Sendable, Hashable {
               let time = body["time"]?.stringValue, let active = body["active"]?.boolValue else {
             return .failure(Rejection(.malformedEvent, "#account lacks seq, did, time or active"))
         }
+        guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#account")) }
         guard SyntaxCheck.isDID(did) else { return .failure(Rejection(.malformedEvent, "did '\(did.prefix(100))' is not a valid DID")) }
         var status: String? = nil
         switch body["status"] {

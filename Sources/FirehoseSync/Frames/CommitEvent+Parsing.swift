@@ -13,6 +13,7 @@ extension CommitEvent {
             .failure(Rejection(.malformedEvent, "#commit field '\(field)' is missing or has the wrong type"))
         }
         guard let seq = body["seq"]?.intValue else { return missing("seq") }
+        guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#commit")) }
         guard let repo = body["repo"]?.stringValue else { return missing("repo") }
         guard let rev = body["rev"]?.stringValue else { return missing("rev") }
         var since: String? = nil

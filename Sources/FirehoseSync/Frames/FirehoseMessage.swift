@@ -43,11 +43,11 @@ public enum FirehoseMessage: Sendable {
             }
             return .success(.info(name: name, message: frame.body["message"]?.stringValue))
         case "handle":
-            return .success(.handle(seq: frame.seq, did: frame.didField, handle: frame.body["handle"]?.stringValue))
+            return .success(.handle(seq: frame.validSeq, did: frame.didField, handle: frame.body["handle"]?.stringValue))
         case "migrate":
-            return .success(.migrate(seq: frame.seq, did: frame.didField))
+            return .success(.migrate(seq: frame.validSeq, did: frame.didField))
         case "tombstone":
-            return .success(.tombstone(seq: frame.seq, did: frame.didField))
+            return .success(.tombstone(seq: frame.validSeq, did: frame.didField))
         default:
             return .success(.unknown(type: frame.type))
         }

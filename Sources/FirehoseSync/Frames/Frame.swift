@@ -80,8 +80,11 @@ public struct Frame: Sendable {
         return nil
     }
 
-    /// The body's `seq`, when present and an integer.
+    /// The body's `seq`, when present and an integer (as sent: outcome lines report it even when out of range).
     public var seq: Int64? { body["seq"]?.intValue }
+
+    /// The body's `seq` when it is a valid one (``EventSeq``): what may position a cursor or order a stream.
+    public var validSeq: Int64? { seq.flatMap { EventSeq.isValid($0) ? $0 : nil } }
 
     /// The account DID named by the body (`repo` on commits, `did` elsewhere), unvalidated.
     public var didField: String? { body["repo"]?.stringValue ?? body["did"]?.stringValue }

@@ -33,6 +33,7 @@ public struct IdentityEvent: Sendable, Hashable {
         guard let seq = body["seq"]?.intValue, let did = body["did"]?.stringValue, let time = body["time"]?.stringValue else {
             return .failure(Rejection(.malformedEvent, "#identity lacks seq, did or time"))
         }
+        guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#identity")) }
         guard SyntaxCheck.isDID(did) else { return .failure(Rejection(.malformedEvent, "did '\(did.prefix(100))' is not a valid DID")) }
         var handle: String? = nil
         switch body["handle"] {

@@ -37,6 +37,7 @@ public struct SyncEvent: Sendable {
             .failure(Rejection(.malformedEvent, "#sync field '\(field)' is missing or has the wrong type"))
         }
         guard let seq = body["seq"]?.intValue else { return missing("seq") }
+        guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#sync")) }
         guard let did = body["did"]?.stringValue else { return missing("did") }
         guard let rev = body["rev"]?.stringValue else { return missing("rev") }
         guard let blocks = body["blocks"]?.bytesValue else { return missing("blocks") }
