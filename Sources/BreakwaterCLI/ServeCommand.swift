@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Send a ConsumerTooSlow error frame and close after this many frames per connection (to test reconnects).")
     var tooSlowAfter: Int?
 
+    @Flag(help: "Replay from the event at the cursor (seq >= cursor, the spec's text; some PDSes do this) instead of after it.")
+    var inclusiveCursor = false
+
     @Option(help: ArgumentHelp("Serve TLS (wss://, https://) with this PEM certificate chain (with --tls-key). Env: BREAKWATER_TLS_CERT.", valueName: "file"))
     var tlsCert: String?
 
@@ -79,6 +82,7 @@ struct Serve: AsyncParsableCommand {
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
         configuration.stallAfter = stallAfter
         configuration.tooSlowAfter = tooSlowAfter
+        configuration.inclusiveCursor = inclusiveCursor
         if let tlsCertPath, let tlsKeyPath { configuration.tls = (tlsCertPath, tlsKeyPath) }
         configuration.blobsDirectory = EnvironmentOption.value(blobs, env: "BREAKWATER_BLOBS")
         let server: RelayServer

@@ -173,6 +173,44 @@ struct SubscriptionRobustnessTests {
         #expect(result.reconnects == 0)
     }
 
+    /// A server that replays from `seq ≥ cursor` (the event-stream spec's text; arroba does it) sends the cursor's own
+    /// event again first on every reconnect: it gets its `ignored` line, the connection stays up (no reconnect loop),
+    /// and the stream ends in the state a replay gives.
+    @Test func aServerThatReplaysFromTheCursorInclusivelyCausesNoReconnectLoop() async throws {
+        let recording = SynthRecording.clean
+        let frames = recording.frames.count
+        let perConnection = 300
+        try #require(frames > perConnection)
+        // The first connection brings 300 new frames, each later one 299 (its first is the cursor's event again).
+        let connections = 1 + (frames - perConnection + perConnection - 2) / (perConnection - 1)
+        let total = frames + connections - 1
+        var configuration = RelayServerConfiguration(recording: recording.location)
+        configuration.closeAfter = perConnection
+        configuration.inclusiveCursor = true
+        let database = ReplayHarness.temporaryDatabase()
+        let replayDatabase = ReplayHarness.temporaryDatabase()
+        defer {
+            LiveTest.removeDatabase(database)
+            LiveTest.removeDatabase(replayDatabase)
+        }
+        let lines = OutcomeCollector()
+        let (result, upstream) = try await LiveTest.withServer(configuration) { server in
+            let upstream = try RelayURL(server.url).description
+            let ingest = LiveIngest(
+                subscription: try Self.subscription(server.url, retries: 3),
+                pipeline: try LiveTest.pipeline(recording, upstream: upstream, database: database, lines: lines),
+                maxEvents: total, logger: LiveTest.logger)
+            return (try await ingest.run(cursor: nil), upstream)
+        }
+        #expect(result.subscription?.reconnects == connections - 1)
+        #expect(result.summary.seqRegressions == connections - 1)
+        #expect(lines.all.filter { $0.reason == .staleRev }.count == connections - 1)
+        #expect(try SQLiteStateStore(path: database).cursor(upstream: upstream) == recording.seqs.compactMap { $0 }.max())
+        _ = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2, database: replayDatabase)
+        let dids = try recording.dids()
+        #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids))
+    }
+
     @Test func aDuplicateOrLowerSeqIsNotProcessedAndNeverMovesTheCursorBack() async throws {
         // The clean recording with frame 40 sent again after frame 300.
         let source = SynthRecording.clean

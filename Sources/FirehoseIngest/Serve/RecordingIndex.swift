@@ -26,13 +26,13 @@ struct RecordingIndex: Sendable {
     /// The file offset to stream from for a connection with `cursor` (SPEC.md §2: events with seq > cursor):
     /// just after the last frame with seq ≤ cursor that precedes the first frame with seq > cursor, so frames
     /// without a seq that follow the cursor's frame are sent again rather than lost.
-    static func startOffset(path: String, cursor: Int64) throws -> UInt64 {
+    static func startOffset(path: String, cursor: Int64, inclusive: Bool = false) throws -> UInt64 {
         var reader = try FrameFileReader(path: path)
         defer { reader.close() }
         var start: UInt64 = 0
         while let (offset, bytes) = try reader.next() {
             guard let seq = FramePeek(bytes).seq else { continue }
-            if seq > cursor { return start }
+            if seq > cursor || (inclusive && seq == cursor) { return start }
             start = offset + UInt64(4 + bytes.count)
         }
         return start

@@ -58,7 +58,7 @@ extension RelayServer {
             try await Self.sendError("FutureCursor", message: "Cursor in the future.", closing: .normalClosure, to: outbound)
             return
         }
-        let start = try cursor.map { try RecordingIndex.startOffset(path: path, cursor: $0) } ?? 0
+        let start = try cursor.map { try RecordingIndex.startOffset(path: path, cursor: $0, inclusive: configuration.inclusiveCursor) } ?? 0
         var reader = try FrameFileReader(path: path, offset: start)
         defer { reader.close() }
         let clock = ContinuousClock()

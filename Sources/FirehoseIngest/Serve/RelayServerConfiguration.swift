@@ -22,6 +22,9 @@ public struct RelayServerConfiguration: Sendable {
     /// After this many frames, each connection gets a `ConsumerTooSlow` error frame and is closed, as a relay
     /// does to a subscriber that fell behind (clients reconnect from their cursor).
     public var tooSlowAfter: Int? = nil
+    /// Replay from the frame whose seq equals the cursor, as the event-stream spec's text says (`seq ≥ cursor`) and
+    /// some PDSes do (arroba), instead of after it (`seq > cursor`, the reference PDS and relay; SPEC.md §15 item 1).
+    public var inclusiveCursor: Bool = false
     /// Serve over TLS (`wss://`, `https://`) with this certificate chain and private key (PEM files).
     public var tls: (certificateChain: String, privateKey: String)? = nil
     /// Period of the server's pings.

@@ -176,7 +176,10 @@ public struct FirehoseSubscription: Sendable {
                     logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
                 }
                 let frame = progress.state.withLock { s in
-                    if let seq = peek.seq, let last = s.lastSeq, seq <= last, s.end == nil {
+                    // A server that replays from `seq ≥ cursor` (the spec's text; SPEC.md §15 item 1) starts a new
+                    // connection with the cursor's own event: not processed, but no reason to drop the connection.
+                    let resumedAtCursor = s.framesThisConnection == 0 && peek.seq != nil && peek.seq == cursor
+                    if let seq = peek.seq, let last = s.lastSeq, seq <= last, s.end == nil, !resumedAtCursor {
                         s.end = .seqRegression(seq: seq, previous: last)
                     }
                     // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
