@@ -9,9 +9,9 @@ import IPLD
 struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
     typealias Element = IncomingFrame
     let base: Base
-    let signals: StopSignals?
+    let signals: StopSignals
 
-    init(_ base: Base, signals: StopSignals? = nil) {
+    init(_ base: Base, signals: StopSignals) {
         self.base = base
         self.signals = signals
     }
@@ -20,7 +20,7 @@ struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
 
     struct Iterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
-        let signals: StopSignals?
+        let signals: StopSignals
         var origin: (recorded: Double, wall: ContinuousClock.Instant)?
 
         mutating func next() async throws -> IncomingFrame? {
@@ -28,11 +28,7 @@ struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
             if let recorded = PacedFrames.recordedTime(frame.bytes) {
                 if let origin {
                     let due = origin.wall + .microseconds(Int64((recorded - origin.recorded) * 1_000_000))
-                    if let signals {
-                        guard try await signals.sleep(until: due) else { return nil }
-                    } else if due > ContinuousClock.now {
-                        try await Task.sleep(until: due, clock: .continuous)
-                    }
+                    guard try await signals.sleep(until: due) else { return nil }
                 } else {
                     origin = (recorded, ContinuousClock.now)
                 }

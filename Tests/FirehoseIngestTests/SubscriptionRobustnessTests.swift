@@ -181,34 +181,58 @@ struct SubscriptionRobustnessTests {
         let frames = recording.frames.count
         let perConnection = 300
         try #require(frames > perConnection)
-        // The first connection brings 300 new frames, each later one 299 (its first is the cursor's event again).
-        let connections = 1 + (frames - perConnection + perConnection - 2) / (perConnection - 1)
-        let total = frames + connections - 1
+        // The first connection brings 300 new frames, each later one 299 (its first is the cursor's event again):
+        // 1 + ⌈(frames − 300) / 299⌉ connections.
+        let connections = 1 + (frames - 2) / (perConnection - 1)
         var configuration = RelayServerConfiguration(recording: recording.location)
         configuration.closeAfter = perConnection
         configuration.inclusiveCursor = true
-        let database = ReplayHarness.temporaryDatabase()
-        let replayDatabase = ReplayHarness.temporaryDatabase()
-        defer {
-            LiveTest.removeDatabase(database)
-            LiveTest.removeDatabase(replayDatabase)
+        let run = try await Self.consumeLive(recording, server: configuration, maxEvents: frames + connections - 1, retries: 3)
+        defer { LiveTest.removeDatabase(run.database) }
+        #expect(run.result.subscription?.reconnects == connections - 1)
+        #expect(run.result.summary.seqRegressions == connections - 1)
+        #expect(run.lines.filter { $0.reason == .staleRev }.count == connections - 1)
+        #expect(run.cursor == recording.seqs.compactMap { $0 }.max())
+        #expect(try await run.matchesReplay(of: recording))
+    }
+
+    /// What ``consumeLive(_:server:maxEvents:retries:)`` ends with.
+    struct LiveRun {
+        let result: LiveIngest.Result
+        let lines: [OutcomeLine]
+        let cursor: Int64?
+        let database: String
+
+        /// Whether the stored account states equal those of a strict replay of `source`.
+        func matchesReplay(of source: SynthRecording) async throws -> Bool {
+            let replayDatabase = ReplayHarness.temporaryDatabase()
+            defer { LiveTest.removeDatabase(replayDatabase) }
+            _ = try await ReplayHarness.replay(folder: source.folder, policy: .strict, workers: 2, database: replayDatabase)
+            let dids = try source.dids()
+            return try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids)
         }
+    }
+
+    /// Consumes `recording` live from a server with `configuration` until `maxEvents` frames, into a fresh database
+    /// that the caller removes (``LiveRun/database``).
+    static func consumeLive(_ recording: SynthRecording, server configuration: RelayServerConfiguration, maxEvents: Int,
+                            retries: Int? = 1) async throws -> LiveRun {
+        let database = ReplayHarness.temporaryDatabase()
+        var finished = false
+        defer { if !finished { LiveTest.removeDatabase(database) } }
         let lines = OutcomeCollector()
         let (result, upstream) = try await LiveTest.withServer(configuration) { server in
             let upstream = try RelayURL(server.url).description
             let ingest = LiveIngest(
-                subscription: try Self.subscription(server.url, retries: 3),
+                subscription: try Self.subscription(server.url, retries: retries),
                 pipeline: try LiveTest.pipeline(recording, upstream: upstream, database: database, lines: lines),
-                maxEvents: total, logger: LiveTest.logger)
+                maxEvents: maxEvents, logger: LiveTest.logger)
             return (try await ingest.run(cursor: nil), upstream)
         }
-        #expect(result.subscription?.reconnects == connections - 1)
-        #expect(result.summary.seqRegressions == connections - 1)
-        #expect(lines.all.filter { $0.reason == .staleRev }.count == connections - 1)
-        #expect(try SQLiteStateStore(path: database).cursor(upstream: upstream) == recording.seqs.compactMap { $0 }.max())
-        _ = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2, database: replayDatabase)
-        let dids = try recording.dids()
-        #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids))
+        let run = LiveRun(result: result, lines: lines.all, cursor: try SQLiteStateStore(path: database).cursor(upstream: upstream),
+                          database: database)
+        finished = true
+        return run
     }
 
     @Test func aDuplicateOrLowerSeqIsNotProcessedAndNeverMovesTheCursorBack() async throws {
@@ -222,32 +246,17 @@ struct SubscriptionRobustnessTests {
         try Data(frames.flatMap { RecordingDecoder.encode(frame: $0) }).write(to: folder.appendingPathComponent("frames.bin"))
         try FileManager.default.copyItem(at: source.location.identities, to: folder.appendingPathComponent("identities.json"))
         let recording = SynthRecording(folder: folder, frames: frames)
-        let total = frames.count
-        let database = ReplayHarness.temporaryDatabase()
-        let replayDatabase = ReplayHarness.temporaryDatabase()
-        defer {
-            LiveTest.removeDatabase(database)
-            LiveTest.removeDatabase(replayDatabase)
-        }
-        let lines = OutcomeCollector()
-        let (result, upstream) = try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
-            let upstream = try RelayURL(server.url).description
-            let ingest = LiveIngest(
-                subscription: try Self.subscription(server.url),
-                pipeline: try LiveTest.pipeline(recording, upstream: upstream, database: database, lines: lines),
-                maxEvents: total, logger: LiveTest.logger)
-            return (try await ingest.run(cursor: nil), upstream)
-        }
-        #expect(result.summary.seqRegressions == 1)
+        let run = try await Self.consumeLive(recording, server: RelayServerConfiguration(recording: recording.location),
+                                             maxEvents: frames.count)
+        defer { LiveTest.removeDatabase(run.database) }
+        #expect(run.result.summary.seqRegressions == 1)
         // SPEC.md §2: the frame is not processed and the connection is dropped, then resumed from the highest seq.
-        #expect(result.subscription?.reconnects == 1)
-        let line = try #require(lines.all.first { $0.index == 301 })
+        #expect(run.result.subscription?.reconnects == 1)
+        let line = try #require(run.lines.first { $0.index == 301 })
         #expect(line.outcome == .ignored && line.reason == .staleRev)
         #expect(line.seq == FramePeek(duplicate).seq)
-        #expect(try SQLiteStateStore(path: database).cursor(upstream: upstream) == source.seqs.compactMap { $0 }.max())
+        #expect(run.cursor == source.seqs.compactMap { $0 }.max())
         // Without the duplicate, the same state as replaying the source.
-        _ = try await ReplayHarness.replay(folder: source.folder, policy: .strict, workers: 2, database: replayDatabase)
-        let dids = try source.dids()
-        #expect(try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids))
+        #expect(try await run.matchesReplay(of: source))
     }
 }
