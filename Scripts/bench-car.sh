@@ -3,7 +3,7 @@
 # in a release build. Usage: Scripts/bench-car.sh [FILE.car] [ROUNDS]  (default: calabro.car, 20 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FILE="${1:-${BREAKWATER_VECTORS:-../shared/vectors}/shrike/benches/fixtures/calabro.car}"
+FILE="${1:-${BREAKWATER_VECTORS:-Tests/Vectors}/shrike/benches/fixtures/calabro.car}"
 ROUNDS="${2:-20}"
 REL=.build/release
 swift build -c release --target IPLD >/dev/null

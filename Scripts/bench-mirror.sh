@@ -9,7 +9,7 @@ RECORDS="${2:-1000000}"
 BIN=".build/$CONFIG/breakwater"
 [ -x "$BIN" ] || { echo "build first: swift build -c $CONFIG --product breakwater" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-VECTORS="${BREAKWATER_VECTORS:-../shared/vectors}"
+VECTORS="${BREAKWATER_VECTORS:-Tests/Vectors}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/bw-bench-mirror.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 

@@ -27,8 +27,8 @@ if [ ! -d "$DEBUG/Crypto.build" ] || [ ! -f "$DEBUG/Modules/Crypto.swiftmodule" 
     swift build --target Crypto >/dev/null
 fi
 
-# Seed corpus: small real blocks and CARs from the shared vectors, plus the codec fixtures.
-VECTORS="${BREAKWATER_VECTORS:-../shared/vectors}"
+# Seed corpus: small real blocks and CARs from the vectors in Tests/Vectors, plus the codec fixtures.
+VECTORS="${BREAKWATER_VECTORS:-Tests/Vectors}"
 if [ -d "$VECTORS" ]; then
     find "$VECTORS/ipld-codec-fixtures/fixtures" -name '*.dag-cbor' -size -64k -exec cp {} "$OUT/corpus/" \; 2>/dev/null || true
     find "$VECTORS" \( -name '*.car' -o -name '*.cbor' \) -size -64k -exec cp {} "$OUT/corpus/" \; 2>/dev/null || true

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/deps.sh
+echo "==> no path outside the repository"
+bash Scripts/check-paths.sh
 echo "==> swift build"
 swift build --build-tests
 echo "==> swift test"

@@ -16,7 +16,7 @@ Usage: Scripts/dev/convert-indigo-scenarios.py [VECTORS_DIR] [REPLAYS_DIR]
 """
 import base64, json, os, struct, sys
 
-VECTORS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../../shared/vectors")
+VECTORS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../Tests/Vectors")
 REPLAYS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "../../Replays")
 SCENARIOS = os.path.join(VECTORS, "indigo/cmd/relay/testing/testdata")
 

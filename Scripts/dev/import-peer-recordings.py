@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Copies the live captures of independent Python PDSes (shared/vectors/peers/*) into Replays/peer-*/ and
+"""Copies the live captures of independent Python PDSes (Tests/Vectors/peers/*) into Replays/peer-*/ and
 writes their expected.jsonl from the frames themselves, by these rules (not from Breakwater's output):
 
   * every #commit is `verified` (the capture notes say every commit verifies with an independent verifier);
@@ -11,7 +11,7 @@ Development script; the tests read its committed output.
 """
 import json, os, shutil, struct, sys
 
-VECTORS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../../shared/vectors")
+VECTORS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../Tests/Vectors")
 REPLAYS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "../../Replays")
 
 
@@ -81,7 +81,7 @@ def main():
         with open(os.path.join(out, "expected.jsonl"), "w") as f:
             for line in lines:
                 f.write(json.dumps(line) + "\n")
-        json.dump({"source": "shared/vectors/peers/" + peer + " (see its SOURCE.txt)", "policy": "strict"},
+        json.dump({"source": "Tests/Vectors/peers/" + peer + " (see its SOURCE.txt)", "policy": "strict"},
                   open(os.path.join(out, "scenario.json"), "w"), indent=2, sort_keys=True)
         print(f"{out}: {index} frames")
 

@@ -1,6 +1,8 @@
 public import Foundation
 
-/// Locates the shared conformance vectors (`../shared/vectors` beside the project root).
+/// Locates the conformance vectors the tests read: `Tests/Vectors/` inside the repository, a copy of the
+/// upstream files each test, benchmark, fuzz seed and script uses (each upstream folder keeps its `SOURCE.txt`
+/// and licence).
 ///
 /// The folder can be overridden with the `BREAKWATER_VECTORS` environment variable.
 public enum Vectors {
@@ -12,12 +14,12 @@ public enum Vectors {
             .deletingLastPathComponent()  // root
     }()
 
-    /// The root of the shared vectors folder.
+    /// The root of the vectors folder (`Tests/Vectors`, or `BREAKWATER_VECTORS` when set).
     public static let root: URL = {
         if let override = ProcessInfo.processInfo.environment["BREAKWATER_VECTORS"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        return projectRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+        return projectRoot.appendingPathComponent("Tests/Vectors")
     }()
 
     /// The URL of a file below the vectors root, e.g. `url("interop/mst/key_heights.json")`.

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// `inspect car --verify` on the real repositories under shared/vectors (vectors README §2.11, §3).
+/// `inspect car --verify` on the real repositories under Tests/Vectors.
 @Suite("inspect car --verify")
 struct InspectCARVerifyTests {
     static let testdata = "indigo/testing/testdata/"

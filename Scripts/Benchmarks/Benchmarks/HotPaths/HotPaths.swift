@@ -7,7 +7,7 @@ import Foundation
 import IPLD
 
 /// Inputs shared by the benchmarks, built once: a synthetic stream's commits (with their keys), the
-/// calabro.car repository export from the shared vectors, and a 10,000-record tree.
+/// calabro.car repository export from Tests/Vectors, and a 10,000-record tree.
 final class Inputs: Sendable {
     /// `#commit` events of a synthetic stream, decoded, with their signed commit and key.
     let commits: [(frame: [UInt8], event: CommitEvent, car: CARFile, commit: Commit, key: PublicKey)]
@@ -43,7 +43,7 @@ final class Inputs: Sendable {
         self.commits = commits
 
         let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../../shared/vectors/shrike/benches/fixtures/calabro.car").standardized
+            .appendingPathComponent("../../../../Tests/Vectors/shrike/benches/fixtures/calabro.car").standardized
         if let data = try? Data(contentsOf: vectors) {
             repositoryCAR = [UInt8](data)
         } else {
