@@ -20,4 +20,16 @@ for kind in $kinds; do
     fi
     printf '{\n  "policy": "strict",\n  "source": "breakwater synth --repos 2 --commits 5 --seed 42 --curves k256 --faults 0.5 --fault-kinds %s"\n}\n' "$kind" > "$out/scenario.json"
 done
-echo "wrote $(echo $kinds | wc -w) rule scenarios"
+# Every conformance warning on valid commits (`--quirk-kinds`, all by default): each commit stays verified.
+out="Replays/rule-quirks"
+rm -rf "$out"
+"$BIN" synth --out "$out" --repos 4 --commits 120 --seed 2 --curves k256 --quirks 0.5 2>/dev/null
+for code in since-empty time-nonstandard time-missing time-unreadable blobs-absent rebase-absent too-big-absent \
+    delete-create-same-path inversion-order-reverse inversion-order-listed; do
+    if ! grep -q "\"$code\"" "$out/expected.jsonl"; then
+        echo "no $code quirk was drawn for $out" >&2
+        exit 1
+    fi
+done
+printf '{\n  "policy": "strict",\n  "source": "breakwater synth --repos 4 --commits 120 --seed 2 --curves k256 --quirks 0.5"\n}\n' > "$out/scenario.json"
+echo "wrote $(echo $kinds | wc -w) rule scenarios and rule-quirks"

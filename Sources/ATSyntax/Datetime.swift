@@ -53,15 +53,39 @@ public struct Datetime: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// Reads a datetime in the forms servers send besides the lexicon's own (see ``Form``): no timezone
+    /// (read as UTC), a lowercase `t` or `z`, `-00:00`. The fraction may have 0–20 digits. The calendar
+    /// checks are the same as for a strict datetime. Nil when the text is no datetime at all.
+    public static func lenient(_ string: String) -> (datetime: Datetime, form: Form)? {
+        if let strict = try? Datetime(string) { return (strict, .standard) }
+        guard case .success(let parsed) = ASCII.withBytes(of: string, { parse($0, lenient: true) }) else { return nil }
+        return (Datetime(description: string, micros: parsed.micros, offset: parsed.offset), .nonstandard)
+    }
+
+    /// Whether a datetime read by ``lenient(_:)`` was in the lexicon's form.
+    public enum Form: Sendable, Hashable {
+        /// RFC 3339 as the lexicon asks (what ``init(_:)`` accepts).
+        case standard
+        /// Readable, but not in the lexicon's form (no timezone, lowercase `t`/`z`, `-00:00`).
+        case nonstandard
+    }
+
+    init(description: String, micros: Int64, offset: Int) {
+        self.description = description
+        self.microsecondsSinceEpoch = micros
+        self.utcOffsetMinutes = offset
+    }
+
     static let microsecondsPerDay: Int64 = 86_400 * 1_000_000
     /// `0000-01-01T00:00:00Z`.
     static let earliestMicroseconds: Int64 = daysFromCivil(year: 0, month: 1, day: 1) * microsecondsPerDay
     /// `9999-12-31T23:59:59.999999Z`.
     static let latestMicroseconds: Int64 = daysFromCivil(year: 10000, month: 1, day: 1) * microsecondsPerDay - 1
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Result<(micros: Int64, offset: Int), Problem> {
+    /// Parses the strict form, or with `lenient` also: no timezone (UTC), `t`, `z`, `-00:00`.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, lenient: Bool = false) -> Result<(micros: Int64, offset: Int), Problem> {
         // Fixed layout: YYYY-MM-DDTHH:MM:SS
-        guard b.count >= 20 else { return .failure("too short for YYYY-MM-DDTHH:MM:SS and a timezone") }
+        guard b.count >= (lenient ? 19 : 20) else { return .failure("too short for YYYY-MM-DDTHH:MM:SS and a timezone") }
         func number(_ start: Int, _ count: Int) -> Int? {
             var value = 0
             for index in start..<(start + count) {
@@ -72,12 +96,12 @@ public struct Datetime: Hashable, Sendable, CustomStringConvertible {
             return value
         }
         guard let year = number(0, 4), b[4] == ASCII.hyphen, let month = number(5, 2), b[7] == ASCII.hyphen,
-              let day = number(8, 2), b[10] == UInt8(ascii: "T"), let hour = number(11, 2), b[13] == ASCII.colon,
+              let day = number(8, 2), b[10] == UInt8(ascii: "T") || (lenient && b[10] == UInt8(ascii: "t")), let hour = number(11, 2), b[13] == ASCII.colon,
               let minute = number(14, 2), b[16] == ASCII.colon, let second = number(17, 2)
         else { return .failure("not in the form YYYY-MM-DDTHH:MM:SS") }
         var index = 19
         var fractionMicros: Int64 = 0
-        if b[index] == ASCII.dot {
+        if index < b.count, b[index] == ASCII.dot {
             index += 1
             let start = index
             while index < b.count, ASCII.isDigit(b[index]) {
@@ -88,9 +112,10 @@ public struct Datetime: Hashable, Sendable, CustomStringConvertible {
             if digits == 0 || digits > 20 { return .failure("fraction must have 1 to 20 digits") }
             for _ in min(digits, 6)..<6 { fractionMicros *= 10 }
         }
-        guard index < b.count else { return .failure("timezone is required") }
         var offsetMinutes = 0
-        if b[index] == UInt8(ascii: "Z") {
+        if index == b.count {
+            guard lenient else { return .failure("timezone is required") }
+        } else if b[index] == UInt8(ascii: "Z") || (lenient && b[index] == UInt8(ascii: "z")) {
             index += 1
         } else if b[index] == UInt8(ascii: "+") || b[index] == ASCII.hyphen {
             let negative = b[index] == ASCII.hyphen
@@ -98,7 +123,7 @@ public struct Datetime: Hashable, Sendable, CustomStringConvertible {
                   let offsetMinute = number(index + 4, 2)
             else { return .failure("timezone offset must be ±HH:MM") }
             if offsetHour > 23 || offsetMinute > 59 { return .failure("timezone offset out of range") }
-            if negative && offsetHour == 0 && offsetMinute == 0 { return .failure("offset -00:00 is not allowed") }
+            if negative && offsetHour == 0 && offsetMinute == 0 && !lenient { return .failure("offset -00:00 is not allowed") }
             offsetMinutes = (offsetHour * 60 + offsetMinute) * (negative ? -1 : 1)
             index += 6
         } else {

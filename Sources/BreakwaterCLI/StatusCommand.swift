@@ -66,6 +66,7 @@ struct Status: AsyncParsableCommand {
         }
         print("hosts")
         for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
+        for line in AuditText.warningLines(summary.hosts) { print(line) }
         print("recent violations")
         for v in summary.recentViolations { print("  " + StatusJSON.violationLine(v)) }
     }

@@ -10,7 +10,9 @@ struct Synth: AsyncParsableCommand {
         abstract: "Generate a deterministic synthetic recording (frames.bin, identities.json, expected.jsonl).",
         discussion: """
             The same options and seed give byte-identical files. Faults are labelled: expected.jsonl states the \
-            outcome and reason every event must get. Fault kinds are the reason codes of CONTRACT.md §4.
+            outcome and reason every event must get. Fault kinds are the outcome reason codes. Quirks are the \
+            variations live PDSes send on valid commits (warning codes, see the README): such a commit is labelled \
+            verified with its warning.
             """
     )
 
@@ -35,6 +37,12 @@ struct Synth: AsyncParsableCommand {
     @Option(help: "Fault kinds, comma-separated reason codes (default: all).")
     var faultKinds: String?
 
+    @Option(help: "Probability that a valid commit carries a quirk (0–1); 0.2 when --quirk-kinds is given alone.")
+    var quirks: Double?
+
+    @Option(help: "Quirk kinds, comma-separated warning codes (default: all).")
+    var quirkKinds: String?
+
     @Option(help: ArgumentHelp("Also write each account's final full-repo CAR into this folder. Env: BREAKWATER_REPOS_DIR.", valueName: "dir"))
     var reposDir: String?
 
@@ -56,7 +64,22 @@ struct Synth: AsyncParsableCommand {
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }
         _ = try parsedCurves()
         _ = try parsedFaultKinds()
+        if let quirks { guard (0...1).contains(quirks) else { throw ValidationError("--quirks must be between 0 and 1") } }
+        _ = try parsedQuirkKinds()
     }
+
+    func parsedQuirkKinds() throws -> [QuirkKind] {
+        guard let quirkKinds else { return QuirkKind.allCases }
+        return try quirkKinds.split(separator: ",").map { name in
+            guard let kind = QuirkKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown quirk kind '\(name)'; known: \(QuirkKind.allCases.map(\.rawValue).joined(separator: ","))")
+            }
+            return kind
+        }
+    }
+
+    /// The quirk rate: `--quirks`, else 0.2 when `--quirk-kinds` names some, else none.
+    var quirkRate: Double { quirks ?? (quirkKinds == nil ? 0 : 0.2) }
 
     /// The output folder: `--out`, else `BREAKWATER_OUT`; a usage error when neither is given.
     func outFolder() throws -> String {
@@ -110,6 +133,8 @@ struct Synth: AsyncParsableCommand {
             faultKinds: try parsedFaultKinds(), largestTree: largestTree)
         configuration.hosts = hosts
         configuration.faultHosts = faultHosts
+        configuration.quirkRate = quirkRate
+        configuration.quirkKinds = try parsedQuirkKinds()
         configuration.keepsRecords = reposDir != nil
         let started = Date()
         var frameBuffer: [UInt8] = []

@@ -15,6 +15,15 @@ extension SQLiteStateStore {
                 try statement.execute(arguments: [key.host, key.day, key.outcome.rawValue, key.reason?.rawValue ?? "", n])
             }
         }
+        if !tally.warnings.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO audit_host_warnings (host, day, kind, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT(host, day, kind) DO UPDATE SET count = count + excluded.count
+                """)
+            for (key, n) in tally.warnings {
+                try statement.execute(arguments: [key.host, key.day, key.kind.rawValue, n])
+            }
+        }
         if !tally.minutes.isEmpty {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO audit_minutes (minute, outcome, count) VALUES (?, ?, ?)
@@ -55,6 +64,7 @@ extension SQLiteStateStore {
         current.duplicates += delta.duplicates
         current.reconnects += delta.reconnects
         current.lagCount += delta.lagCount
+        current.backfillEvents += delta.backfillEvents
         current.lagSumMillis &+= delta.lagSumMillis
         current.lagMaxMillis = max(current.lagMaxMillis, delta.lagMaxMillis)
         for i in current.lagBuckets.indices where i < delta.lagBuckets.count { current.lagBuckets[i] += delta.lagBuckets[i] }
@@ -63,18 +73,18 @@ extension SQLiteStateStore {
         current.lastSeq = delta.lastSeq ?? current.lastSeq
         try db.cachedStatement(sql: """
             INSERT INTO relay_health (upstream, frames, gaps, missing_seqs, duplicates, reconnects, lag_count, lag_sum_ms,
-                lag_max_ms, lag_buckets, first_seen, last_seen, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                lag_max_ms, lag_buckets, first_seen, last_seen, last_seq, backfill_events)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(upstream) DO UPDATE SET frames = excluded.frames, gaps = excluded.gaps,
                 missing_seqs = excluded.missing_seqs, duplicates = excluded.duplicates, reconnects = excluded.reconnects,
                 lag_count = excluded.lag_count, lag_sum_ms = excluded.lag_sum_ms, lag_max_ms = excluded.lag_max_ms,
                 lag_buckets = excluded.lag_buckets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                last_seq = excluded.last_seq
+                last_seq = excluded.last_seq, backfill_events = excluded.backfill_events
             """).execute(arguments: [
                 upstream, current.frames, current.gaps, current.missingSeqs, current.duplicates, current.reconnects,
                 current.lagCount, current.lagSumMillis, current.lagMaxMillis,
                 current.lagBuckets.map(String.init).joined(separator: ","), current.firstSeenMicros, current.lastSeenMicros,
-                current.lastSeq,
+                current.lastSeq, current.backfillEvents,
             ])
     }
 
@@ -99,6 +109,7 @@ extension SQLiteStateStore {
         health.firstSeenMicros = row["first_seen"]
         health.lastSeenMicros = row["last_seen"]
         health.lastSeq = row["last_seq"]
+        health.backfillEvents = row["backfill_events"] ?? 0
         return health
     }
 
@@ -117,6 +128,12 @@ extension SQLiteStateStore {
             score.events += n
             score.byOutcome[outcome, default: 0] += n
             if !reason.isEmpty { score.byReason["\(outcomeText)/\(reason)", default: 0] += n }
+            hosts[host] = score
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT host, kind, SUM(count) AS n FROM audit_host_warnings GROUP BY host, kind") {
+            let host: String = row["host"]
+            var score = hosts[host] ?? HostScore(host: host)
+            score.warnings[row["kind"], default: 0] += row["n"]
             hosts[host] = score
         }
         for row in try Row.fetchAll(db, sql: "SELECT host, SUM(started) AS s, SUM(completed) AS c FROM audit_resyncs GROUP BY host") {

@@ -169,6 +169,20 @@ enum Schema {
                 DROP TRIGGER IF EXISTS audit_resync_completed;
                 """)
         }
+        // Conformance warnings per PDS host and UTC day (issue 11), and live events older than a day counted apart
+        // from the lag figures (a served recording or a backfill).
+        migrator.registerMigration("v6-audit-warnings") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_host_warnings (
+                    host TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (host, day, kind)
+                ) WITHOUT ROWID;
+                ALTER TABLE relay_health ADD COLUMN backfill_events INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -24,6 +24,10 @@ public struct SynthConfiguration: Sendable {
     /// When set, faults are injected only into accounts on the first `faultHosts` hosts (`pds0`…): a fault
     /// slot that picks an account elsewhere carries a normal commit instead. Nil: faults on every host.
     public var faultHosts: Int? = nil
+    /// Probability that a valid commit carries a quirk (``quirkKinds``, round robin): verified, with its warning.
+    public var quirkRate: Double = 0
+    /// Which quirks to put on valid commits; all by default.
+    public var quirkKinds: [QuirkKind] = QuirkKind.allCases
     /// Whether every record's bytes are kept for ``SynthGenerator/repositoryCARs()``. Memory then grows with the
     /// records of all accounts; `synth` without `--repos-dir` turns it off.
     public var keepsRecords = true

@@ -17,7 +17,7 @@ extension SynthGenerator {
         case .malformedEvent:
             let built = try buildCommit(i, ops: [newCreate(i)])
             var body = built.event.body
-            body["time"] = nil
+            body["commit"] = nil  // a required, signed-over field (a missing `time` is only a warning)
             try send(Frame(op: 1, type: "#commit", body: body), .commit, did: did, rev: built.event.rev, .rejected, .malformedEvent)
             commitsEmitted += 1
         case .oversize:

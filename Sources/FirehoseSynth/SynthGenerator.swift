@@ -20,6 +20,7 @@ public struct SynthGenerator {
     var index = 0
     var commitsEmitted = 0
     var faultCounter = 0
+    var quirkCounter = 0
     var clock: Int64
     var inactive: [(account: Int, wakeAt: Int)] = []
     let emit: (SynthEvent) throws -> Void
@@ -74,13 +75,15 @@ public struct SynthGenerator {
         return seq
     }
 
-    mutating func send(_ frame: Frame, _ type: EventType, did: String?, rev: String?, _ outcome: Outcome, _ reason: Reason? = nil) throws {
-        try send(bytes: frame.encoded(), type, seq: frame.seq, did: did, rev: rev, outcome, reason)
+    mutating func send(_ frame: Frame, _ type: EventType, did: String?, rev: String?, _ outcome: Outcome, _ reason: Reason? = nil,
+                       warnings: [ConformanceWarning] = []) throws {
+        try send(bytes: frame.encoded(), type, seq: frame.seq, did: did, rev: rev, outcome, reason, warnings: warnings)
     }
 
     mutating func send(bytes: [UInt8], _ type: EventType, seq: Int64?, did: String?, rev: String?, _ outcome: Outcome,
-                       _ reason: Reason? = nil) throws {
-        let line = OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: nil)
+                       _ reason: Reason? = nil, warnings: [ConformanceWarning] = []) throws {
+        let line = OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: nil,
+                               warnings: warnings)
         try emit(SynthEvent(frame: bytes, expected: line))
         index += 1
     }
@@ -113,7 +116,13 @@ public struct SynthGenerator {
                 continue
             }
             if rng.chance(0.01) { try rotateKey(chosen) }
-            try normalCommit(chosen)
+            if configuration.quirkRate > 0 && rng.chance(configuration.quirkRate) {
+                let kind = configuration.quirkKinds[quirkCounter % configuration.quirkKinds.count]
+                quirkCounter += 1
+                try quirkCommit(kind, account: chosen)
+            } else {
+                try normalCommit(chosen)
+            }
             if rng.chance(0.004) && countActive() > 1 { try deactivate(chosen) }
         }
     }

@@ -5,7 +5,8 @@ import Foundation
 import Synchronization
 import Testing
 
-/// An expected outcome line (`expected.jsonl`): `detail` is free text and not compared.
+/// An expected outcome line (`expected.jsonl`): `detail` is free text and not compared; `warnings` is (absent means
+/// none).
 struct ExpectedOutcome: CustomStringConvertible {
     var index: Int
     var seq: Int64?
@@ -14,14 +15,16 @@ struct ExpectedOutcome: CustomStringConvertible {
     var rev: String?
     var outcome: String
     var reason: String?
+    var warnings: [String] = []
 
     func matches(_ line: OutcomeLine) -> Bool {
         line.index == index && line.seq == seq && line.type.rawValue == type && line.did == did && line.rev == rev
             && line.outcome.rawValue == outcome && line.reason?.rawValue == reason
+            && line.warnings.map(\.rawValue) == warnings.sorted()
     }
 
     var description: String {
-        "{i: \(index), seq: \(seq.map(String.init) ?? "null"), type: \(type), did: \(did ?? "null"), rev: \(rev ?? "null"), outcome: \(outcome), reason: \(reason ?? "null")}"
+        "{i: \(index), seq: \(seq.map(String.init) ?? "null"), type: \(type), did: \(did ?? "null"), rev: \(rev ?? "null"), outcome: \(outcome), reason: \(reason ?? "null"), warnings: \(warnings)}"
     }
 }
 
@@ -35,7 +38,8 @@ enum ExpectedOutcomes {
             return ExpectedOutcome(
                 index: object["i"] as? Int ?? -1, seq: (object["seq"] as? NSNumber)?.int64Value,
                 type: object["type"] as? String ?? "", did: object["did"] as? String, rev: object["rev"] as? String,
-                outcome: object["outcome"] as? String ?? "", reason: object["reason"] as? String)
+                outcome: object["outcome"] as? String ?? "", reason: object["reason"] as? String,
+                warnings: object["warnings"] as? [String] ?? [])
         }
     }
 

@@ -49,7 +49,7 @@ struct SynthTests {
 
     static func sameOutcome(_ a: OutcomeLine, _ b: OutcomeLine) -> Bool {
         a.index == b.index && a.seq == b.seq && a.type == b.type && a.did == b.did && a.rev == b.rev
-            && a.outcome == b.outcome && a.reason == b.reason
+            && a.outcome == b.outcome && a.reason == b.reason && a.warnings == b.warnings
     }
 
     @Test func theSameSeedGivesByteIdenticalOutput() throws {
@@ -64,15 +64,18 @@ struct SynthTests {
         #expect(other.frames != first.frames)
     }
 
-    static let cases: [(seed: UInt64, curves: [Curve], faults: Double)] = [
-        (1, [.k256], 0), (2, [.p256], 0), (3, [.k256, .p256], 0),
-        (4, [.k256], 0.15), (5, [.p256], 0.15), (6, [.k256, .p256], 0.3),
+    static let cases: [(seed: UInt64, curves: [Curve], faults: Double, quirks: Double)] = [
+        (1, [.k256], 0, 0), (2, [.p256], 0, 0), (3, [.k256, .p256], 0, 0),
+        (4, [.k256], 0.15, 0), (5, [.p256], 0.15, 0), (6, [.k256, .p256], 0.3, 0),
+        (7, [.k256, .p256], 0, 0.4), (8, [.k256, .p256], 0.15, 0.3),
     ]
 
     @Test("replaying a synth recording gives exactly its expected.jsonl", arguments: 0..<cases.count)
     func replayMatchesExpected(_ index: Int) async throws {
-        let (seed, curves, faults) = Self.cases[index]
-        let output = try Self.generate(SynthConfiguration(repos: 25, commits: 600, seed: seed, curves: curves, faultRate: faults))
+        let (seed, curves, faults, quirks) = Self.cases[index]
+        var configuration = SynthConfiguration(repos: 25, commits: 600, seed: seed, curves: curves, faultRate: faults)
+        configuration.quirkRate = quirks
+        let output = try Self.generate(configuration)
         let lines = try await Self.replay(output, workers: 2)
         #expect(lines.count == output.expected.count)
         var mismatches = 0
@@ -92,6 +95,21 @@ struct SynthTests {
         let reasons = Set(output.expected.compactMap(\.reason))
         let missing = Set(Reason.allCases).subtracting(reasons)
         #expect(missing.isEmpty, "faults never produced: \(missing.map(\.rawValue).sorted())")
+    }
+
+    @Test func everyQuirkKindIsProducedOnAVerifiedCommit() throws {
+        var configuration = SynthConfiguration(repos: 12, commits: 400, seed: 9)
+        configuration.quirkRate = 0.5
+        let output = try Self.generate(configuration)
+        let produced = Set(output.expected.flatMap(\.warnings))
+        let missing = Set(QuirkKind.allCases).subtracting(produced)
+        #expect(missing.isEmpty, "quirks never produced: \(missing.map(\.rawValue).sorted())")
+        for line in output.expected where !line.warnings.isEmpty {
+            #expect(line.outcome == .verified && line.type == .commit, "\(line.json)")
+        }
+        var perKind: [String: Int] = [:]
+        for warning in output.expected.flatMap(\.warnings) { perKind[warning.rawValue, default: 0] += 1 }
+        print("synth quirks: \(perKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     }
 
     @Test func finalRepositoriesImportToTheLastCommittedRoot() throws {

@@ -2,7 +2,7 @@ public import IPLD
 
 /// Why a commit's ops and slice fail the Sync 1.1 checks (SPEC.md §7.2 steps 7–10). Each reason's
 /// raw value is the CONTRACT.md §4 reason string.
-public struct CommitProofFailure: Sendable, Hashable, CustomStringConvertible {
+public struct CommitProofFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The failure reason.
     public enum Reason: String, Sendable, Hashable {
         /// An op is malformed for inversion (duplicate path, create with `prev`, delete with `cid`,
@@ -54,11 +54,25 @@ public struct CommitProofFailure: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// An order in which a commit's ops are undone on its partial tree.
+///
+/// The MST is a function of its key set, so every order that completes from the slice's blocks alone reaches the
+/// same root; the orders differ only in which tree nodes they need.
+public enum InversionOrder: String, Sendable, Hashable, CaseIterable {
+    /// The fixed order tried first: deletes first, then by path bytes (what the reference relay tries alone).
+    case normalized
+    /// The reverse of the listed order: how a PDS that replays its inverse ops builds its slice.
+    case reverseListed = "reverse-listed"
+    /// The order of the `ops` array.
+    case listed
+}
+
 /// The outcome of checking a commit's ops against its slice.
 public enum CommitProofResult: Sendable, Hashable {
     /// The forward check and the inversion passed. `previousData` is the inverted root, which equals
-    /// `prevData` when one was given (with no `prevData`, the caller decides what the root means).
-    case valid(previousData: CID)
+    /// `prevData` when one was given (with no `prevData`, the caller decides what the root means); `order` is
+    /// the order of inversion that completed from the slice's blocks.
+    case valid(previousData: CID, order: InversionOrder = .normalized)
     /// A check failed.
     case invalid(CommitProofFailure)
 
@@ -81,8 +95,11 @@ public enum CommitProof {
     ///    the record block `cid` is in `blocks`; each delete path is absent.
     /// 4. Invert in a fixed order (deletes first, then by path): create → remove, which must remove
     ///    exactly `cid`; update → put `prev` back, displacing exactly `cid`; delete → insert `prev`,
-    ///    with no previous value. Missing `prev` → `legacy-commit`.
-    /// 5. The inverted root must equal `prevData` when given.
+    ///    with no previous value. Missing `prev` → `legacy-commit`. When the fixed order needs a node the
+    ///    slice lacks, the reverse of the listed order and then the listed order are tried
+    ///    (``InversionOrder``): any order that completes from the slice alone is a proof.
+    /// 5. The inverted root must equal `prevData` when given (a completed inversion that lands elsewhere is
+    ///    `inversion-mismatch`).
     public static func verify(data: CID, prevData: CID?, ops: [RepoOp], blocks: some BlockSource) -> CommitProofResult {
         if ops.isEmpty {
             if let prevData, prevData != data {
@@ -126,34 +143,61 @@ public enum CommitProof {
                 }
             }
         }
-        // Inversion.
-        for op in ordered {
+        // Inversion: the fixed order first; when it needs a tree node the slice lacks, the reverse of the listed
+        // order and the listed order (at most three orders; the first failure is the one reported).
+        var firstFailure: CommitProofFailure?
+        var tried: [[RepoOp]] = []
+        for order in InversionOrder.allCases {
+            let attempt: [RepoOp]
+            switch order {
+            case .normalized: attempt = ordered
+            case .reverseListed: attempt = ops.reversed()
+            case .listed: attempt = ops
+            }
+            if tried.contains(attempt) { continue }  // the same sequence needs the same nodes
+            tried.append(attempt)
+            switch invert(attempt, on: tree) {
+            case .success(let previous):
+                if let prevData, previous != prevData {
+                    return .invalid(CommitProofFailure(.inversionMismatch, "the inverted tree's root is not prevData", expected: prevData, found: previous))
+                }
+                return .valid(previousData: previous, order: order)
+            case .failure(let failure):
+                guard failure.reason == .missingProofBlock else { return .invalid(failure) }
+                if firstFailure == nil { firstFailure = failure }
+            }
+        }
+        return .invalid(firstFailure ?? CommitProofFailure(.missingProofBlock, "no order of inversion completed"))
+    }
+
+    /// Undoes `ops` in the given order on a copy of `tree` and returns the root reached: create → remove, which
+    /// must remove exactly `cid`; update → put `prev` back, displacing exactly `cid`; delete → insert `prev`, with
+    /// no previous value. Missing `prev` → `legacy-commit`.
+    public static func invert(_ ops: [RepoOp], on start: MST) -> Result<CID, CommitProofFailure> {
+        var tree = start
+        for op in ops {
             do {
                 switch op.action {
                 case .create:
                     let removed = try tree.remove(op.key)
                     guard removed == op.cid else {
-                        return .invalid(CommitProofFailure(.opMismatch, "inverting the create removed another value", path: op.path, expected: op.cid, found: removed))
+                        return .failure(CommitProofFailure(.opMismatch, "inverting the create removed another value", path: op.path, expected: op.cid, found: removed))
                     }
                 case .update, .delete:
                     guard let prev = op.prev else {
-                        return .invalid(CommitProofFailure(.legacyCommit, "\(op.action.rawValue) without prev cannot be inverted", path: op.path))
+                        return .failure(CommitProofFailure(.legacyCommit, "\(op.action.rawValue) without prev cannot be inverted", path: op.path))
                     }
                     let displaced = try tree.put(op.key, prev)
                     let expected = op.action == .update ? op.cid : nil
                     guard displaced == expected else {
-                        return .invalid(CommitProofFailure(.opMismatch, "inverting the \(op.action.rawValue) displaced another value", path: op.path, expected: expected, found: displaced))
+                        return .failure(CommitProofFailure(.opMismatch, "inverting the \(op.action.rawValue) displaced another value", path: op.path, expected: expected, found: displaced))
                     }
                 }
             } catch {
-                return .invalid(failure(from: error, path: op.path))
+                return .failure(failure(from: error, path: op.path))
             }
         }
-        let previous = tree.rootCID
-        if let prevData, previous != prevData {
-            return .invalid(CommitProofFailure(.inversionMismatch, "the inverted tree's root is not prevData", expected: prevData, found: previous))
-        }
-        return .valid(previousData: previous)
+        return .success(tree.rootCID)
     }
 
     /// Checks op shapes and refuses duplicate paths.

@@ -53,12 +53,13 @@ enum AuditHTML {
             <style>\(css)</style></head><body>
             <header><h1>Breakwater audit report</h1>
             <p class="meta">Generated \(escape(AuditJSON.timestamp(Int64(generatedAt.timeIntervalSince1970 * 1_000_000)))) · \(events) events · \(data.hosts.count) PDS hosts</p>
-            <nav class="no-print"><a href="#totals">Totals</a> <a href="#hosts">Hosts</a> <a href="#accounts">Accounts</a> <a href="#timeline">Over time</a> <a href="#relay">Relay health</a></nav>
+            <nav class="no-print"><a href="#totals">Totals</a> <a href="#hosts">Hosts</a> <a href="#warnings">Warnings</a> <a href="#accounts">Accounts</a> <a href="#timeline">Over time</a> <a href="#relay">Relay health</a></nav>
             </header><main>
 
             """
         html += totalsSection(totals: totals, events: events, reasons: data.outcomes)
         html += hostsSection(data.hosts)
+        html += warningsSection(data.hosts)
         html += accountsSection(data.accounts)
         html += timelineSection(AuditTimeline(data.minutes))
         html += relaySection(data.relays, cursors: data.cursors)
@@ -187,13 +188,27 @@ enum AuditHTML {
         }
     }
 
+    /// Which host sends which deviation from the lexicon, how often (events verified or applied despite it).
+    static func warningsSection(_ hosts: [HostScore]) -> String {
+        var html = "<section id=\"warnings\"><h2>Conformance warnings</h2>\n<p class=\"note\">Events verified or applied despite a deviation in unsigned envelope metadata, or a slice that proves the change only in another order of inversion. Never a rejection; counted per PDS host.</p>\n"
+        let rows = AuditText.warningRows(hosts)
+        guard !rows.isEmpty else { return html + "<p>No warnings recorded.</p></section>\n" }
+        html += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>Host</th><th>Warning</th><th class=\"num\">Events</th><th>Meaning</th></tr></thead><tbody>\n"
+        for row in rows {
+            html += "<tr><td><code class=\"host\">\(escape(row.host))</code></td><td><code>\(escape(row.kind))</code></td>"
+            html += "<td class=\"num\" data-v=\"\(row.count)\">\(row.count)</td><td>\(escape(ConformanceWarning(rawValue: row.kind)?.meaning ?? ""))</td></tr>\n"
+        }
+        return html + "</tbody></table></div></section>\n"
+    }
+
     static func relaySection(_ relays: [String: RelayHealthDelta], cursors: [String: Int64]) -> String {
-        var html = "<section id=\"relay\"><h2>Relay health</h2>\n<p class=\"note\">Per upstream: seq gaps (jumps of more than one) and the seqs they skip, duplicate or backward seqs, reconnects, and the lag between an event's <code>time</code> and its receipt (measured on live streams only).</p>\n"
+        var html = "<section id=\"relay\"><h2>Relay health</h2>\n<p class=\"note\">Per upstream: seq gaps (jumps of more than one) and the seqs they skip, duplicate or backward seqs, reconnects, and the lag between an event's <code>time</code> and its receipt (measured on live streams only; events more than a day old, a served recording or a backfill, are counted as backfill and kept out of the lag).</p>\n"
         guard !relays.isEmpty else { return html + "<p>No relay figures recorded.</p></section>\n" }
-        html += "<div class=\"scroll\"><table><thead><tr><th>Upstream</th><th class=\"num\">Frames</th><th class=\"num\">Gaps</th><th class=\"num\">Missing seqs</th><th class=\"num\">Duplicates</th><th class=\"num\">Reconnects</th><th class=\"num\">Mean lag</th><th class=\"num\">Max lag</th><th class=\"num\">Cursor</th></tr></thead><tbody>\n"
+        html += "<div class=\"scroll\"><table><thead><tr><th>Upstream</th><th class=\"num\">Frames</th><th class=\"num\">Gaps</th><th class=\"num\">Missing seqs</th><th class=\"num\">Duplicates</th><th class=\"num\">Reconnects</th><th class=\"num\">Mean lag</th><th class=\"num\">Max lag</th><th class=\"num\">Backfill</th><th class=\"num\">Cursor</th></tr></thead><tbody>\n"
         for (upstream, health) in relays.sorted(by: { $0.key < $1.key }) {
             html += "<tr><td><code>\(escape(upstream))</code></td><td class=\"num\">\(health.frames)</td><td class=\"num\">\(health.gaps)</td><td class=\"num\">\(health.missingSeqs)</td><td class=\"num\">\(health.duplicates)</td><td class=\"num\">\(health.reconnects)</td>"
             html += "<td class=\"num\">\(health.meanLagMillis.map(millis) ?? "—")</td><td class=\"num\">\(health.lagCount > 0 ? millis(Double(health.lagMaxMillis)) : "—")</td>"
+            html += "<td class=\"num\">\(health.backfillEvents)</td>"
             html += "<td class=\"num\">\(cursors[upstream].map(String.init) ?? "—")</td></tr>\n"
         }
         html += "</tbody></table></div>\n"

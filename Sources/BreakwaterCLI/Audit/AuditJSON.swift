@@ -12,7 +12,7 @@ enum AuditJSON {
             "reasons": score.byReason, "verifiedShare": share(score.share(.verified)),
             "unverifiableShare": share(score.share(.unverifiable)), "rejected": score.rejected,
             "desyncs": score.count(.desynchronized), "resyncsStarted": score.resyncsStarted,
-            "resyncsCompleted": score.resyncsCompleted,
+            "resyncsCompleted": score.resyncsCompleted, "warnings": score.warnings,
         ]
     }
 
@@ -41,7 +41,7 @@ enum AuditJSON {
             "lagMaxMillis": health.lagCount > 0 ? health.lagMaxMillis : NSNull(), "lagBuckets": buckets,
             "firstSeen": health.firstSeenMicros.map(AuditJSON.timestamp) ?? NSNull(),
             "lastSeen": health.lastSeenMicros.map(AuditJSON.timestamp) ?? NSNull(),
-            "lastSeq": health.lastSeq ?? NSNull(),
+            "lastSeq": health.lastSeq ?? NSNull(), "backfillEvents": health.backfillEvents,
         ]
     }
 

@@ -38,6 +38,9 @@ public enum BreakwaterMetricNames {
     public static let webhookPosts = "breakwater_webhook_posts_total"
     /// Counter: alerts dropped before delivery to the webhook (queue full, retries exhausted, shutdown deadline).
     public static let webhookDropped = "breakwater_webhook_dropped_alerts_total"
+    /// Counter, label `kind` (a ``ConformanceWarning`` code): conformance warnings on stored outcome lines (events
+    /// verified or applied despite a deviation in unsigned metadata or a proof in another order of inversion).
+    public static let warnings = "breakwater_warnings_total"
 
     /// Label names.
     public enum Label {

@@ -64,11 +64,17 @@ public final class IngestMetrics: Sendable {
         }
     }
 
-    /// Counts outcome lines that were just stored: events by type, outcome and reason, and verified commits.
+    /// Counts outcome lines that were just stored: events by type, outcome and reason, verified commits, and
+    /// conformance warnings by kind.
     public func stored<Lines: Sequence>(_ lines: Lines) where Lines.Element == OutcomeLine {
         var counts: [OutcomeKey: Int64] = [:]
+        var warnings: [ConformanceWarning: Int64] = [:]
         for line in lines {
             counts[OutcomeKey(type: line.type, outcome: line.outcome, reason: line.reason), default: 0] += 1
+            for warning in line.warnings { warnings[warning, default: 0] += 1 }
+        }
+        for (warning, count) in warnings {
+            counter(BreakwaterMetricNames.warnings, [(BreakwaterMetricNames.Label.kind, warning.rawValue)]).increment(by: count)
         }
         for (key, count) in counts {
             counter(BreakwaterMetricNames.events, [

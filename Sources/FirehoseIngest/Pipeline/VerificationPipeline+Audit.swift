@@ -41,7 +41,8 @@ extension VerificationPipeline {
 }
 
 extension DecodedEvent {
-    /// The event's `time` field in µs since the epoch, when it is a valid datetime.
+    /// The event's `time` field in µs since the epoch, when it is readable (in the lexicon's form or one of the forms
+    /// servers send); nil when absent or unreadable, and the receipt time stands in.
     var eventTimeMicros: Int64? {
         guard case .message(let message, _, _) = self else { return nil }
         let text: String?
@@ -52,8 +53,7 @@ extension DecodedEvent {
         case .account(let e): text = e.time
         default: text = nil
         }
-        guard let text, let parsed = try? Datetime(text) else { return nil }
-        return parsed.microsecondsSinceEpoch
+        return text.flatMap { Datetime.lenient($0)?.datetime.microsecondsSinceEpoch }
     }
 }
 

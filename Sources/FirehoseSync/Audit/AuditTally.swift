@@ -37,8 +37,27 @@ public struct AuditTally: Sendable, Hashable {
         }
     }
 
+    /// A per-host, per-day conformance warning counter key.
+    public struct HostWarning: Sendable, Hashable {
+        /// The PDS host label.
+        public var host: String
+        /// The UTC day, `YYYY-MM-DD`.
+        public var day: String
+        /// The warning.
+        public var kind: ConformanceWarning
+
+        /// Creates a key.
+        public init(host: String, day: String, kind: ConformanceWarning) {
+            self.host = host
+            self.day = day
+            self.kind = kind
+        }
+    }
+
     /// Outcome counts per host and day.
     public var hostDays: [HostDay: Int] = [:]
+    /// Conformance warnings per host and day: which host sends which deviation, how often.
+    public var warnings: [HostWarning: Int] = [:]
     /// Outcome counts per minute.
     public var minutes: [Minute: Int] = [:]
     /// The known PDS host of each account seen in the batch.
@@ -61,7 +80,7 @@ public struct AuditTally: Sendable, Hashable {
     public init() {}
 
     /// Whether there is nothing to write.
-    public var isEmpty: Bool { hostDays.isEmpty && minutes.isEmpty && accountHosts.isEmpty && relay.isEmpty && resyncs.isEmpty }
+    public var isEmpty: Bool { hostDays.isEmpty && warnings.isEmpty && minutes.isEmpty && accountHosts.isEmpty && relay.isEmpty && resyncs.isEmpty }
 
     /// Counts a resync of an account at `micros`: `started` when a chain break scheduled it, else completed.
     public mutating func countResync(host: String?, micros: Int64, started: Bool) {
@@ -72,25 +91,29 @@ public struct AuditTally: Sendable, Hashable {
     }
 
     public static func == (a: AuditTally, b: AuditTally) -> Bool {
-        a.hostDays == b.hostDays && a.minutes == b.minutes && a.accountHosts == b.accountHosts && a.relay == b.relay
+        a.hostDays == b.hostDays && a.warnings == b.warnings && a.minutes == b.minutes && a.accountHosts == b.accountHosts && a.relay == b.relay
             && a.resyncs.count == b.resyncs.count
             && a.resyncs.allSatisfy { key, value in b.resyncs[key].map { $0 == value } ?? false }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(hostDays)
+        hasher.combine(warnings)
         hasher.combine(minutes)
         hasher.combine(accountHosts)
         hasher.combine(relay)
         hasher.combine(resyncs.count)
     }
 
-    /// Counts one event's outcome.
+    /// Counts one event's outcome and its conformance warnings.
     public mutating func count(_ line: OutcomeLine, receipt: EventReceipt) {
         let host = receipt.host ?? EventReceipt.unknownHost
         let at = receipt.auditMicros
         let key = HostDay(host: host, day: AuditTally.day(ofMicros: at), outcome: line.outcome, reason: line.reason)
         hostDays[key, default: 0] += 1
+        for warning in line.warnings {
+            warnings[HostWarning(host: host, day: key.day, kind: warning), default: 0] += 1
+        }
         minutes[Minute(minute: AuditTally.floorDivide(at, 60_000_000), outcome: line.outcome), default: 0] += 1
         if let did = line.did, let known = receipt.host { accountHosts[did] = known }
     }

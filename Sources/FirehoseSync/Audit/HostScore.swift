@@ -14,6 +14,11 @@ public struct HostScore: Sendable, Hashable {
     public var resyncsCompleted: Int
     /// Accounts seen on this host.
     public var accounts: Int
+    /// Conformance warnings by code (``ConformanceWarning`` raw values): which deviations the host sends.
+    public var warnings: [String: Int] = [:]
+
+    /// All conformance warnings counted for the host.
+    public var warningCount: Int { warnings.values.reduce(0, +) }
 
     /// Creates a score.
     public init(host: String, events: Int = 0, byOutcome: [Outcome: Int] = [:], byReason: [String: Int] = [:],

@@ -17,8 +17,13 @@ public struct RelayHealthDelta: Sendable, Hashable {
     public var duplicates: Int64 = 0
     /// Times the stream resumed on a new connection.
     public var reconnects: Int64 = 0
-    /// Frames with a usable `time` (the lag figures below count these).
+    /// Frames with a usable `time` received live (the lag figures below count these).
     public var lagCount: Int64 = 0
+    /// Frames received live whose `time` is more than a day before their receipt: a served recording or a backfill,
+    /// counted apart and kept out of the lag figures, which are about live delivery.
+    public var backfillEvents: Int64 = 0
+    /// The age beyond which an event counts as backfill rather than live delivery.
+    public static let backfillAgeMillis: Int64 = 86_400_000
     /// Sum of lags in milliseconds.
     public var lagSumMillis: Int64 = 0
     /// The largest lag in milliseconds.
@@ -41,8 +46,12 @@ public struct RelayHealthDelta: Sendable, Hashable {
     /// The mean lag in milliseconds, when any was measured.
     public var meanLagMillis: Double? { lagCount > 0 ? Double(lagSumMillis) / Double(lagCount) : nil }
 
-    /// Counts one lag measurement.
+    /// Counts one lag measurement, or a backfill event when the lag exceeds ``backfillAgeMillis``.
     public mutating func addLag(millis: Int64) {
+        if millis > RelayHealthDelta.backfillAgeMillis {
+            backfillEvents += 1
+            return
+        }
         lagCount += 1
         lagSumMillis &+= millis
         lagMaxMillis = max(lagMaxMillis, millis)

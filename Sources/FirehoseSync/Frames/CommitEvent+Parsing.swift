@@ -6,11 +6,27 @@ extension CommitEvent {
     /// required fields and types; `repo` a DID, `rev` a TID; ops well-formed; no duplicate paths;
     /// ≤ 200 ops; `blocks` ≤ 2,000,000 bytes; `tooBig`/`rebase` false.
     ///
+    /// Unsigned metadata is read leniently, each deviation a ``ConformanceWarning``: `since: ""` is absent;
+    /// `time` in the forms servers send, or missing (the receipt time stands in); `blobs`, `rebase` and
+    /// `tooBig` may be absent. A `delete` followed by a `create` of the same path (the create without `prev`
+    /// or with the delete's `prev`) composes into one update.
+    ///
     /// A missing op `prev` on an update or delete is not refused here (it is judged at inversion).
     /// With `enforceDeprecatedFlags` false (relay policy) true flags pass and are reported in `warnings`.
     public static func parse(_ body: [String: IPLDValue], enforceDeprecatedFlags: Bool = true) -> Result<CommitEvent, Rejection> {
         func missing(_ field: String) -> Result<CommitEvent, Rejection> {
             .failure(Rejection(.malformedEvent, "#commit field '\(field)' is missing or has the wrong type"))
+        }
+        var warnings: [ConformanceWarning] = []
+        /// A deprecated boolean flag: its value, false with a warning when absent, nil when of another type.
+        func flag(_ name: String, absent: ConformanceWarning) -> Bool? {
+            switch body[name] {
+            case .bool(let value)?: return value
+            case nil:
+                warnings.append(absent)
+                return false
+            default: return nil
+            }
         }
         guard let seq = body["seq"]?.intValue else { return missing("seq") }
         guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#commit")) }
@@ -18,6 +34,7 @@ extension CommitEvent {
         guard let rev = body["rev"]?.stringValue else { return missing("rev") }
         var since: String? = nil
         switch body["since"] {
+        case .string(let s)? where s.isEmpty: warnings.append(.sinceEmpty)
         case .string(let s)?: since = s
         case .null?: since = nil
         default: return missing("since")
@@ -31,11 +48,13 @@ extension CommitEvent {
         case .null?, nil: prevData = nil
         default: return missing("prevData")
         }
-        guard let time = body["time"]?.stringValue else { return missing("time") }
-        guard let tooBig = body["tooBig"]?.boolValue else { return missing("tooBig") }
-        guard let rebase = body["rebase"]?.boolValue else { return missing("rebase") }
+        let time = EnvelopeTime.read(body["time"])
+        if let warning = time.warning { warnings.append(warning) }
+        guard let tooBig = flag("tooBig", absent: .tooBigAbsent) else { return missing("tooBig") }
+        guard let rebase = flag("rebase", absent: .rebaseAbsent) else { return missing("rebase") }
         switch body["blobs"] {
         case .list?, .null?: break  // deprecated; old frames carry values or null
+        case nil: warnings.append(.blobsAbsent)
         default: return missing("blobs")
         }
         guard SyntaxCheck.isDID(repo) else {
@@ -47,21 +66,12 @@ extension CommitEvent {
         if let since, !SyntaxCheck.isTID(since) {
             return .failure(Rejection(.malformedEvent, "since '\(since.prefix(40))' is not a valid TID"))
         }
-        guard SyntaxCheck.isDatetime(time) else {
-            return .failure(Rejection(.malformedEvent, "time '\(time.prefix(40))' is not a valid datetime"))
-        }
-        var ops: [RepoOp] = []
-        ops.reserveCapacity(rawOps.count)
-        var seen = Set<String>()
-        for (index, raw) in rawOps.enumerated() {
-            switch RepoOp.parse(raw, index: index) {
-            case .failure(let rejection): return .failure(rejection)
-            case .success(let op):
-                guard seen.insert(op.path).inserted else {
-                    return .failure(Rejection(.duplicatePath, "ops[\(index)] repeats path \(op.path)"))
-                }
-                ops.append(op)
-            }
+        let ops: [RepoOp]
+        switch RepoOp.parseList(rawOps) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let parsed):
+            ops = parsed.ops
+            if parsed.composed { warnings.append(.deleteCreateSamePath) }
         }
         if rawOps.count > CommitEvent.maxOps {
             return .failure(Rejection(.oversize, "\(rawOps.count) ops exceed the limit of \(CommitEvent.maxOps)"))
@@ -73,14 +83,53 @@ extension CommitEvent {
             return .failure(Rejection(.deprecatedFlag, tooBig ? "tooBig is true" : "rebase is true"))
         }
         return .success(CommitEvent(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blocks: blocks,
-                                    ops: ops, prevData: prevData, time: time, tooBig: tooBig, rebase: rebase))
+                                    ops: ops, prevData: prevData, time: time.text, tooBig: tooBig, rebase: rebase,
+                                    listedOpCount: rawOps.count, warnings: warnings))
     }
 }
 
 extension RepoOp {
+    /// Parses the `ops` array in list order. Ops on one path apply in list order: a `delete` (prev A) followed
+    /// by a `create` (cid B, with no `prev` or with `prev` A) composes into one update A→B, kept at the delete's
+    /// place; any other repetition of a path is `duplicate-path`, and a `create` with a `prev` that does not
+    /// follow a delete of its path is `invalid-op`.
+    static func parseList(_ rawOps: [IPLDValue]) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
+        var ops: [RepoOp] = []
+        ops.reserveCapacity(rawOps.count)
+        var placeOfPath: [String: Int] = [:]
+        var composedPaths = Set<String>()
+        for (index, raw) in rawOps.enumerated() {
+            let op: RepoOp
+            switch RepoOp.parse(raw, index: index, allowCreatePrev: true) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let parsed): op = parsed
+            }
+            if let place = placeOfPath[op.path] {
+                let earlier = ops[place]
+                guard earlier.action == .delete, op.action == .create, !composedPaths.contains(op.path) else {
+                    return .failure(Rejection(.duplicatePath, "ops[\(index)] repeats path \(op.path)"))
+                }
+                if let prev = op.prev, prev != earlier.prev {
+                    return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(op.path) has prev \(prev), "
+                        + "not the deleted record \(earlier.prev.map { "\($0)" } ?? "(none)")"))
+                }
+                ops[place] = RepoOp(action: .update, path: op.path, cid: op.cid, prev: earlier.prev)
+                composedPaths.insert(op.path)
+                continue
+            }
+            if op.action == .create, op.prev != nil {
+                return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(op.path) has a prev"))
+            }
+            placeOfPath[op.path] = ops.count
+            ops.append(op)
+        }
+        return .success((ops, !composedPaths.isEmpty))
+    }
+
     /// Parses one `#repoOp`: create needs a cid and no prev; update needs a cid (different from prev);
     /// delete has no cid; the path is `collection/rkey`.
-    static func parse(_ raw: IPLDValue, index: Int) -> Result<RepoOp, Rejection> {
+    /// With `allowCreatePrev`, a create's `prev` is left for ``parseList(_:)`` to judge.
+    static func parse(_ raw: IPLDValue, index: Int, allowCreatePrev: Bool = false) -> Result<RepoOp, Rejection> {
         guard case .map(let map) = raw else {
             return .failure(Rejection(.malformedEvent, "ops[\(index)] is not a map"))
         }
@@ -108,7 +157,9 @@ extension RepoOp {
         switch action {
         case .create:
             guard cid != nil else { return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(path) has no cid")) }
-            guard prev == nil else { return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(path) has a prev")) }
+            guard prev == nil || allowCreatePrev else {
+                return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(path) has a prev"))
+            }
         case .update:
             guard let cid else { return .failure(Rejection(.invalidOp, "ops[\(index)] update of \(path) has no cid")) }
             if let prev, prev == cid {

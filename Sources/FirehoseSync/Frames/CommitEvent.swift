@@ -25,15 +25,21 @@ public struct CommitEvent: Sendable {
     public let ops: [RepoOp]
     /// The MST root of the previous commit, when sent.
     public let prevData: CID?
-    /// The broadcast time (informal).
-    public let time: String
+    /// The broadcast time as sent (informal, unsigned), nil when absent or unreadable.
+    public let time: String?
     /// Deprecated flags.
     public let tooBig: Bool
     public let rebase: Bool
+    /// The length of the `ops` array as sent. A `delete` and `create` of one path compose into one update in
+    /// ``ops``, so this can exceed `ops.count`; every listed op is verified through its composed op.
+    public let listedOpCount: Int
+    /// Deviations in the unsigned envelope, read leniently (in the order found).
+    public let warnings: [ConformanceWarning]
 
     /// Creates an event from fields.
     public init(seq: Int64, repo: String, rev: String, since: String?, commit: CID, blocks: [UInt8], ops: [RepoOp],
-                prevData: CID?, time: String, tooBig: Bool = false, rebase: Bool = false) {
+                prevData: CID?, time: String?, tooBig: Bool = false, rebase: Bool = false, listedOpCount: Int? = nil,
+                warnings: [ConformanceWarning] = []) {
         self.seq = seq
         self.repo = repo
         self.rev = rev
@@ -45,7 +51,12 @@ public struct CommitEvent: Sendable {
         self.time = time
         self.tooBig = tooBig
         self.rebase = rebase
+        self.listedOpCount = listedOpCount ?? ops.count
+        self.warnings = warnings
     }
+
+    /// The instant of ``time`` in µs since the Unix epoch, when it is readable.
+    public var timeMicros: Int64? { EnvelopeTime.micros(time) }
 
     /// The body as a lexicon map (with the deprecated fields producers still send).
     public var body: [String: IPLDValue] {
@@ -53,9 +64,10 @@ public struct CommitEvent: Sendable {
             "seq": .int(seq), "repo": .string(repo), "rev": .string(rev),
             "since": since.map { .string($0) } ?? .null,
             "commit": .link(commit), "blocks": .bytes(blocks),
-            "ops": .list(ops.map(\.ipldValue)), "time": .string(time),
+            "ops": .list(ops.map(\.ipldValue)),
             "tooBig": .bool(tooBig), "rebase": .bool(rebase), "blobs": .list([]),
         ]
+        if let time { map["time"] = .string(time) }
         if let prevData { map["prevData"] = .link(prevData) }
         return map
     }

@@ -6,21 +6,26 @@ public import IPLD
 public struct IdentityEvent: Sendable, Hashable {
     public let seq: Int64
     public let did: String
-    public let time: String
+    /// The broadcast time as sent (unsigned), nil when absent or unreadable.
+    public let time: String?
+    /// Deviations in the unsigned envelope, read leniently.
+    public let warnings: [ConformanceWarning]
     /// The handle, when the relay passed it on.
     public let handle: String?
 
     /// Creates an event.
-    public init(seq: Int64, did: String, time: String, handle: String? = nil) {
+    public init(seq: Int64, did: String, time: String?, handle: String? = nil, warnings: [ConformanceWarning] = []) {
         self.seq = seq
         self.did = did
         self.time = time
+        self.warnings = warnings
         self.handle = handle
     }
 
     /// The lexicon body.
     public var body: [String: IPLDValue] {
-        var map: [String: IPLDValue] = ["seq": .int(seq), "did": .string(did), "time": .string(time)]
+        var map: [String: IPLDValue] = ["seq": .int(seq), "did": .string(did)]
+        if let time { map["time"] = .string(time) }
         if let handle { map["handle"] = .string(handle) }
         return map
     }
@@ -28,11 +33,12 @@ public struct IdentityEvent: Sendable, Hashable {
     /// The frame carrying this event.
     public var frame: Frame { Frame(op: 1, type: "#identity", body: body) }
 
-    /// Parses the body.
+    /// Parses the body (`time` read leniently, with a warning).
     public static func parse(_ body: [String: IPLDValue]) -> Result<IdentityEvent, Rejection> {
-        guard let seq = body["seq"]?.intValue, let did = body["did"]?.stringValue, let time = body["time"]?.stringValue else {
-            return .failure(Rejection(.malformedEvent, "#identity lacks seq, did or time"))
+        guard let seq = body["seq"]?.intValue, let did = body["did"]?.stringValue else {
+            return .failure(Rejection(.malformedEvent, "#identity lacks seq or did"))
         }
+        let time = EnvelopeTime.read(body["time"])
         guard EventSeq.isValid(seq) else { return .failure(EventSeq.rejection(seq, type: "#identity")) }
         guard SyntaxCheck.isDID(did) else { return .failure(Rejection(.malformedEvent, "did '\(did.prefix(100))' is not a valid DID")) }
         var handle: String? = nil
@@ -41,6 +47,7 @@ public struct IdentityEvent: Sendable, Hashable {
         case .null?, nil: handle = nil
         default: return .failure(Rejection(.malformedEvent, "#identity handle is not a string"))
         }
-        return .success(IdentityEvent(seq: seq, did: did, time: time, handle: handle))
+        return .success(IdentityEvent(seq: seq, did: did, time: time.text, handle: handle,
+                                      warnings: time.warning.map { [$0] } ?? []))
     }
 }

@@ -10,9 +10,13 @@ public struct OutcomeLine: Sendable, Hashable {
     /// Null for verified/applied.
     public var reason: Reason?
     public var detail: String?
+    /// Conformance warnings of an event verified or applied despite a deviation (sorted, no repeats; empty when
+    /// none). A warning never changes ``outcome`` or ``reason``.
+    public var warnings: [ConformanceWarning]
 
     /// Creates a line.
-    public init(index: Int, seq: Int64?, type: EventType, did: String?, rev: String?, outcome: Outcome, reason: Reason?, detail: String?) {
+    public init(index: Int, seq: Int64?, type: EventType, did: String?, rev: String?, outcome: Outcome, reason: Reason?, detail: String?,
+                warnings: [ConformanceWarning] = []) {
         self.index = index
         self.seq = seq
         self.type = type
@@ -21,9 +25,10 @@ public struct OutcomeLine: Sendable, Hashable {
         self.outcome = outcome
         self.reason = reason
         self.detail = detail
+        self.warnings = Array(Set(warnings)).sorted()
     }
 
-    /// The JSON object on one line, keys in the documented order.
+    /// The JSON object on one line, keys in the documented order; `warnings` only when there are some.
     public var json: String {
         var out = "{\"i\": \(index), \"seq\": "
         out += seq.map(String.init) ?? "null"
@@ -35,6 +40,9 @@ public struct OutcomeLine: Sendable, Hashable {
         out += reason.map { "\"\($0.rawValue)\"" } ?? "null"
         out += ", \"detail\": "
         out += detail.map(JSONText.quote) ?? "null"
+        if !warnings.isEmpty {
+            out += ", \"warnings\": [" + warnings.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]"
+        }
         out += "}"
         return out
     }

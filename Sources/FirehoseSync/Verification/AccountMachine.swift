@@ -25,7 +25,7 @@ public struct AccountMachine: Sendable {
             var next = state ?? .new(event.did)
             next.lastSeq = event.seq
             return StepResult(line: line(index, event.seq, .identity, event.did, nil, .applied, nil,
-                                         event.handle.map { "handle \($0)" }),
+                                         described(event.handle.map { "handle \($0)" }, event.warnings), warnings: event.warnings),
                               newState: next, purgeIdentity: true)
         case .account(let event):
             var next = state ?? .new(event.did)
@@ -33,7 +33,8 @@ public struct AccountMachine: Sendable {
             next.status = event.status
             next.lastSeq = event.seq
             let detail = (event.active ? "active" : "inactive") + (event.status.map { " (\($0))" } ?? "")
-            return StepResult(line: line(index, event.seq, .account, event.did, nil, .applied, nil, detail), newState: next)
+            return StepResult(line: line(index, event.seq, .account, event.did, nil, .applied, nil, described(detail, event.warnings),
+                                         warnings: event.warnings), newState: next)
         case .info(let name, let message):
             return StepResult(line: line(index, nil, .info, nil, nil, .applied, nil, name + (message.map { ": \($0)" } ?? "")))
         case .error(let name, let message):
@@ -60,8 +61,16 @@ public struct AccountMachine: Sendable {
     }
 
     func line(_ index: Int, _ seq: Int64?, _ type: EventType, _ did: String?, _ rev: String?, _ outcome: Outcome,
-              _ reason: Reason?, _ detail: String?) -> OutcomeLine {
-        OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: detail)
+              _ reason: Reason?, _ detail: String?, warnings: [ConformanceWarning] = []) -> OutcomeLine {
+        OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: detail,
+                    warnings: warnings)
+    }
+
+    /// `detail` followed by what each conformance warning means (the codes go on the line's `warnings`).
+    func described(_ detail: String?, _ warnings: [ConformanceWarning]) -> String? {
+        guard !warnings.isEmpty else { return detail }
+        let text = "conformance: " + Array(Set(warnings)).sorted().map(\.meaning).joined(separator: ", ")
+        return detail.map { $0 + "; " + text } ?? text
     }
 
     // MARK: - #commit
@@ -69,8 +78,8 @@ public struct AccountMachine: Sendable {
     func processCommit(_ event: CommitEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
                        time: VerificationTime) -> StepResult {
         func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil,
-                    verified: VerifiedCommit? = nil) -> StepResult {
-            StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, outcome, reason, detail),
+                    verified: VerifiedCommit? = nil, warnings: [ConformanceWarning] = []) -> StepResult {
+            StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, outcome, reason, detail, warnings: warnings),
                        newState: newState, verifiedCommit: verified)
         }
         func reject(_ rejection: Rejection) -> StepResult {
@@ -120,7 +129,9 @@ public struct AccountMachine: Sendable {
         let verified = VerifiedCommit(did: event.repo, rev: event.rev, since: event.since, prevData: event.prevData,
                                       data: checked.data, commit: event.commit, commitBytes: checked.commitBytes,
                                       ops: checked.records)
-        return result(.verified, nil, warnings.isEmpty ? nil : joined(warnings), next, verified: verified)
+        let conformance = event.warnings + checked.conformance
+        return result(.verified, nil, described(warnings.isEmpty ? nil : joined(warnings), conformance), next, verified: verified,
+                      warnings: conformance)
     }
 
     // MARK: - #sync
@@ -128,7 +139,9 @@ public struct AccountMachine: Sendable {
     func processSync(_ event: SyncEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
                      time: VerificationTime) -> StepResult {
         func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil) -> StepResult {
-            StepResult(line: line(index, event.seq, .sync, event.did, event.rev, outcome, reason, detail), newState: newState)
+            let warnings = outcome == .verified ? event.warnings : []
+            return StepResult(line: line(index, event.seq, .sync, event.did, event.rev, outcome, reason, described(detail, warnings),
+                                         warnings: warnings), newState: newState)
         }
         // A #sync is how a desynchronized account gets a new base, so it is not held back by the sync state.
         if let gate = gate(state: state, rev: event.rev, allowDesynchronized: true) {

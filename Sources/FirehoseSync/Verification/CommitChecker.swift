@@ -12,6 +12,8 @@ struct CommitCheckResult: Sendable {
     var records: [(op: RepoOp, record: [UInt8]?)]
     /// Leniencies applied (relay policy) or facts worth reporting.
     var warnings: [String]
+    /// Conformance warnings found by the proof (a slice that proves the change only in another order).
+    var conformance: [ConformanceWarning] = []
 }
 
 /// What the checks established about a `#sync` commit.
@@ -85,6 +87,7 @@ struct CommitChecker: Sendable {
         case .needsFreshKey: return .needsFreshKey
         }
         var warnings: [String] = []
+        var conformance: [ConformanceWarning] = []
         let legacy = event.prevData == nil || event.ops.contains { $0.action != .create && $0.prev == nil }
         let newRepo = event.since == nil && event.prevData == nil
         // Steps 7 and 8 run together in ATRepo: forward check, then inversion when prevData is present.
@@ -101,8 +104,12 @@ struct CommitChecker: Sendable {
             } else {
                 return .failed(rejection)
             }
-        case .valid:
-            break
+        case .valid(_, let order):
+            switch order {
+            case .normalized: break
+            case .reverseListed: conformance.append(.inversionOrderReverse)
+            case .listed: conformance.append(.inversionOrderListed)
+            }
         }
         if legacy && !newRepo {
             let why = event.prevData == nil ? "commit has no prevData" : "an update or delete has no prev"
@@ -115,7 +122,7 @@ struct CommitChecker: Sendable {
             records.append((op, op.cid.flatMap { loaded.car.data(for: $0) }.map { Array($0) }))
         }
         return .passed(CommitCheckResult(data: loaded.commit.data, commitBytes: loaded.commit.bytes, records: records,
-                                         warnings: warnings))
+                                         warnings: warnings, conformance: conformance))
     }
 
     /// Steps 5–6 for a `#sync`.
