@@ -3,7 +3,7 @@ import FirehoseSync
 import IPLD
 
 /// `breakwater inspect frame FILE`: decode one event-stream message (header then body) and print both as
-/// atproto JSON, with the outcome-line type and, for a `#commit`, the result of the envelope checks.
+/// atproto JSON, with the outcome-line type, the result of the envelope checks and the envelope's conformance warnings.
 struct InspectFrame: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frame",
@@ -26,8 +26,17 @@ struct InspectFrame: ParsableCommand {
             var header: [String: IPLDValue] = ["op": .int(frame.op)]
             if let type = frame.type { header["t"] = .string(type) }
             var envelope: IPLDValue = .null
+            var warnings: [ConformanceWarning] = []
             switch FirehoseMessage.classify(frame) {
-            case .success: envelope = .string("ok")
+            case .success(let message):
+                envelope = .string("ok")
+                switch message {
+                case .commit(let event): warnings = event.warnings
+                case .sync(let event): warnings = event.warnings
+                case .identity(let event): warnings = event.warnings
+                case .account(let event): warnings = event.warnings
+                default: break
+                }
             case .failure(let rejection): envelope = .string("\(rejection.reason.rawValue): \(rejection.detail)")
             }
             CLISupport.printJSON(.map([
@@ -35,6 +44,7 @@ struct InspectFrame: ParsableCommand {
                 "body": .map(frame.body),
                 "type": .string(FirehoseMessage.eventType(of: frame).rawValue),
                 "envelope": envelope,
+                "warnings": .list(warnings.map { .string($0.rawValue) }),
                 "bytes": .int(Int64(bytes.count)),
             ]))
         }

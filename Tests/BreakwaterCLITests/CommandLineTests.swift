@@ -100,6 +100,19 @@ struct CommandLineTests {
         #expect((object?["header"] as? [String: Any])?["t"] as? String == "#commit")
         #expect(object?["type"] as? String == "commit")
         #expect(object?["envelope"] as? String == "ok")
+        #expect(object?["warnings"] as? [String] == [])
+        // The same commit without its deprecated blobs: ok, with the warning named.
+        let quirks = try [UInt8](Data(contentsOf: Vectors.projectRoot.appendingPathComponent("Replays/rule-quirks/frames.bin")))
+        let expected = try String(contentsOf: Vectors.projectRoot.appendingPathComponent("Replays/rule-quirks/expected.jsonl"), encoding: .utf8)
+        let lines = expected.split(separator: "\n")
+        let index = try #require(lines.firstIndex { $0.contains("\"blobs-absent\"") })
+        var offset = 0
+        for _ in 0..<index { offset += 4 + (Int(quirks[offset]) << 24 | Int(quirks[offset + 1]) << 16 | Int(quirks[offset + 2]) << 8 | Int(quirks[offset + 3])) }
+        let quirkLength = Int(quirks[offset]) << 24 | Int(quirks[offset + 1]) << 16 | Int(quirks[offset + 2]) << 8 | Int(quirks[offset + 3])
+        try Data(quirks[(offset + 4)..<(offset + 4 + quirkLength)]).write(to: frame)
+        let quirky = try JSONSerialization.jsonObject(with: Data(try BreakwaterBinary.run(["inspect", "frame", frame.path]).stdout.utf8)) as? [String: Any]
+        #expect(quirky?["envelope"] as? String == "ok")
+        #expect(quirky?["warnings"] as? [String] == ["blobs-absent"])
         let garbage = folder.appendingPathComponent("garbage.bin")
         try Data([0xa2, 0x61, 0x74]).write(to: garbage)
         let refused = try BreakwaterBinary.run(["inspect", "frame", garbage.path])
