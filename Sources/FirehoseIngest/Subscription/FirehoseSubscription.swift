@@ -120,7 +120,7 @@ public struct FirehoseSubscription: Sendable {
             case .textFrame:
                 failure = "text frame refused (the stream carries binary frames only)"
             case .seqRegression(let seq, let previous):
-                failure = "seq \(seq) is not above the previous seq \(previous): frame not processed, connection dropped (SPEC.md §2)"
+                failure = "seq \(seq) is not above the previous seq \(previous): frame not processed, connection dropped (a stream's seqs must increase)"
             case .closedByServer, nil:
                 break
             }
