@@ -357,7 +357,7 @@ public final class VerificationPipeline: Sendable {
     private func recordStored(_ lines: [OutcomeLine], cursor: Int64?, eventTime: String?) {
         metrics.stored(lines)
         if let cursor { metrics.cursor(cursor) }
-        if let eventTime, let micros = try? Datetime(eventTime).microsecondsSinceEpoch {
+        if let eventTime, let micros = Datetime.lenient(eventTime)?.datetime.microsecondsSinceEpoch {
             metrics.upstreamLag(eventMicros: micros, nowMicros: configuration.now())
         }
         let left = inFlight.subtract(lines.count, ordering: .relaxed).newValue
