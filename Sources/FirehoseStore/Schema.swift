@@ -169,6 +169,10 @@ enum Schema {
                 DROP TRIGGER IF EXISTS audit_resync_completed;
                 """)
         }
+        // A cached did:plc look-up belongs to the PLC directory that answered it (issue 12 §1 item 2).
+        migrator.registerMigration("v6-identity-directory") { db in
+            try db.execute(sql: "ALTER TABLE identities ADD COLUMN directory TEXT")
+        }
         return migrator
     }
 }
