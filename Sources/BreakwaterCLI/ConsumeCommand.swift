@@ -141,7 +141,7 @@ struct Consume: AsyncParsableCommand {
             if resync != nil {
                 let r = result.summary.resyncs
                 for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
-                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp),
+                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
                                       ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
                     print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
                 }
