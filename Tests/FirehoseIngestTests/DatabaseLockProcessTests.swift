@@ -43,7 +43,7 @@ struct DatabaseLockProcessTests {
 
         let refusal = "error: database-locked: \(database) in use by pid \(consume.processIdentifier)\n"
         let writers: [[String]] = [
-            ["consume", "--relay", server.url, "--plc", server.plc, "--identities", identities, "--db", database, "--max-events", "1"],
+            ["consume", "--relay", server.url, "--plc", server.plc, "--identities", identities, "--db", database, "--max-events", "1", "--duration", "3"],
             ["replay", recording.path, "--db", database],
             ["mirror", "import", did, car, "--identities", identities, "--db", database],
             ["mirror", "add", did, "--car", car, "--identities", identities, "--db", database],
