@@ -119,7 +119,7 @@ struct BenchStages: AsyncParsableCommand {
 
     func run() async throws {
         var commits = try BenchCommits(recording: recording)
-        let store = try openStore(db)
+        let store = try DatabaseAccess.writable(db)
         var totals = [Double](repeating: 0, count: 5)
         var measured = 0
         var failures = 0

@@ -61,7 +61,7 @@ struct Consume: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
-        let store = try openStore(path)
+        let store = try DatabaseAccess.writable(path)
         let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
         let keySource = try makeKeySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger)
         let keys = keySource.provider
@@ -82,6 +82,14 @@ struct Consume: AsyncParsableCommand {
         let mirrors = try mirrorOptions.load(into: store)
         let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
                                                    logger: logger)
+        var onFrame: (@Sendable (IncomingFrame) -> Void)?
+        let crossCheck: RelayCrossCheck? = try live.secondRelayURL().map { second in
+            let alerts = observe.alerts
+            return RelayCrossCheck(firstRelay: upstream, second: live.subscription(to: second, logger: logger),
+                                   window: .milliseconds(Int64(compareWindow * 1000)), logger: logger,
+                                   report: { divergence in alerts.handle(divergence) })
+        }
+        if let crossCheck { onFrame = { frame in crossCheck.observeFirst(frame) } }
         let pipeline = VerificationPipeline(
             // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
             // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
@@ -93,17 +101,8 @@ struct Consume: AsyncParsableCommand {
                 output.write(line)
                 tally.count(line)
                 observe.outcome(line)
+                crossCheck?.verified(line)
             })
-        var crossCheck: RelayCrossCheck?
-        var onFrame: (@Sendable (IncomingFrame) -> Void)?
-        if let second = try live.secondRelayURL() {
-            let alerts = observe.alerts
-            let check = RelayCrossCheck(firstRelay: upstream, second: live.subscription(to: second, logger: logger),
-                                        window: .milliseconds(Int64(compareWindow * 1000)), logger: logger,
-                                        report: { divergence in alerts.handle(divergence) })
-            crossCheck = check
-            onFrame = { frame in check.observeFirst(frame) }
-        }
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: pipeline, recorder: recorder,
                                 maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: onFrame, logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
@@ -142,7 +141,7 @@ struct Consume: AsyncParsableCommand {
             if resync != nil {
                 let r = result.summary.resyncs
                 for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
-                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp),
+                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
                                       ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
                     print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
                 }
@@ -235,6 +234,16 @@ final class LiveTally: Sendable {
             if line.type == .commit { s.commits += 1 }
             s.outcomes[line.outcome, default: 0] += 1
             if let seq = line.seq { s.cursor = max(s.cursor ?? seq, seq) }
+        }
+    }
+
+    /// Counts a frame as received, without verification (`record`): events, commits, and the seq as cursor.
+    func count(_ frame: IncomingFrame) {
+        let peek = FramePeek(frame.bytes)
+        state.withLock { s in
+            s.events += 1
+            if peek.type == "#commit" { s.commits += 1 }
+            if let seq = peek.seq { s.cursor = max(s.cursor ?? seq, seq) }
         }
     }
 

@@ -10,7 +10,8 @@ struct KeySource {
 }
 
 /// Builds the signing-key source of `consume` (SPEC.md §11): the keys of `--identities` first (no look-ups for
-/// those DIDs), then the identity cache (in memory and in the database), then the PLC directory at `plc` and
+/// those DIDs), then the identity cache (in memory and in the database: did:plc entries resolved through this same
+/// directory only), then the PLC directory at `plc` and
 /// did:web hosts over https. Plain http is allowed only when `plc` itself is a loopback address (e.g. the PLC
 /// directory of `breakwater serve`).
 func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger) throws -> KeySource {
@@ -22,7 +23,8 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
     let loopback = isLoopbackDirectory(plc)
     do {
         let resolving = try FirehoseIngest.makeKeyProvider(
-            plc: plc.absoluteString, identities: identities, store: store, allowHTTPLoopback: loopback, logger: logger)
+            plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
+            allowHTTPLoopback: loopback, logger: logger)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
     } catch {
         throw OperationalError("invalid-identity-source", "\(error)")

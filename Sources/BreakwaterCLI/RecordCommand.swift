@@ -10,8 +10,10 @@ struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the frames a relay sends, exactly as received, plus identities, into a recording folder.",
         discussion: """
-            Frames are appended to DIR/frames.bin (an existing recording is continued) and flushed at least every \
-            second; SIGINT/SIGTERM keep everything that arrived. identities.json gets an entry for every DID seen: \
+            Frames are appended to DIR/frames.bin and flushed at least every second; SIGINT/SIGTERM keep everything \
+            that arrived. An existing recording is continued: without --cursor, record resumes after the highest seq \
+            already in frames.bin (said on stderr), so no frame is recorded twice; an incomplete last frame (a crash) \
+            is trimmed first. identities.json gets an entry for every DID seen: \
             from --identities, else resolved (PLC directory, did:web) when the DID first appears and again after its \
             #identity events, with key history (previousKeys) when a key changed during the recording.
             """
@@ -38,11 +40,44 @@ struct Record: AsyncParsableCommand {
         return folder
     }
 
+    /// The cursor to subscribe from: `--cursor`, else the highest seq already recorded in `folder` (nil for a new
+    /// recording: the relay's live end). Trims an incomplete last frame and says what it resumes on stderr.
+    func resumeCursor(folder: String) throws -> Int64? {
+        let frames = URL(fileURLWithPath: folder).appendingPathComponent("frames.bin").path
+        let tail: RecordingTail?
+        do { tail = try RecordingTail.read(path: frames) } catch {
+            throw OperationalError("unreadable-file", "cannot read \(frames): \(error)")
+        }
+        guard let tail, tail.fileBytes > 0 else { return live.cursor }
+        if tail.isTruncated {
+            do { try tail.trim(path: frames) } catch let error as IngestError {
+                throw OperationalError(error.code.description, error.reason)
+            }
+            note("\(frames) ended inside a frame; trimmed \(tail.fileBytes - tail.completeBytes) bytes after its last complete frame")
+        }
+        let held = "\(frames) holds \(tail.frames) frames" + (tail.lastSeq.map { " up to seq \($0)" } ?? "")
+        if let cursor = live.cursor {
+            note("\(held); appending from --cursor \(cursor)")
+            return cursor
+        }
+        guard let lastSeq = tail.lastSeq else {
+            note("\(held) without a seq; appending from the relay's live end")
+            return nil
+        }
+        note("\(held); resuming after seq \(lastSeq)")
+        return lastSeq
+    }
+
+    private func note(_ text: String) {
+        FileHandle.standardError.write(Data("record: \(text)\n".utf8))
+    }
+
     func run() async throws {
         let logger = LoggingSetup.logger("breakwater.record")
         let relay = try live.relayURL()
         let plc = try live.plcURL()
         let out = try outFolder()
+        let cursor = try resumeCursor(folder: out)
         let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
         let recorder: RecordingWriter
         // DIDs are resolved as they appear and again on #identity, so keys rotated during the recording are kept.
@@ -50,9 +85,11 @@ struct Record: AsyncParsableCommand {
         do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
             throw OperationalError(error.code.description, error.reason)
         }
+        let tally = LiveTally()
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,
-                                maxEvents: live.maxEvents, duration: live.durationLimit, logger: logger)
-        let service = LiveService(ingest: ingest, cursor: live.cursor, tally: LiveTally(), progressInterval: 0, label: "record")
+                                maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: { frame in tally.count(frame) },
+                                logger: logger)
+        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "record")
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup)],

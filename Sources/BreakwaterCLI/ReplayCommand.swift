@@ -62,11 +62,16 @@ struct Replay: AsyncParsableCommand {
         // An identities file that is named (option or environment) must exist; the one beside the recording may not.
         let namedIdentities = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
         let keys = try IdentityLoading.staticKeys(path: namedIdentities ?? location.identities.path, required: namedIdentities != nil)
+        if namedIdentities == nil && !FileManager.default.fileExists(atPath: location.identities.path) {
+            // Replay resolves nothing over the network: without keys every signed event is unverifiable.
+            FileHandle.standardError.write(Data(("warning: no identities file found: looked for \(location.identities.path) "
+                + "(give one with --identities FILE); events that need a signing key will be unverifiable (identity-unavailable)\n").utf8))
+        }
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
 
         let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))
         defer { database.cleanUp() }
-        let store = try openStore(database.path)
+        let store = try DatabaseAccess.writable(database.path)
 
         let mirrors = try mirrorOptions.load(into: store)
         let upstream = location.upstreamName
@@ -112,15 +117,6 @@ enum PaceOption: String, ExpressibleByArgument, CaseIterable {
     case max, original
 }
 
-/// Opens the store, mapping failures to exit status 1.
-func openStore(_ path: String) throws -> SQLiteStateStore {
-    do {
-        return try SQLiteStateStore(path: path)
-    } catch let error as StoreError {
-        throw OperationalError(error.code.description, error.reason)
-    }
-}
-
 /// The database path: the user's, or a temporary file removed at the end.
 struct DatabaseLocation {
     let path: String
@@ -139,6 +135,6 @@ struct DatabaseLocation {
 
     func cleanUp() {
         guard temporary else { return }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

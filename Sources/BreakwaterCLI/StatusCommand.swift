@@ -23,10 +23,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw OperationalError("file-not-found", "no database at \(path)")
-        }
-        let store = try openStore(path)
+        let store = try DatabaseAccess.readOnly(path)
         if let did {
             if json {
                 print(try StatusJSON.repoDocument(store: store, did: did, limit: limit).text)

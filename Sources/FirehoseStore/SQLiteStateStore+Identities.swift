@@ -9,20 +9,45 @@ import GRDB
 /// compressed `did:key` form), or in `key_error` why the document has no usable key; a failed
 /// resolution keeps its error in `error`. Errors are stored as `code: reason`. `fetched_at` is the
 /// entry's time (µs since the epoch), from which ``IdentityCachePolicy`` decides freshness.
+///
+/// A did:plc entry also keeps the PLC directory that answered (`directory`) and is only used by a look-up through
+/// that same directory (``identityCache(directory:)``), so a failure cached while asking one directory never
+/// answers for another. This conformance itself is the scope of no directory (entries stored without one).
 extension SQLiteStateStore: IdentityCacheStore {
     public func loadIdentity(_ did: DID) throws -> IdentityCachePolicy.Entry? {
+        try loadIdentity(did, directory: nil)
+    }
+
+    public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
+        try saveIdentity(did, entry, directory: nil)
+    }
+
+    /// The identity cache as seen by look-ups through the PLC directory at `directory` (a URL; trailing `/` ignored).
+    public func identityCache(directory: String) -> DirectoryIdentityCache {
+        DirectoryIdentityCache(store: self, directory: directory)
+    }
+
+    /// The stored entry of `did` (fresh or not), when it applies to look-ups through `directory`: a did:plc entry
+    /// only when it was resolved through the same directory (nil matches entries stored without one); a did:web
+    /// entry whatever the directory.
+    func loadIdentity(_ did: DID, directory: String?) throws -> IdentityCachePolicy.Entry? {
         try guarded {
             try pool.read { db in
                 guard let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT signing_key, pds, handle, error, key_error, fetched_at FROM identities WHERE did = ?"),
+                    db.cachedStatement(sql: """
+                        SELECT signing_key, pds, handle, error, key_error, fetched_at, directory FROM identities WHERE did = ?
+                        """),
                     arguments: [did.description])
                 else { return nil }
+                let stored: String? = row["directory"]
+                if did.isPLC && stored != directory { return nil }
                 return try SQLiteStateStore.identityEntry(did: did, row: row)
             }
         }
     }
 
-    public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
+    /// Stores `entry` for `did`, resolved through the PLC directory `directory` (kept for did:plc only).
+    func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry, directory: String?) throws {
         var signingKey: String?
         var pds: String?
         var handle: String?
@@ -45,14 +70,26 @@ extension SQLiteStateStore: IdentityCacheStore {
                 keyError = SQLiteStateStore.encode(failure)
             }
         }
+        let source = did.isPLC ? directory : nil
         try guarded {
             try pool.write { db in
                 try db.cachedStatement(sql: """
-                    INSERT INTO identities (did, signing_key, pds, handle, error, key_error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO identities (did, signing_key, pds, handle, error, key_error, fetched_at, directory)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(did) DO UPDATE SET signing_key = excluded.signing_key, pds = excluded.pds,
                         handle = excluded.handle, error = excluded.error, key_error = excluded.key_error,
-                        fetched_at = excluded.fetched_at
-                    """).execute(arguments: [did.description, signingKey, pds, handle, error, keyError, entry.storedAt])
+                        fetched_at = excluded.fetched_at, directory = excluded.directory
+                    """).execute(arguments: [did.description, signingKey, pds, handle, error, keyError, entry.storedAt, source])
+            }
+        }
+    }
+
+    /// Deletes the cached identity of `did` (`breakwater identity forget`); false when there was none.
+    public func forgetIdentity(_ did: String) throws -> Bool {
+        try guarded {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM identities WHERE did = ?", arguments: [did])
+                return db.changesCount > 0
             }
         }
     }

@@ -8,10 +8,18 @@ import IPLD
 /// CONTRACT.md §5. Each ``write(_:)`` is one transaction holding the account states, outcomes, mirror
 /// changes and the cursor that describes them, so after a crash the cursor never runs ahead of the state.
 public final class SQLiteStateStore: StateStore {
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
+    /// The writer's exclusive hold on the database, kept as long as the store lives (``init(path:exclusive:)``).
+    let lock: DatabaseLock?
+    /// True for a store opened with ``openReadOnly(path:)``: every write fails.
+    public let isReadOnly: Bool
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema. With `exclusive`, the
+    /// process first takes the database's writer lock (``DatabaseLock``; `database-locked` when another writer holds
+    /// it), held until the store is released: every command that writes takes it.
+    public init(path: String, exclusive: Bool = false) throws {
+        lock = exclusive ? try DatabaseLock(databasePath: path) : nil
+        isReadOnly = false
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -36,6 +44,13 @@ public final class SQLiteStateStore: StateStore {
                 usleep(UInt32(100_000 * attempt))
             }
         }
+    }
+
+    /// A store over a connection opened read-only (``openReadOnly(path:)``).
+    init(readOnly connection: DatabaseQueue) {
+        pool = connection
+        lock = nil
+        isReadOnly = true
     }
 
     /// Runs `body` mapping GRDB errors to ``StoreError``.

@@ -183,6 +183,10 @@ enum Schema {
                 ALTER TABLE relay_health ADD COLUMN backfill_events INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // A cached did:plc look-up belongs to the PLC directory that answered it (issue 12 §1 item 2).
+        migrator.registerMigration("v6-identity-directory") { db in
+            try db.execute(sql: "ALTER TABLE identities ADD COLUMN directory TEXT")
+        }
         return migrator
     }
 }

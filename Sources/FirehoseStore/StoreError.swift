@@ -19,6 +19,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Backing: String, Hashable, Sendable {
             case openFailed = "database-open-failed"
+            case notFound = "file-not-found"
+            case notADatabase = "not-a-database"
+            case outdated = "database-outdated"
+            case locked = "database-locked"
             case migrationFailed = "database-migration-failed"
             case corruptRow = "database-corrupt-row"
             case sqlite = "database-error"
@@ -43,6 +47,14 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
         /// The database file could not be opened.
         public static let openFailed = Code(.openFailed)
+        /// There is no database file at the path (read-only commands never create one).
+        public static let notFound = Code(.notFound)
+        /// The file is empty, not SQLite, or holds no Breakwater schema.
+        public static let notADatabase = Code(.notADatabase)
+        /// The schema is older than this version's and a read-only command cannot migrate it.
+        public static let outdated = Code(.outdated)
+        /// Another process holds the database's writer lock.
+        public static let locked = Code(.locked)
         /// A schema migration failed.
         public static let migrationFailed = Code(.migrationFailed)
         /// A stored row holds a value that cannot be decoded.

@@ -24,12 +24,19 @@ public enum BreakwaterBinary {
     /// Starts `breakwater` with `arguments`; output goes to the given files (or is discarded). The process gets
     /// this process's environment without its `BREAKWATER_*` variables (so a developer's settings do not leak into
     /// tests), plus `environment`.
+    /// `launcher`, when not empty, is a command that runs `breakwater` (e.g. `setpriv --reuid 65534 …` to run it as
+    /// another user): its first element is the executable, the rest come before the `breakwater` path.
     public static func start(_ arguments: [String], stdout: URL? = nil, stderr: URL? = nil,
-                             environment: [String: String] = [:]) throws -> Process {
+                             environment: [String: String] = [:], launcher: [String] = []) throws -> Process {
         guard let url else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "breakwater is not built"]) }
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(launcher.dropFirst()) + [url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BREAKWATER_") }
             .merging(environment) { _, given in given }
         process.standardInput = FileHandle.nullDevice
@@ -39,14 +46,14 @@ public enum BreakwaterBinary {
         return process
     }
 
-    /// Runs `breakwater` to completion (with `environment` added, see ``start(_:stdout:stderr:environment:)``) and
-    /// captures its output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `breakwater` to completion (with `environment` added and through `launcher`, see
+    /// ``start(_:stdout:stderr:environment:launcher:)``) and captures its output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
-        let process = try start(arguments, stdout: out, stderr: err, environment: environment)
+        let process = try start(arguments, stdout: out, stderr: err, environment: environment, launcher: launcher)
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",

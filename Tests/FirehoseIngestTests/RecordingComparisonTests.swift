@@ -197,3 +197,32 @@ struct RecordingComparisonTests {
         #expect(row?.split(separator: " ").suffix(2) == ["0", "1"], "\(stdout)")
     }
 }
+
+/// `audit compare X X` (issue 12 §1 item 4): a recording compared with itself is the same, even when it repeats
+/// some events within itself; a repeat only one recording makes is still a difference.
+@Suite("audit compare of a recording with itself")
+struct RecordingSelfComparisonTests {
+    @Test func aRecordingWithItsOwnDuplicatesIsTheSameAsItself() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-self-compare-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var frames: [[UInt8]] = []
+        var generator = SynthGenerator(configuration: SynthConfiguration(repos: 4, commits: 40, seed: 5, largestTree: 20)) { event in
+            frames.append(event.frame)
+        }
+        try generator.run()
+        let x = folder.appendingPathComponent("x.bin"), clean = folder.appendingPathComponent("clean.bin")
+        try RecordingComparisonTests.write(frames, to: clean)
+        try RecordingComparisonTests.write(frames + [frames[10], frames[20]], to: x)
+
+        let itself = try RecordingComparison.compare(x.path, x.path)
+        #expect(itself.isEquivalent)
+        #expect(itself.a.duplicates.count == 2 && itself.b.duplicates.count == 2)
+        let oneSided = try RecordingComparison.compare(clean.path, x.path)
+        #expect(!oneSided.isEquivalent)
+
+        let text = try BreakwaterBinary.run(["audit", "compare", x.path, x.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("the recordings are the same"), "\(text.stdout)")
+    }
+}

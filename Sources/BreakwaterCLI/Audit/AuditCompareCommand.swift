@@ -99,7 +99,13 @@ enum CompareJSON {
                      + "differing \(c.differing.count)")
         lines.append("seq gaps: A \(c.a.gaps.count) (\(c.a.gaps.reduce(0) { $0 + $1.missing }) seqs), B \(c.b.gaps.count) (\(c.b.gaps.reduce(0) { $0 + $1.missing }) seqs); "
                      + "seq regressions: A \(c.a.regressions.count), B \(c.b.regressions.count)")
-        lines.append(c.isEquivalent ? "the recordings carry the same events in the same order" : "the recordings differ")
+        if c.isEquivalent {
+            let repeats = c.a.duplicates.count
+            lines.append("the recordings are the same: they carry the same events in the same order"
+                         + (repeats > 0 ? " (each repeats the same \(repeats) event(s) within itself)" : ""))
+        } else {
+            lines.append("the recordings differ")
+        }
         func list(_ title: String, _ items: [String]) {
             guard !items.isEmpty else { return }
             lines.append(title)

@@ -28,10 +28,7 @@ struct AuditReport: AsyncParsableCommand {
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let htmlPath = EnvironmentOption.value(html, env: "BREAKWATER_HTML")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw OperationalError("file-not-found", "no database at \(path)")
-        }
-        let store = try openStore(path)
+        let store = try DatabaseAccess.readOnly(path)
         let data = try store.audit(topAccounts: accounts)
         let now = Date()
         if let out = htmlPath {

@@ -66,7 +66,7 @@ struct MirrorBlobs: AsyncParsableCommand {
     func validate() throws { _ = try MirrorSupport.did(did) }
 
     func run() async throws {
-        let store = try database.open()
+        let store = try database.openWritable()
         let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
         CLISupport.printOutput(MirrorBlobSync.json(report, did: did))

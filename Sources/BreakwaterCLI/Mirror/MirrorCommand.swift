@@ -31,7 +31,11 @@ struct DatabaseOption: ParsableArguments {
     /// The database path: `--db`, else `BREAKWATER_DB`, else `./breakwater.sqlite`.
     var path: String { EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite") }
 
-    func open() throws -> SQLiteStateStore { try openStore(path) }
+    /// Opens the database for a command that writes it (writer lock held while the store lives).
+    func openWritable() throws -> SQLiteStateStore { try DatabaseAccess.writable(path) }
+
+    /// Opens the existing database read-only, for a command that only reads it.
+    func openReadOnly() throws -> SQLiteStateStore { try DatabaseAccess.readOnly(path) }
 }
 
 /// Where `mirror add` reaches the network: the relay whose `getRepo` is tried first and the PLC directory that

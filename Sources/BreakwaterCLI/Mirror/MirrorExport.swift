@@ -18,7 +18,7 @@ struct MirrorExport: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openReadOnly()
         let handle: FileHandle
         let temporary: String?
         if out == "-" {

@@ -57,7 +57,7 @@ struct MirrorImport: AsyncParsableCommand {
         } catch {
             throw OperationalError(FileManager.default.isReadableFile(atPath: file) ? "malformed-car" : "unreadable-file", "\(file): \(error)")
         }
-        let store = try database.open()
+        let store = try database.openWritable()
         // --plc belongs to the blob options: the same directory gives the key here and the PDS for --blobs.
         let publicKey = try await MirrorSupport.signingKey(
             did: did, key: key, identities: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"), resolver: nil,
@@ -135,7 +135,7 @@ struct MirrorAdd: AsyncParsableCommand {
     func run() async throws {
         let filter = try MirrorSupport.filter(collections) ?? .all
         let identitiesPath = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
-        let store = try database.open()
+        let store = try database.openWritable()
         let stream: any RepoBlockStream
         var resolver: KeySource? = nil
         if let car = EnvironmentOption.value(car, env: "BREAKWATER_CAR") {
@@ -205,7 +205,7 @@ struct MirrorRemove: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openWritable()
         guard try MirrorSupport.store({ try store.removeMirror(did: did) }) else {
             throw OperationalError("mirror-not-found", "\(did) is not mirrored")
         }
@@ -223,7 +223,7 @@ struct MirrorList: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openReadOnly()
         let objects: [[String: Any]] = try MirrorSupport.store { try store.mirrors() }.map { info in
             [
                 "did": info.did, "collections": info.filter.isComplete ? ["*"] : info.filter.patterns,

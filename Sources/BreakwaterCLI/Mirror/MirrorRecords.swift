@@ -34,7 +34,7 @@ struct MirrorRecords: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openReadOnly()
         guard try MirrorSupport.store({ try store.mirror(did: did) }) != nil else {
             throw OperationalError("mirror-not-found", "\(did) is not mirrored")
         }
@@ -69,7 +69,7 @@ struct MirrorGet: ParsableCommand {
         guard let did = parsed.authority.did, let collection = parsed.collection, let rkey = parsed.recordKey else {
             throw ValidationError("\(uri) must be at://DID/COLLECTION/RKEY")
         }
-        let store = try database.open()
+        let store = try database.openReadOnly()
         guard let record = try MirrorSupport.store({
             try store.mirrorRecord(did: did.description, collection: collection.description, rkey: rkey.description)
         }) else {

@@ -6,7 +6,7 @@ import Foundation
 /// events by their body without `seq`), never by seq, since two relays number the stream differently.
 ///
 /// Reported: events present in one recording and missing in the other, events delivered twice within one
-/// recording, events of one account in a different order (the fewest moves: those outside the longest run
+/// recording (a difference only when the other does not repeat them as often), events of one account in a different order (the fewest moves: those outside the longest run
 /// kept in order), matched events whose commit, blocks, ops, `prevData` or `since` differ, and each
 /// recording's own seq gaps and regressions.
 ///
@@ -53,6 +53,8 @@ public struct RecordingComparison: Sendable {
         public var regressions: [SeqRegression] = []
         /// Events delivered again after their first copy in the same recording.
         public var duplicates: [ComparedEvent.Reference] = []
+        /// How many extra copies of each event the recording holds (by matching key).
+        public var repeats: [String: Int] = [:]
         /// Whether the recording ends inside a frame.
         public var truncated = false
     }
@@ -90,12 +92,15 @@ public struct RecordingComparison: Sendable {
     /// Matched events that differ (B order).
     public var differing: [Difference] = []
 
-    /// Whether the recordings agree (no missing, duplicated, reordered or differing events; seq gaps and
-    /// regressions are each relay's own and do not count).
+    /// Whether the recordings agree: no missing, reordered or differing events, and each repeats the same events
+    /// as often as the other (so a recording compared with itself agrees, even with duplicates of its own); seq gaps
+    /// and regressions are each relay's own and do not count.
     public var isEquivalent: Bool {
-        missingFromA.isEmpty && missingFromB.isEmpty && reordered.isEmpty && differing.isEmpty
-            && a.duplicates.isEmpty && b.duplicates.isEmpty
+        missingFromA.isEmpty && missingFromB.isEmpty && reordered.isEmpty && differing.isEmpty && sameRepeats
     }
+
+    /// Whether both recordings repeat the same events the same number of times (none at all included).
+    public var sameRepeats: Bool { a.repeats == b.repeats }
 
     /// Compares the recordings at `pathA` and `pathB` (`frames.bin` paths).
     public static func compare(_ pathA: String, _ pathB: String) throws -> RecordingComparison {
@@ -104,6 +109,8 @@ public struct RecordingComparison: Sendable {
         var sideB = Side(path: pathB)
         var duplicatesA: [ComparedEvent.Reference] = []
         var duplicatesB: [ComparedEvent.Reference] = []
+        var repeatsA: [String: Int] = [:]
+        var repeatsB: [String: Int] = [:]
         // A: index every event.
         struct Entry {
             var event: ComparedEvent
@@ -116,6 +123,7 @@ public struct RecordingComparison: Sendable {
         try read(pathA, side: &sideA) { event in
             if entries[event.key] != nil {
                 duplicatesA.append(event.reference)
+                repeatsA[event.key, default: 0] += 1
                 return
             }
             let position = perAccountA[event.reference.did, default: 0]
@@ -129,6 +137,7 @@ public struct RecordingComparison: Sendable {
         try read(pathB, side: &sideB) { event in
             guard seenB.insert(event.key).inserted else {
                 duplicatesB.append(event.reference)
+                repeatsB[event.key, default: 0] += 1
                 return
             }
             guard var entry = entries[event.key] else {
@@ -147,6 +156,8 @@ public struct RecordingComparison: Sendable {
         }
         sideA.duplicates = duplicatesA
         sideB.duplicates = duplicatesB
+        sideA.repeats = repeatsA
+        sideB.repeats = repeatsB
         result.a = sideA
         result.b = sideB
         for key in orderA {

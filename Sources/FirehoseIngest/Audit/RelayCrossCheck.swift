@@ -1,3 +1,4 @@
+public import FirehoseSync
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -44,6 +45,13 @@ public final class RelayCrossCheck: Service, Sendable {
     /// Takes a frame of the first relay as it arrives.
     public func observeFirst(_ frame: IncomingFrame) {
         observe(side: 0, frame)
+    }
+
+    /// Takes the verifier's outcome for a frame of the first relay: a rejected commit or sync never stays a rev
+    /// baseline of the reorder rule (``LiveRelayComparison/rejected(type:did:rev:)``).
+    public func verified(_ line: OutcomeLine) {
+        guard line.outcome == .rejected, line.type == .commit || line.type == .sync, let did = line.did, let rev = line.rev else { return }
+        state.withLock { $0.comparison.rejected(type: line.type.rawValue, did: did, rev: rev) }
     }
 
     private func observe(side: Int, _ frame: IncomingFrame) {

@@ -47,6 +47,13 @@ extension VerificationPipeline {
                     index: Int, size: Int, mirror: MirrorUpdate?) -> StepResult {
         var step = step
         let line = step.line
+        if let next = step.newState, next.sync == .synchronized, let before = state?.sync, before != .synchronized,
+           configuration.mirrors[did] == nil, resync.isPending(did) {
+            // A #sync (or, under --policy relay, a commit) gave the account a new base: its resync has no reason left.
+            // A mirrored account keeps it: the fetched repository also rebuilds the mirror the #sync marked stale.
+            resync.cancel(did, reason: "\(line.type.rawValue) at seq \(line.seq.map(String.init) ?? "-") synchronized the account")
+            return step
+        }
         if line.outcome == .desynchronized, var next = step.newState, next.sync == .desynchronized {
             if resync.request(did, reason: "\(line.reason?.rawValue ?? "desynchronized") at seq \(line.seq.map(String.init) ?? "-")") {
                 next.sync = .resyncing

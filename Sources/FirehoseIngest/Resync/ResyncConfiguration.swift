@@ -55,6 +55,8 @@ public struct ResyncCounts: Sendable, Hashable {
     public var gaveUp = 0
     /// Accounts refused because too many were already waiting.
     public var refused = 0
+    /// Resyncs dropped because a later `#sync` or commit brought the account back to `synchronized`.
+    public var cancelled = 0
     /// Events held during a resync and applied after the new base (they chained).
     public var queuedApplied = 0
     /// Events held during a resync and dropped (not newer than the fetched repository, did not chain, or over

@@ -32,6 +32,8 @@ public final class ResyncCoordinator: Sendable {
 
     /// One account waiting for, or going through, a resync.
     struct Entry: Sendable {
+        /// Tells this request from a later one for the same account (after a cancellation).
+        var generation = 0
         var attempts = 0
         var claimed = false
         var queue: [Queued] = []
@@ -48,6 +50,7 @@ public final class ResyncCoordinator: Sendable {
         var delayed: [(did: String, at: ContinuousClock.Instant)] = []
         var queuedBytes = 0
         var counts = ResyncCounts()
+        var nextGeneration = 0
     }
 
     /// A coordinator fetching with `fetcher` and verifying with `keys` (the pipeline's key provider). `now`
@@ -74,7 +77,8 @@ public final class ResyncCoordinator: Sendable {
                 s.counts.refused += 1
                 return false
             }
-            s.entries[did] = Entry()
+            s.nextGeneration += 1
+            s.entries[did] = Entry(generation: s.nextGeneration)
             s.ready.append(did)
             s.counts.scheduled += 1
             return true
@@ -122,6 +126,24 @@ public final class ResyncCoordinator: Sendable {
             entry.mirrorBuffer.append(update)
             s.entries[did] = entry
         }
+    }
+
+    /// Drops the pending resync of `did` because the account is synchronized again (a later `#sync` or commit gave it
+    /// a new base): no further attempt runs, an attempt in flight is ignored when it ends, and the events held for it
+    /// are dropped (the new base supersedes them). False when none was pending.
+    @discardableResult
+    public func cancel(_ did: String, reason: String) -> Bool {
+        let held: Int? = state.withLock { s in
+            guard let entry = s.entries.removeValue(forKey: did) else { return nil }
+            s.queuedBytes -= entry.queueBytes
+            s.counts.queuedDropped += entry.queue.count
+            s.counts.cancelled += 1
+            return entry.queue.count
+        }
+        guard let held else { return false }
+        logger.info("resync cancelled: the account is synchronized again", metadata: [
+            "repo.did": "\(did)", "resync.result": "cancelled", "resync.reason": "\(reason)", "resync.queued_dropped": "\(held)"])
+        return true
     }
 
     /// Removes the pending resync of `did` (its completion is being applied) and returns what it held.
@@ -178,8 +200,7 @@ public final class ResyncCoordinator: Sendable {
                             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
                             continue
                         }
-                        let (did, attempt) = claimed
-                        if let completion = await self.perform(did: did, attempt: attempt) {
+                        if let completion = await self.perform(did: claimed.did, attempt: claimed.attempt, generation: claimed.generation) {
                             await deliver(completion)
                         }
                     }
@@ -189,7 +210,7 @@ public final class ResyncCoordinator: Sendable {
     }
 
     /// The next account whose resync may start now.
-    func claim() -> (String, Int)? {
+    func claim() -> (did: String, attempt: Int, generation: Int)? {
         state.withLock { s in
             let now = ContinuousClock.now
             if !s.delayed.isEmpty {
@@ -210,14 +231,15 @@ public final class ResyncCoordinator: Sendable {
                 entry.claimed = true
                 s.entries[did] = entry
                 s.counts.started += 1
-                return (did, entry.attempts + 1)
+                return (did, entry.attempts + 1, entry.generation)
             }
             return nil
         }
     }
 
-    /// One attempt: fetch, verify. Nil when it failed and will be retried.
-    func perform(did: String, attempt: Int) async -> ResyncCompletion? {
+    /// One attempt: fetch, verify. Nil when it failed and will be retried, or when the request (of `generation`, when
+    /// given) was cancelled meanwhile.
+    func perform(did: String, attempt: Int, generation: Int? = nil) async -> ResyncCompletion? {
         logger.info("resync started", metadata: ["repo.did": "\(did)", "resync.result": "started", "resync.attempt": "\(attempt)"])
         IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.started)
         let failure: String
@@ -231,6 +253,7 @@ public final class ResyncCoordinator: Sendable {
             }
             switch verdict {
             case .verified(let repository):
+                guard isCurrent(did, generation: generation) else { return nil }
                 return ResyncCompletion(did: did, result: .fetched(repository))
             case .needsFreshKey:
                 failure = "\(IngestError(.invalidRepository, "bad-signature: the repository commit does not verify with a fresh key"))"
@@ -240,9 +263,10 @@ public final class ResyncCoordinator: Sendable {
         } catch {
             failure = "\(error)"
         }
-        let gaveUp: Bool = state.withLock { s in
+        let gaveUp: Bool? = state.withLock { s in
+            // Cancelled meanwhile (the account is synchronized again): nothing to retry or report.
+            guard var entry = s.entries[did], generation.map({ $0 == entry.generation }) ?? true else { return nil }
             s.counts.failed += 1
-            guard var entry = s.entries[did] else { return false }
             entry.attempts += 1
             if entry.attempts >= configuration.maxAttempts {
                 s.counts.gaveUp += 1
@@ -254,8 +278,20 @@ public final class ResyncCoordinator: Sendable {
             s.delayed.append((did, .now + configuration.backoff(afterFailures: entry.attempts)))
             return false
         }
+        guard let gaveUp else {
+            logger.debug("cancelled resync attempt ended", metadata: ["repo.did": "\(did)", "resync.error": "\(failure)"])
+            return nil
+        }
         log(did: did, attempt: attempt, failure: failure, gaveUp: gaveUp)
         return gaveUp ? ResyncCompletion(did: did, result: .gaveUp(failure)) : nil
+    }
+
+    /// Whether the request of `did` an attempt works for (its `generation`; nil: any) is still pending.
+    private func isCurrent(_ did: String, generation: Int?) -> Bool {
+        state.withLock { s in
+            guard let entry = s.entries[did] else { return false }
+            return generation.map { $0 == entry.generation } ?? true
+        }
     }
 
     func log(did: String, attempt: Int, failure: String, gaveUp: Bool) {
