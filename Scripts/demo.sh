@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Breakwater demo: the live service end to end on this machine.
 #
-# Installs system packages if missing, builds the release binary, makes the demo recording (a deterministic
-# synthetic recording with labelled faults, the arguments of Replays/demo) with each account's repository CAR,
-# serves both on a free loopback port as a relay (`breakwater serve --repos`, so a chain break can resync),
+# Installs system packages if missing, builds the release binary, serves the bundled demo recording (Replays/demo: a
+# deterministic synthetic recording with labelled faults, and each account's final repository CAR in
+# Replays/demo/repos) on a free loopback port as a relay (`breakwater serve --repos`, so a chain break can resync),
 # verifies it live over a WebSocket (`breakwater consume`) into a temporary database, prints `breakwater status`
-# (what was verified and what was caught), checks every outcome against the recording's expected.jsonl, and writes the audit report (`breakwater audit report --html`) to
-# $BREAKWATER_REPORT (default .build/demo-report.html), printing its path.
+# (what was verified and what was caught), checks every outcome against Replays/demo/expected.jsonl, and writes the
+# audit report (`breakwater audit report --html`) to $BREAKWATER_REPORT (default .build/demo-report.html), printing
+# its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/deps.sh
@@ -17,8 +18,15 @@ else
     swift build -c release --product breakwater
     BIN=.build/release/breakwater
 fi
+DEMO=Replays/demo
+if [ ! -f "$DEMO/frames.bin" ] || [ ! -d "$DEMO/repos" ]; then
+    # The bundled copy was made exactly so (synth keeps real record bytes only with --repos-dir).
+    echo "==> creating $DEMO with breakwater synth"
+    "$BIN" synth --out "$DEMO" --repos 30 --commits 850 --seed 2026 --faults 0.05 --largest-tree 20 --repos-dir "$DEMO/repos"
+fi
+COUNT=$(grep -c . "$DEMO/expected.jsonl")
+
 WORK=$(mktemp -d)
-DEMO=$WORK/demo
 SERVER_PID=""
 cleanup() {
     if [ -n "$SERVER_PID" ]; then
@@ -29,14 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The recording of Replays/demo's arguments, made here with the repositories `serve --repos` answers getRepo from
-# (synth keeps real record bytes only with --repos-dir, so these frames differ from the bundled copy's).
-echo "==> creating the demo recording with breakwater synth"
-"$BIN" synth --out "$DEMO" --repos 30 --commits 850 --seed 2026 --faults 0.05 --largest-tree 20 --repos-dir "$WORK/repos"
-COUNT=$(grep -c . "$DEMO/expected.jsonl")
-
 echo "==> serving $DEMO ($COUNT events) as a relay"
-"$BIN" serve "$DEMO" --repos "$WORK/repos" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
+"$BIN" serve "$DEMO" --repos "$DEMO/repos" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 200); do
