@@ -71,11 +71,14 @@ struct FaultMixTests {
     static let mixes: [FaultMix] = [
         FaultMix(name: "resets and half-open connections", seed: 16_001, endings: [.reset, .halfOpen, .reset],
                  bytesBeforeEnding: 150_000...700_000, maxEndings: 6, latencyMilliseconds: 0...2),
-        FaultMix(name: "stalls, pauses and single bytes", seed: 16_002, endings: [.stall], bytesBeforeEnding: 400_000...1_200_000,
-                 maxEndings: 3, pauseEvery: 100_000...300_000, pauseMilliseconds: 100...600, singleBytesEvery: 150_000...400_000,
+        FaultMix(name: "stalls, pauses and single bytes", seed: 16_002, endings: [.stall], bytesBeforeEnding: 1_000_000...3_000_000,
+                 maxEndings: 3, pauseEvery: 400_000...900_000, pauseMilliseconds: 100...500, singleBytesEvery: 500_000...1_000_000,
                  singleBytesWindow: 3_000, splitRequest: true),
         FaultMix(name: "bandwidth cap, latency and resets", seed: 16_003, endings: [.reset], bytesBeforeEnding: 300_000...900_000,
                  maxEndings: 4, bandwidth: 1_500_000, latencyMilliseconds: 1...6),
+        FaultMix(name: "everything at once", seed: 16_004, endings: FaultMix.Ending.allCases, bytesBeforeEnding: 1_000_000...2_500_000,
+                 maxEndings: 4, pauseEvery: 700_000...1_500_000, pauseMilliseconds: 50...400, singleBytesEvery: 900_000...2_000_000,
+                 singleBytesWindow: 2_000, splitRequest: true, bandwidth: 4_000_000, latencyMilliseconds: 0...3),
     ]
 
     @Test(arguments: 0..<mixes.count)

@@ -69,8 +69,12 @@ func chainedState(for message: FirehoseMessage, did: String) -> AccountState {
     return state
 }
 
+/// `BREAKWATER_FUZZ_VERBOSE=1` prints every verdict (to see which checks the corpus reaches).
+let fuzzVerbose = ProcessInfo.processInfo.environment["BREAKWATER_FUZZ_VERBOSE"] == "1"
+
 func run(_ message: FirehoseMessage, state: AccountState?, key: SigningKeyLookup?, policy: VerificationPolicy) {
     let step = AccountMachine(policy: policy).process(message, index: 7, state: state, key: key, time: fuzzTime)
+    if fuzzVerbose { print("verdict \(step.line.type.rawValue) \(step.line.outcome.rawValue) \(step.line.reason?.rawValue ?? "-")") }
     checkVerdict(step.line, index: 7)
     if step.needsFreshKey {
         fuzzRequire(step.line.reason == .badSignature, "only a signature failure asks for a fresh key")
