@@ -12,6 +12,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
+        try SQLiteStateStore.checkIntegrity(path: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -20,7 +21,7 @@ public final class SQLiteStateStore: StateStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(.openFailed, "cannot open database \(path): \(error)")
+            throw SQLiteStateStore.corruption(path, error) ?? StoreError(.openFailed, "cannot open database \(path): \(error)")
         }
         // Two processes opening a new file at once (e.g. `consume` and `status`) can both find a migration pending;
         // the loser's statement then fails (a table or column that now exists). The migrator reads what is applied

@@ -36,6 +36,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case missingProofBlock = "missing-proof-block"
             case missingRecordBlock = "missing-record-block"
             case invalidRepository = "invalid-repository"
+            case corrupt = "database-corrupt"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -77,5 +78,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let missingRecordBlock = Code(.missingRecordBlock)
         /// The repository is otherwise invalid (e.g. the tree does not rebuild to `data`, a key is not a path).
         public static let invalidRepository = Code(.invalidRepository)
+        /// The database file is damaged (truncated, overwritten): SQLite's quick check failed at open.
+        public static let corrupt = Code(.corrupt)
     }
 }
