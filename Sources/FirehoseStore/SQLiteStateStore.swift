@@ -46,7 +46,7 @@ public final class SQLiteStateStore: StateStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.sqlite, "\(error)")
+            throw SQLiteStateStore.storageFailure(error, path: pool.path) ?? StoreError(.sqlite, "\(error)")
         }
     }
 
