@@ -58,7 +58,8 @@ public final class FaultProxy: Sendable {
     /// What the proxy did so far.
     public var statistics: FaultProxyStatistics { shared.withLock { $0.statistics } }
 
-    /// Stops accepting and ends every connection (threads finish within about 50 ms).
+    /// Stops accepting and ends every connection (threads finish within about 50 ms; the accepting thread closes the
+    /// listening socket, and holds the proxy until then).
     public func stop() {
         let wasStopped = shared.withLock { state -> Bool in
             defer { state.stopped = true }
@@ -68,8 +69,6 @@ public final class FaultProxy: Sendable {
             shutdown(listener, Int32(SHUT_RDWR))
         }
     }
-
-    deinit { close(listener) }
 
     var isStopped: Bool { shared.withLock { $0.stopped } }
 
