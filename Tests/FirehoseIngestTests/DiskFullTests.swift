@@ -33,7 +33,7 @@ struct DiskFullTests {
         let database = disk.folder.appendingPathComponent("state.sqlite").path
         let first = BreakwaterProcess.temporaryFile("events1"), second = BreakwaterProcess.temporaryFile("events2")
         defer { for file in [first, second] { try? FileManager.default.removeItem(at: file) } }
-        try disk.fill(leaving: 480_000)
+        try disk.fill(leaving: 320_000)
 
         let full = try BreakwaterBinary.run(["replay", recording.folder.path, "--db", database, "--events", first.path, "--workers", "2"])
         #expect(full.status == 1)
@@ -54,6 +54,7 @@ struct DiskFullTests {
         #expect((before + after).map(\.description) == expected.map(\.description))
         #expect(try BreakwaterProcess.accounts(database: database, identities: recording.identities)
                 == BreakwaterProcess.accounts(database: recording.replayed, identities: recording.identities))
+        print("disk-full: replay stopped after \(before.count) of \(recording.frames) frames; resumed with \(after.count)")
     }
 
     @Test func consumeStopsWithDiskFullKeepsTheCursorOfTheDurableStateAndResumesWithNoGapAndNoRepeat() async throws {
@@ -71,7 +72,7 @@ struct DiskFullTests {
                 "--events", events.path, "--max-events", "\(maxEvents)", "--workers", "2", "--progress", "0", "--resync-concurrency", "0",
             ])
         }
-        try disk.fill(leaving: 480_000)
+        try disk.fill(leaving: 320_000)
 
         let full = try consume(events: first, maxEvents: recording.frames)
         #expect(full.status == 1)
@@ -92,6 +93,8 @@ struct DiskFullTests {
         #expect(try SQLiteStateStore(path: database).cursor(upstream: try RelayURL(server.url).description) == recording.lastSeq)
         #expect(try BreakwaterProcess.accounts(database: database, identities: recording.identities)
                 == BreakwaterProcess.accounts(database: recording.replayed, identities: recording.identities))
+        print("disk-full: consume stopped after \(before.count) of \(recording.frames) frames (cursor \(cursor.map(String.init) ?? "-")); "
+              + "resumed with \(after.count)")
     }
 
     @Test func recordStopsWithDiskFullItsFramesStayAValidRecordingAndARestartFromTheLastSeqCompletesIt() async throws {
@@ -120,6 +123,7 @@ struct DiskFullTests {
                                                 "--max-events", "\(recording.frames - frames.count)", "--progress", "0"])
         #expect(resumed.status == 0, "\(resumed.stderr.suffix(500))")
         #expect(try Data(contentsOf: out.appendingPathComponent("frames.bin")) == source, "no gap, no repeat")
+        print("disk-full: record stopped after \(frames.count) of \(recording.frames) frames (\(written.count) bytes); completed from --cursor \(lastSeq)")
     }
 
     @Test func consumeWithRecordStopsWithDiskFullAndItsRecordingStaysValid() async throws {
@@ -131,7 +135,7 @@ struct DiskFullTests {
         defer { LiveTest.removeDatabase(database) }
         let server = try await BreakwaterProcess.serve(recording.folder)
         defer { server.stop() }
-        try disk.fill(leaving: 1_500_000)
+        try disk.fill(leaving: 2_500_000)
 
         let full = try BreakwaterBinary.run(["consume", "--relay", server.url, "--plc", server.plc, "--identities", recording.identities,
                                              "--db", database, "--record", out.path, "--max-events", "\(recording.frames)",
@@ -145,6 +149,7 @@ struct DiskFullTests {
         #expect(source.starts(with: written))
         // The database holds no event the recording lacks: its cursor is at most the recording's last seq.
         let cursor = try SQLiteStateStore(path: database).cursor(upstream: try RelayURL(server.url).description) ?? -1
-        #expect(cursor <= frames.compactMap { FramePeek($0).seq }.max() ?? -1)
+        #expect(cursor > 0 && cursor <= frames.compactMap { FramePeek($0).seq }.max() ?? -1, "cursor \(cursor)")
+        print("disk-full: consume --record stopped with \(frames.count) frames recorded, database cursor \(cursor)")
     }
 }
