@@ -161,9 +161,10 @@ run_target() {
     local executions rss
     executions=$(grep -h 'stat::number_of_executed_units' "${logs[@]}" | awk '{s += $2} END {print s + 0}')
     rss=$(grep -h 'stat::peak_rss_mb' "${logs[@]}" | awk '{if ($2 > m) m = $2} END {print m + 0}')
-    [ "$JOBS" -gt 1 ] && { cat fuzz-*.log >> "$log"; rm -f fuzz-*.log; }
-    printf '%-9s executions %10d  peak RSS %5d MB  corpus %5d files  crashes 0\n' \
-        "$target" "$executions" "$rss" "$(ls "$corpus" | wc -l)" | tee -a "$OUT/summary.txt"
+    local done; done=$(grep -h 'DONE' "${logs[@]}" | tail -1 | grep -oE 'cov: [0-9]+|corp: [0-9]+/[0-9]+[a-zA-Z]+' | tr '\n' ' ')
+    printf '%-9s executions %10d  peak RSS %5d MB  corpus %5d files  %s crashes 0\n' \
+        "$target" "$executions" "$rss" "$(ls "$corpus" | wc -l)" "$done" | tee -a "$OUT/summary.txt"
+    if [ "$JOBS" -gt 1 ]; then cat fuzz-*.log >> "$log"; rm -f fuzz-*.log; fi
 }
 
 status=0
