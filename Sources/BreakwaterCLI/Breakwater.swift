@@ -1,4 +1,6 @@
 import ArgumentParser
+import FirehoseIngest
+import FirehoseStore
 import Foundation
 
 /// The `breakwater` command: verifies the AT Protocol firehose.
@@ -26,6 +28,11 @@ struct Breakwater: AsyncParsableCommand {
             }
         } catch let error as OperationalError {
             error.exit()
+        } catch let error as StoreError {
+            // A store failure that ended a run (disk-full, database-corrupt, …) keeps its own code.
+            OperationalError(error.code.description, error.reason).exit()
+        } catch let error as IngestError {
+            OperationalError(error.code.description, error.reason).exit()
         } catch {
             switch ParseFailure(error) {
             case .badOption(let message):

@@ -97,6 +97,8 @@ struct Consume: AsyncParsableCommand {
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: mirrors,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, resync: resync?.coordinator,
+            // With --record, the frames of a batch reach frames.bin before the batch is stored (a full disk stops both).
+            beforeWrite: { try recorder?.flush() },
             onOutcome: { line in
                 output.write(line)
                 tally.count(line)
@@ -116,8 +118,12 @@ struct Consume: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            // The lines of every stored batch, and the frames recorded so far, are written before the error ends the run.
+            output.close()
+            try? recorder?.flush()
             await resync?.shutdown()
             await keySource.shutdown()
+            await recordingIdentities?.shutdown()
             throw error
         }
         await resync?.shutdown()
@@ -129,7 +135,8 @@ struct Consume: AsyncParsableCommand {
                 _ = try await recorder.finish(identities: identities.source)
             } catch let error as IngestError {
                 await identities.shutdown()
-                throw OperationalError(error.code.description, error.reason)
+                let first = result?.failure ?? error
+                throw OperationalError(first.code.description, first.reason)
             }
             await identities.shutdown()
         }

@@ -94,13 +94,20 @@ struct Record: AsyncParsableCommand {
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await identities.shutdown()
+            throw error
+        }
         let missing: [String]
         do {
             missing = try await recorder.finish(identities: identities.source)
         } catch let error as IngestError {
             await identities.shutdown()
-            throw OperationalError(error.code.description, error.reason)
+            // What stopped the stream (a full disk, say) is the news; identities.json failing after it follows from it.
+            let first = service.result?.failure ?? error
+            throw OperationalError(first.code.description, first.reason)
         }
         await identities.shutdown()
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"

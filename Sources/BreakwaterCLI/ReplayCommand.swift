@@ -89,7 +89,14 @@ struct Replay: AsyncParsableCommand {
         let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
             pace == .original ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
                               : StoppableFrames(base: frames, signals: signals)
-        let summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
+        let summary: PipelineSummary
+        do {
+            summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
+        } catch {
+            // The lines of every stored batch are written before the error (disk-full, say) ends the run.
+            output.close()
+            throw error
+        }
         output.close()
         if let truncation = frames.truncation {
             FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))

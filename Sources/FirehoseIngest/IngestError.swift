@@ -31,6 +31,7 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
             case recordingUnreadable = "recording-unreadable"
             case cannotBind = "cannot-bind"
             case cannotWrite = "cannot-write"
+            case diskFull = "disk-full"
             case repoNotFound = "repo-not-found"
             case repoUnavailable = "repo-unavailable"
             case fetchFailed = "fetch-failed"
@@ -67,6 +68,8 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let cannotBind = Code(.cannotBind)
         /// A recording cannot be written.
         public static let cannotWrite = Code(.cannotWrite)
+        /// The file system has no room left for a file being written (a recording's frames).
+        public static let diskFull = Code(.diskFull)
         /// `getRepo` answered 404 / `RepoNotFound` (SPEC.md §13).
         public static let repoNotFound = Code(.repoNotFound)
         /// `getRepo` refused the repository (`RepoTakendown`, `RepoSuspended`, `RepoDeactivated`, other 4xx).

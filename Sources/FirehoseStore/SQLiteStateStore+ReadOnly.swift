@@ -23,14 +23,16 @@ extension SQLiteStateStore {
         do {
             queue = try probe(path, configuration)
         } catch let first {
-            if isNotADatabase(first) { throw notADatabase(path, first) }
+            // A file SQLite cannot read as a database (a broken header, a truncated image) is damaged.
+            if let corrupt = corruption(path, first) { throw corrupt }
             do {
                 queue = try probe(immutableURI(path), configuration)
             } catch {
-                if isNotADatabase(error) { throw notADatabase(path, error) }
+                if let corrupt = corruption(path, error) { throw corrupt }
                 throw StoreError(.openFailed, "cannot open database \(path) read-only: \(first)")
             }
         }
+        try checkIntegrity(of: queue, path: path)
         let applied: (hasSchema: Bool, complete: Bool)
         do {
             applied = try queue.read { db in
@@ -62,14 +64,5 @@ extension SQLiteStateStore {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
-    }
-
-    private static func isNotADatabase(_ error: any Error) -> Bool {
-        guard let error = error as? DatabaseError else { return false }
-        return error.resultCode == .SQLITE_NOTADB
-    }
-
-    private static func notADatabase(_ path: String, _ error: any Error) -> StoreError {
-        StoreError(.notADatabase, "\(path) is not a SQLite database: \(error)")
     }
 }

@@ -16,10 +16,12 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema. With `exclusive`, the
     /// process first takes the database's writer lock (``DatabaseLock``; `database-locked` when another writer holds
-    /// it), held until the store is released: every command that writes takes it.
+    /// it), held until the store is released: every command that writes takes it. A damaged file is refused
+    /// (`database-corrupt`) before anything writes to it.
     public init(path: String, exclusive: Bool = false) throws {
         lock = exclusive ? try DatabaseLock(databasePath: path) : nil
         isReadOnly = false
+        try SQLiteStateStore.checkIntegrity(path: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -28,7 +30,7 @@ public final class SQLiteStateStore: StateStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(.openFailed, "cannot open database \(path): \(error)")
+            throw SQLiteStateStore.corruption(path, error) ?? StoreError(.openFailed, "cannot open database \(path): \(error)")
         }
         // Two processes opening a new file at once (e.g. `consume` and `status`) can both find a migration pending;
         // the loser's statement then fails (a table or column that now exists). The migrator reads what is applied
@@ -60,7 +62,7 @@ public final class SQLiteStateStore: StateStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.sqlite, "\(error)")
+            throw SQLiteStateStore.storageFailure(error, path: pool.path) ?? StoreError(.sqlite, "\(error)")
         }
     }
 

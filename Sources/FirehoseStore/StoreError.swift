@@ -40,6 +40,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case missingProofBlock = "missing-proof-block"
             case missingRecordBlock = "missing-record-block"
             case invalidRepository = "invalid-repository"
+            case corrupt = "database-corrupt"
+            case diskFull = "disk-full"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -89,5 +91,9 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let missingRecordBlock = Code(.missingRecordBlock)
         /// The repository is otherwise invalid (e.g. the tree does not rebuild to `data`, a key is not a path).
         public static let invalidRepository = Code(.invalidRepository)
+        /// The database file is damaged (truncated, overwritten): SQLite's quick check failed at open.
+        public static let corrupt = Code(.corrupt)
+        /// The file system holding the database has no room left (SQLite rolled the failed write back).
+        public static let diskFull = Code(.diskFull)
     }
 }

@@ -109,16 +109,27 @@ public struct LiveIngest: Sendable {
         let recorder = self.recorder
         let logger = self.logger
         let onFrame = self.onFrame
+        let recordingFailure = Mutex<IngestError?>(nil)
         let work: @Sendable () async throws -> SubscriptionResult = {
-            try await self.subscription.run(cursor: cursor) { frame in
+            let result = try await self.subscription.run(cursor: cursor) { frame in
                 if let recorder {
-                    do { try recorder.append(frame.bytes) } catch { logger.error("recording failed: \(error)") }
+                    do {
+                        try recorder.append(frame.bytes)
+                    } catch {
+                        // The recording cannot go on (a full disk): stop here, so that it ends with its last whole frame
+                        // and has no gap, and so that this frame is not verified without being recorded.
+                        logger.error("recording failed: \(error)")
+                        recordingFailure.withLock { $0 = $0 ?? (error as? IngestError ?? IngestError(.cannotWrite, "\(error)")) }
+                        return false
+                    }
                 }
                 onFrame?(frame)
                 await channel.send(frame)
                 let count = counter.increment()
                 return limit.map { count < $0 } ?? true
             }
+            if let failure = recordingFailure.withLock({ $0 }) { throw failure }
+            return result
         }
         guard let duration else { return try await work() }
         return try await withThrowingTaskGroup(of: SubscriptionResult?.self) { group in

@@ -23,11 +23,15 @@ public final class VerificationPipeline: Sendable {
     private let inFlight = Atomic<Int>(0)
     /// Resyncs of desynchronized accounts (nil: none, as in `replay`).
     let resync: ResyncCoordinator?
+    /// Runs before every store transaction; a throw stops the pipeline before the batch is stored (`consume --record`
+    /// flushes its recording here, so the database never holds a frame the recording lacks).
+    let beforeWrite: @Sendable () throws -> Void
 
     /// Creates a pipeline. With `resync`, chain breaks schedule a resync whose result is applied in order with the
     /// account's events (``ResyncCoordinator``).
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any KeyProvider,
                 cache: StateCache = StateCache(), resync: ResyncCoordinator? = nil,
+                beforeWrite: @escaping @Sendable () throws -> Void = {},
                 onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
         self.configuration = configuration
         self.store = store
@@ -36,6 +40,7 @@ public final class VerificationPipeline: Sendable {
         self.machine = AccountMachine(policy: configuration.policy)
         self.resync = resync
         self.onOutcome = onOutcome
+        self.beforeWrite = beforeWrite
     }
 
     struct WorkItem: Sendable {
@@ -280,6 +285,7 @@ public final class VerificationPipeline: Sendable {
             lastFlush = .now
             guard !batchLines.isEmpty || !batch.isEmpty else { return }
             batch.audit.relay = relayHealth.take()
+            try beforeWrite()
             try store.write(batch)
             cache.markCommitted(upTo: lastIndexInBatch)
             for line in batchLines { onOutcome(line) }

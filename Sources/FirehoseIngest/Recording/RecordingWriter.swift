@@ -14,6 +14,10 @@ public final class RecordingWriter: Sendable {
         var lastFlush = ContinuousClock.now
         var dids: Set<String> = []
         var frames = 0
+        /// Frames in `buffer` (not yet in the file).
+        var buffered = 0
+        /// A write failed: the recording ends where it was cut, and every later append or flush fails the same way.
+        var failure: IngestError?
     }
 
     /// The recording folder.
@@ -52,8 +56,10 @@ public final class RecordingWriter: Sendable {
         let did = peek.did
         identities?.observe(peek)
         try state.withLock { s in
+            if let failure = s.failure { throw failure }
             s.buffer.append(contentsOf: RecordingDecoder.encode(frame: frame))
             s.frames += 1
+            s.buffered += 1
             if let did { s.dids.insert(did) }
             if s.buffer.count >= 1 << 18 || ContinuousClock.now - s.lastFlush >= .seconds(1) {
                 try RecordingWriter.flush(&s)
@@ -61,7 +67,7 @@ public final class RecordingWriter: Sendable {
         }
     }
 
-    /// Frames appended so far.
+    /// Frames appended so far (without those a failed write lost).
     public var frames: Int { state.withLock { $0.frames } }
 
     /// Writes buffered frames to the file.
@@ -69,15 +75,33 @@ public final class RecordingWriter: Sendable {
         try state.withLock { try RecordingWriter.flush(&$0) }
     }
 
+    /// Appends the buffered frames. A failed write (a full disk) is undone: the file is cut back to its last whole
+    /// frame, so what was written stays a valid recording, and the error is `disk-full` when the file system has no
+    /// room left (else `cannot-write`).
     private static func flush(_ s: inout State) throws {
         s.lastFlush = .now
+        if let failure = s.failure { throw failure }
         guard !s.buffer.isEmpty, let handle = s.handle else { return }
+        let end = try? handle.offset()
         do {
             try handle.write(contentsOf: s.buffer)
         } catch {
-            throw IngestError(.cannotWrite, "cannot write frames: \(error.localizedDescription)")
+            if let end {
+                try? handle.truncate(atOffset: end)
+                try? handle.seek(toOffset: end)
+            }
+            s.buffer.removeAll()
+            s.frames -= s.buffered
+            s.buffered = 0
+            let failure = DiskSpace.isFull(error)
+                ? IngestError(.diskFull, "no space left for the recording's frames.bin; it ends with its last whole frame "
+                              + "(at byte \(end.map(String.init) ?? "?")): free space and run again to continue it")
+                : IngestError(.cannotWrite, "cannot write frames: \(error.localizedDescription)")
+            s.failure = failure
+            throw failure
         }
         s.buffer.removeAll(keepingCapacity: true)
+        s.buffered = 0
     }
 
     /// Flushes and closes `frames.bin`, then writes `identities.json` with an entry for every DID seen that
@@ -85,11 +109,14 @@ public final class RecordingWriter: Sendable {
     /// history) come first and `identities` is not consulted. Returns the DIDs left without an entry.
     @discardableResult
     public func finish(identities: (any RecordingIdentitySource)?) async throws -> [String] {
-        let dids = try state.withLock { s -> Set<String> in
-            try RecordingWriter.flush(&s)
+        // After a failed write the frames stay cut at their last whole frame; identities.json is still written (the
+        // recording needs it), then the failure is reported.
+        let (dids, failure) = state.withLock { s -> (Set<String>, IngestError?) in
+            var failure: IngestError?
+            do { try RecordingWriter.flush(&s) } catch { failure = error as? IngestError ?? IngestError(.cannotWrite, "\(error)") }
             try? s.handle?.close()
             s.handle = nil
-            return s.dids
+            return (s.dids, failure)
         }
         let url = folder.appendingPathComponent("identities.json")
         var merged: [String: Any] = [:]
@@ -112,8 +139,10 @@ public final class RecordingWriter: Sendable {
             let data = try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: url, options: .atomic)
         } catch {
+            if DiskSpace.isFull(error) { throw IngestError(.diskFull, "no space left for \(url.path)") }
             throw IngestError(.cannotWrite, "cannot write \(url.path): \(error.localizedDescription)")
         }
+        if let failure { throw failure }
         return missing
     }
 }
