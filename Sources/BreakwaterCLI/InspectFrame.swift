@@ -17,7 +17,7 @@ struct InspectFrame: ParsableCommand {
     @Argument(help: "The frame file (exactly one message, as sent on the WebSocket), or - for standard input.")
     var file: String?
 
-    @Option(help: ArgumentHelp("Take the frame from this recording (its folder or frames.bin) instead of a file; needs --index.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Take the frame from this recording (its folder or frames.bin) instead of a file; needs --index. Env: BREAKWATER_RECORDING.", valueName: "dir"))
     var recording: String?
 
     @Option(help: ArgumentHelp("With --recording: the 0-based index of the frame (the `i` of outcome lines).", valueName: "n"))
@@ -26,17 +26,21 @@ struct InspectFrame: ParsableCommand {
     @Flag(help: "Also decode the CAR slice of a #commit or #sync: the commit, the MST nodes with their entries, the records as JSON.")
     var car = false
 
+    /// The recording to take the frame from: `--recording`, else `BREAKWATER_RECORDING` when no FILE is given.
+    var recordingPath: String? { file == nil ? EnvironmentOption.value(recording, env: "BREAKWATER_RECORDING") : recording }
+
     func validate() throws {
-        if (file == nil) == (recording == nil) { throw UsageError("give either a frame FILE or --recording DIR --index N") }
-        if recording != nil && index == nil { throw UsageError("--recording needs --index N") }
-        if recording == nil && index != nil { throw UsageError("--index needs --recording DIR") }
+        if file != nil && recording != nil { throw UsageError("give either a frame FILE or --recording DIR --index N") }
+        if file == nil && recordingPath == nil { throw UsageError("give a frame FILE or --recording DIR --index N") }
+        if recordingPath != nil && index == nil { throw UsageError("--recording needs --index N") }
+        if recordingPath == nil && index != nil { throw UsageError("--index needs --recording DIR") }
         if let index, index < 0 { throw ValidationError("--index must not be negative") }
     }
 
     /// The frame's bytes: the file, or frame `index` of the recording.
     func frameBytes() throws -> [UInt8] {
         if let file { return try CLISupport.readInput(file) }
-        let location = RecordingLocation(path: recording ?? "")
+        let location = RecordingLocation(path: recordingPath ?? "")
         var frames: RecordingFrames.SyncIterator
         do {
             frames = try RecordingFrames.SyncIterator(path: location.frames.path)

@@ -18,7 +18,7 @@ struct Status: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Show the violation recorded for this relay seq (the most recent when several).", valueName: "seq"))
     var violation: Int64?
 
-    @Option(help: ArgumentHelp("With --violation: write the stored frame bytes of that violation to this file (- for standard output).", valueName: "out.bin"))
+    @Option(help: ArgumentHelp("With --violation: write the stored frame bytes of that violation to this file (- for standard output). Env: BREAKWATER_FRAME.", valueName: "out.bin"))
     var frame: String?
 
     @Option(help: "How many recent violations to show.")
@@ -36,7 +36,7 @@ struct Status: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let store = try DatabaseAccess.readOnly(path)
         if let violation {
-            try ViolationEvidence(store: store, seq: violation).run(frame: frame, json: json)
+            try ViolationEvidence(store: store, seq: violation).run(frame: EnvironmentOption.value(frame, env: "BREAKWATER_FRAME"), json: json)
             return
         }
         if let did {

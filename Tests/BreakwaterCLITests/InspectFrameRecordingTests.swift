@@ -43,3 +43,12 @@ struct InspectFrameRecordingTests {
         #expect(result.status == 2, "\(result.stderr)")
     }
 }
+
+extension InspectFrameRecordingTests {
+    @Test("BREAKWATER_RECORDING names the recording when no FILE is given")
+    func recordingComesFromTheEnvironment() throws {
+        let result = try BreakwaterBinary.run(["inspect", "frame", "--index", "1"], environment: ["BREAKWATER_RECORDING": Self.demo])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"type\": \"account\""), "\(result.stdout.prefix(400))")
+    }
+}
