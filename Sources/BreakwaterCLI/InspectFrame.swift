@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirehoseIngest
 import FirehoseSync
+import Foundation
 import IPLD
 
 /// `breakwater inspect frame FILE`: decode one event-stream message (header then body) and print both as
