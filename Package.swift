@@ -114,8 +114,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["BuildStamp"]
         ),
+        // Writes the commit, build date and toolchain into the executable (`breakwater version`); no network.
+        .plugin(name: "BuildStamp", capability: .buildTool()),
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",

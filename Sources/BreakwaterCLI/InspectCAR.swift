@@ -14,7 +14,8 @@ import IPLD
 /// Without `--verify` each block shows its CID, byte offset (of its section), data length, whether its bytes
 /// hash to its CID, and for DAG-CBOR blocks the decoded value as atproto JSON (or the decode error).
 /// With `--verify`: every block hash, the commit, the whole MST walked (every structural rule) and rebuilt to
-/// the commit's `data`, the record count, and the signature when a key is given (CONTRACT.md §1).
+/// the commit's `data`, the record count, and the signature when a key is given (CONTRACT.md §1). Without a key
+/// the output says `verified: false` with the reason (signature not checked) instead of claiming success.
 struct InspectCAR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "car",
@@ -116,6 +117,10 @@ struct InspectCAR: ParsableCommand {
         ]))
     }
 
+    /// The `reason` of a `--verify` without a key: everything else passed, but the signature was not checked, so the
+    /// repository is not claimed verified (`verified: false`, exit 0).
+    static let signatureNotChecked = "signature not checked: no key given (--key, --did-doc or BREAKWATER_DID_DOC)"
+
     func verifyRepository(_ bytes: [UInt8]) throws {
         let car = try CARFile(bytes: bytes)  // every block's hash is checked here
         var blocks = BlockMap()
@@ -152,7 +157,8 @@ struct InspectCAR: ParsableCommand {
             "mstRoot": .string(repository.tree.rootCID.string),
             "rebuilt": .bool(repository.tree.rootCID == commit.data),
             "signature": .string(signature),
-            "verified": .bool(true),
+            "verified": .bool(expected.key != nil),
+            "reason": expected.key == nil ? .string(Self.signatureNotChecked) : .null,
         ]))
     }
 }

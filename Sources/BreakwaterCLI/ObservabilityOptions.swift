@@ -121,12 +121,21 @@ struct Observability: Sendable {
     }
 }
 
-/// A `HOST:PORT` to listen on (`127.0.0.1:9100`, `[::1]:9100`, `localhost:0`).
+/// A `HOST:PORT` to listen on (`127.0.0.1:9100`, `[::1]:9100`, `localhost:0`); `:PORT` (no host) means all
+/// interfaces (``allInterfaces``), as in Prometheus exporters' `--web.listen-address=:9100`.
 struct ListenAddress: Hashable, CustomStringConvertible {
     let host: String
     let port: Int
 
+    /// The host `:PORT` listens on: every IPv4 interface.
+    static let allInterfaces = "0.0.0.0"
+
     init?(_ text: String) {
+        if text.hasPrefix(":"), let port = Int(text.dropFirst()), (0...65535).contains(port) {
+            self.host = Self.allInterfaces
+            self.port = port
+            return
+        }
         let host: Substring, portText: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }

@@ -15,15 +15,30 @@ struct Status: AsyncParsableCommand {
     @Option(help: "Show one account's stored state and its last violations.")
     var did: String?
 
+    @Option(help: ArgumentHelp("Show the violation recorded for this relay seq (the most recent when several).", valueName: "seq"))
+    var violation: Int64?
+
+    @Option(help: ArgumentHelp("With --violation: write the stored frame bytes of that violation to this file (- for standard output). Env: BREAKWATER_FRAME.", valueName: "out.bin"))
+    var frame: String?
+
     @Option(help: "How many recent violations to show.")
     var limit: Int = 10
 
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if frame != nil && violation == nil { throw UsageError("--frame needs --violation SEQ") }
+        if violation != nil && did != nil { throw UsageError("give either --did or --violation") }
+    }
+
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let store = try DatabaseAccess.readOnly(path)
+        if let violation {
+            try ViolationEvidence(store: store, seq: violation).run(frame: EnvironmentOption.value(frame, env: "BREAKWATER_FRAME"), json: json)
+            return
+        }
         if let did {
             if json {
                 print(try StatusJSON.repoDocument(store: store, did: did, limit: limit).text)

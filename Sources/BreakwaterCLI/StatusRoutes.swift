@@ -29,6 +29,7 @@ struct StatusRoutes: HTTPRouteSet {
             switch request.path {
             case "/health":
                 let object: [String: Any] = ["status": "ok", "service": "breakwater consume", "version": Breakwater.version,
+                                             "commit": BuildInfo.commit, "buildDate": BuildInfo.date, "toolchain": BuildInfo.toolchain,
                                              "upstream": upstream, "uptimeSeconds": Int(Date().timeIntervalSince(startedAt))]
                 return .json(200, JSONOutput.string(object) + "\n")
             case "/status":

@@ -40,4 +40,14 @@ struct InspectCARVerifyTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"signature\": \"valid\""))
     }
+
+    @Test("verify without a key says verified: false with the reason, not success")
+    func verifyWithoutKeyIsNotVerified() throws {
+        let result = try BreakwaterBinary.run(["inspect", "car", "--verify", Vectors.url(Self.testdata + "paul_staging.repo.car").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"verified\": false"), "\(result.stdout.prefix(400))")
+        #expect(result.stdout.contains("\"signature\": \"not-checked\""))
+        #expect(result.stdout.contains("signature not checked"))
+        #expect(result.stdout.contains("\"rebuilt\": true"))
+    }
 }
