@@ -22,6 +22,8 @@ struct Consume: AsyncParsableCommand {
 
     @OptionGroup(title: "Alerts and observability") var observability: ObservabilityOptions
 
+    @OptionGroup(title: "Logging") var logging: LogOptions
+
     @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
@@ -43,6 +45,9 @@ struct Consume: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --relay given twice: seconds an event of one relay waits for its copy from the other before it is reported missing.", valueName: "seconds"))
     var compareWindow: Double = 30
 
+    @Flag(help: "Print the summary as JSON, like replay --json (on stdout; on stderr when --events - takes stdout).")
+    var json = false
+
     @OptionGroup var mirrorOptions: MirrorOptions
 
     @OptionGroup var resyncOptions: ResyncOptions
@@ -54,7 +59,7 @@ struct Consume: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LoggingSetup.logger("breakwater.consume", format: observability.logFormat)
+        let logger = logging.logger("breakwater.consume")
         let relay = try live.relayURL()
         let upstream = relay.description
         let plc = try live.plcURL()
@@ -107,7 +112,8 @@ struct Consume: AsyncParsableCommand {
                                 maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: onFrame, logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
-        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume")
+        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume",
+                                  progressLogger: logging.format == .json ? logger : nil)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: observe.services(around: .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                                                      failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -133,23 +139,27 @@ struct Consume: AsyncParsableCommand {
             }
             await identities.shutdown()
         }
-        if let result, eventsPath != "-" {
+        let summaryOutput = SummaryOutput(eventsPath: eventsPath)
+        if let result, json {
+            summaryOutput.write(SummaryReport.json(result.summary, truncated: nil, resumedAfter: -1))
+        } else if let result {
             var title = "consume \(upstream)"
             if let cursor { title += " from cursor \(cursor)" }
-            print(SummaryReport.table(result.summary, title: title, resumedAfter: -1))
-            print(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad(result.summary.lastCursor.map(String.init) ?? "-", 12))
+            var lines = [SummaryReport.table(result.summary, title: title, resumedAfter: -1)]
+            lines.append(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad((result.summary.lastCursor ?? cursor).map(String.init) ?? "none", 12))
             if resync != nil {
                 let r = result.summary.resyncs
                 for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
                                       ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
                                       ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
-                    print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
+                    lines.append(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
                 }
             }
+            summaryOutput.write(lines.joined(separator: "\n"))
         }
-        if let crossCheck, eventsPath != "-" {
-            print(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
-                                           started: crossCheck.started))
+        if let crossCheck, !json {
+            summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
+                                                         started: crossCheck.started))
         }
         if let failure = result?.failure {
             throw OperationalError(failure.code.description, failure.reason)
@@ -167,14 +177,17 @@ final class LiveService: Service, Sendable {
     let tally: LiveTally
     let progressInterval: Double
     let label: String
+    /// With JSON logs: progress is logged through this logger (one JSON record) instead of written as a text line.
+    let progressLogger: Logger?
     private let box = Mutex<LiveIngest.Result?>(nil)
 
-    init(ingest: LiveIngest, cursor: Int64?, tally: LiveTally, progressInterval: Double, label: String) {
+    init(ingest: LiveIngest, cursor: Int64?, tally: LiveTally, progressInterval: Double, label: String, progressLogger: Logger? = nil) {
         self.ingest = ingest
         self.cursor = cursor
         self.tally = tally
         self.progressInterval = progressInterval
         self.label = label
+        self.progressLogger = progressLogger
     }
 
     var result: LiveIngest.Result? { box.withLock { $0 } }
@@ -189,7 +202,11 @@ final class LiveService: Service, Sendable {
                         try? await Task.sleep(for: .milliseconds(Int64(self.progressInterval * 1000)))
                         if Task.isCancelled { break }
                         let now = self.tally.snapshot()
-                        FileHandle.standardError.write(Data((self.label + ": " + now.progressLine(since: previous) + "\n").utf8))
+                        if let logger = self.progressLogger {
+                            logger.info("progress", metadata: now.progressMetadata(since: previous))
+                        } else {
+                            FileHandle.standardError.write(Data((self.label + ": " + now.progressLine(since: previous) + "\n").utf8))
+                        }
                         previous = now
                     }
                     return nil
@@ -216,6 +233,19 @@ final class LiveTally: Sendable {
         var outcomes: [Outcome: Int] = [:]
         var cursor: Int64?
         var at = ContinuousClock.now
+
+        /// The progress line's figures as log metadata (`progress.events`, `progress.commits_per_second`, one key per
+        /// outcome, `progress.cursor`), for a JSON log record.
+        func progressMetadata(since previous: Snapshot) -> Logger.Metadata {
+            let elapsed = at - previous.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
+            var metadata: Logger.Metadata = ["progress.events": .stringConvertible(events),
+                                             "progress.commits_per_second": .stringConvertible(Int(rate.rounded()))]
+            for outcome in Outcome.allCases { if let count = outcomes[outcome] { metadata["progress.\(outcome.rawValue)"] = .stringConvertible(count) } }
+            if let cursor { metadata["progress.cursor"] = .stringConvertible(cursor) }
+            return metadata
+        }
 
         func progressLine(since previous: Snapshot) -> String {
             let elapsed = at - previous.at

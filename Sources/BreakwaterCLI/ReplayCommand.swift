@@ -41,7 +41,7 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Events per store transaction.")
     var batchSize: Int = 1000
 
-    @Flag(help: "Print the summary as JSON on stdout.")
+    @Flag(help: "Print the summary as JSON (on stdout; on stderr when --events - takes stdout).")
     var json = false
 
     @Flag(help: "Process every frame even when the database already holds a cursor for this recording.")
@@ -98,10 +98,11 @@ struct Replay: AsyncParsableCommand {
             let kept = database.temporary ? "" : "; the state up to there is stored and a later replay resumes after it"
             FileHandle.standardError.write(Data("replay: stopped by \(StopSignals.name(number)) after \(summary.events) frames\(kept)\n".utf8))
         }
+        let summaryOutput = SummaryOutput(eventsPath: eventsPath)
         if json {
-            print(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
-        } else if eventsPath != "-" {
-            print(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
+            summaryOutput.write(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
+        } else {
+            summaryOutput.write(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ATSyntax
 import FirehoseStore
 import FirehoseSync
 import IPLD
@@ -21,17 +22,30 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if let did, (try? DID(did)) == nil { throw ValidationError("--did \(did) is not a DID") }
+    }
+
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let store = try DatabaseAccess.readOnly(path)
         if let did {
             if json {
-                print(try StatusJSON.repoDocument(store: store, did: did, limit: limit).text)
+                let document = try StatusJSON.repoDocument(store: store, did: did, limit: limit)
+                print(document.text)
+                if !document.known {
+                    throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
+                }
             } else {
                 let state = try store.accounts([did])[did]
                 let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
+                    guard !violations.isEmpty else {
+                        throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
+                    }
                     print("\(did): no stored state")
+                    print("violations (\(violations.count))")
+                    for v in violations { print("  " + StatusJSON.violationLine(v)) }
                     return
                 }
                 print("did        \(state.did)")

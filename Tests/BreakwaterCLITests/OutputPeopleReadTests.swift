@@ -1,0 +1,82 @@
+import FirehoseTesting
+import Foundation
+import Testing
+
+/// Output people read (the issue titled "12 — A user's first hour"): summaries on stderr when `--events -` takes
+/// stdout, `consume --json`, log options on every long-running command, progress as JSON with JSON logs.
+@Suite("output people read", .serialized, .timeLimit(.minutes(3)))
+struct OutputPeopleReadTests {
+    static var demo: URL { ClearMessagesTests.demo }
+
+    @Test func replayPutsItsSummaryOnStderrWhenTheEventsTakeStdout() throws {
+        let result = try BreakwaterBinary.run(["replay", Self.demo.path, "--events", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count > 900)
+        #expect(lines.allSatisfy { $0.hasPrefix("{\"i\": ") }, "stdout holds only outcome lines")
+        #expect(result.stderr.contains("replay \(Self.demo.path)"), "\(result.stderr)")
+        #expect(result.stderr.contains("events"), "\(result.stderr)")
+    }
+
+    @Test func replayJSONSummaryGoesToStderrWhenTheEventsTakeStdout() throws {
+        let result = try BreakwaterBinary.run(["replay", Self.demo.path, "--events", "-", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"i\": ") })
+        let summaryText = try #require(result.stderr.range(of: "{"))
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stderr[summaryText.lowerBound...].utf8)) as? [String: Any]
+        #expect(summary?["events"] != nil, "\(result.stderr)")
+    }
+
+    @Test func consumeJSONPrintsTheSummaryLikeReplayJSON() async throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await ClearMessagesTests.withServer(Self.demo) { address in
+            try BreakwaterBinary.run(["consume", "--relay", "ws://\(address)", "--max-events", "20", "--json", "--progress", "0",
+                                      "--identities", Self.demo.appendingPathComponent("identities.json").path,
+                                      "--db", folder.appendingPathComponent("db.sqlite").path])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(summary?["events"] as? Int == 20, "\(result.stdout)")
+        #expect(summary?["cursor"] as? Int != nil, "\(result.stdout)")
+    }
+
+    @Test("every long-running command takes --log-format and --log-level", arguments: ["consume", "record", "serve"])
+    func everyLongRunningCommandTakesTheLogOptions(_ command: String) throws {
+        let help = try BreakwaterBinary.run([command, "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--log-format"), "\(help.stdout)")
+        #expect(help.stdout.contains("--log-level"), "\(help.stdout)")
+    }
+
+    @Test("an unknown BREAKWATER_LOG_* value is refused",
+          arguments: [["BREAKWATER_LOG_LEVEL": "loud"], ["BREAKWATER_LOG_FORMAT": "xml"]])
+    func anUnknownLogEnvironmentValueIsRefused(_ environment: [String: String]) throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("db.sqlite")
+        let result = try BreakwaterBinary.run(["consume", "--relay", "ws://127.0.0.1:1", "--db", database.path], environment: environment)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: bad-option: "), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database.path))
+    }
+
+    @Test func withJSONLogsProgressIsAJSONRecordToo() async throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await ClearMessagesTests.withServer(Self.demo, ["--rate", "100"]) { address in
+            try BreakwaterBinary.run(["record", "--relay", "ws://\(address)", "--out", folder.appendingPathComponent("rec").path,
+                                      "--plc", "http://\(address)", "--max-events", "60", "--progress", "0.1",
+                                      "--log-format", "json", "--log-level", "debug"])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        var progress = 0
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not JSON: \(line)")
+            if object?["message"] as? String == "progress" { progress += 1 }
+        }
+        #expect(progress > 0, "\(result.stderr)")
+    }
+}
