@@ -47,11 +47,15 @@ struct Replay: AsyncParsableCommand {
     @Flag(help: "Process every frame even when the database already holds a cursor for this recording.")
     var fromStart = false
 
+    @Option(help: ArgumentHelp("Seconds between progress lines on stderr (default 0: none).", valueName: "seconds"))
+    var progress: Double = 0
+
     @OptionGroup var mirrorOptions: MirrorOptions
 
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
+        guard progress >= 0 else { throw ValidationError("--progress must not be negative") }
     }
 
     func run() async throws {
@@ -77,19 +81,25 @@ struct Replay: AsyncParsableCommand {
         let upstream = location.upstreamName
         let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
         let output = try EventsOutput(path: eventsPath)
+        let tally = LiveTally()
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
                 workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
-            onOutcome: { line in output.write(line) })
+            onOutcome: { line in
+                output.write(line)
+                tally.count(line)
+            })
         // SIGINT/SIGTERM: stop reading, finish and store what was read, write the outputs, remove a temporary database.
         let signals = StopSignals.install()
         let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
             pace == .original ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
                               : StoppableFrames(base: frames, signals: signals)
+        let reporter = ProgressReporter(tally: tally, interval: progress, label: "replay")
         let summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
+        reporter.stop()
         output.close()
         if let truncation = frames.truncation {
             FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))

@@ -79,4 +79,28 @@ struct OutputPeopleReadTests {
         }
         #expect(progress > 0, "\(result.stderr)")
     }
+
+    @Test func replayProgressPrintsLinesOnStderr() throws {
+        let result = try BreakwaterBinary.run(["replay", Self.demo.path, "--progress", "0.005", "--workers", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("replay: ") }
+        #expect(!lines.isEmpty, "\(result.stderr)")
+        #expect(lines.allSatisfy { $0.contains(" events, ") }, "\(result.stderr)")
+    }
+
+    @Test func tablesGroupThousandsAndLabelTheReplayCursorAsAFrameIndex() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("db.sqlite").path
+        let recording = folder.appendingPathComponent("rec").path
+        let synth = try BreakwaterBinary.run(["synth", "--out", recording, "--repos", "5", "--commits", "1100", "--seed", "3"])
+        try #require(synth.status == 0, "\(synth.stderr)")
+        let big = try BreakwaterBinary.run(["replay", recording])
+        #expect(big.status == 0, "\(big.stderr)")
+        #expect(big.stdout.range(of: #"\nevents +1,\d{3}\n"#, options: .regularExpression) != nil, "\(big.stdout)")
+        let first = try BreakwaterBinary.run(["replay", Self.demo.path, "--db", database])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try BreakwaterBinary.run(["replay", Self.demo.path, "--db", database])
+        #expect(second.stdout.contains("resumed after frame index 943"), "\(second.stdout)")
+    }
 }
