@@ -14,7 +14,8 @@ struct Consume: AsyncParsableCommand {
         abstract: "Subscribe to a relay (or PDS), verify every event and persist the state.",
         discussion: """
             Resumes from the cursor stored for the relay unless --cursor is given. SIGINT/SIGTERM stop reading, \
-            finish the events in flight, persist them and the cursor, and exit 0. Progress goes to stderr.
+            finish the events in flight, persist them and the cursor, and exit 0. Progress goes to stderr. \
+            Give --relay twice to compare two relays live: the first is verified, the second compared with it.
             """
     )
 
@@ -28,7 +29,10 @@ struct Consume: AsyncParsableCommand {
     var db: String?
 
     @Option(help: "Verification workers (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    var workers: Int?
+
+    /// `--workers`, else the number of cores.
+    var workerCount: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Verification policy: strict or relay.")
     var policy: PolicyOption = .strict
@@ -53,7 +57,7 @@ struct Consume: AsyncParsableCommand {
     @OptionGroup var resyncOptions: ResyncOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         try resyncOptions.check()
         guard compareWindow > 0 else { throw ValidationError("--compare-window must be positive") }
     }
@@ -98,7 +102,7 @@ struct Consume: AsyncParsableCommand {
         let pipeline = VerificationPipeline(
             // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
             // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
-            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 1,
+            configuration: PipelineConfiguration(workers: workerCount, policy: policy.value, batchSize: 500, chunkSize: 1,
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: mirrors,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, resync: resync?.coordinator,

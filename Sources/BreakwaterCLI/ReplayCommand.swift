@@ -33,7 +33,10 @@ struct Replay: AsyncParsableCommand {
     var policy: PolicyOption = .strict
 
     @Option(help: "Verification workers (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    var workers: Int?
+
+    /// `--workers`, else the number of cores.
+    var workerCount: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Pacing: max (as fast as possible) or original (the recorded event times).")
     var pace: PaceOption = .max
@@ -53,7 +56,7 @@ struct Replay: AsyncParsableCommand {
     @OptionGroup var mirrorOptions: MirrorOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
         guard progress >= 0 else { throw ValidationError("--progress must not be negative") }
     }
@@ -85,7 +88,7 @@ struct Replay: AsyncParsableCommand {
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
-                workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
+                workers: workerCount, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
             onOutcome: { line in

@@ -109,4 +109,30 @@ struct ClearMessagesTests {
         #expect(json.status == 1, "\(json.stderr)")
         #expect(json.stdout.contains("\"state\""), "\(json.stdout)")
     }
+
+    /// The help text of `option` in `command --help`: from its line to the next option's.
+    static func optionHelp(_ command: [String], _ option: String) throws -> String {
+        let help = try BreakwaterBinary.run(command + ["--help"]).stdout
+        guard let start = help.range(of: "  \(option) ") else { return "" }
+        let rest = help[start.upperBound...]
+        let end = rest.range(of: "\n  -")?.lowerBound ?? rest.endIndex
+        return String(rest[..<end])
+    }
+
+    @Test("help shows each default once", arguments: [["consume"], ["replay"]])
+    func helpShowsEachDefaultOnce(_ command: [String]) throws {
+        let workers = try Self.optionHelp(command, "--workers")
+        #expect(workers.contains("the number of cores"), "\(workers)")
+        #expect(!workers.contains("(default: "), "\(workers)")
+    }
+
+    @Test func helpIsSpecificToEachCommand() throws {
+        let host = try Self.optionHelp(["serve"], "--host")
+        #expect(host.contains("127.0.0.1"), "\(host)")
+        let relay = try Self.optionHelp(["record"], "--relay")
+        #expect(relay.contains("BREAKWATER_RELAY"), "\(relay)")
+        #expect(!relay.contains("consume"), "\(relay)")
+        let signature = try BreakwaterBinary.run(["inspect", "signature", "--help"]).stdout
+        #expect(signature.contains("required"), "\(signature)")
+    }
 }
