@@ -103,4 +103,31 @@ struct OutputPeopleReadTests {
         let second = try BreakwaterBinary.run(["replay", Self.demo.path, "--db", database])
         #expect(second.stdout.contains("resumed after frame index 943"), "\(second.stdout)")
     }
+
+    @Test func mirrorListIsATableByDefaultAndJSONWithRFC3339Times() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recording = folder.appendingPathComponent("rec"), cars = folder.appendingPathComponent("cars")
+        let synth = try BreakwaterBinary.run(["synth", "--out", recording.path, "--repos", "1", "--commits", "5", "--seed", "5",
+                                              "--repos-dir", cars.path])
+        try #require(synth.status == 0, "\(synth.stderr)")
+        let identities = try Data(contentsOf: recording.appendingPathComponent("identities.json"))
+        let did = try #require(((try JSONSerialization.jsonObject(with: identities) as? [String: Any]) ?? [:]).keys.first)
+        let car = cars.appendingPathComponent(did.replacingOccurrences(of: ":", with: "_") + ".car").path
+        let database = folder.appendingPathComponent("db.sqlite").path
+        let imported = try BreakwaterBinary.run(["mirror", "import", did, car, "--identities",
+                                                 recording.appendingPathComponent("identities.json").path, "--db", database])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let table = try BreakwaterBinary.run(["mirror", "list", "--db", database])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("did ") == true, "\(table.stdout)")
+        #expect(lines.count == 2, "\(table.stdout)")
+        #expect(table.stdout.range(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, options: .regularExpression) != nil, "\(table.stdout)")
+        let json = try BreakwaterBinary.run(["mirror", "list", "--db", database, "--json"])
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(array.first?["did"] as? String == did)
+        let added = try #require(array.first?["addedAt"] as? String)
+        #expect(added.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil, "\(added)")
+    }
 }
