@@ -76,6 +76,7 @@ struct Status: AsyncParsableCommand {
             print("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
         }
         print("hosts")
+        if !summary.hosts.isEmpty { print("  " + AuditText.hostHeader) }
         for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
         for line in AuditText.warningLines(summary.hosts) { print(line) }
         print("recent violations")

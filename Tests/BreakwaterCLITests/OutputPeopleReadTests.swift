@@ -130,4 +130,16 @@ struct OutputPeopleReadTests {
         let added = try #require(array.first?["addedAt"] as? String)
         #expect(added.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil, "\(added)")
     }
+
+    @Test func statusHostsBlockHasColumnHeadings() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("db.sqlite").path
+        let replay = try BreakwaterBinary.run(["replay", Self.demo.path, "--db", database])
+        try #require(replay.status == 0, "\(replay.stderr)")
+        let status = try BreakwaterBinary.run(["status", "--db", database])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.range(of: #"\nhosts\n  host +events +verified +rejected"#, options: .regularExpression) != nil,
+                "\(status.stdout)")
+    }
 }
