@@ -197,6 +197,7 @@ final class LiveService: Service, Sendable {
     var result: LiveIngest.Result? { box.withLock { $0 } }
 
     func run() async throws {
+        tally.start(at: cursor)
         let outcome = try await withThrowingTaskGroup(of: LiveIngest.Result?.self) { group in
             group.addTask { try await self.ingest.run(cursor: self.cursor) }
             if progressInterval > 0 {
@@ -256,11 +257,16 @@ final class LiveTally: Sendable {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
             let counts = Outcome.allCases.compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
-            return (["\(events) events", "\(String(format: "%.0f", rate)) commits/s"] + counts
-                + ["cursor \(cursor.map(String.init) ?? "-")"]).joined(separator: ", ")
+            return (["\(SummaryReport.grouped(events)) events", "\(SummaryReport.grouped(Int(rate.rounded()))) commits/s"] + counts
+                + ["cursor \(cursor.map(String.init) ?? "none")"]).joined(separator: ", ")
         }
     }
     private let state = Mutex(Snapshot())
+
+    /// Shows `cursor` (the stored or given start) as the cursor until an event with a seq arrives.
+    func start(at cursor: Int64?) {
+        state.withLock { s in if s.cursor == nil { s.cursor = cursor } }
+    }
 
     func count(_ line: OutcomeLine) {
         state.withLock { s in

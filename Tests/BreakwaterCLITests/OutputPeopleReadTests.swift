@@ -142,4 +142,19 @@ struct OutputPeopleReadTests {
         #expect(status.stdout.range(of: #"\nhosts\n  host +events +verified +rejected"#, options: .regularExpression) != nil,
                 "\(status.stdout)")
     }
+
+    @Test func consumeShowsTheStartCursorWhenNoEventArrived() async throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await ClearMessagesTests.withServer(Self.demo) { address in
+            try BreakwaterBinary.run(["consume", "--relay", "ws://\(address)", "--cursor", "944", "--duration", "1.5", "--progress", "0.4",
+                                      "--identities", Self.demo.appendingPathComponent("identities.json").path,
+                                      "--db", folder.appendingPathComponent("db.sqlite").path])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.range(of: #"\ncursor +944\n"#, options: .regularExpression) != nil, "\(result.stdout)")
+        let progress = result.stderr.split(separator: "\n").filter { $0.hasPrefix("consume: ") }
+        #expect(!progress.isEmpty, "\(result.stderr)")
+        #expect(progress.allSatisfy { $0.hasSuffix("cursor 944") }, "\(result.stderr)")
+    }
 }
