@@ -157,4 +157,14 @@ struct OutputPeopleReadTests {
         #expect(!progress.isEmpty, "\(result.stderr)")
         #expect(progress.allSatisfy { $0.hasSuffix("cursor 944") }, "\(result.stderr)")
     }
+
+    @Test func synthProgressPrintsLinesOnStderr() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BreakwaterBinary.run(["synth", "--out", folder.appendingPathComponent("rec").path, "--repos", "20",
+                                               "--commits", "3000", "--seed", "4", "--progress", "0.01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains(" events written, "), "\(result.stderr)")
+        #expect(result.stderr.contains("3,000 commits"), "\(result.stderr)")
+    }
 }
