@@ -132,6 +132,9 @@ struct ClearMessagesTests {
         let relay = try Self.optionHelp(["record"], "--relay")
         #expect(relay.contains("BREAKWATER_RELAY"), "\(relay)")
         #expect(!relay.contains("consume"), "\(relay)")
+        let plc = try Self.optionHelp(["mirror", "blobs"], "--plc")
+        #expect(plc.contains("BREAKWATER_PLC"), "\(plc)")
+        #expect(!plc.contains("import"), "\(plc)")
         let signature = try BreakwaterBinary.run(["inspect", "signature", "--help"]).stdout
         #expect(signature.contains("required"), "\(signature)")
     }
