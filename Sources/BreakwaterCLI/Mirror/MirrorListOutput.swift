@@ -1,6 +1,7 @@
 import FirehoseStore
 import FirehoseSync
 import Foundation
+import IPLD
 
 /// `mirror list` output: a table for people (the default), JSON for machines (`--json`), times in RFC 3339.
 enum MirrorListOutput {

@@ -92,8 +92,11 @@ struct WebhookSenderTests {
 
     @Test func theGiveUpMessageCountsTheAttemptsReallyMade() async throws {
         let captured = CapturedLog()
-        var logger = Logger(label: "test.webhook") { _ in captured }
-        logger.logLevel = .warning
+        let logger: Logger = {
+            var logger = Logger(label: "test.webhook") { _ in captured }
+            logger.logLevel = .warning
+            return logger
+        }()
         try await WebhookReceiver.with(answers: Array(repeating: 500, count: 1000)) { receiver in
             let configuration = WebhookConfiguration(url: receiver.url, batchSize: 5, maxAttempts: 1000,
                                                      backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)),
