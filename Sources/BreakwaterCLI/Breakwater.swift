@@ -19,8 +19,18 @@ struct Breakwater: AsyncParsableCommand {
     /// error, including a bad option value, with one line `error: CODE: message` on stderr; 2 usage error, with the
     /// usage text (``ParseFailure`` tells the two kinds of parse error apart).
     static func main() async {
+        let arguments = NegativeValueArguments.joined(Array(CommandLine.arguments.dropFirst()))
+        if arguments.isEmpty {
+            // A bare `breakwater` names no command: a usage error (exit 2), not a help request.
+            FileHandle.standardError.write(Data((usageText("no command given", commandStack: [Breakwater.self]) + "\n").utf8))
+            Foundation.exit(2)
+        }
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            FileHandle.standardError.write(Data((usageText("unknown command '\(first)'", commandStack: [Breakwater.self]) + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -48,12 +58,22 @@ struct Breakwater: AsyncParsableCommand {
                 exit(withError: error)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((lowercasedErrorPrefix(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             if error is ExitCode { exit(withError: error) }
-            OperationalError("operational-error", "\(error)").exit()
+            OperationalError.describing(error).exit()
         }
+    }
+
+    /// The names `breakwater` takes as its first argument: the subcommands and ArgumentParser's `help`.
+    static var commandNames: Set<String> {
+        Set(configuration.subcommands.map { $0._commandName } + ["help"])
+    }
+
+    /// `text` with ArgumentParser's `Error: ` written `error: `, like every other error line (one capitalisation).
+    static func lowercasedErrorPrefix(_ text: String) -> String {
+        text.hasPrefix("Error: ") ? "error: " + text.dropFirst("Error: ".count) : text
     }
 
     /// ArgumentParser's text for a usage error, for one found by a `validate()` (``UsageError``): the message, the
@@ -61,7 +81,7 @@ struct Breakwater: AsyncParsableCommand {
     static func usageText(_ message: String, commandStack: [any ParsableCommand.Type]) -> String {
         let command = commandStack.last ?? Breakwater.self
         let names = commandStack.map { $0._commandName }.joined(separator: " ")
-        return "Error: \(message)\nUsage: \(usageString(for: command))\n  See '\(names) --help' for more information."
+        return "error: \(message)\nUsage: \(usageString(for: command))\n  See '\(names) --help' for more information."
     }
 }
 
@@ -93,6 +113,19 @@ struct OperationalError: Error, CustomStringConvertible {
     }
 
     var description: String { "\(code): \(message)" }
+
+    /// The error for a failure thrown without a code of its own: the code its description starts with
+    /// (`frame-too-large: …` from a library error keeps `frame-too-large`), else `operational-error`.
+    static func describing(_ error: any Error) -> OperationalError {
+        let text = "\(error)"
+        if let colon = text.range(of: ": ") {
+            let code = text[..<colon.lowerBound]
+            if !code.isEmpty, code.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }), code.first?.isLetter == true {
+                return OperationalError(String(code), String(text[colon.upperBound...]))
+            }
+        }
+        return OperationalError("operational-error", text)
+    }
 
     /// `error: CODE: message` on one line (line breaks in the message become spaces).
     var line: String { "error: \(code): \(ParseFailure.oneLine(message))" }

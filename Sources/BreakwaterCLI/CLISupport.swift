@@ -37,7 +37,7 @@ enum CLISupport {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            fail(code: "error", message: "\(error)")
+            OperationalError.describing(error).exit()
         }
     }
 

@@ -14,7 +14,8 @@ struct Consume: AsyncParsableCommand {
         abstract: "Subscribe to a relay (or PDS), verify every event and persist the state.",
         discussion: """
             Resumes from the cursor stored for the relay unless --cursor is given. SIGINT/SIGTERM stop reading, \
-            finish the events in flight, persist them and the cursor, and exit 0. Progress goes to stderr.
+            finish the events in flight, persist them and the cursor, and exit 0. Progress goes to stderr. \
+            Give --relay twice to compare two relays live: the first is verified, the second compared with it.
             """
     )
 
@@ -22,11 +23,16 @@ struct Consume: AsyncParsableCommand {
 
     @OptionGroup(title: "Alerts and observability") var observability: ObservabilityOptions
 
+    @OptionGroup(title: "Logging") var logging: LogOptions
+
     @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
     @Option(help: "Verification workers (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    var workers: Int?
+
+    /// `--workers`, else the number of cores.
+    var workerCount: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Verification policy: strict or relay.")
     var policy: PolicyOption = .strict
@@ -43,18 +49,21 @@ struct Consume: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --relay given twice: seconds an event of one relay waits for its copy from the other before it is reported missing.", valueName: "seconds"))
     var compareWindow: Double = 30
 
+    @Flag(help: "Print the summary as JSON, like replay --json (on stdout; on stderr when --events - takes stdout).")
+    var json = false
+
     @OptionGroup var mirrorOptions: MirrorOptions
 
     @OptionGroup var resyncOptions: ResyncOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         try resyncOptions.check()
         guard compareWindow > 0 else { throw ValidationError("--compare-window must be positive") }
     }
 
     func run() async throws {
-        let logger = LoggingSetup.logger("breakwater.consume", format: observability.logFormat)
+        let logger = logging.logger("breakwater.consume")
         let relay = try live.relayURL()
         let upstream = relay.description
         let plc = try live.plcURL()
@@ -93,7 +102,7 @@ struct Consume: AsyncParsableCommand {
         let pipeline = VerificationPipeline(
             // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
             // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
-            configuration: PipelineConfiguration(workers: workers, policy: policy.value, batchSize: 500, chunkSize: 1,
+            configuration: PipelineConfiguration(workers: workerCount, policy: policy.value, batchSize: 500, chunkSize: 1,
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: mirrors,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, resync: resync?.coordinator,
@@ -109,7 +118,8 @@ struct Consume: AsyncParsableCommand {
                                 maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: onFrame, logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
-        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume")
+        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "consume",
+                                  progressLogger: logging.format == .json ? logger : nil)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: observe.services(around: .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                                                      failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -140,23 +150,27 @@ struct Consume: AsyncParsableCommand {
             }
             await identities.shutdown()
         }
-        if let result, eventsPath != "-" {
+        let summaryOutput = SummaryOutput(eventsPath: eventsPath)
+        if let result, json {
+            summaryOutput.write(SummaryReport.json(result.summary, truncated: nil, resumedAfter: -1))
+        } else if let result {
             var title = "consume \(upstream)"
             if let cursor { title += " from cursor \(cursor)" }
-            print(SummaryReport.table(result.summary, title: title, resumedAfter: -1))
-            print(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad(result.summary.lastCursor.map(String.init) ?? "-", 12))
+            var lines = [SummaryReport.table(result.summary, title: title, resumedAfter: -1)]
+            lines.append(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad((result.summary.lastCursor ?? cursor).map(String.init) ?? "none", 12))
             if resync != nil {
                 let r = result.summary.resyncs
                 for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
                                       ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
                                       ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
-                    print(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
+                    lines.append(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
                 }
             }
+            summaryOutput.write(lines.joined(separator: "\n"))
         }
-        if let crossCheck, eventsPath != "-" {
-            print(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
-                                           started: crossCheck.started))
+        if let crossCheck, !json {
+            summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
+                                                         started: crossCheck.started))
         }
         if let failure = result?.failure {
             throw OperationalError(failure.code.description, failure.reason)
@@ -174,19 +188,23 @@ final class LiveService: Service, Sendable {
     let tally: LiveTally
     let progressInterval: Double
     let label: String
+    /// With JSON logs: progress is logged through this logger (one JSON record) instead of written as a text line.
+    let progressLogger: Logger?
     private let box = Mutex<LiveIngest.Result?>(nil)
 
-    init(ingest: LiveIngest, cursor: Int64?, tally: LiveTally, progressInterval: Double, label: String) {
+    init(ingest: LiveIngest, cursor: Int64?, tally: LiveTally, progressInterval: Double, label: String, progressLogger: Logger? = nil) {
         self.ingest = ingest
         self.cursor = cursor
         self.tally = tally
         self.progressInterval = progressInterval
         self.label = label
+        self.progressLogger = progressLogger
     }
 
     var result: LiveIngest.Result? { box.withLock { $0 } }
 
     func run() async throws {
+        tally.start(at: cursor)
         let outcome = try await withThrowingTaskGroup(of: LiveIngest.Result?.self) { group in
             group.addTask { try await self.ingest.run(cursor: self.cursor) }
             if progressInterval > 0 {
@@ -196,7 +214,11 @@ final class LiveService: Service, Sendable {
                         try? await Task.sleep(for: .milliseconds(Int64(self.progressInterval * 1000)))
                         if Task.isCancelled { break }
                         let now = self.tally.snapshot()
-                        FileHandle.standardError.write(Data((self.label + ": " + now.progressLine(since: previous) + "\n").utf8))
+                        if let logger = self.progressLogger {
+                            logger.info("progress", metadata: now.progressMetadata(since: previous))
+                        } else {
+                            FileHandle.standardError.write(Data((self.label + ": " + now.progressLine(since: previous) + "\n").utf8))
+                        }
                         previous = now
                     }
                     return nil
@@ -224,16 +246,34 @@ final class LiveTally: Sendable {
         var cursor: Int64?
         var at = ContinuousClock.now
 
+        /// The progress line's figures as log metadata (`progress.events`, `progress.commits_per_second`, one key per
+        /// outcome, `progress.cursor`), for a JSON log record.
+        func progressMetadata(since previous: Snapshot) -> Logger.Metadata {
+            let elapsed = at - previous.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
+            var metadata: Logger.Metadata = ["progress.events": .stringConvertible(events),
+                                             "progress.commits_per_second": .stringConvertible(Int(rate.rounded()))]
+            for outcome in Outcome.allCases { if let count = outcomes[outcome] { metadata["progress.\(outcome.rawValue)"] = .stringConvertible(count) } }
+            if let cursor { metadata["progress.cursor"] = .stringConvertible(cursor) }
+            return metadata
+        }
+
         func progressLine(since previous: Snapshot) -> String {
             let elapsed = at - previous.at
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
             let counts = Outcome.allCases.compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
-            return (["\(events) events", "\(String(format: "%.0f", rate)) commits/s"] + counts
-                + ["cursor \(cursor.map(String.init) ?? "-")"]).joined(separator: ", ")
+            return (["\(SummaryReport.grouped(events)) events", "\(SummaryReport.grouped(Int(rate.rounded()))) commits/s"] + counts
+                + ["cursor \(cursor.map(String.init) ?? "none")"]).joined(separator: ", ")
         }
     }
     private let state = Mutex(Snapshot())
+
+    /// Shows `cursor` (the stored or given start) as the cursor until an event with a seq arrives.
+    func start(at cursor: Int64?) {
+        state.withLock { s in if s.cursor == nil { s.cursor = cursor } }
+    }
 
     func count(_ line: OutcomeLine) {
         state.withLock { s in

@@ -5,7 +5,7 @@ import Logging
 
 /// Options shared by `consume` and `record`: where to connect and when to stop.
 struct LiveOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Relay or PDS to subscribe to (default wss://bsky.network). Env: BREAKWATER_RELAY. consume takes it twice to compare two relays live: the first is verified, the second compared with it.", valueName: "url"))
+    @Option(help: ArgumentHelp("Relay or PDS to subscribe to (default wss://bsky.network). Env: BREAKWATER_RELAY.", valueName: "url"))
     var relay: [String] = []
 
     @Option(help: ArgumentHelp("PLC directory (default https://plc.directory). Env: BREAKWATER_PLC.", valueName: "url"))

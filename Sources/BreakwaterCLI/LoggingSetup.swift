@@ -11,19 +11,50 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case json
 }
 
-/// Logging for the executable: stderr, level from `BREAKWATER_LOG_LEVEL` (default `info`), format from
-/// `--log-format` where a command has it, else `BREAKWATER_LOG_FORMAT` (default `text`). The first call
-/// bootstraps swift-log; later calls only make loggers.
+/// Logging for the executable: stderr, level from `--log-level` where a command has it, else `BREAKWATER_LOG_LEVEL`
+/// (default `info`), format from `--log-format` where a command has it, else `BREAKWATER_LOG_FORMAT` (default
+/// `text`). The first call bootstraps swift-log; later calls only make loggers. An unknown value in either
+/// variable is refused (`error: bad-option: …`, exit 1) rather than ignored.
 enum LoggingSetup {
     private static let bootstrapped = Mutex(false)
 
-    static func bootstrap(format: LogFormat? = nil) {
+    /// The format `BREAKWATER_LOG_FORMAT` names, if set and known.
+    static var environmentFormat: LogFormat? {
+        variable("BREAKWATER_LOG_FORMAT").flatMap { LogFormat(rawValue: $0.lowercased()) }
+    }
+
+    /// The level `BREAKWATER_LOG_LEVEL` names, if set and known.
+    static var environmentLevel: Logger.Level? {
+        variable("BREAKWATER_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) }
+    }
+
+    /// Throws a `ValidationError` (exit 1, `bad-option`) when a `BREAKWATER_LOG_*` variable holds an unknown value.
+    static func checkEnvironment() throws {
+        if let text = variable("BREAKWATER_LOG_FORMAT"), environmentFormat == nil {
+            throw ValidationError("BREAKWATER_LOG_FORMAT=\(text) is not one of text, json")
+        }
+        if let text = variable("BREAKWATER_LOG_LEVEL"), environmentLevel == nil {
+            throw ValidationError("BREAKWATER_LOG_LEVEL=\(text) is not one of "
+                + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    private static func variable(_ name: String) -> String? {
+        guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return nil }
+        return text
+    }
+
+    static func bootstrap(format: LogFormat? = nil, level: Logger.Level? = nil) {
         bootstrapped.withLock { done in
             guard !done else { return }
             done = true
-            let environment = ProcessInfo.processInfo.environment
-            let level = environment["BREAKWATER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            let format = format ?? environment["BREAKWATER_LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) ?? .text
+            do {
+                try checkEnvironment()
+            } catch let error as ValidationError {
+                OperationalError("bad-option", error.message).exit()
+            } catch {}
+            let level = level ?? environmentLevel ?? .info
+            let format = format ?? environmentFormat ?? .text
             LoggingSystem.bootstrap { label in
                 switch format {
                 case .text:
@@ -39,8 +70,8 @@ enum LoggingSetup {
         }
     }
 
-    static func logger(_ label: String, format: LogFormat? = nil) -> Logger {
-        bootstrap(format: format)
+    static func logger(_ label: String, format: LogFormat? = nil, level: Logger.Level? = nil) -> Logger {
+        bootstrap(format: format, level: level)
         return Logger(label: label)
     }
 }

@@ -8,12 +8,8 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 
-/// `consume`'s alert and observability options (issue 06 §5): log format, webhook, Prometheus metrics, status API.
+/// `consume`'s alert and observability options (issue 06 §5; the log options are ``LogOptions``): webhook, Prometheus metrics, status API.
 struct ObservabilityOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Log lines on stderr as text or json (one object per line). Env: BREAKWATER_LOG_FORMAT.",
-                               valueName: "format"))
-    var logFormat: LogFormat?
-
     @Option(help: ArgumentHelp("POST alerts (rejected and desynchronized events) as JSON batches to this http(s) URL. Env: BREAKWATER_WEBHOOK.",
                                valueName: "url"))
     var webhook: String?

@@ -21,6 +21,8 @@ struct Record: AsyncParsableCommand {
 
     @OptionGroup var live: LiveOptions
 
+    @OptionGroup(title: "Logging") var logging: LogOptions
+
     @Option(help: ArgumentHelp("The recording folder (created if needed; required). Env: BREAKWATER_OUT.", valueName: "dir"))
     var out: String?
 
@@ -68,12 +70,17 @@ struct Record: AsyncParsableCommand {
         return lastSeq
     }
 
+    /// A line for the user on stderr: `record: TEXT`, or with JSON logs a JSON log record.
     private func note(_ text: String) {
-        FileHandle.standardError.write(Data("record: \(text)\n".utf8))
+        if logging.format == .json {
+            logging.logger("breakwater.record").notice("\(text)")
+        } else {
+            FileHandle.standardError.write(Data("record: \(text)\n".utf8))
+        }
     }
 
     func run() async throws {
-        let logger = LoggingSetup.logger("breakwater.record")
+        let logger = logging.logger("breakwater.record")
         let relay = try live.relayURL()
         let plc = try live.plcURL()
         let out = try outFolder()
@@ -89,7 +96,8 @@ struct Record: AsyncParsableCommand {
         let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,
                                 maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: { frame in tally.count(frame) },
                                 logger: logger)
-        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "record")
+        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "record",
+                                  progressLogger: logging.format == .json ? logger : nil)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup)],
@@ -112,7 +120,7 @@ struct Record: AsyncParsableCommand {
         await identities.shutdown()
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
         if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        note(String(line.dropFirst("record: ".count)))
         if let failure = service.result?.failure {
             throw OperationalError(failure.code.description, failure.reason)
         }

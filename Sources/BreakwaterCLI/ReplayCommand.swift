@@ -33,7 +33,10 @@ struct Replay: AsyncParsableCommand {
     var policy: PolicyOption = .strict
 
     @Option(help: "Verification workers (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    var workers: Int?
+
+    /// `--workers`, else the number of cores.
+    var workerCount: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Pacing: max (as fast as possible) or original (the recorded event times).")
     var pace: PaceOption = .max
@@ -41,17 +44,21 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Events per store transaction.")
     var batchSize: Int = 1000
 
-    @Flag(help: "Print the summary as JSON on stdout.")
+    @Flag(help: "Print the summary as JSON (on stdout; on stderr when --events - takes stdout).")
     var json = false
 
     @Flag(help: "Process every frame even when the database already holds a cursor for this recording.")
     var fromStart = false
 
+    @Option(help: ArgumentHelp("Seconds between progress lines on stderr (default 0: none).", valueName: "seconds"))
+    var progress: Double = 0
+
     @OptionGroup var mirrorOptions: MirrorOptions
 
     func validate() throws {
-        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
+        guard progress >= 0 else { throw ValidationError("--progress must not be negative") }
     }
 
     func run() async throws {
@@ -77,26 +84,33 @@ struct Replay: AsyncParsableCommand {
         let upstream = location.upstreamName
         let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
         let output = try EventsOutput(path: eventsPath)
+        let tally = LiveTally()
         let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
-                workers: workers, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
+                workers: workerCount, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys,
-            onOutcome: { line in output.write(line) })
+            onOutcome: { line in
+                output.write(line)
+                tally.count(line)
+            })
         // SIGINT/SIGTERM: stop reading, finish and store what was read, write the outputs, remove a temporary database.
         let signals = StopSignals.install()
         let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
             pace == .original ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
                               : StoppableFrames(base: frames, signals: signals)
+        let reporter = ProgressReporter(tally: tally, interval: progress, label: "replay")
         let summary: PipelineSummary
         do {
             summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
         } catch {
             // The lines of every stored batch are written before the error (disk-full, say) ends the run.
+            reporter.stop()
             output.close()
             throw error
         }
+        reporter.stop()
         output.close()
         if let truncation = frames.truncation {
             FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))
@@ -105,10 +119,11 @@ struct Replay: AsyncParsableCommand {
             let kept = database.temporary ? "" : "; the state up to there is stored and a later replay resumes after it"
             FileHandle.standardError.write(Data("replay: stopped by \(StopSignals.name(number)) after \(summary.events) frames\(kept)\n".utf8))
         }
+        let summaryOutput = SummaryOutput(eventsPath: eventsPath)
         if json {
-            print(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
-        } else if eventsPath != "-" {
-            print(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
+            summaryOutput.write(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
+        } else {
+            summaryOutput.write(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
         }
     }
 }

@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: "The recording folder or its frames.bin.")
     var file: String
 
-    @Option(help: ArgumentHelp("Address to listen on. Env: BREAKWATER_SERVE_HOST.", valueName: "host"))
+    @Option(help: ArgumentHelp("Address to listen on (default 127.0.0.1). Env: BREAKWATER_SERVE_HOST.", valueName: "host"))
     var host: String?
 
     @Option(help: "Port (0: any free port).")
@@ -54,6 +54,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between pings.", valueName: "seconds"))
     var pingInterval: Double = 30
 
+    @OptionGroup(title: "Logging") var logging: LogOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
@@ -70,7 +72,7 @@ struct Serve: AsyncParsableCommand {
     var tlsKeyPath: String? { EnvironmentOption.value(tlsKey, env: "BREAKWATER_TLS_KEY") }
 
     func run() async throws {
-        let logger = LoggingSetup.logger("breakwater.serve")
+        let logger = logging.logger("breakwater.serve")
         let location = RecordingLocation(path: file)
         guard FileManager.default.fileExists(atPath: location.frames.path) else {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ATSyntax
 import FirehoseStore
 import FirehoseSync
 import IPLD
@@ -30,6 +31,7 @@ struct Status: AsyncParsableCommand {
     func validate() throws {
         if frame != nil && violation == nil { throw UsageError("--frame needs --violation SEQ") }
         if violation != nil && did != nil { throw UsageError("give either --did or --violation") }
+        if let did, (try? DID(did)) == nil { throw ValidationError("--did \(did) is not a DID") }
     }
 
     func run() async throws {
@@ -41,12 +43,21 @@ struct Status: AsyncParsableCommand {
         }
         if let did {
             if json {
-                print(try StatusJSON.repoDocument(store: store, did: did, limit: limit).text)
+                let document = try StatusJSON.repoDocument(store: store, did: did, limit: limit)
+                print(document.text)
+                if !document.known {
+                    throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
+                }
             } else {
                 let state = try store.accounts([did])[did]
                 let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
+                    guard !violations.isEmpty else {
+                        throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
+                    }
                     print("\(did): no stored state")
+                    print("violations (\(violations.count))")
+                    for v in violations { print("  " + StatusJSON.violationLine(v)) }
                     return
                 }
                 print("did        \(state.did)")
@@ -77,6 +88,7 @@ struct Status: AsyncParsableCommand {
             print("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
         }
         print("hosts")
+        if !summary.hosts.isEmpty { print("  " + AuditText.hostHeader) }
         for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
         for line in AuditText.warningLines(summary.hosts) { print(line) }
         print("recent violations")

@@ -7,26 +7,37 @@ enum SummaryReport {
     static func table(_ summary: PipelineSummary, title: String, resumedAfter: Int) -> String {
         var lines: [String] = []
         lines.append(title)
-        if resumedAfter >= 0 { lines.append("resumed after frame \(resumedAfter)") }
+        if resumedAfter >= 0 { lines.append("resumed after frame index \(resumedAfter)") }
         lines.append(String(repeating: "-", count: 48))
         lines.append(pad("outcome / reason", 36) + leftPad("count", 12))
         for outcome in Outcome.allCases {
             guard let total = summary.byOutcome[outcome], total > 0 else { continue }
-            lines.append(pad(outcome.rawValue, 36) + leftPad("\(total)", 12))
+            lines.append(pad(outcome.rawValue, 36) + leftPad(grouped(total), 12))
             let reasons = summary.byOutcomeAndReason
                 .filter { $0.key.hasPrefix(outcome.rawValue + "/") }
                 .sorted { $0.key < $1.key }
             for (key, count) in reasons {
-                lines.append(pad("  " + key.dropFirst(outcome.rawValue.count + 1), 36) + leftPad("\(count)", 12))
+                lines.append(pad("  " + key.dropFirst(outcome.rawValue.count + 1), 36) + leftPad(grouped(count), 12))
             }
         }
         lines.append(String(repeating: "-", count: 48))
-        lines.append(pad("events", 36) + leftPad("\(summary.events)", 12))
-        lines.append(pad("commits", 36) + leftPad("\(summary.commits)", 12))
+        lines.append(pad("events", 36) + leftPad(grouped(summary.events), 12))
+        lines.append(pad("commits", 36) + leftPad(grouped(summary.commits), 12))
         lines.append(pad("seconds", 36) + leftPad(String(format: "%.3f", summary.seconds), 12))
-        lines.append(pad("events/s", 36) + leftPad(String(format: "%.0f", summary.eventsPerSecond), 12))
-        lines.append(pad("commits/s", 36) + leftPad(String(format: "%.0f", summary.commitsPerSecond), 12))
+        lines.append(pad("events/s", 36) + leftPad(grouped(Int(summary.eventsPerSecond.rounded())), 12))
+        lines.append(pad("commits/s", 36) + leftPad(grouped(Int(summary.commitsPerSecond.rounded())), 12))
         return lines.joined(separator: "\n")
+    }
+
+    /// `value` with a comma between each group of three digits (`12,345`), for tables people read.
+    static func grouped(_ value: some BinaryInteger) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return (value < 0 ? "-" : "") + result
     }
 
     static func json(_ summary: PipelineSummary, truncated: String?, resumedAfter: Int) -> String {

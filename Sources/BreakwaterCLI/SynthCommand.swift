@@ -55,7 +55,11 @@ struct Synth: AsyncParsableCommand {
     @Option(help: "Inject faults only into accounts on the first N hosts (pds0…); default: every host.")
     var faultHosts: Int?
 
+    @Option(help: ArgumentHelp("Seconds between progress lines on stderr (0: none).", valueName: "seconds"))
+    var progress: Double = 5
+
     func validate() throws {
+        guard progress >= 0 else { throw ValidationError("--progress must not be negative") }
         _ = try outFolder()
         guard hosts >= 1 else { throw ValidationError("--hosts must be at least 1") }
         if let faultHosts { guard faultHosts >= 1 else { throw ValidationError("--fault-hosts must be at least 1") } }
@@ -140,11 +144,18 @@ struct Synth: AsyncParsableCommand {
         var frameBuffer: [UInt8] = []
         var expectedBuffer: [UInt8] = []
         var count = 0
+        var lastProgress = started
         var generator = SynthGenerator(configuration: configuration) { event in
             frameBuffer.append(contentsOf: RecordingDecoder.encode(frame: event.frame))
             expectedBuffer.append(contentsOf: event.expected.json.utf8)
             expectedBuffer.append(0x0a)
             count += 1
+            if progress > 0, count % 256 == 0, Date().timeIntervalSince(lastProgress) >= progress {
+                lastProgress = Date()
+                let elapsed = lastProgress.timeIntervalSince(started)
+                FileHandle.standardError.write(Data(("synth: \(SummaryReport.grouped(count)) events written, "
+                    + "\(String(format: "%.0f", elapsed)) s\n").utf8))
+            }
             if frameBuffer.count >= 1 << 22 {
                 frames.write(Data(frameBuffer))
                 expected.write(Data(expectedBuffer))
@@ -172,7 +183,7 @@ struct Synth: AsyncParsableCommand {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        var line = "synth: \(count) events (\(commits) commits, \(repos) accounts) in \(String(format: "%.2f", seconds)) s"
+        var line = "synth: \(SummaryReport.grouped(count)) events (\(SummaryReport.grouped(commits)) commits, \(SummaryReport.grouped(repos)) accounts) in \(String(format: "%.2f", seconds)) s"
         line += " (\(String(format: "%.0f", Double(commits) / max(seconds, 1e-9))) commits/s) → \(out)"
         if reposDir != nil { line += "; \(repoCount) repository CARs" }
         FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -50,7 +50,7 @@ struct ExitStatusTests {
     func aUsageErrorExitsWithTwoAndTheUsage(_ arguments: [String]) throws {
         let result = try BreakwaterBinary.run(arguments)
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("Error: "), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
         #expect(result.stderr.contains("Usage: breakwater"), "\(result.stderr)")
     }
 

@@ -65,6 +65,11 @@ struct RecordResumeTests {
         #expect(result.status == 0, "\(result.stderr)")
         let progress = result.stderr.split(separator: "\n").filter { $0.hasPrefix("record: ") && $0.contains(" events, ") }
         #expect(progress.count >= 2, "\(result.stderr)")
-        #expect(progress.last?.contains("\(recording.frames.count) events") == true, "\(result.stderr)")
+        // Counts are grouped by thousands for people (`1,234 events`).
+        let digits = String(recording.frames.count)
+        let grouped = digits.enumerated().map { offset, digit in
+            (offset > 0 && (digits.count - offset) % 3 == 0 ? "," : "") + String(digit)
+        }.joined()
+        #expect(progress.last?.contains("\(grouped) events") == true, "\(result.stderr)")
     }
 }

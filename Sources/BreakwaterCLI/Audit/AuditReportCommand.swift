@@ -52,9 +52,7 @@ enum AuditText {
     static func render(_ data: AuditData) -> String {
         var lines: [String] = []
         lines.append("hosts")
-        lines.append("  " + SummaryReport.pad("host", 32) + SummaryReport.leftPad("events", 10) + SummaryReport.leftPad("verified", 10)
-                     + SummaryReport.leftPad("rejected", 10) + SummaryReport.leftPad("desyncs", 9) + SummaryReport.leftPad("resyncs", 9)
-                     + SummaryReport.leftPad("unverif.", 10))
+        lines.append("  " + hostHeader)
         for host in data.hosts { lines.append("  " + hostLine(host)) }
         lines.append(contentsOf: warningLines(data.hosts))
         lines.append("accounts with the most violations")
@@ -102,6 +100,13 @@ enum AuditText {
             lines.append("  " + SummaryReport.pad(row.host, 32) + SummaryReport.pad(row.kind, 26) + SummaryReport.leftPad("\(row.count)", 10))
         }
         return lines
+    }
+
+    /// The column headings of ``hostLine(_:)`` (also used by `status`).
+    static var hostHeader: String {
+        SummaryReport.pad("host", 32) + SummaryReport.leftPad("events", 10) + SummaryReport.leftPad("verified", 10)
+            + SummaryReport.leftPad("rejected", 10) + SummaryReport.leftPad("desyncs", 9) + SummaryReport.leftPad("resyncs", 9)
+            + SummaryReport.leftPad("unverif.", 10)
     }
 
     /// One host row (also used by `status`).

@@ -14,7 +14,7 @@ struct BlobOptions: ParsableArguments {
                                valueName: "url"))
     var pds: String?
 
-    @Option(help: ArgumentHelp("PLC directory (default https://plc.directory) for DID documents: the PDS when --pds is not given; for mirror import, also the signing key when neither --key nor --identities is. Env: BREAKWATER_PLC.", valueName: "url"))
+    @Option(help: ArgumentHelp("PLC directory (default https://plc.directory) for the DID document that names the PDS, when --pds is not given. Env: BREAKWATER_PLC.", valueName: "url"))
     var plc: String?
 
     @Option(name: .customLong("blobs-dir"),

@@ -213,28 +213,22 @@ struct MirrorRemove: ParsableCommand {
     }
 }
 
-/// `breakwater mirror list`.
+/// `breakwater mirror list`: a table by default, `--json` for machines.
 struct MirrorList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List mirrors (one JSON object per line).")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List mirrors (a table; --json for one JSON array).")
 
-    @Flag(help: "Print one JSON array instead of JSON lines.")
+    @Flag(help: "Print one JSON array (times in RFC 3339) instead of the table.")
     var json = false
 
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         let store = try database.openReadOnly()
-        let objects: [[String: Any]] = try MirrorSupport.store { try store.mirrors() }.map { info in
-            [
-                "did": info.did, "collections": info.filter.isComplete ? ["*"] : info.filter.patterns,
-                "rev": info.rev ?? NSNull(), "data": info.data?.string ?? NSNull(), "commit": info.commit?.string ?? NSNull(),
-                "stale": info.stale ?? NSNull(), "records": info.records, "addedAt": info.addedAt, "updatedAt": info.updatedAt,
-            ]
-        }
+        let mirrors = try MirrorSupport.store { try store.mirrors() }
         if json {
-            CLISupport.printOutput(JSONOutput.string(objects, pretty: true))
+            CLISupport.printOutput(JSONOutput.string(mirrors.map(MirrorListOutput.object), pretty: true))
         } else {
-            for object in objects { CLISupport.printOutput(JSONOutput.string(object)) }
+            CLISupport.printOutput(MirrorListOutput.table(mirrors))
         }
     }
 }

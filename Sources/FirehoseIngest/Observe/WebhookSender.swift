@@ -139,11 +139,13 @@ public final class WebhookSender: Service, Sendable {
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         var backoff = configuration.backoff
         var last = "no attempt"
+        var attempts = 0
         for attempt in 1...configuration.maxAttempts {
             if let deadline = deadline(), ContinuousClock.now >= deadline {
                 last = "shutdown deadline passed; last: \(last)"
                 break
             }
+            attempts = attempt
             switch await post(body, client: client) {
             case .delivered:
                 metrics.webhookPost(BreakwaterMetricNames.WebhookResult.delivered)
@@ -161,13 +163,13 @@ public final class WebhookSender: Service, Sendable {
                 let minimum = retryAfter.map { $0 > backoff.cap ? backoff.cap : $0 } ?? .zero
                 let delay = backoff.nextDelay(minimum: minimum)
                 logger.warning("webhook POST failed; retrying", metadata: [
-                    "webhook.reason": "\(why)", "webhook.attempt": .stringConvertible(attempt), "webhook.delay": "\(delay)",
+                    "webhook.reason": "\(why)", "webhook.attempt": .stringConvertible(attempt), "webhook.delay": "\(NetworkFailureText.seconds(delay))",
                 ])
                 await sleep(delay)
             }
         }
         metrics.webhookPost(BreakwaterMetricNames.WebhookResult.failed)
-        drop(batch.count, why: "gave up after \(configuration.maxAttempts) attempts: \(last)")
+        drop(batch.count, why: "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(last)")
     }
 
     /// Sleeps `delay`, waking early when a shutdown deadline passes (or the task is cancelled).
@@ -203,7 +205,7 @@ public final class WebhookSender: Service, Sendable {
             }
             return .refused("HTTP \(status)")
         } catch {
-            return .retry("\(error)", retryAfter: nil)
+            return .retry(NetworkFailureText.describe(error), retryAfter: nil)
         }
     }
 

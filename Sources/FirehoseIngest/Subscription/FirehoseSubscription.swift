@@ -101,7 +101,7 @@ public struct FirehoseSubscription: Sendable {
             } catch let error as IngestError where error.code == .upstreamRefused {
                 throw error
             } catch {
-                failure = "\(error)"
+                failure = NetworkFailureText.describe(error)
             }
             if Task.isCancelled { break }
 
@@ -138,7 +138,7 @@ public struct FirehoseSubscription: Sendable {
             IngestMetrics.shared.reconnect()
             progress.state.withLock { $0.reconnects += 1 }
             logger.warning("reconnecting", metadata: [
-                "relay.reason": "\(failure)", "relay.delay": "\(delay)", "relay.attempt": "\(consecutiveFailures + 1)",
+                "relay.reason": "\(failure)", "relay.delay": "\(NetworkFailureText.seconds(delay))", "relay.attempt": "\(consecutiveFailures + 1)",
                 "relay.frames": "\(delivered)",
             ])
             do { try await Task.sleep(for: delay) } catch { break }

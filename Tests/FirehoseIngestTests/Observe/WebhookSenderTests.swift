@@ -89,4 +89,56 @@ struct WebhookSenderTests {
             #expect(sender.queuedCount == 0)
         }
     }
+
+    @Test func theGiveUpMessageCountsTheAttemptsReallyMade() async throws {
+        let captured = CapturedLog()
+        let logger: Logger = {
+            var logger = Logger(label: "test.webhook") { _ in captured }
+            logger.logLevel = .warning
+            return logger
+        }()
+        try await WebhookReceiver.with(answers: Array(repeating: 500, count: 1000)) { receiver in
+            let configuration = WebhookConfiguration(url: receiver.url, batchSize: 5, maxAttempts: 1000,
+                                                     backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)),
+                                                     shutdownDeadline: .milliseconds(500))
+            let sender = WebhookSender(configuration: configuration, logger: logger)
+            for seq in Int64(1)...3 { sender.enqueue(Self.alert(seq: seq)) }
+            try await Self.run(sender) { try await receiver.waitForRequests(2) }
+        }
+        let reasons = captured.records.filter { $0.message == "webhook alerts dropped" }.compactMap { $0.metadata["webhook.reason"] }
+        #expect(!reasons.isEmpty)
+        for reason in reasons {
+            #expect(!reason.contains("1000 attempts"), "\(reason)")
+            #expect(reason.contains("gave up after "), "\(reason)")
+        }
+        // Delays are rounded for people: `0.1 s`, not a Duration's sixteen digits.
+        for delay in captured.records.compactMap({ $0.metadata["webhook.delay"] }) {
+            #expect(delay.range(of: #"^\d+\.\d s$"#, options: .regularExpression) != nil, "\(delay)")
+        }
+    }
+}
+
+/// A log handler that keeps every record (message and metadata as text) for a test to read.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    struct Record {
+        var message: String
+        var metadata: [String: String]
+    }
+    private let lock = NSLock()
+    private var stored: [Record] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var records: [Record] { lock.withLock { stored } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let record = Record(message: event.message.description,
+                            metadata: (event.metadata ?? [:]).mapValues { "\($0)" })
+        lock.withLock { stored.append(record) }
+    }
 }
