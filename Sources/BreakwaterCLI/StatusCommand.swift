@@ -134,14 +134,20 @@ enum StatusJSON {
         return [
             "i": line.index, "seq": line.seq ?? NSNull(), "type": line.type.rawValue, "did": line.did ?? NSNull(),
             "rev": line.rev ?? NSNull(), "outcome": line.outcome.rawValue, "reason": line.reason?.rawValue ?? NSNull(),
-            "detail": line.detail ?? NSNull(), "processedAt": recorded.processedAt,
-            "frameBytes": recorded.frame?.count ?? 0,
+            "detail": line.detail ?? NSNull(), "processedAt": rfc3339(recorded.processedAt),
+            "processedAtMicros": recorded.processedAt, "frameBytes": recorded.frame?.count ?? 0,
         ]
+    }
+
+    /// An instant in µs since the Unix epoch as an RFC 3339 UTC datetime with milliseconds (microseconds when it has
+    /// them), as people and `?since=` read it.
+    static func rfc3339(_ micros: Int64) -> String {
+        (try? Datetime(microsecondsSinceEpoch: micros))?.description ?? "\(micros) µs"
     }
 
     static func violationLine(_ recorded: RecordedOutcome) -> String {
         let line = recorded.line
-        return "seq \(line.seq.map(String.init) ?? "-")  \(line.did ?? "-")  \(line.outcome.rawValue)/\(line.reason?.rawValue ?? "-")  \(line.detail ?? "")"
+        return "\(rfc3339(recorded.processedAt))  seq \(line.seq.map(String.init) ?? "-")  \(line.did ?? "-")  \(line.outcome.rawValue)/\(line.reason?.rawValue ?? "-")  \(line.detail ?? "")"
     }
 
     static func summary(_ summary: StoreSummary) -> [String: Any] {

@@ -24,6 +24,7 @@ enum SummaryReport {
         lines.append(pad("events", 36) + leftPad(grouped(summary.events), 12))
         lines.append(pad("commits", 36) + leftPad(grouped(summary.commits), 12))
         lines.append(pad("seconds", 36) + leftPad(String(format: "%.3f", summary.seconds), 12))
+        lines.append(pad("active seconds (rates use these)", 36) + leftPad(String(format: "%.3f", summary.rateSeconds), 12))
         lines.append(pad("events/s", 36) + leftPad(grouped(Int(summary.eventsPerSecond.rounded())), 12))
         lines.append(pad("commits/s", 36) + leftPad(grouped(Int(summary.commitsPerSecond.rounded())), 12))
         return lines.joined(separator: "\n")
@@ -45,6 +46,7 @@ enum SummaryReport {
             "events": summary.events,
             "commits": summary.commits,
             "seconds": summary.seconds,
+            "activeSeconds": summary.rateSeconds,
             "eventsPerSecond": summary.eventsPerSecond,
             "commitsPerSecond": summary.commitsPerSecond,
             "outcomes": Dictionary(uniqueKeysWithValues: summary.byOutcome.map { ($0.key.rawValue, $0.value) }),

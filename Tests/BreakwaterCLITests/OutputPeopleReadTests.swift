@@ -143,6 +143,32 @@ struct OutputPeopleReadTests {
                 "\(status.stdout)")
     }
 
+    /// Violations carry RFC 3339 times in `status` (text and JSON) and so in the status API's `/violations`, which is
+    /// built by the same code; the microseconds stay beside them for machines (`?since=` takes either).
+    @Test func violationTimesAreRFC3339() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("db.sqlite").path
+        let replay = try BreakwaterBinary.run(["replay", Self.demo.path, "--db", database])
+        try #require(replay.status == 0, "\(replay.stderr)")
+        let json = try BreakwaterBinary.run(["status", "--db", database, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let violations = object?["recentViolations"] as? [[String: Any]] ?? []
+        #expect(!violations.isEmpty)
+        let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z$"#
+        for violation in violations {
+            let text = violation["processedAt"] as? String ?? ""
+            #expect(text.range(of: pattern, options: .regularExpression) != nil, "processedAt \(text)")
+            #expect(violation["processedAtMicros"] as? Int64 != nil || violation["processedAtMicros"] as? Int != nil)
+        }
+        let status = try BreakwaterBinary.run(["status", "--db", database])
+        let lines = status.stdout.split(separator: "\n").filter { $0.contains(" seq ") && $0.contains("rejected/") }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(line.range(of: #"^  \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z  seq "#, options: .regularExpression) != nil, "\(line)")
+        }
+    }
+
     @Test func consumeShowsTheStartCursorWhenNoEventArrived() async throws {
         let folder = try CommandLineTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

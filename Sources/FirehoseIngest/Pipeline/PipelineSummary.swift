@@ -14,6 +14,8 @@ public struct PipelineSummary: Sendable {
     public var byOutcomeAndReason: [String: Int] = [:]
     /// Wall time of the run in seconds.
     public var seconds: Double = 0
+    /// The part of it spent working (``ActiveTime``: waits for input of over a second left out), in seconds.
+    public var activeSeconds: Double = 0
     /// Seq jumps of more than one seen by the stream-order check (relays skip seqs; counted, not refused).
     public var seqGaps = 0
     /// Frames refused by the stream-order check for a duplicate or lower seq (`ignored`, `stale-rev`).
@@ -35,8 +37,11 @@ public struct PipelineSummary: Sendable {
         byOutcomeAndReason[key, default: 0] += 1
     }
 
-    /// Events per second.
-    public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
-    /// Commits per second.
-    public var commitsPerSecond: Double { seconds > 0 ? Double(commits) / seconds : 0 }
+    /// The time the rates are computed over: the active time, or the wall time when too little was measured to tell
+    /// (a run of one chunk).
+    public var rateSeconds: Double { activeSeconds >= 0.001 ? activeSeconds : seconds }
+    /// Events per second of active time.
+    public var eventsPerSecond: Double { rateSeconds > 0 ? Double(events) / rateSeconds : 0 }
+    /// Commits per second of active time.
+    public var commitsPerSecond: Double { rateSeconds > 0 ? Double(commits) / rateSeconds : 0 }
 }

@@ -280,6 +280,7 @@ public final class VerificationPipeline: Sendable {
         var lastFlush = ContinuousClock.now
         var lastEventTime: String?
         var relayHealth = RelayHealthTracker()
+        var activity = ActiveTime()
 
         func flush() throws {
             lastFlush = .now
@@ -316,6 +317,7 @@ public final class VerificationPipeline: Sendable {
         }
 
         for await chunk in results {
+            if !chunk.isEmpty { activity.mark() }
             for result in chunk {
                 pending[result.ordinal] = result
             }
@@ -334,6 +336,7 @@ public final class VerificationPipeline: Sendable {
             add(pending[ordinal]!)
         }
         try flush()
+        summary.activeSeconds = activity.seconds
         return summary
     }
 
