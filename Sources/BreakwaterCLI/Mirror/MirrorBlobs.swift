@@ -53,7 +53,8 @@ struct MirrorBlobs: AsyncParsableCommand {
         discussion: """
             Blob references are found in the mirrored records ({"$type": "blob", "ref": …}). Each missing blob is \
             fetched from the PDS (--pds, else the DID document's), checked against its CID (raw, SHA-256) and \
-            written atomically under the blob folder. Prints a JSON summary; exits 1 when any blob failed.
+            written atomically under the blob folder. Prints a JSON summary; exits 1 when any blob failed. \
+            Log lines (look-ups, retries) follow BREAKWATER_LOG_FORMAT (text, json) and BREAKWATER_LOG_LEVEL.
             """
     )
 

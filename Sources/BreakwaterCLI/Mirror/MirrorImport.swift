@@ -17,7 +17,8 @@ struct MirrorImport: AsyncParsableCommand {
             the tree rebuilt to the commit's root, and that every record is present; extra blocks are reported. \
             Existing records are reconciled (created, updated, deleted). The key comes from --key, else \
             --identities, else the DID document (resolved through the PLC directory of --plc for did:plc, over \
-            https for did:web).
+            https for did:web). \
+            Log lines (look-ups, retries) follow BREAKWATER_LOG_FORMAT (text, json) and BREAKWATER_LOG_LEVEL.
             """
     )
 
@@ -88,7 +89,8 @@ struct MirrorAdd: AsyncParsableCommand {
             The repository is fetched with com.atproto.sync.getRepo from the relay (following its redirect to the \
             PDS), else from the PDS named in the DID document; then every block, the commit signature (current \
             key), every tree node and the tree rebuilt to the commit's data are verified before the records (all, \
-            or the chosen collections) are stored. `consume` keeps the mirror current afterwards.
+            or the chosen collections) are stored. `consume` keeps the mirror current afterwards. \
+            Log lines (look-ups, retries) follow BREAKWATER_LOG_FORMAT (text, json) and BREAKWATER_LOG_LEVEL.
             """
     )
 
