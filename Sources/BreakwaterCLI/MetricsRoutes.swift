@@ -10,9 +10,10 @@ struct MetricsRoutes: HTTPRouteSet {
     /// Serves `registry`, registering the build info gauge in it.
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
-        registry.makeGauge(name: MetricsHelp.buildInfo,
-                           labels: [("version", BuildInfo.version), ("commit", BuildInfo.commit), ("toolchain", BuildInfo.toolchain)],
-                           help: MetricsHelp.texts[MetricsHelp.buildInfo] ?? "")
+        let descriptor = MetricNameDescriptor(metricName: MetricsHelp.buildInfo, unitName: "",
+                                              helpText: MetricsHelp.texts[MetricsHelp.buildInfo] ?? "")
+        registry.makeGauge(descriptor: descriptor,
+                           labels: [("version", BuildInfo.version), ("commit", BuildInfo.commit), ("toolchain", BuildInfo.toolchain)])
             .set(to: 1)
     }
 

@@ -1,4 +1,4 @@
-public import FirehoseSync
+import FirehoseSync
 import IPLD
 
 /// One account event of a recording, reduced to what `audit compare` matches and compares: a key that does

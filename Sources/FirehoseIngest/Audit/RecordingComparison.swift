@@ -1,4 +1,4 @@
-public import FirehoseSync
+import FirehoseSync
 import Foundation
 
 /// `breakwater audit compare A B` (CONTRACT.md §1): two recordings of the same period from two relays (or

@@ -1,6 +1,6 @@
 import ATSyntax
 import Foundation
-public import FirehoseSync
+import FirehoseSync
 
 /// Per-host attribution and relay health (issue 09): each event carries its receipt (PDS host of its account,
 /// receipt and event times, connection), and the writer counts it into the batch's ``AuditTally``.

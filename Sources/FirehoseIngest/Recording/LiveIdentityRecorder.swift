@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Resolves the identities of a recording while it is being recorded (issue 05 §3, CONTRACT.md §2): a DID is

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where an existing recording ends, so that `record` into its folder continues it: the frames it holds, the
 /// highest seq among them (the cursor to resume after) and the bytes of its complete frames (a file cut inside a
