@@ -151,9 +151,12 @@ struct Consume: AsyncParsableCommand {
             await identities.shutdown()
         }
         let summaryOutput = SummaryOutput(eventsPath: eventsPath)
-        if let result, json {
+        // A run that failed before any event arrived (an unreachable relay, say) has nothing to sum up: its error
+        // line says it all. A run that failed later keeps its summary, the record of what was stored.
+        let summarised = result.flatMap { $0.failure != nil && $0.summary.events == 0 ? nil : $0 }
+        if let result = summarised, json {
             summaryOutput.write(SummaryReport.json(result.summary, truncated: nil, resumedAfter: -1))
-        } else if let result {
+        } else if let result = summarised {
             var title = "consume \(upstream)"
             if let cursor { title += " from cursor \(cursor)" }
             var lines = [SummaryReport.table(result.summary, title: title, resumedAfter: -1)]

@@ -46,6 +46,7 @@ struct ClearMessagesTests {
         #expect(last.hasPrefix("error: upstream-unreachable: "), "\(result.stderr)")
         #expect(last.contains("TLS handshake failed: the server does not speak TLS (use ws://?)"), "\(result.stderr)")
         #expect(!result.stderr.contains("NIOSSL"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty, "no all-zero summary before the error: \(result.stdout)")
         #expect(!result.stderr.contains(".build"), "\(result.stderr)")
         // The delay before the retry is rounded: `relay.delay=0.7 s`, not sixteen digits.
         #expect(result.stderr.range(of: #"relay\.delay=\d+\.\d s"#, options: .regularExpression) != nil, "\(result.stderr)")
