@@ -122,7 +122,7 @@ let package = Package(
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",
-            dependencies: ["IPLD"],
+            dependencies: ["IPLD", "FirehoseSynth"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATSyntaxTests", dependencies: ["ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),

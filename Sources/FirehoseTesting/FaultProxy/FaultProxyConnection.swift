@@ -1,3 +1,4 @@
+import FirehoseSynth
 import Foundation
 import Glibc
 import Synchronization
