@@ -16,38 +16,16 @@ struct FaultMixRecording: Sendable {
 
     static let arguments = ["--repos", "60", "--commits", "3200", "--seed", "1616", "--faults", "0.02", "--largest-tree", "60"]
 
-    static let shared: Result<FaultMixRecording, BreakwaterProcess.Failure> = {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("bw-synth3k-\(LargeSynthRecording.generatorFingerprint())-s1616-c3200")
-        let complete = folder.appendingPathComponent(".complete")
-        if !FileManager.default.fileExists(atPath: complete.path) {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth3k-\(UUID().uuidString)")
-            guard let result = try? BreakwaterBinary.run(["synth", "--out", scratch.path] + arguments), result.status == 0 else {
-                return .failure(.init(description: "synth failed"))
+    static let shared: Result<FaultMixRecording, BreakwaterProcess.Failure> =
+        CachedSynthRecording.make(prefix: "synth3k", arguments: arguments).flatMap { recording in
+            let replayed = ReplayHarness.temporaryDatabase()
+            guard let replay = try? BreakwaterBinary.run(["replay", recording.folder.path, "--db", replayed, "--workers", "2"]),
+                  replay.status == 0 else {
+                return .failure(.init(description: "replay failed"))
             }
-            _ = FileManager.default.createFile(atPath: complete.path.replacingOccurrences(of: folder.path, with: scratch.path), contents: Data())
-            try? FileManager.default.removeItem(at: folder)
-            guard (try? FileManager.default.moveItem(at: scratch, to: folder)) != nil else {
-                return .failure(.init(description: "cannot keep the synth recording"))
-            }
+            return .success(FaultMixRecording(folder: recording.folder, frames: recording.frames, lastSeq: recording.lastSeq,
+                                              replayed: replayed))
         }
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("frames.bin")) else {
-            return .failure(.init(description: "no frames.bin in \(folder.path)"))
-        }
-        var decoder = RecordingDecoder()
-        decoder.append(data)
-        var frames = 0
-        var lastSeq: Int64 = -1
-        while let frame = try? decoder.next() {
-            frames += 1
-            if let seq = FramePeek(frame).seq { lastSeq = max(lastSeq, seq) }
-        }
-        let replayed = ReplayHarness.temporaryDatabase()
-        guard let replay = try? BreakwaterBinary.run(["replay", folder.path, "--db", replayed, "--workers", "2"]), replay.status == 0 else {
-            return .failure(.init(description: "replay failed"))
-        }
-        return .success(FaultMixRecording(folder: folder, frames: frames, lastSeq: lastSeq, replayed: replayed))
-    }()
 
     var identities: String { folder.appendingPathComponent("identities.json").path }
     var expected: URL { folder.appendingPathComponent("expected.jsonl") }

@@ -15,56 +15,10 @@ struct LargeSynthRecording: Sendable {
 
     static let arguments = ["--repos", "150", "--commits", "19700", "--seed", "2026", "--faults", "0.02", "--largest-tree", "200"]
 
-    static let shared: Result<LargeSynthRecording, BreakwaterProcess.Failure> = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(generatorFingerprint())")
-        let complete = folder.appendingPathComponent(".complete")
-        if !FileManager.default.fileExists(atPath: complete.path) {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-synth20k-\(UUID().uuidString)")
-            let result: BreakwaterBinary.Result
-            do {
-                result = try BreakwaterBinary.run(["synth", "--out", scratch.path] + arguments)
-            } catch {
-                return .failure(.init(description: "cannot run synth: \(error)"))
-            }
-            guard result.status == 0 else { return .failure(.init(description: "synth failed: \(result.stderr)")) }
-            _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(".complete").path, contents: Data())
-            try? FileManager.default.removeItem(at: folder)
-            do { try FileManager.default.moveItem(at: scratch, to: folder) } catch {
-                return .failure(.init(description: "cannot keep the synth recording: \(error)"))
-            }
+    static let shared: Result<LargeSynthRecording, BreakwaterProcess.Failure> =
+        CachedSynthRecording.make(prefix: "synth20k", arguments: arguments).map {
+            LargeSynthRecording(folder: $0.folder, frames: $0.frames, lastSeq: $0.lastSeq)
         }
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("frames.bin")) else {
-            return .failure(.init(description: "no frames.bin in \(folder.path)"))
-        }
-        var decoder = RecordingDecoder()
-        decoder.append(data)
-        var frames = 0
-        var lastSeq: Int64 = -1
-        while let frame = try? decoder.next() {
-            frames += 1
-            if let seq = FramePeek(frame).seq { lastSeq = max(lastSeq, seq) }
-        }
-        return .success(LargeSynthRecording(folder: folder, frames: frames, lastSeq: lastSeq))
-    }()
-
-    /// FNV-1a over the generator's sources and the arguments.
-    static func generatorFingerprint() -> String {
-        let sources = Vectors.projectRoot.appendingPathComponent("Sources/FirehoseSynth")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []).sorted()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash &*= 0x100_0000_01b3
-            }
-        }
-        for name in names {
-            mix(name.utf8)
-            mix((try? Data(contentsOf: sources.appendingPathComponent(name))) ?? Data())
-        }
-        mix(arguments.joined(separator: " ").utf8)
-        return String(hash, radix: 16)
-    }
 
     var identities: String { folder.appendingPathComponent("identities.json").path }
     var expected: URL { folder.appendingPathComponent("expected.jsonl") }
