@@ -80,13 +80,7 @@ struct InspectFrame: ParsableCommand {
             switch FirehoseMessage.classify(frame) {
             case .success(let message):
                 envelope = .string("ok")
-                switch message {
-                case .commit(let event): warnings = event.warnings
-                case .sync(let event): warnings = event.warnings
-                case .identity(let event): warnings = event.warnings
-                case .account(let event): warnings = event.warnings
-                default: break
-                }
+                warnings = message.warnings
             case .failure(let rejection): envelope = .string("\(rejection.reason.rawValue): \(rejection.detail)")
             }
             var output: [String: IPLDValue] = [

@@ -45,15 +45,7 @@ extension DecodedEvent {
     /// servers send); nil when absent or unreadable, and the receipt time stands in.
     var eventTimeMicros: Int64? {
         guard case .message(let message, _, _) = self else { return nil }
-        let text: String?
-        switch message {
-        case .commit(let e): text = e.time
-        case .sync(let e): text = e.time
-        case .identity(let e): text = e.time
-        case .account(let e): text = e.time
-        default: text = nil
-        }
-        return text.flatMap { Datetime.lenient($0)?.datetime.microsecondsSinceEpoch }
+        return message.timeMicros
     }
 }
 

@@ -230,7 +230,7 @@ public final class VerificationPipeline: Sendable {
             if let newState = step.newState { cache.putDirty(newState, index: item.ordinal) }
             return WorkResult(index: index, cursorPosition: item.cursorPosition, line: step.line, newState: step.newState,
                               frame: step.line.outcome == .rejected ? bytes : nil, processedAt: now, mirror: mirror,
-                              eventTime: VerificationPipeline.eventTime(message), ordinal: item.ordinal)
+                              eventTime: message.time, ordinal: item.ordinal)
         }
     }
 
@@ -248,17 +248,6 @@ public final class VerificationPipeline: Sendable {
                           unlessRoot: step.newState?.data, unlessRevAtLeast: line.rev)
         }
         return nil
-    }
-
-    /// The `time` field of an event that has one.
-    static func eventTime(_ message: FirehoseMessage) -> String? {
-        switch message {
-        case .commit(let event): return event.time
-        case .sync(let event): return event.time
-        case .identity(let event): return event.time
-        case .account(let event): return event.time
-        default: return nil
-        }
     }
 
     // MARK: - Writer

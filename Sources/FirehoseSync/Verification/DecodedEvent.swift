@@ -64,6 +64,32 @@ extension FirehoseMessage {
         }
     }
 
+    /// The envelope's `time` as sent (nil when absent, unreadable, or the type has none).
+    public var time: String? {
+        switch self {
+        case .commit(let e): return e.time
+        case .sync(let e): return e.time
+        case .identity(let e): return e.time
+        case .account(let e): return e.time
+        default: return nil
+        }
+    }
+
+    /// The instant of ``time`` in µs since the Unix epoch, read leniently (nil when there is none: the receipt time
+    /// stands in).
+    public var timeMicros: Int64? { EnvelopeTime.micros(time) }
+
+    /// The conformance warnings its envelope earned (empty for types without an envelope to read).
+    public var warnings: [ConformanceWarning] {
+        switch self {
+        case .commit(let e): return e.warnings
+        case .sync(let e): return e.warnings
+        case .identity(let e): return e.warnings
+        case .account(let e): return e.warnings
+        default: return []
+        }
+    }
+
     /// True for commits and syncs, whose verification needs the account's signing key.
     public var needsSigningKey: Bool {
         switch self {
