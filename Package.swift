@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BreakwaterCLITests",
-            dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
