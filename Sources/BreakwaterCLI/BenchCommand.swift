@@ -153,7 +153,7 @@ struct BenchStages: AsyncParsableCommand {
             for (index, event) in events.enumerated() {
                 guard let car = cars[index], let bytes = car.data(for: event.commit),
                       let commit = try? Commit(block: Array(bytes), cid: event.commit, hashVerified: true),
-                      chunk[index].key.verify(signature: commit.signature, message: commit.unsignedBytes).isValid
+                      commit.verifySignature(with: chunk[index].key).isValid
                 else { signed.append(nil); failures += 1; continue }
                 signed.append(commit)
             }

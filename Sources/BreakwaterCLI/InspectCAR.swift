@@ -135,7 +135,7 @@ struct InspectCAR: ParsableCommand {
         let expected = try expectations()
         var signature = "not-checked"
         if let publicKey = expected.key {
-            let check = publicKey.verify(signature: commit.signature, message: commit.unsignedBytes)
+            let check = commit.verifySignature(with: publicKey)
             guard check.isValid else {
                 throw CLIFailure(code: "bad-signature", message: "\(check) with \(expected.keyName ?? publicKey.didKey)")
             }

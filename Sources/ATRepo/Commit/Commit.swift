@@ -1,3 +1,4 @@
+public import ATCrypto
 public import IPLD
 
 /// A signed repository commit (SPEC.md §4), keeping its exact block bytes and CID.
@@ -92,10 +93,11 @@ public struct Commit: Sendable, Hashable {
         return DAGCBOR.encode(.map(unsigned))
     }
 
-    /// Checks the signature with `verify`, which receives the unsigned commit bytes (the message;
-    /// the verifier hashes it with SHA-256, as atproto signs SHA-256 of these bytes) and ``signature``.
-    public func verifySignature(using verify: (_ message: [UInt8], _ signature: [UInt8]) throws -> Bool) rethrows -> Bool {
-        try verify(unsignedBytes, signature)
+    /// Checks ``signature`` against `key` over ``unsignedBytes`` (atproto signs the SHA-256 of the commit map
+    /// without `sig`, canonically encoded). Every place that checks a commit's signature calls this.
+    /// Spec: https://atproto.com/specs/repository#commit-objects
+    public func verifySignature(with key: PublicKey) -> SignatureCheck {
+        key.verify(signature: signature, message: unsignedBytes)
     }
 
     /// Creates and signs a v3 commit. `sign` receives the unsigned commit bytes (the message, to be

@@ -98,7 +98,7 @@ struct MirrorImporter {
             throw StoreError(.didMismatch, "the commit is by \(commit.did), not \(did)")
         }
         if let key {
-            let check = key.verify(signature: commit.signature, message: commit.unsignedBytes)
+            let check = commit.verifySignature(with: key)
             guard check.isValid else {
                 throw StoreError(.badSignature, "the commit signature does not verify with \(key.didKey): \(check)")
             }

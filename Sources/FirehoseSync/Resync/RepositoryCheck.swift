@@ -83,7 +83,7 @@ public struct RepositoryCheck: Sendable {
         case .unavailable(let why)?:
             return .failed(Rejection(.identityUnavailable, why))
         case .key(let found, let fresh)?:
-            let signature = found.verify(signature: commit.signature, message: commit.unsignedBytes)
+            let signature = commit.verifySignature(with: found)
             if !signature.isValid {
                 if !fresh { return .needsFreshKey }
                 return .failed(Rejection(.badSignature, "the repository commit does not verify with \(found.didKey): \(signature)"))

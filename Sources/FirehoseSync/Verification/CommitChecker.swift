@@ -69,7 +69,7 @@ struct CommitChecker: Sendable {
         case .unavailable(let why)?:
             return .failed(Rejection(.identityUnavailable, why))
         case .key(let publicKey, let fresh)?:
-            let check = publicKey.verify(signature: commit.signature, message: commit.unsignedBytes)
+            let check = commit.verifySignature(with: publicKey)
             if !check.isValid {
                 if !fresh { return .needsFreshKey }
                 return .failed(Rejection(.badSignature, "\(check) with key \(publicKey.didKey)"))
