@@ -54,7 +54,7 @@ let package = Package(
         // Commits, MST (partial trees, inversion, diffs), repository CARs.
         .target(
             name: "ATRepo",
-            dependencies: ["IPLD", "ATSyntax", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // DID documents, resolver protocol, cache policy, static identities.
@@ -72,7 +72,7 @@ let package = Package(
         // SQLite persistence behind the `StateStore` protocol.
         .target(
             name: "FirehoseStore",
-            dependencies: ["FirehoseSync", "ATRepo", "ATCrypto", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FirehoseSync", "ATRepo", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // The live and replay pipeline: sources, sharded verification workers, batched store writes.
@@ -81,7 +81,6 @@ let package = Package(
             dependencies: [
                 "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
-                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,8 +110,6 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings,
             plugins: ["BuildStamp"]
@@ -122,14 +119,14 @@ let package = Package(
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",
-            dependencies: ["IPLD", "FirehoseSynth"],
+            dependencies: ["FirehoseSynth"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATSyntaxTests", dependencies: ["ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
+        .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
+        .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "IPLD", "ATRepo"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "FirehoseIngestTests",
@@ -140,6 +137,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -150,7 +148,7 @@ let package = Package(
             dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
-        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -7,7 +7,7 @@ bash Scripts/deps.sh
 echo "==> no path outside the repository"
 bash Scripts/check-paths.sh
 echo "==> swift build"
-swift build --build-tests
+swift build --build-tests --explicit-target-dependency-import-check error
 echo "==> swift test"
 # Serially: many suites run real processes, sockets and timeouts; on 2 cores, running them all at once starves
 # the timers they measure (the whole suite takes about 2.5 minutes this way).
