@@ -5,9 +5,9 @@ import FirehoseSynth
 import Foundation
 import Logging
 import NIOCore
+import FirehoseTesting
 import Synchronization
 import Testing
-import WSClient
 
 /// A synthetic recording written to a temporary folder (frames.bin, identities.json, expected.jsonl).
 struct SynthRecording: Sendable {
@@ -73,30 +73,12 @@ enum LiveTest {
         }
     }
 
-    /// What a plain WebSocket client received: binary messages in order, and whether the server closed.
-    struct Received: Sendable {
-        var frames: [[UInt8]] = []
-        var closed = false
-    }
-
-    /// Connects once with `cursor` and collects binary messages until `limit` or the server closes.
-    static func collect(_ server: RelayServer, cursor: Int64?, limit: Int) async throws -> Received {
-        let box = Locked(Received())
-        let url = server.url + RelayURL.subscribePath + (cursor.map { "?cursor=\($0)" } ?? "")
-        let client = WebSocketClient(url: url, configuration: WebSocketClientConfiguration(maxFrameSize: 5 << 20, closeTimeout: .seconds(1)),
-                                     logger: logger) { inbound, _, _ in
-            for try await message in inbound.messages(maxSize: 5 << 20) {
-                guard case .binary(let buffer) = message else { continue }
-                let count = box.withLock { r -> Int in
-                    r.frames.append(Array(buffer.readableBytesView))
-                    return r.frames.count
-                }
-                if count >= limit { return }
-            }
-            box.withLock { $0.closed = true }
-        }
-        try await client.run()
-        return box.withLock { $0 }
+    /// Connects once with `cursor` through a plain WebSocket client that shares no code with Breakwater's
+    /// subscription, and collects binary messages until `limit` or the server closes.
+    static func collect(_ server: RelayServer, cursor: Int64?, limit: Int) async throws -> PlainWebSocketClient.Received {
+        let port = try #require(Int(server.url.split(separator: ":").last ?? ""), "no port in \(server.url)")
+        return try await PlainWebSocketClient.collect(port: port, path: RelayURL.subscribePath + (cursor.map { "?cursor=\($0)" } ?? ""),
+                                                      limit: limit)
     }
 
     /// A pipeline over a fresh SQLite file collecting outcome lines.
