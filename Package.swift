@@ -81,7 +81,34 @@ let package = Package(
             dependencies: [
                 "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
-                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The network: the firehose subscription, the guarded HTTP client (PLC, did:web, getRepo, getBlob,
+        // webhook) and the HTTP server of the status API and metrics.
+        .target(
+            name: "BreakwaterNet",
+            dependencies: [
+                "FirehoseSync", "ATIdentity", "ATSyntax", "IPLD",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `breakwater serve`: a recording served on loopback as a relay, a PLC directory, getRepo and getBlob.
+        .target(
+            name: "FirehoseRelay",
+            dependencies: [
+                "FirehoseSync", "ATSyntax", "IPLD",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,8 +116,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -105,6 +130,7 @@ let package = Package(
             name: "BreakwaterCLI",
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
+                "BreakwaterNet", "FirehoseRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -135,7 +161,7 @@ let package = Package(
             name: "FirehoseIngestTests",
             dependencies: [
                 "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
-                "ATIdentity", "ATSyntax",
+                "ATIdentity", "ATSyntax", "BreakwaterNet", "FirehoseRelay",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
 import Testing
 

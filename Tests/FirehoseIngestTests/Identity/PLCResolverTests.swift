@@ -1,6 +1,7 @@
 import ATCrypto
 import ATIdentity
 import ATSyntax
+import BreakwaterNet
 import FirehoseIngest
 import Testing
 
