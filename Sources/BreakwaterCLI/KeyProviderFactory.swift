@@ -50,9 +50,9 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
     }
     guard let plc else { return (file, {}) }
     let loopback = isLoopbackDirectory(plc)
-    var configuration = IdentityHTTPConfiguration(allowHTTPLoopback: loopback)
+    var configuration = GuardedHTTPConfiguration(allowHTTPLoopback: loopback)
     configuration.addressPolicy = AddressPolicy(allowLoopback: loopback)
-    let http = IdentityHTTPClient(configuration: configuration, logger: logger)
+    let http = GuardedHTTPClient(configuration: configuration, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc.absoluteString, http: http,
                                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
     return (ResolverIdentitySource(resolver: resolver, file: file), { await http.shutdown() })
@@ -73,20 +73,20 @@ func isLoopbackDirectory(_ plc: URL) -> Bool {
 /// Throws when the identities file cannot be read or `plc` is not an allowed URL. Call
 /// ``CachingIdentityDirectory/shutdown()`` when done.
 func makeIdentityDirectory(plc: String, identities: String?, store: (any IdentityCacheStore)?, allowHTTPLoopback: Bool,
-                            configuration: IdentityHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
+                            configuration: GuardedHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
                             logger: Logger = Logger(label: "breakwater.identity"),
                             now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) throws -> CachingIdentityDirectory {
     let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
-    var settings = configuration ?? IdentityHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
+    var settings = configuration ?? GuardedHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
     if configuration == nil {
         settings.allowHTTPLoopback = allowHTTPLoopback
         settings.addressPolicy = AddressPolicy(allowLoopback: allowHTTPLoopback)
     }
-    let directory = try IdentityURL(plc, configuration: settings)
+    let directory = try GuardedURL(plc, configuration: settings)
     if settings.hostLimits[directory.rateLimitKey] == nil {
-        settings.hostLimits[directory.rateLimitKey] = IdentityHTTPConfiguration.plcLimit
+        settings.hostLimits[directory.rateLimitKey] = GuardedHTTPConfiguration.plcLimit
     }
-    let http = IdentityHTTPClient(configuration: settings, logger: logger)
+    let http = GuardedHTTPClient(configuration: settings, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: now)
     return CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy,
                                     release: { await http.shutdown() }, onLookup: { IngestMetrics.shared.identityCache(hit: $0) }, now: now)

@@ -134,7 +134,7 @@ enum MirrorBlobSync {
     /// The `#atproto_pds` endpoint of `did`'s document.
     static func resolvePDS(did: String, plc: String, allowLoopback: Bool, logger: Logger) async throws -> String {
         guard let parsed = try? DID(did) else { throw OperationalError("invalid-did", "\(did) is not a DID") }
-        let http = IdentityHTTPClient(configuration: IdentityHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
+        let http = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
         let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
         let resolved: ResolvedIdentity
         do {

@@ -1,11 +1,10 @@
-import ATIdentity
 import Foundation
 public import FirehoseSync
 public import IPLD
 public import Logging
 
 /// Fetches blobs with `com.atproto.sync.getBlob?did=&cid=` (https://docs.bsky.app/docs/api/com-atproto-sync-get-blob)
-/// over the guarded client of identity look-ups (``IdentityHTTPClient``: https only, loopback only when
+/// over the guarded client of identity look-ups (``GuardedHTTPClient``: https only, loopback only when
 /// allowed, address checks after DNS on every connection, per-host rate limit, bounded redirects), with a
 /// size cap and a time limit per blob. Every blob is checked against its CID before it is returned or stored.
 ///
@@ -40,16 +39,16 @@ public final class BlobFetcher: BlobSource {
 
     /// The limits in force.
     public let configuration: Configuration
-    let http: IdentityHTTPClient
+    let http: GuardedHTTPClient
 
     /// A fetcher with its own HTTP client.
     public init(configuration: Configuration = Configuration(), logger: Logger) {
         self.configuration = configuration
-        let http = IdentityHTTPConfiguration(connectTimeout: min(.seconds(5), configuration.timeout),
+        let http = GuardedHTTPConfiguration(connectTimeout: min(.seconds(5), configuration.timeout),
                                              totalTimeout: configuration.timeout,
                                              maxResponseBytes: configuration.maxBlobBytes,
                                              allowHTTPLoopback: configuration.allowHTTPLoopback)
-        self.http = IdentityHTTPClient(configuration: http, logger: logger)
+        self.http = GuardedHTTPClient(configuration: http, logger: logger)
     }
 
     /// The largest blob accepted (``Configuration/maxBlobBytes``).
@@ -81,8 +80,8 @@ public final class BlobFetcher: BlobSource {
             throw NetError(.blobCIDMismatch, "\(cid) is not a raw-codec CID, as blob CIDs must be")
         }
         let url = Self.url(pds: pds, did: did, cid: cid)
-        let response: IdentityHTTPClient.Response
-        do throws(ATIdentityError) {
+        let response: GuardedHTTPClient.Response
+        do throws(NetError) {
             response = try await http.get(url, accept: "*/*")
         } catch {
             if error.code == .responseTooLarge {

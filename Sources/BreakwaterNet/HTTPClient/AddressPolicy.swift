@@ -1,4 +1,3 @@
-public import ATIdentity
 import Foundation
 
 /// Which IP addresses identity look-ups may connect to: the SSRF guard of SPEC.md §11 ("no private
@@ -39,8 +38,8 @@ public struct AddressPolicy: Hashable, Sendable {
     }
 
     /// Throws `forbidden-address` unless `text` may be connected to.
-    public func check(address text: String) throws(ATIdentityError) {
-        if let refusal = refusal(forAddress: text) { throw ATIdentityError(.forbiddenAddress, refusal) }
+    public func check(address text: String) throws(NetError) {
+        if let refusal = refusal(forAddress: text) { throw NetError(.forbiddenAddress, refusal) }
     }
 
     /// The kinds of special-purpose address that are refused.

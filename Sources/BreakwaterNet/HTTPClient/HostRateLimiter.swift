@@ -1,4 +1,3 @@
-public import ATIdentity
 
 /// Per-host request budgets for identity look-ups (SPEC.md §11: "rate-limit PLC and did:web requests
 /// per host, since they amplify traffic"): one ``TokenBucket`` per host.
@@ -44,18 +43,18 @@ public actor HostRateLimiter {
 
     /// Waits until a request to `host` is within budget; `rate-limited` when that would take longer
     /// than ``maxWait``, `timeout` when cancelled while waiting.
-    public nonisolated func acquire(host: String) async throws(ATIdentityError) {
+    public nonisolated func acquire(host: String) async throws(NetError) {
         let wait = try await reserve(host: host)
         guard wait > 0 else { return }
         do {
             try await Task.sleep(for: .seconds(wait))
         } catch {
-            throw ATIdentityError(.timeout, "cancelled while waiting for the request budget of \(host)")
+            throw NetError(.fetchTimeout, "cancelled while waiting for the request budget of \(host)")
         }
     }
 
     /// Takes a token for `host` now, returning the seconds to wait before using it.
-    func reserve(host: String) throws(ATIdentityError) -> Double {
+    func reserve(host: String) throws(NetError) -> Double {
         let now = (clock.now - origin) / .seconds(1)
         var bucket = buckets[host] ?? {
             let limit = overrides[host] ?? defaultLimit
@@ -63,7 +62,7 @@ public actor HostRateLimiter {
         }()
         guard let wait = bucket.reserve(at: now, maxWait: maxWait / .seconds(1)) else {
             buckets[host] = bucket
-            throw ATIdentityError(.rateLimited, "more than the request budget for \(host) is waiting")
+            throw NetError(.rateLimited, "more than the request budget for \(host) is waiting")
         }
         buckets[host] = bucket
         if buckets.count > maxHosts {

@@ -2,7 +2,7 @@ public import ATIdentity
 public import ATSyntax
 
 /// Resolves any supported DID over the network: `did:plc` through a ``PLCResolver``, `did:web`
-/// through a ``WebDIDResolver``, both on one shared ``IdentityHTTPClient``; other methods are
+/// through a ``WebDIDResolver``, both on one shared ``GuardedHTTPClient``; other methods are
 /// `unsupported-did-method`.
 public struct NetworkIdentityResolver: IdentityResolver {
     /// The PLC directory resolver.
@@ -11,7 +11,7 @@ public struct NetworkIdentityResolver: IdentityResolver {
     public let web: WebDIDResolver
 
     /// Both resolvers over `http`, the PLC one asking `plcDirectory`.
-    public init(plcDirectory: String = PLCResolver.defaultDirectory, http: IdentityHTTPClient, now: @escaping @Sendable () -> Int64) {
+    public init(plcDirectory: String = PLCResolver.defaultDirectory, http: GuardedHTTPClient, now: @escaping @Sendable () -> Int64) {
         self.plc = PLCResolver(directory: plcDirectory, http: http, now: now)
         self.web = WebDIDResolver(http: http, now: now)
     }

@@ -6,20 +6,20 @@ import Foundation
 ///
 /// `200` with a DID document whose `id` is the DID → the identity; `404` → `not-found`;
 /// `410 Gone` → `tombstoned`; any other status → `http-status`. Network rules (https only, address
-/// checks, limits) are the shared ``IdentityHTTPClient``'s.
+/// checks, limits) are the shared ``GuardedHTTPClient``'s.
 ///
 /// Spec: https://web.plc.directory/spec/v0.1/did-plc
 public struct PLCResolver: IdentityResolver {
     /// The directory's base URL without a trailing `/`, e.g. `https://plc.directory`.
     public let directory: String
-    private let http: IdentityHTTPClient
+    private let http: GuardedHTTPClient
     private let now: @Sendable () -> Int64
 
     /// The public directory (indigo's `DefaultPLCURL`).
     public static let defaultDirectory = "https://plc.directory"
 
     /// A resolver over `directory`; `now` (µs since the epoch) stamps the results.
-    public init(directory: String = PLCResolver.defaultDirectory, http: IdentityHTTPClient, now: @escaping @Sendable () -> Int64) {
+    public init(directory: String = PLCResolver.defaultDirectory, http: GuardedHTTPClient, now: @escaping @Sendable () -> Int64) {
         var base = Substring(directory)
         while base.hasSuffix("/") { base = base.dropLast() }
         self.directory = String(base)
@@ -29,7 +29,8 @@ public struct PLCResolver: IdentityResolver {
 
     public func resolve(_ did: DID) async throws(ATIdentityError) -> ResolvedIdentity {
         guard did.isPLC else { throw ATIdentityError(.unsupportedMethod, "\(did) is not a did:plc") }
-        let response = try await http.get("\(directory)/\(did)")
+        let response: GuardedHTTPClient.Response
+        do { response = try await http.get("\(directory)/\(did)") } catch { throw ATIdentityError(error) }
         switch response.status {
         case 200:
             return try DocumentResponse.identity(did, body: response.body, fetchedAt: now())

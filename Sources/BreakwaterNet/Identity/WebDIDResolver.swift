@@ -10,11 +10,11 @@ public import ATSyntax
 ///
 /// Spec: https://atproto.com/specs/did#blessed-did-methods
 public struct WebDIDResolver: IdentityResolver {
-    private let http: IdentityHTTPClient
+    private let http: GuardedHTTPClient
     private let now: @Sendable () -> Int64
 
     /// A resolver; `now` (µs since the epoch) stamps the results.
-    public init(http: IdentityHTTPClient, now: @escaping @Sendable () -> Int64) {
+    public init(http: GuardedHTTPClient, now: @escaping @Sendable () -> Int64) {
         self.http = http
         self.now = now
     }
@@ -36,7 +36,8 @@ public struct WebDIDResolver: IdentityResolver {
 
     public func resolve(_ did: DID) async throws(ATIdentityError) -> ResolvedIdentity {
         let url = try documentURL(did)
-        let response = try await http.get(url)
+        let response: GuardedHTTPClient.Response
+        do { response = try await http.get(url) } catch { throw ATIdentityError(error) }
         switch response.status {
         case 200:
             return try DocumentResponse.identity(did, body: response.body, fetchedAt: now())

@@ -30,7 +30,7 @@ public struct RepoFetchConfiguration: Hashable, Sendable {
     public var maxRetryAfter: Duration
 
     /// A configuration.
-    public init(userAgent: String = IdentityHTTPConfiguration.defaultUserAgent, connectTimeout: Duration = .seconds(10),
+    public init(userAgent: String = GuardedHTTPConfiguration.defaultUserAgent, connectTimeout: Duration = .seconds(10),
                 totalTimeout: Duration = .seconds(120), idleTimeout: Duration = .seconds(30),
                 minimumBytesPerSecond: Int = 16 * 1024, rateGracePeriod: Duration = .seconds(10),
                 maxBytes: Int = 256 << 20, maxRedirects: Int = 3, allowHTTPLoopback: Bool = false,
@@ -50,10 +50,15 @@ public struct RepoFetchConfiguration: Hashable, Sendable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    /// The URL rules shared with identity look-ups (https only, or http to loopback when allowed; address policy).
-    var urlRules: IdentityHTTPConfiguration {
-        IdentityHTTPConfiguration(userAgent: userAgent, connectTimeout: connectTimeout, totalTimeout: totalTimeout,
-                                  maxResponseBytes: maxBytes, maxRedirects: maxRedirects, allowHTTPLoopback: allowHTTPLoopback,
-                                  perHostLimit: perHostLimit)
+    /// The settings of the ``GuardedHTTPClient`` that downloads repositories: the same URL rules and address policy
+    /// as identity look-ups, with this configuration's timeouts, transfer rate, size cap and budgets.
+    public var clientConfiguration: GuardedHTTPConfiguration {
+        var client = GuardedHTTPConfiguration(userAgent: userAgent, connectTimeout: connectTimeout, totalTimeout: totalTimeout,
+                                              maxResponseBytes: maxBytes, maxRedirects: maxRedirects, allowHTTPLoopback: allowHTTPLoopback,
+                                              perHostLimit: perHostLimit)
+        client.idleTimeout = idleTimeout
+        client.minimumBytesPerSecond = minimumBytesPerSecond
+        client.rateGracePeriod = rateGracePeriod
+        return client
     }
 }

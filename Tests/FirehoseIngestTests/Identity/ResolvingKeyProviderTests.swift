@@ -31,11 +31,11 @@ import Testing
         let server = if let server { server } else { try await TestHTTPServer.start() }
         let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
         var configuration = F.configuration()
-        let directory = try IdentityURL(server.baseURL, configuration: configuration)
+        let directory = try GuardedURL(server.baseURL, configuration: configuration)
         if configuration.hostLimits[directory.rateLimitKey] == nil {
-            configuration.hostLimits[directory.rateLimitKey] = IdentityHTTPConfiguration.plcLimit
+            configuration.hostLimits[directory.rateLimitKey] = GuardedHTTPConfiguration.plcLimit
         }
-        let http = IdentityHTTPClient(configuration: configuration, logger: Logger(label: "test.identity"))
+        let http = GuardedHTTPClient(configuration: configuration, logger: Logger(label: "test.identity"))
         let resolver = NetworkIdentityResolver(plcDirectory: server.baseURL, http: http, now: clock.closure)
         let provider = CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, release: { await http.shutdown() },
                                             now: clock.closure)
@@ -168,7 +168,7 @@ import Testing
         let server = try await TestHTTPServer.start()
         let did = try DID("did:web:localhost%3A\(server.port)")
         server.set("/.well-known/did.json", .json(F.document(did, key: F.key(9).publicKey)))
-        let client = IdentityHTTPClient(configuration: IdentityHTTPConfiguration(), logger: F.logger)
+        let client = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(), logger: F.logger)
         let result = await F.capture { () async throws(ATIdentityError) in try await WebDIDResolver(http: client, now: { 0 }).resolve(did) }
         #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try result.get() }
         #expect(server.totalCount == 0)

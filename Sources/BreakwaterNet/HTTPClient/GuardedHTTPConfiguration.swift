@@ -1,12 +1,20 @@
-/// Limits and safety settings of identity look-ups over HTTP (SPEC.md §11). Defaults suit the live
-/// network; tests shorten the timeouts and allow loopback.
-public struct IdentityHTTPConfiguration: Hashable, Sendable {
+/// Limits and safety settings of a ``GuardedHTTPClient`` (SPEC.md §11): identity look-ups (the defaults, which
+/// suit the live network), blob downloads and `getRepo` (``RepoFetchConfiguration/clientConfiguration``). Tests
+/// shorten the timeouts and allow loopback.
+public struct GuardedHTTPConfiguration: Hashable, Sendable {
     /// Sent as `User-Agent` with every request.
     public var userAgent: String
     /// The longest a TCP (and TLS) connection may take to establish.
     public var connectTimeout: Duration
-    /// The longest one look-up may take in all: rate-limit wait, connection, redirects and body.
+    /// The longest one request may take in all: rate-limit wait, connection, redirects and body.
     public var totalTimeout: Duration
+    /// The longest the connection may stay silent while a response is awaited or read (nil: ``totalTimeout``).
+    public var idleTimeout: Duration? = nil
+    /// The slowest acceptable body transfer, in bytes per second, averaged since the body started, checked once
+    /// ``rateGracePeriod`` has passed (nil: no minimum).
+    public var minimumBytesPerSecond: Int? = nil
+    /// How long a body may take before its transfer rate is checked.
+    public var rateGracePeriod: Duration = .seconds(10)
     /// The largest response body read; a larger one is refused without reading it all.
     public var maxResponseBytes: Int
     /// How many redirects are followed (each checked like the first URL).
@@ -22,7 +30,7 @@ public struct IdentityHTTPConfiguration: Hashable, Sendable {
     public var hostLimits: [String: HostRateLimiter.Limit]
 
     /// A configuration; the address policy allows loopback exactly when `allowHTTPLoopback` does.
-    public init(userAgent: String = IdentityHTTPConfiguration.defaultUserAgent,
+    public init(userAgent: String = GuardedHTTPConfiguration.defaultUserAgent,
                 connectTimeout: Duration = .seconds(5), totalTimeout: Duration = .seconds(15),
                 maxResponseBytes: Int = 1 << 20, maxRedirects: Int = 2, allowHTTPLoopback: Bool = false,
                 perHostLimit: HostRateLimiter.Limit = HostRateLimiter.Limit(perSecond: 10, burst: 20),
