@@ -67,7 +67,9 @@ public final class GuardedHTTPClient: Sendable {
                              read: TimeAmount(configuration.idleTimeout ?? configuration.totalTimeout))
         http.connectionPool.retryConnectionEstablishment = false
         http.decompression = .disabled
-        configuration.addressPolicy.installPeerCheck(on: &http) { NetError(.forbiddenAddress, $0) }
+        if configuration.restrictsAddresses {
+            configuration.addressPolicy.installPeerCheck(on: &http) { NetError(.forbiddenAddress, $0) }
+        }
         self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: http,
                                  backgroundActivityLogger: logger)
     }
@@ -128,6 +130,32 @@ public final class GuardedHTTPClient: Sendable {
         case .failure(let error):
             logger.debug("guarded HTTP request failed", metadata: ["http.url": "\(url)", "http.error": "\(error)"])
             throw error
+        }
+    }
+
+    /// `POST body` to `url` as `contentType`, within `timeout`: the URL and address rules and the host's budget
+    /// apply; no redirect is followed (a 3xx is returned like any status); at most 4 KB of the answer's body is
+    /// read. A failure to get an answer throws, its reason one plain sentence (``NetworkFailureText``).
+    public func post(_ url: String, body: [UInt8], contentType: String, timeout: Duration) async throws(NetError) -> Response {
+        let target = try GuardedURL(url, configuration: configuration)
+        try await limiter.acquire(host: target.rateLimitKey)
+        var request = HTTPClientRequest(url: target.description)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: TimeAmount(timeout), logger: logger)
+            var answer: [UInt8] = []
+            for try await chunk in response.body where answer.count < Self.errorBodyLimit {
+                answer.append(contentsOf: chunk.readableBytesView.prefix(Self.errorBodyLimit - answer.count))
+            }
+            return Response(status: Int(response.status.code), body: answer, url: target.description, host: target.rateLimitKey,
+                            headers: response.headers.map { (name: $0.name, value: $0.value) })
+        } catch let error as HTTPClientError where [.connectTimeout, .readTimeout, .deadlineExceeded].contains(error) {
+            throw NetError(.fetchTimeout, NetworkFailureText.describe(error))
+        } catch {
+            throw NetError(.fetchFailed, NetworkFailureText.describe(error))
         }
     }
 

@@ -24,6 +24,9 @@ public struct GuardedHTTPConfiguration: Hashable, Sendable {
     public var allowHTTPLoopback: Bool
     /// Which addresses may be connected to, checked after DNS resolution on every connection.
     public var addressPolicy: AddressPolicy
+    /// False for an endpoint the operator named (the alert webhook): any `http`/`https` URL and any address are
+    /// allowed, since the rules above guard against hosts that the network names.
+    public var restrictsAddresses: Bool = true
     /// The request budget of each host.
     public var perHostLimit: HostRateLimiter.Limit
     /// Budgets for particular hosts (`host` or `host:port`), e.g. a PLC directory.

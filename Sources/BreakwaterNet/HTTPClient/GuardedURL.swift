@@ -1,7 +1,8 @@
 import Foundation
 
 /// A URL that the guarded HTTP client may request: `https`, or `http` to a loopback host when the
-/// configuration allows it; no credentials; a host that, when an IP literal, passes the
+/// configuration allows it (any `http` URL for an operator's endpoint, see
+/// ``GuardedHTTPConfiguration/restrictsAddresses``); no credentials; a host that, when an IP literal, passes the
 /// ``AddressPolicy``. Host names (`localhost` included) are checked on connection, against the address
 /// they resolved to.
 public struct GuardedURL: Hashable, Sendable, CustomStringConvertible {
@@ -29,12 +30,12 @@ public struct GuardedURL: Hashable, Sendable, CustomStringConvertible {
         switch rawScheme {
         case "https":
             break
-        case "http" where configuration.allowHTTPLoopback && loopbackName:
+        case "http" where !configuration.restrictsAddresses || (configuration.allowHTTPLoopback && loopbackName):
             break
         default:
             throw NetError(.forbiddenAddress, "\(text): only https is allowed")
         }
-        if GuardedURL.isIPLiteral(host) { try configuration.addressPolicy.check(address: host) }
+        if configuration.restrictsAddresses && GuardedURL.isIPLiteral(host) { try configuration.addressPolicy.check(address: host) }
         if let port = components.port, !(1...65_535).contains(port) {
             throw NetError(.invalidURL, "\(text): invalid port")
         }
