@@ -78,8 +78,36 @@ let package = Package(
         .target(
             name: "FirehoseIngest",
             dependencies: [
-                "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
+                "FirehoseSync", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The network: the firehose subscription, the guarded HTTP client (PLC, did:web, getRepo, getBlob,
+        // webhook) and the HTTP server of the status API and metrics.
+        .target(
+            name: "BreakwaterNet",
+            dependencies: [
+                "FirehoseSync", "ATIdentity", "ATSyntax", "IPLD",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `breakwater serve`: a recording served on loopback as a relay, a PLC directory, getRepo and getBlob.
+        .target(
+            name: "FirehoseRelay",
+            dependencies: [
+                "FirehoseSync", "ATSyntax", "IPLD",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -87,8 +115,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -103,6 +129,7 @@ let package = Package(
             name: "BreakwaterCLI",
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
+                "BreakwaterNet", "FirehoseRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,7 +158,7 @@ let package = Package(
             name: "FirehoseIngestTests",
             dependencies: [
                 "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
-                "ATIdentity", "ATSyntax",
+                "ATIdentity", "ATSyntax", "BreakwaterNet", "FirehoseRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -146,7 +173,7 @@ let package = Package(
             dependencies: ["FirehoseTesting", "FirehoseSynth", "FirehoseSync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
-        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "ATIdentity", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -1,8 +1,8 @@
 public import ATSyntax
 
-/// Resolves a DID to the identity facts verification needs. Implementations: ``StaticIdentityResolver``
-/// (an identities file), ``IdentityCache`` (a caching wrapper), and the HTTP resolvers of the ingest
-/// layer (PLC directory, did:web).
+/// Resolves a DID to the identity facts verification needs. Implementations: ``IdentityCache`` (a caching
+/// wrapper) and the HTTP resolvers of the network layer (PLC directory, did:web); an identities file answers
+/// with ``StaticIdentities/resolve(_:fetchedAt:)``.
 ///
 /// Errors are ``ATIdentityError`` values so that failures can be cached and reported with a code
 /// (`not-found`, `tombstoned`, `wrong-did`, `resolution-failed`, …).

@@ -59,6 +59,12 @@ public struct ServiceEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The URL string, e.g. `https://bsky.social`.
+    /// `host` or `host:port`: how the audit names the host of an account.
+    public var hostLabel: String {
+        if let port { return "\(host):\(port)" }
+        return host
+    }
+
     public var description: String {
         if let port { return "\(scheme)://\(host):\(port)" }
         return "\(scheme)://\(host)"

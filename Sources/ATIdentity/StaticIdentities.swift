@@ -3,7 +3,9 @@ public import Foundation
 
 /// The contents of an identities file (CONTRACT.md §2): a JSON object keyed by DID whose values are
 /// either a full DID document or the short form `{"signingKey": "did:key:z…", "pds": "https://…"}`
-/// (`pds` optional; key-generating tools may add `"privateKey"`, a hex scalar for tests).
+/// (`pds` optional; key-generating tools may add `"privateKey"`, a hex scalar for tests). An entry may carry key
+/// history, `"previousKeys": [{"signingKey": "did:key:z…", "beforeSeq": N}]` (oldest first): the keys that
+/// signed the events before seq `N`, as `synth` and `record` write them when a key rotated during a recording.
 ///
 /// Reading validates every entry's structure; a document whose `id` differs from its key is kept (it
 /// is refused with `wrong-did` when resolved, which is how such an identity behaves live). Writing is
@@ -35,11 +37,30 @@ public struct StaticIdentities: Hashable, Sendable {
         }
     }
 
+    /// A key that signed the events of an account before a seq.
+    public struct PreviousKey: Hashable, Sendable {
+        /// The key as written (a `did:key:z…` string; checked when used, not when read).
+        public let signingKey: String
+        /// The first seq this key no longer applies to.
+        public let beforeSeq: Int64
+
+        /// Creates a history entry.
+        public init(signingKey: String, beforeSeq: Int64) {
+            self.signingKey = signingKey
+            self.beforeSeq = beforeSeq
+        }
+    }
+
     /// The identities, by DID.
     public var entries: [DID: Entry]
+    /// Key history, by DID (oldest first); DIDs without history are absent.
+    public var previousKeys: [DID: [PreviousKey]]
 
-    /// Creates identities from entries.
-    public init(entries: [DID: Entry] = [:]) { self.entries = entries }
+    /// Creates identities from entries and their key history.
+    public init(entries: [DID: Entry] = [:], previousKeys: [DID: [PreviousKey]] = [:]) {
+        self.entries = entries
+        self.previousKeys = previousKeys
+    }
 
     /// Reads an identities file's bytes.
     public init(data: Data) throws(ATIdentityError) {
@@ -53,6 +74,7 @@ public struct StaticIdentities: Hashable, Sendable {
             throw ATIdentityError(.invalidIdentitiesFile, "an identities file is a JSON object keyed by DID")
         }
         var entries: [DID: Entry] = [:]
+        var previousKeys: [DID: [PreviousKey]] = [:]
         for (key, value) in members {
             guard let did = try? DID(key) else {
                 throw ATIdentityError(.invalidIdentitiesFile, "key \"\(key)\" is not a DID")
@@ -62,8 +84,23 @@ public struct StaticIdentities: Hashable, Sendable {
             } catch {
                 throw ATIdentityError(.invalidIdentitiesFile, "\(did): \(error)")
             }
+            if let history = try StaticIdentities.previousKeys(value, did: did) { previousKeys[did] = history }
         }
         self.entries = entries
+        self.previousKeys = previousKeys
+    }
+
+    /// The `previousKeys` of an entry, nil when it has none.
+    static func previousKeys(_ value: IdentityJSON, did: DID) throws(ATIdentityError) -> [PreviousKey]? {
+        guard let items = value["previousKeys"]?.arrayValue else { return nil }
+        var history: [PreviousKey] = []
+        for item in items {
+            guard let key = item["signingKey"]?.stringValue, case .int(let before)? = item["beforeSeq"] else {
+                throw ATIdentityError(.invalidIdentitiesFile, "\(did): previousKeys entries need signingKey and beforeSeq")
+            }
+            history.append(PreviousKey(signingKey: key, beforeSeq: before))
+        }
+        return history
     }
 
     static func entry(_ value: IdentityJSON) throws(ATIdentityError) -> Entry {
@@ -93,6 +130,9 @@ public struct StaticIdentities: Hashable, Sendable {
                 var fields: [String: IdentityJSON] = ["signingKey": .string(short.signingKey)]
                 if let pds = short.pds { fields["pds"] = .string(pds) }
                 if let privateKey = short.privateKey { fields["privateKey"] = .string(privateKey) }
+                if let history = previousKeys[did], !history.isEmpty {
+                    fields["previousKeys"] = .array(history.map { .object(["signingKey": .string($0.signingKey), "beforeSeq": .int($0.beforeSeq)]) })
+                }
                 object[did.description] = .object(fields)
             }
         }

@@ -1,3 +1,4 @@
+import ATIdentity
 import ArgumentParser
 import ATCrypto
 import ATRepo
@@ -26,7 +27,7 @@ func threadCPUSeconds() -> Double {
 
 /// The `#commit` frames of a recording, with the signing key each must be checked with.
 struct BenchCommits {
-    let keys: StaticKeyProvider
+    let keys: StaticIdentityDirectory
     var reader: RecordingFrames.SyncIterator
 
     init(recording: String) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirehoseIngest
 import FirehoseStore
+import FirehoseSync
 import Foundation
 
 /// The `breakwater` command: verifies the AT Protocol firehose.
@@ -41,8 +42,9 @@ struct Breakwater: AsyncParsableCommand {
         } catch let error as StoreError {
             // A store failure that ended a run (disk-full, database-corrupt, …) keeps its own code.
             OperationalError(error.code.description, error.reason).exit()
-        } catch let error as IngestError {
-            OperationalError(error.code.description, error.reason).exit()
+        } catch let error as any CodedError {
+            // IngestError, NetError and RelayError: their own code.
+            OperationalError(error.codeName, error.reason).exit()
         } catch {
             switch ParseFailure(error) {
             case .badOption(let message):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -145,8 +146,8 @@ struct Consume: AsyncParsableCommand {
                 _ = try await recorder.finish(identities: identities.source)
             } catch let error as IngestError {
                 await identities.shutdown()
-                let first = result?.failure ?? error
-                throw OperationalError(first.code.description, first.reason)
+                let first: any CodedError = result?.failure ?? error
+                throw OperationalError(first.codeName, first.reason)
             }
             await identities.shutdown()
         }
@@ -172,11 +173,11 @@ struct Consume: AsyncParsableCommand {
             summaryOutput.write(lines.joined(separator: "\n"))
         }
         if let crossCheck, !json {
-            summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],
+            summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.upstream],
                                                          started: crossCheck.started))
         }
         if let failure = result?.failure {
-            throw OperationalError(failure.code.description, failure.reason)
+            throw OperationalError(failure.codeName, failure.reason)
         }
         if case .futureCursor(let message) = result?.subscription?.end {
             FileHandle.standardError.write(Data("warning: upstream sent FutureCursor\(message.map { " (\($0))" } ?? ""); stopped\n".utf8))

@@ -1,12 +1,12 @@
-import FirehoseIngest
+import ATIdentity
 
 /// Loads identities for the CLI, mapping failures to exit status 1.
 enum IdentityLoading {
-    static func staticKeys(path: String, required: Bool) throws -> StaticKeyProvider {
-        do {
-            return try IdentitiesFile.keyProvider(path: path, required: required)
+    static func staticKeys(path: String, required: Bool) throws -> StaticIdentityDirectory {
+        do throws(ATIdentityError) {
+            return try StaticIdentityDirectory(path: path, required: required)
         } catch {
-            throw OperationalError("invalid-identities", "\(error)")
+            throw OperationalError("invalid-identities", error.reason)
         }
     }
 }

@@ -65,7 +65,7 @@ struct InspectCAR: ParsableCommand {
             } catch {
                 reference = .failure(error)
             }
-            switch IdentitiesFile.lookup(reference) {
+            switch SigningKeyLookup(reference, fresh: true) {
             case .key(let publicKey, _):
                 return (publicKey, publicKey.didKey, did ?? document.id.description)
             case .unavailable(let why):

@@ -1,3 +1,5 @@
+import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseStore
 import Foundation
@@ -5,7 +7,7 @@ import Logging
 
 /// The signing-key source of `consume` and how to release it.
 struct KeySource {
-    let provider: any KeyProvider
+    let provider: any IdentityDirectory
     let shutdown: @Sendable () async -> Void
 }
 
@@ -16,16 +18,18 @@ struct KeySource {
 /// directory of `breakwater serve`).
 func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger) throws -> KeySource {
     guard let plc else {
-        let provider: any KeyProvider = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
-            ?? StaticKeyProvider(keys: [:])
+        let provider: any IdentityDirectory = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
+            ?? StaticIdentityDirectory(keys: [:])
         return KeySource(provider: provider, shutdown: {})
     }
     let loopback = isLoopbackDirectory(plc)
     do {
-        let resolving = try FirehoseIngest.makeKeyProvider(
+        let resolving = try makeIdentityDirectory(
             plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
             allowHTTPLoopback: loopback, logger: logger)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
+    } catch let error as ATIdentityError where error.code == .invalidIdentitiesFile {
+        throw OperationalError("invalid-identity-source", error.reason)
     } catch {
         throw OperationalError("invalid-identity-source", "\(error)")
     }
@@ -46,9 +50,9 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
     }
     guard let plc else { return (file, {}) }
     let loopback = isLoopbackDirectory(plc)
-    var configuration = IdentityHTTPConfiguration(allowHTTPLoopback: loopback)
+    var configuration = GuardedHTTPConfiguration(allowHTTPLoopback: loopback)
     configuration.addressPolicy = AddressPolicy(allowLoopback: loopback)
-    let http = IdentityHTTPClient(configuration: configuration, logger: logger)
+    let http = GuardedHTTPClient(configuration: configuration, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc.absoluteString, http: http,
                                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
     return (ResolverIdentitySource(resolver: resolver, file: file), { await http.shutdown() })
@@ -58,4 +62,32 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
 /// and loopback addresses are allowed for identity look-ups.
 func isLoopbackDirectory(_ plc: URL) -> Bool {
     ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
+}
+
+/// Builds the live key provider for `consume`, `record` and `mirror` (SPEC.md §11): static keys from
+/// `identities` (a path; nil for none) first, then the identity cache in memory and in `store`, then
+/// the PLC directory at `plc` and did:web hosts over one shared HTTP client.
+///
+/// `allowHTTPLoopback` permits `http://` to loopback hosts and loopback addresses (tests, `serve`);
+/// without it only https to public addresses is used. `now` (µs since the epoch) drives cache expiry.
+/// Throws when the identities file cannot be read or `plc` is not an allowed URL. Call
+/// ``CachingIdentityDirectory/shutdown()`` when done.
+func makeIdentityDirectory(plc: String, identities: String?, store: (any IdentityCacheStore)?, allowHTTPLoopback: Bool,
+                            configuration: GuardedHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
+                            logger: Logger = Logger(label: "breakwater.identity"),
+                            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) throws -> CachingIdentityDirectory {
+    let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
+    var settings = configuration ?? GuardedHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
+    if configuration == nil {
+        settings.allowHTTPLoopback = allowHTTPLoopback
+        settings.addressPolicy = AddressPolicy(allowLoopback: allowHTTPLoopback)
+    }
+    let directory = try GuardedURL(plc, configuration: settings)
+    if settings.hostLimits[directory.rateLimitKey] == nil {
+        settings.hostLimits[directory.rateLimitKey] = GuardedHTTPConfiguration.plcLimit
+    }
+    let http = GuardedHTTPClient(configuration: settings, logger: logger)
+    let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: now)
+    return CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy,
+                                    release: { await http.shutdown() }, onLookup: { IngestMetrics.shared.identityCache(hit: $0) }, now: now)
 }

@@ -1,3 +1,4 @@
+import BreakwaterNet
 import ArgumentParser
 import FirehoseIngest
 import Foundation
@@ -88,7 +89,7 @@ struct LiveOptions: ParsableArguments {
             configuration: SubscriptionConfiguration(
                 relay: relay, pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
                 maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries, additionalTrustRoots: caFilePath),
-            logger: logger)
+            logger: logger, onReconnect: { IngestMetrics.shared.reconnect() })
     }
 
     var durationLimit: Duration? { duration.map { .milliseconds(Int64($0 * 1000)) } }

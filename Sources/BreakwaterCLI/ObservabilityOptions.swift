@@ -1,3 +1,4 @@
+import BreakwaterNet
 import ArgumentParser
 import FirehoseIngest
 import FirehoseStore
@@ -64,9 +65,11 @@ struct ObservabilityOptions: ParsableArguments {
                   parsed.host?.isEmpty == false else {
                 throw OperationalError("invalid-url", "--webhook must be an http(s) URL, not '\(url)'")
             }
+            let configuration = WebhookConfiguration(url: url, capacity: webhookQueue,
+                                                     shutdownDeadline: .milliseconds(Int64(webhookDeadline * 1000)))
             let sender = WebhookSender(
-                configuration: WebhookConfiguration(url: url, capacity: webhookQueue,
-                                                    shutdownDeadline: .milliseconds(Int64(webhookDeadline * 1000))),
+                configuration: configuration,
+                transport: WebhookClient(url: url, requestTimeout: configuration.requestTimeout, logger: logger),
                 logger: logger)
             webhookSender = sender
             services.append(sender)
@@ -75,7 +78,7 @@ struct ObservabilityOptions: ParsableArguments {
             let server: HTTPAPIServer
             do {
                 server = try await HTTPAPIServer.bind(host: address.host, port: address.port, routes: sets, logger: logger)
-            } catch let error as IngestError {
+            } catch let error as NetError {
                 throw OperationalError(error.code.description, error.reason)
             }
             for set in sets {

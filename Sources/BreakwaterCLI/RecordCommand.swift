@@ -1,5 +1,6 @@
 import ArgumentParser
 import FirehoseIngest
+import FirehoseSync
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -114,15 +115,15 @@ struct Record: AsyncParsableCommand {
         } catch let error as IngestError {
             await identities.shutdown()
             // What stopped the stream (a full disk, say) is the news; identities.json failing after it follows from it.
-            let first = service.result?.failure ?? error
-            throw OperationalError(first.code.description, first.reason)
+            let first: any CodedError = service.result?.failure ?? error
+            throw OperationalError(first.codeName, first.reason)
         }
         await identities.shutdown()
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
         if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
         note(String(line.dropFirst("record: ".count)))
         if let failure = service.result?.failure {
-            throw OperationalError(failure.code.description, failure.reason)
+            throw OperationalError(failure.codeName, failure.reason)
         }
     }
 }

@@ -1,3 +1,5 @@
+import ATIdentity
+import BreakwaterNet
 import ArgumentParser
 import FirehoseIngest
 import FirehoseStore
@@ -35,11 +37,11 @@ struct ResyncOptions: ParsableArguments {
 
     /// The coordinator of `consume` with the resyncs to resume scheduled: accounts left desynchronized or
     /// resyncing, and mirrors without a verified head or marked stale. Nil with `--resync-concurrency 0`.
-    func coordinator(relay: String, plc: URL?, keys: any KeyProvider, store: SQLiteStateStore,
+    func coordinator(relay: String, plc: URL?, keys: any IdentityDirectory, store: SQLiteStateStore,
                      mirrors: [String: MirrorFilter], logger: Logger) throws -> ResyncWiring? {
         guard resyncConcurrency > 0 else { return nil }
         let loopback = plc.map(isLoopbackDirectory) ?? false
-        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys as? any PDSLocator, configuration: fetchConfiguration(loopback: loopback),
+        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys, configuration: fetchConfiguration(loopback: loopback),
                                       logger: logger)
         let configuration = ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts)
         let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FirehoseIngest
+import FirehoseRelay
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -78,7 +79,8 @@ struct Serve: AsyncParsableCommand {
             throw OperationalError("file-not-found", "no recording at \(location.frames.path)")
         }
         var configuration = RelayServerConfiguration(
-            recording: location, identitiesPath: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"),
+            framesPath: location.frames.path,
+            identitiesPath: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES") ?? location.identities.path,
             reposDirectory: EnvironmentOption.value(repos, env: "BREAKWATER_REPOS"),
             host: EnvironmentOption.value(host, env: "BREAKWATER_SERVE_HOST", default: "127.0.0.1"), port: port,
             eventsPerSecond: rate, closeAfter: closeAfter, pingInterval: .milliseconds(Int64(pingInterval * 1000)))
@@ -90,7 +92,7 @@ struct Serve: AsyncParsableCommand {
         let server: RelayServer
         do {
             server = try await RelayServer.bind(configuration: configuration, logger: logger)
-        } catch let error as IngestError {
+        } catch let error as RelayError {
             throw OperationalError(error.code.description, error.reason)
         }
         CLISupport.printOutput("listening on \(server.url)")

@@ -1,3 +1,4 @@
+import BreakwaterNet
 import ATSyntax
 import FirehoseIngest
 import FirehoseStore

@@ -1,3 +1,4 @@
+import FirehoseSync
 import Dispatch
 import FirehoseIngest
 import Foundation

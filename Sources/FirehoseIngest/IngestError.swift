@@ -1,6 +1,8 @@
+public import FirehoseSync
+
 /// The error type of the network side of `FirehoseIngest`: a stable ``Code`` plus a human reason
 /// (modelled on `IPLDError`: a struct over a private enum, equality on the code).
-public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible, CodedError {
     /// What went wrong, as a stable kebab-case code.
     public let code: Code
     /// A human-readable explanation with specifics.
@@ -20,6 +22,9 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     public var description: String { "\(code): \(reason)" }
+
+    /// The code's text (``CodedError``).
+    public var codeName: String { code.description }
 
     /// A stable error code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

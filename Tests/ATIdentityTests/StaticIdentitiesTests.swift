@@ -39,30 +39,29 @@ import Testing
     }
 
     @Test func shortAndFullFormsResolve() async throws {
-        let resolver = StaticIdentityResolver(identities: try StaticIdentities(data: Self.sampleFile()), now: { 42 })
-        let full = try await resolver.resolve(try DID("did:plc:ewvi7nxzyoun6zhxrhs64oiz"))
+        let identities = try StaticIdentities(data: Self.sampleFile())
+        let full = try identities.resolve(try DID("did:plc:ewvi7nxzyoun6zhxrhs64oiz"), fetchedAt: 42)
         #expect(full.signingKeyReference?.didKeyString == "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF")
         #expect(full.handle?.description == "atproto.com")
         #expect(full.pds?.description == "https://bsky.social")
         #expect(full.fetchedAt == 42)
-        let short = try await resolver.resolve(try DID("did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"))
+        let short = try identities.resolve(try DID("did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"), fetchedAt: 42)
         #expect(short.signingKeyReference?.type == "Multikey")
         #expect(short.signingKeyReference?.didKeyString == "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF")
         #expect(short.pds?.description == "https://pds.example.com")
-        let noPDS = try await resolver.resolve(try DID("did:web:example.com"))
+        let noPDS = try identities.resolve(try DID("did:web:example.com"), fetchedAt: 42)
         #expect(noPDS.pds == nil && noPDS.signingKeyReference != nil)
     }
 
     @Test func documentOfAnotherDIDIsRefusedOnResolve() async throws {
-        let resolver = StaticIdentityResolver(identities: try StaticIdentities(data: Self.sampleFile()), now: { 0 })
-        await #expect(throws: ATIdentityError(.wrongDID, "")) {
-            try await resolver.resolve(try DID("did:plc:kzcqsvfqwjh3t2jymhbeq5dq"))
+        let identities = try StaticIdentities(data: Self.sampleFile())
+        #expect(throws: ATIdentityError(.wrongDID, "")) {
+            try identities.resolve(try DID("did:plc:kzcqsvfqwjh3t2jymhbeq5dq"), fetchedAt: 0)
         }
     }
 
     @Test func unknownDIDIsNotFound() async throws {
-        let resolver = StaticIdentityResolver(identities: StaticIdentities(), now: { 0 })
-        await #expect(throws: ATIdentityError(.notFound, "")) { try await resolver.resolve(try DID("did:plc:nobody")) }
+        #expect(throws: ATIdentityError(.notFound, "")) { try StaticIdentities().resolve(try DID("did:plc:nobody"), fetchedAt: 0) }
     }
 
     @Test(arguments: [

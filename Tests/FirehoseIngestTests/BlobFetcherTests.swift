@@ -1,4 +1,6 @@
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseSync
 import Foundation
 import IPLD
@@ -44,14 +46,14 @@ struct BlobFetcherTests {
                     logger: LiveTest.logger)
     }
 
-    func expectFailure(_ code: IngestError.Code, maxBlobBytes: Int = 1 << 20, serving: (Folders) throws -> CID) async throws {
+    func expectFailure(_ code: NetError.Code, maxBlobBytes: Int = 1 << 20, serving: (Folders) throws -> CID) async throws {
         let folders = Folders()
         defer { folders.cleanUp() }
         let cid = try serving(folders)
-        let result: IngestError? = try await withServer(folders) { pds in
+        let result: NetError? = try await withServer(folders) { pds in
             let fetcher = Self.fetcher(maxBlobBytes: maxBlobBytes)
-            var failure: IngestError? = nil
-            do throws(IngestError) {
+            var failure: NetError? = nil
+            do throws(NetError) {
                 _ = try await fetcher.fetch(did: Self.did, cid: cid, pds: pds)
             } catch {
                 failure = error
@@ -71,8 +73,8 @@ struct BlobFetcherTests {
         let store = BlobStore(root: folders.fetched)
         let (first, second) = try await withServer(folders) { pds in
             let fetcher = Self.fetcher()
-            let first = await fetcher.fetchMissing(did: Self.did, references: references, pds: pds, store: store)
-            let second = await fetcher.fetchMissing(did: Self.did, references: references, pds: pds, store: store)
+            let first = await store.fetchMissing(did: Self.did, references: references, pds: pds, from: fetcher)
+            let second = await store.fetchMissing(did: Self.did, references: references, pds: pds, from: fetcher)
             await fetcher.shutdown()
             return (first, second)
         }
@@ -112,10 +114,10 @@ struct BlobFetcherTests {
         defer { folders.cleanUp() }
         let (bytes, cid) = Self.blob(100)
         try folders.serve(bytes, as: cid)
-        let result: IngestError? = try await withServer(folders) { pds in
+        let result: NetError? = try await withServer(folders) { pds in
             let fetcher = Self.fetcher(loopback: false)
-            var failure: IngestError? = nil
-            do throws(IngestError) {
+            var failure: NetError? = nil
+            do throws(NetError) {
                 _ = try await fetcher.fetch(did: Self.did, cid: cid, pds: pds)
             } catch {
                 failure = error
@@ -134,12 +136,12 @@ struct BlobFetcherTests {
         let store = BlobStore(root: folders.fetched)
         // An unreachable PDS: nothing may be requested.
         let fetcher = Self.fetcher(maxBlobBytes: 50)
-        let report = await fetcher.fetchMissing(
+        let report = await store.fetchMissing(
             did: Self.did,
             references: [BlobReference(cid: dagCBOR, mimeType: "image/png", size: 100), BlobReference(cid: cid, mimeType: "image/png", size: 100)],
-            pds: "http://127.0.0.1:1", store: store)
+            pds: "http://127.0.0.1:1", from: fetcher)
         await fetcher.shutdown()
-        #expect(report.failures.map(\.error.code) == [.blobCIDMismatch, .blobTooLarge])
+        #expect(report.failures.map(\.error.codeName) == ["blob-cid-mismatch", "blob-too-large"])
         #expect(throws: IngestError.self) { try store.write(bytes, for: dagCBOR) }
     }
 }

@@ -1,4 +1,6 @@
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseTesting

@@ -1,3 +1,4 @@
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync

@@ -1,3 +1,4 @@
+import ATIdentity
 import ATCrypto
 @testable import FirehoseIngest
 import FirehoseStore
@@ -11,13 +12,13 @@ import Testing
 @Suite("Key lanes", .timeLimit(.minutes(3)))
 struct KeyLaneTests {
     /// Keys from an identities file, except that `blocked` waits until the gate opens; every request is logged.
-    final class GatedKeys: KeyProvider {
-        let inner: StaticKeyProvider
+    final class GatedKeys: IdentityDirectory {
+        let inner: StaticIdentityDirectory
         let blocked: String
         let requests = Locked<[String]>([])
         private let gate = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-        init(inner: StaticKeyProvider, blocked: String) {
+        init(inner: StaticIdentityDirectory, blocked: String) {
             self.inner = inner
             self.blocked = blocked
         }
@@ -47,6 +48,8 @@ struct KeyLaneTests {
         }
 
         func purge(_ did: String) async {}
+        func pdsEndpoint(for did: String) async -> String? { nil }
+        func pdsHost(for did: String) async -> String? { nil }
     }
 
     /// Frames handed to the pipeline one at a time, counting how many it pulled.
@@ -78,7 +81,7 @@ struct KeyLaneTests {
         // The first account to need a key: its first #commit (or #sync).
         let blockedIndex = try #require(peeks.firstIndex { $0.type == "#commit" || $0.type == "#sync" })
         let blocked = try #require(peeks[blockedIndex].did)
-        let keys = GatedKeys(inner: try IdentitiesFile.keyProvider(path: recording.location.identities.path), blocked: blocked)
+        let keys = GatedKeys(inner: try StaticIdentityDirectory(path: recording.location.identities.path), blocked: blocked)
         let window = 64
         let database = ReplayHarness.temporaryDatabase()
         defer { LiveTest.removeDatabase(database) }
@@ -127,7 +130,7 @@ struct KeyLaneTests {
         let lines = OutcomeCollector()
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: 3, chunkSize: 8, upstream: "test", window: 5, now: LiveTest.now),
-            store: try SQLiteStateStore(path: database), keys: try IdentitiesFile.keyProvider(path: recording.location.identities.path),
+            store: try SQLiteStateStore(path: database), keys: try StaticIdentityDirectory(path: recording.location.identities.path),
             onOutcome: { lines.append($0) })
         let frames = CountingFrames(frames: recording.frames, pulled: Locked(0))
         _ = try await pipeline.run(frames)

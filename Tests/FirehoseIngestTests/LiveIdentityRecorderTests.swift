@@ -1,3 +1,4 @@
+import ATIdentity
 import ATCrypto
 @testable import FirehoseIngest
 import FirehoseSync
@@ -56,7 +57,7 @@ struct LiveIdentityRecorderTests {
         let missing = try await writer.finish(identities: nil)
         #expect(missing.isEmpty)
 
-        let keys = try IdentitiesFile.keyProvider(path: folder.appendingPathComponent("identities.json").path)
+        let keys = try StaticIdentityDirectory(path: folder.appendingPathComponent("identities.json").path)
         func key(at seq: Int64) async -> String? {
             if case .key(let key, _) = await keys.signingKey(for: did, seq: seq, fresh: false) { return key.didKey }
             return nil

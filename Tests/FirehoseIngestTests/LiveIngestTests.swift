@@ -1,4 +1,6 @@
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -75,7 +77,7 @@ struct LiveIngestTests {
     @Test func futureCursorBeforeAnyFrameIsAnOperationalError() async throws {
         let last = try #require(recording.seqs.compactMap { $0 }.max())
         let recording = self.recording
-        await #expect(throws: IngestError(.futureCursor, "")) {
+        await #expect(throws: NetError(.futureCursor, "")) {
             try await LiveTest.withServer(RelayServerConfiguration(recording: recording.location)) { server in
                 let subscription = FirehoseSubscription(configuration: SubscriptionConfiguration(relay: try RelayURL(server.url)), logger: LiveTest.logger)
                 return try await subscription.run(cursor: last + 5) { _ in true }
@@ -90,7 +92,7 @@ struct LiveIngestTests {
             configuration: SubscriptionConfiguration(relay: try RelayURL("ws://127.0.0.1:\(port)"),
                                                      backoff: Backoff(base: .milliseconds(10)), maxConsecutiveFailures: 3),
             logger: LiveTest.logger)
-        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+        await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
     }

@@ -1,4 +1,7 @@
+import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
@@ -86,7 +89,7 @@ enum LiveTest {
                          lines: OutcomeCollector) throws -> VerificationPipeline {
         VerificationPipeline(
             configuration: PipelineConfiguration(workers: workers, upstream: upstream, now: now),
-            store: try SQLiteStateStore(path: database), keys: try IdentitiesFile.keyProvider(path: recording.location.identities.path),
+            store: try SQLiteStateStore(path: database), keys: try StaticIdentityDirectory(path: recording.location.identities.path),
             onOutcome: { line in lines.append(line) })
     }
 

@@ -1,6 +1,7 @@
 import ATCrypto
 import ATRepo
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseTesting

@@ -1,3 +1,4 @@
+import ATIdentity
 import ATCrypto
 import FirehoseIngest
 import FirehoseStore
@@ -39,7 +40,7 @@ import Testing
 
         /// Replays into `store` with the store's mirrors.
         func replay(into store: SQLiteStateStore, policy: VerificationPolicy = .strict) async throws -> PipelineSummary {
-            let keys = try IdentitiesFile.keyProvider(data: identities)
+            let keys = try StaticIdentityDirectory(data: identities)
             let start = SynthConfiguration(repos: 1, commits: 0, seed: 0).startMicros
             let pipeline = VerificationPipeline(
                 configuration: PipelineConfiguration(workers: 2, policy: policy, batchSize: 16, chunkSize: 4,
@@ -50,7 +51,7 @@ import Testing
         }
 
         func key(_ did: String) async throws -> PublicKey {
-            guard case .key(let key, _) = await (try IdentitiesFile.keyProvider(data: identities)).signingKey(for: did, seq: nil, fresh: false) else {
+            guard case .key(let key, _) = await (try StaticIdentityDirectory(data: identities)).signingKey(for: did, seq: nil, fresh: false) else {
                 throw CocoaError(.fileReadUnknown)
             }
             return key

@@ -1,3 +1,5 @@
+import FirehoseSync
+import BreakwaterNet
 import FirehoseIngest
 import Foundation
 import Testing
@@ -28,7 +30,7 @@ struct NetworkFailureTextTests {
     }
 
     @Test func delaysAreRoundedToATenthOfASecond() {
-        #expect(NetworkFailureText.seconds(.nanoseconds(741_588_809)) == "0.7 s")
-        #expect(NetworkFailureText.seconds(.seconds(12)) == "12.0 s")
+        #expect(Backoff.delayText(.nanoseconds(741_588_809)) == "0.7 s")
+        #expect(Backoff.delayText(.seconds(12)) == "12.0 s")
     }
 }

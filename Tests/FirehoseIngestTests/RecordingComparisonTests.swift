@@ -1,4 +1,5 @@
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseSync
 import FirehoseSynth
 import FirehoseTesting

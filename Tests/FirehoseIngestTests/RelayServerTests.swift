@@ -1,4 +1,6 @@
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseSync
 import Foundation
 #if canImport(FoundationNetworking)

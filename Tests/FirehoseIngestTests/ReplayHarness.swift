@@ -1,3 +1,4 @@
+import ATIdentity
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -61,7 +62,7 @@ enum ReplayHarness {
 
     static func replay(folder: URL, policy: VerificationPolicy, workers: Int, database: String? = nil) async throws -> [OutcomeLine] {
         let location = RecordingLocation(path: folder.path)
-        let keys = try IdentitiesFile.keyProvider(path: location.identities.path)
+        let keys = try StaticIdentityDirectory(path: location.identities.path)
         let path = database ?? temporaryDatabase()
         let store = try SQLiteStateStore(path: path)
         let collected = Mutex<[OutcomeLine]>([])

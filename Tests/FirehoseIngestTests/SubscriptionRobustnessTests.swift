@@ -1,4 +1,6 @@
+@testable import BreakwaterNet
 @testable import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -24,7 +26,7 @@ struct SubscriptionRobustnessTests {
         let server = try await ScriptedServer.start(.silent)
         defer { Task { await server.stop() } }
         let subscription = try Self.subscription(server.url, handshake: .milliseconds(500), retries: 2)
-        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+        await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
         #expect(await Self.accepted(server, atLeast: 3) == 3)
@@ -34,7 +36,7 @@ struct SubscriptionRobustnessTests {
         let server = try await ScriptedServer.start(.close)
         defer { Task { await server.stop() } }
         let subscription = try Self.subscription(server.url, retries: 2)
-        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+        await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
         #expect(await Self.accepted(server, atLeast: 3) == 3)
@@ -56,11 +58,11 @@ struct SubscriptionRobustnessTests {
             do {
                 _ = try await subscription.run(cursor: last + 100) { _ in true }
                 outcomes.append("ended")
-            } catch let error as IngestError {
+            } catch let error as NetError {
                 outcomes.append(error.code.description)
             }
         }
-        let lost = outcomes.filter { $0 != IngestError.Code.futureCursor.description }
+        let lost = outcomes.filter { $0 != NetError.Code.futureCursor.description }
         #expect(lost.isEmpty, "\(lost.count) of \(attempts) attempts lost the FutureCursor frame: \(Set(lost))")
     }
 
@@ -111,7 +113,7 @@ struct SubscriptionRobustnessTests {
         defer { Task { await server.stop() } }
         // Jitter draws zero, so only Retry-After can space the attempts.
         let subscription = try Self.subscription(server.url, retries: 1)
-        await #expect(throws: IngestError(.upstreamUnreachable, "")) {
+        await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
         let times = server.accepted.withLock { $0 }
@@ -123,7 +125,7 @@ struct SubscriptionRobustnessTests {
         let server = try await ScriptedServer.start(.respond("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n"))
         defer { Task { await server.stop() } }
         let subscription = try Self.subscription(server.url, retries: 5)
-        await #expect(throws: IngestError(.upstreamRefused, "")) {
+        await #expect(throws: NetError(.upstreamRefused, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
         #expect(server.accepted.withLock { $0.count } == 1)

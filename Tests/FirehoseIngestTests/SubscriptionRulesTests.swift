@@ -1,3 +1,5 @@
+import FirehoseSync
+@testable import BreakwaterNet
 @testable import FirehoseIngest
 import Foundation
 import Testing
@@ -24,8 +26,8 @@ struct SubscriptionRulesTests {
         #expect(plain.sniHostname == "bsky.network")
         let local = try RelayURL("ws://127.0.0.1:8080/xrpc/com.atproto.sync.subscribeRepos")
         #expect(local.url(cursor: 0) == "ws://127.0.0.1:8080/xrpc/com.atproto.sync.subscribeRepos?cursor=0")
-        #expect(throws: IngestError(.invalidURL, "")) { try RelayURL("ftp://example.com") }
-        #expect(throws: IngestError(.invalidURL, "")) { try RelayURL("wss://192.0.2.1") }
+        #expect(throws: NetError(.invalidURL, "")) { try RelayURL("ftp://example.com") }
+        #expect(throws: NetError(.invalidURL, "")) { try RelayURL("wss://192.0.2.1") }
         #expect(try RelayURL("wss://192.0.2.1", sniHostname: "relay.example").sniHostname == "relay.example")
     }
 
@@ -35,6 +37,20 @@ struct SubscriptionRulesTests {
         #expect(RetryAfter.parse("soon") == nil)
         let now = Date(timeIntervalSince1970: 1_767_225_600)  // Thu, 01 Jan 2026 00:00:00 GMT
         #expect(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", now: now) == .seconds(60))
+    }
+
+    /// One parser for the subscription, getRepo and the webhook: spaces around delay-seconds are allowed, a negative
+    /// number or an empty value is no answer, a date already past is no wait, and nothing asks for over an hour.
+    @Test func retryAfterIsOneRuleForEveryCaller() {
+        #expect(RetryAfter.parse(" 7 ") == .seconds(7))
+        #expect(RetryAfter.parse("0") == .zero)
+        #expect(RetryAfter.parse("-5") == nil)
+        #expect(RetryAfter.parse("") == nil)
+        #expect(RetryAfter.parse(nil) == nil)
+        #expect(RetryAfter.parse("1.5") == nil)
+        let now = Date(timeIntervalSince1970: 1_767_225_600)  // Thu, 01 Jan 2026 00:00:00 GMT
+        #expect(RetryAfter.parse("Wed, 31 Dec 2025 23:00:00 GMT", now: now) == .zero)
+        #expect(RetryAfter.parse("Fri, 02 Jan 2026 00:00:00 GMT", now: now) == RetryAfter.ceiling)
     }
 
     @Test func onlyRefusalsThatRetryingCannotFixAreFinal() {

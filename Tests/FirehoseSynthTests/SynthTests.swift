@@ -1,3 +1,4 @@
+import ATIdentity
 import ATCrypto
 import FirehoseIngest
 import FirehoseStore
@@ -41,7 +42,7 @@ struct SynthTests {
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: workers, upstream: location.upstreamName,
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
-            store: store, keys: try IdentitiesFile.keyProvider(path: location.identities.path),
+            store: store, keys: try StaticIdentityDirectory(path: location.identities.path),
             onOutcome: { line in lines.withLock { $0.append(line) } })
         _ = try await pipeline.run(RecordingFrames(path: location.frames.path))
         return lines.withLock { $0 }

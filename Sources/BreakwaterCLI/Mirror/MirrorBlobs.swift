@@ -1,3 +1,4 @@
+import BreakwaterNet
 import ArgumentParser
 import ATIdentity
 import ATSyntax
@@ -72,7 +73,7 @@ struct MirrorBlobs: AsyncParsableCommand {
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
         CLISupport.printOutput(MirrorBlobSync.json(report, did: did))
         if !report.failures.isEmpty {
-            throw OperationalError(report.failures[0].error.code.description,
+            throw OperationalError(report.failures[0].error.codeName,
                                    "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(report.failures[0].error.reason)")
         }
     }
@@ -88,13 +89,13 @@ enum MirrorBlobSync {
                                             logger: LoggingSetup.logger("breakwater.mirror"))
         FileHandle.standardError.write(Data("blobs: \(json(report, did: did))\n".utf8))
         if let first = report.failures.first {
-            throw OperationalError(first.error.code.description,
+            throw OperationalError(first.error.codeName,
                                    "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
         }
     }
 
     /// Finds every blob the stored records of `did` refer to (``SQLiteStateStore/mirrorBlobReferences(did:)``)
-    /// and fetches those missing from the blob folder of `options` with ``BlobFetcher/fetchMissing(did:references:pds:store:)``.
+    /// and fetches those missing from the blob folder of `options` with ``BlobStore/fetchMissing(did:references:pds:from:)``.
     ///
     /// The PDS is `options.explicitPDS`, else the `#atproto_pds` of the DID document resolved from the PLC
     /// directory (or did:web). Plain http and loopback addresses are allowed only when that PDS was given
@@ -125,7 +126,7 @@ enum MirrorBlobSync {
                                                       timeout: .milliseconds(Int64(options.blobTimeout * 1000)),
                                                       allowHTTPLoopback: allowLoopback)
         let fetcher = BlobFetcher(configuration: configuration, logger: logger)
-        let report = await fetcher.fetchMissing(did: did, references: references, pds: pds, store: blobStore)
+        let report = await blobStore.fetchMissing(did: did, references: references, pds: pds, from: fetcher)
         await fetcher.shutdown()
         return report
     }
@@ -133,7 +134,7 @@ enum MirrorBlobSync {
     /// The `#atproto_pds` endpoint of `did`'s document.
     static func resolvePDS(did: String, plc: String, allowLoopback: Bool, logger: Logger) async throws -> String {
         guard let parsed = try? DID(did) else { throw OperationalError("invalid-did", "\(did) is not a DID") }
-        let http = IdentityHTTPClient(configuration: IdentityHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
+        let http = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
         let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
         let resolved: ResolvedIdentity
         do {
@@ -154,7 +155,7 @@ enum MirrorBlobSync {
         JSONOutput.string([
             "did": did, "referenced": report.referenced, "present": report.present, "fetched": report.fetched,
             "fetchedBytes": report.fetchedBytes,
-            "failed": report.failures.map { ["cid": $0.cid.string, "code": $0.error.code.description, "reason": $0.error.reason] },
+            "failed": report.failures.map { ["cid": $0.cid.string, "code": $0.error.codeName, "reason": $0.error.reason] },
         ] as [String: Any], pretty: true)
     }
 }

@@ -1,3 +1,4 @@
+import ATIdentity
 import ArgumentParser
 import ATCrypto
 import FirehoseIngest
@@ -76,7 +77,7 @@ enum MirrorSupport {
     /// of the DID document: from `resolver` when the caller already has one, else resolved here through the PLC
     /// directory `plc()` (did:web over https) the way `consume` resolves (``makeKeySource(plc:identities:store:logger:)``:
     /// the identity cache in `store`, plain http only to a loopback directory).
-    static func signingKey(did: String, key: String?, identities: String?, resolver: (any KeyProvider)?,
+    static func signingKey(did: String, key: String?, identities: String?, resolver: (any IdentityDirectory)?,
                            plc: () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
         if let key {
             do { return try PublicKey(didKey: key) } catch {
@@ -97,7 +98,7 @@ enum MirrorSupport {
     }
 
     /// The key `provider` gives for `did`, else `identity-unavailable`.
-    private static func signingKey(did: String, from provider: any KeyProvider) async throws -> PublicKey {
+    private static func signingKey(did: String, from provider: any IdentityDirectory) async throws -> PublicKey {
         switch await provider.signingKey(for: did, seq: nil, fresh: false) {
         case .key(let publicKey, _): return publicKey
         case .unavailable(let why): throw OperationalError("identity-unavailable", why)

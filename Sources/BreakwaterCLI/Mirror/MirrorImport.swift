@@ -1,3 +1,4 @@
+import BreakwaterNet
 import ATCrypto
 import ArgumentParser
 import FirehoseIngest
@@ -152,14 +153,14 @@ struct MirrorAdd: AsyncParsableCommand {
             let source = try makeKeySource(plc: plc, identities: identitiesPath, store: store, logger: logger)
             resolver = source
             let fetcher = HTTPRepoFetcher(
-                relay: network.relayText, pds: source.provider as? any PDSLocator,
+                relay: network.relayText, pds: source.provider,
                 configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
                                                       allowHTTPLoopback: isLoopbackDirectory(plc)),
                 logger: logger)
             let bytes: [UInt8]
             do {
                 bytes = try await fetcher.fetchRepository(did: did)
-            } catch let error as IngestError {
+            } catch let error as NetError {
                 await fetcher.shutdown()
                 await source.shutdown()
                 throw OperationalError(error.code.description, error.reason)

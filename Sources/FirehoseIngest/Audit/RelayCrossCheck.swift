@@ -12,7 +12,7 @@ import Synchronization
 /// `alertsPerSweep` per sweep interval; the rest are counted (metrics and ``counts``) and summarized in one log line.
 public final class RelayCrossCheck: Service, Sendable {
     /// The second relay's subscription.
-    public let second: FirehoseSubscription
+    public let second: any FrameSubscription
     /// How often waiting events are checked against the window.
     public let sweepInterval: Duration
     /// Alerts raised per sweep interval at most.
@@ -22,7 +22,7 @@ public final class RelayCrossCheck: Service, Sendable {
     private let state: Mutex<(comparison: LiveRelayComparison, secondFrames: Int, raised: Int, suppressed: Int)>
 
     /// Creates a cross-check of `firstRelay` (the verified stream) against `second`; `report` raises one alert.
-    public init(firstRelay: String, second: FirehoseSubscription, window: Duration, capacity: Int = 200_000,
+    public init(firstRelay: String, second: any FrameSubscription, window: Duration, capacity: Int = 200_000,
                 sweepInterval: Duration = .seconds(1), alertsPerSweep: Int = 100, logger: Logger,
                 report: @escaping @Sendable (RelayDivergence) -> Void) {
         self.second = second
@@ -31,7 +31,7 @@ public final class RelayCrossCheck: Service, Sendable {
         self.report = report
         self.logger = logger
         let micros = window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000
-        state = Mutex((LiveRelayComparison(first: firstRelay, second: second.configuration.relay.description,
+        state = Mutex((LiveRelayComparison(first: firstRelay, second: second.upstream,
                                            windowMicros: micros, capacity: capacity), 0, 0, 0))
     }
 

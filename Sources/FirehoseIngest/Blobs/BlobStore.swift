@@ -1,3 +1,4 @@
+public import FirehoseSync
 import Foundation
 public import IPLD
 
@@ -19,10 +20,7 @@ public struct BlobStore: Sendable {
     }
 
     /// `<first two characters of the CID>/<cid>`.
-    public static func relativePath(for cid: CID) -> String {
-        let text = cid.string
-        return "\(text.prefix(2))/\(text)"
-    }
+    public static func relativePath(for cid: CID) -> String { BlobAddress.relativePath(for: cid) }
 
     /// The file of `cid` (whether or not it exists).
     public func path(for cid: CID) -> String { root + "/" + Self.relativePath(for: cid) }
@@ -58,12 +56,6 @@ public struct BlobStore: Sendable {
     /// Throws `blob-cid-mismatch` unless `cid` is a raw (0x55) SHA-256 CID of `bytes`
     /// (https://atproto.com/specs/data-model#link-and-cid-formats).
     public static func verify(_ bytes: [UInt8], against cid: CID) throws(IngestError) {
-        guard cid.codec == .raw else {
-            throw IngestError(.blobCIDMismatch, "\(cid) is not a raw-codec CID, as blob CIDs must be")
-        }
-        let actual = CID.compute(for: bytes, codec: .raw)
-        guard actual == cid else {
-            throw IngestError(.blobCIDMismatch, "the \(bytes.count) bytes served for blob \(cid) hash to \(actual)")
-        }
+        if let mismatch = BlobAddress.mismatch(bytes, cid: cid) { throw IngestError(.blobCIDMismatch, mismatch) }
     }
 }

@@ -1,9 +1,10 @@
 import AsyncAlgorithms
+public import FirehoseSync
 public import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// The live service's main loop (`breakwater consume`, `breakwater record`): a ``FirehoseSubscription``
+/// The live service's main loop (`breakwater consume`, `breakwater record`): a ``FrameSubscription``
 /// feeding the ``VerificationPipeline`` (and/or a ``RecordingWriter``) through a rendezvous channel, so a slow
 /// pipeline slows the socket instead of buffering.
 ///
@@ -12,7 +13,7 @@ import Synchronization
 /// every event that was handed over.
 public struct LiveIngest: Sendable {
     /// The upstream.
-    public var subscription: FirehoseSubscription
+    public var subscription: any FrameSubscription
     /// The verifier (nil for `record`, which only writes frames).
     public var pipeline: VerificationPipeline?
     /// Where frames are also written as they arrive.
@@ -32,11 +33,11 @@ public struct LiveIngest: Sendable {
         /// How the subscription ended; nil when it failed.
         public var subscription: SubscriptionResult?
         /// The fatal subscription error, when there was one (the pipeline was drained first).
-        public var failure: IngestError?
+        public var failure: (any CodedError)?
     }
 
     /// Creates a live ingest.
-    public init(subscription: FirehoseSubscription, pipeline: VerificationPipeline?, recorder: RecordingWriter? = nil,
+    public init(subscription: any FrameSubscription, pipeline: VerificationPipeline?, recorder: RecordingWriter? = nil,
                 maxEvents: Int? = nil, duration: Duration? = nil, onFrame: (@Sendable (IncomingFrame) -> Void)? = nil,
                 logger: Logger) {
         self.onFrame = onFrame
@@ -49,7 +50,8 @@ public struct LiveIngest: Sendable {
     }
 
     enum Part: Sendable {
-        case received(Swift.Result<SubscriptionResult, IngestError>)
+        case received(SubscriptionResult)
+        case failed(any CodedError)
         case verified(PipelineSummary)
         case identitiesResolved
     }
@@ -75,11 +77,11 @@ public struct LiveIngest: Sendable {
                     let received = try await cancelWhenGracefulShutdown {
                         try await self.receive(cursor: cursor, into: channel)
                     }
-                    return .received(.success(received))
-                } catch let error as IngestError {
-                    return .received(.failure(error))
+                    return .received(received)
+                } catch let error as any CodedError {
+                    return .failed(error)
                 } catch is CancellationError {
-                    return .received(.success(SubscriptionResult(end: .cancelled, frames: 0, lastSeq: nil, connections: 0)))
+                    return .received(SubscriptionResult(end: .cancelled, frames: 0, lastSeq: nil, connections: 0))
                 }
             }
             group.addTask {
@@ -92,8 +94,8 @@ public struct LiveIngest: Sendable {
             var result = Result(summary: PipelineSummary(), subscription: nil, failure: nil)
             for try await part in group {
                 switch part {
-                case .received(.success(let received)): result.subscription = received
-                case .received(.failure(let error)): result.failure = error
+                case .received(let received): result.subscription = received
+                case .failed(let error): result.failure = error
                 case .verified(let summary): result.summary = summary
                 case .identitiesResolved: break
                 }

@@ -1,3 +1,5 @@
+public import FirehoseSync
+
 /// Settings of a ``WebhookSender``.
 public struct WebhookConfiguration: Sendable {
     /// The http(s) URL alerts are POSTed to.

@@ -1,9 +1,6 @@
-import AsyncHTTPClient
+public import FirehoseSync
 import Foundation
 public import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 public import ServiceLifecycle
 import Synchronization
 
@@ -23,6 +20,7 @@ public final class WebhookSender: Service, Sendable {
     public let configuration: WebhookConfiguration
     let logger: Logger
     let metrics: IngestMetrics
+    let transport: any WebhookTransport
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -34,9 +32,11 @@ public final class WebhookSender: Service, Sendable {
         var shutdownAt: ContinuousClock.Instant?
     }
 
-    /// Creates a sender (nothing is sent until ``run()``).
-    public init(configuration: WebhookConfiguration, logger: Logger, metrics: IngestMetrics = .shared) {
+    /// Creates a sender posting through `transport` (nothing is sent until ``run()``, which shuts the transport down
+    /// when it ends).
+    public init(configuration: WebhookConfiguration, transport: any WebhookTransport, logger: Logger, metrics: IngestMetrics = .shared) {
         self.configuration = configuration
+        self.transport = transport
         var logger = logger
         logger[metadataKey: "webhook.url"] = "\(configuration.url)"
         self.logger = logger
@@ -75,13 +75,9 @@ public final class WebhookSender: Service, Sendable {
 
     /// Delivers queued alerts until a graceful shutdown or cancellation, then flushes within the deadline.
     public func run() async throws {
-        var http = HTTPClient.Configuration()
-        http.redirectConfiguration = .disallow
-        http.timeout = .init(connect: .seconds(5), read: WebhookSender.timeAmount(configuration.requestTimeout))
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: http, backgroundActivityLogger: logger)
         await withGracefulShutdownHandler {
             for await _ in wakeups {
-                while let batch = take() { await deliver(batch, client: client) }
+                while let batch = take() { await deliver(batch) }
             }
         } onGracefulShutdown: {
             self.state.withLock { if $0.shutdownAt == nil { $0.shutdownAt = .now } }
@@ -96,12 +92,10 @@ public final class WebhookSender: Service, Sendable {
                 }, why: "shutdown deadline passed")
                 break
             }
-            await deliver(batch, client: client)
+            await deliver(batch)
         }
         metrics.queueDepth(BreakwaterMetricNames.Queue.webhook, 0)
-        do { try await client.shutdown() } catch {
-            logger.debug("webhook HTTP client shutdown failed", metadata: ["error": "\(error)"])
-        }
+        await transport.shutdown()
     }
 
     /// Up to a batch of alerts from the front of the queue.
@@ -127,13 +121,7 @@ public final class WebhookSender: Service, Sendable {
                                                          "webhook.dropped": .stringConvertible(total)])
     }
 
-    enum Attempt {
-        case delivered
-        case retry(String, retryAfter: Duration?)
-        case refused(String)
-    }
-
-    private func deliver(_ batch: [Alert], client: HTTPClient) async {
+    private func deliver(_ batch: [Alert]) async {
         let dropped = state.withLock { $0.dropped }
         let object: [String: Any] = ["alerts": batch.map(\.jsonObject), "dropped": dropped]
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
@@ -146,7 +134,7 @@ public final class WebhookSender: Service, Sendable {
                 break
             }
             attempts = attempt
-            switch await post(body, client: client) {
+            switch await post(body) {
             case .delivered:
                 metrics.webhookPost(BreakwaterMetricNames.WebhookResult.delivered)
                 state.withLock { $0.delivered += batch.count }
@@ -163,7 +151,7 @@ public final class WebhookSender: Service, Sendable {
                 let minimum = retryAfter.map { $0 > backoff.cap ? backoff.cap : $0 } ?? .zero
                 let delay = backoff.nextDelay(minimum: minimum)
                 logger.warning("webhook POST failed; retrying", metadata: [
-                    "webhook.reason": "\(why)", "webhook.attempt": .stringConvertible(attempt), "webhook.delay": "\(NetworkFailureText.seconds(delay))",
+                    "webhook.reason": "\(why)", "webhook.attempt": .stringConvertible(attempt), "webhook.delay": "\(Backoff.delayText(delay))",
                 ])
                 await sleep(delay)
             }
@@ -182,36 +170,15 @@ public final class WebhookSender: Service, Sendable {
         }
     }
 
-    private func post(_ body: Data, client: HTTPClient) async -> Attempt {
-        var request = HTTPClientRequest(url: configuration.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "breakwater")
-        request.body = .bytes(ByteBuffer(bytes: body))
+    /// One POST within the request timeout, shortened to what is left before a shutdown deadline.
+    private func post(_ body: Data) async -> WebhookAttempt {
         var timeout = configuration.requestTimeout
         if let deadline = deadline() {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return .retry("shutdown deadline passed", retryAfter: nil) }
             timeout = min(timeout, left)
         }
-        do {
-            let response = try await client.execute(request, timeout: WebhookSender.timeAmount(timeout), logger: logger)
-            _ = try? await response.body.collect(upTo: 1 << 16)
-            let status = Int(response.status.code)
-            if (200..<300).contains(status) { return .delivered }
-            if status == 408 || status == 429 || status >= 500 {
-                let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds(max(0, $0)) }
-                return .retry("HTTP \(status)", retryAfter: retryAfter)
-            }
-            return .refused("HTTP \(status)")
-        } catch {
-            return .retry(NetworkFailureText.describe(error), retryAfter: nil)
-        }
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return await transport.post([UInt8](body), timeout: timeout)
     }
 }
 

@@ -1,3 +1,4 @@
+import ATIdentity
 import ATSyntax
 import Foundation
 import FirehoseSync

@@ -1,3 +1,4 @@
+import ATIdentity
 import AsyncAlgorithms
 import FirehoseSync
 

@@ -1,3 +1,4 @@
+public import ATIdentity
 import ATSyntax
 import AsyncAlgorithms
 public import FirehoseSync
@@ -12,7 +13,7 @@ import Synchronization
 public final class VerificationPipeline: Sendable {
     let configuration: PipelineConfiguration
     let store: any StateStore
-    let keys: any KeyProvider
+    let keys: any IdentityDirectory
     let cache: StateCache
     let machine: AccountMachine
     /// Called once per frame, in frame order, after its batch is durably stored.
@@ -29,7 +30,7 @@ public final class VerificationPipeline: Sendable {
 
     /// Creates a pipeline. With `resync`, chain breaks schedule a resync whose result is applied in order with the
     /// account's events (``ResyncCoordinator``).
-    public init(configuration: PipelineConfiguration, store: any StateStore, keys: any KeyProvider,
+    public init(configuration: PipelineConfiguration, store: any StateStore, keys: any IdentityDirectory,
                 cache: StateCache = StateCache(), resync: ResyncCoordinator? = nil,
                 beforeWrite: @escaping @Sendable () throws -> Void = {},
                 onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {

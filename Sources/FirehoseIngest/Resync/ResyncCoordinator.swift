@@ -1,3 +1,4 @@
+public import ATIdentity
 public import FirehoseSync
 public import Logging
 import Synchronization
@@ -17,7 +18,7 @@ public final class ResyncCoordinator: Sendable {
     /// The limits in force.
     public let configuration: ResyncConfiguration
     let fetcher: any RepoFetcher
-    let keys: any KeyProvider
+    let keys: any IdentityDirectory
     let logger: Logger
     let now: @Sendable () -> Int64
     private let state = Mutex(State())
@@ -55,7 +56,7 @@ public final class ResyncCoordinator: Sendable {
 
     /// A coordinator fetching with `fetcher` and verifying with `keys` (the pipeline's key provider). `now`
     /// (µs since the epoch) is the verification time of the future-rev check.
-    public init(configuration: ResyncConfiguration = ResyncConfiguration(), fetcher: any RepoFetcher, keys: any KeyProvider,
+    public init(configuration: ResyncConfiguration = ResyncConfiguration(), fetcher: any RepoFetcher, keys: any IdentityDirectory,
                 logger: Logger, now: @escaping @Sendable () -> Int64) {
         self.configuration = configuration
         self.fetcher = fetcher

@@ -1,4 +1,5 @@
 public import ATCrypto
+public import ATIdentity
 import ATRepo
 public import IPLD
 

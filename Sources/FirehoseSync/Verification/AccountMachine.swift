@@ -1,3 +1,4 @@
+public import ATIdentity
 import ATSyntax
 import IPLD
 

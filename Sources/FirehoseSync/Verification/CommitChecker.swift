@@ -1,4 +1,5 @@
 import ATCrypto
+import ATIdentity
 import ATRepo
 import IPLD
 

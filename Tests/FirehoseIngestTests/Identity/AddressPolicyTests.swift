@@ -1,4 +1,5 @@
 import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
 import Testing
 
@@ -21,7 +22,7 @@ import Testing
     @Test(arguments: refused)
     func specialAddressesAreRefused(address: String) {
         #expect(AddressPolicy().refusal(forAddress: address) != nil)
-        #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try AddressPolicy().check(address: address) }
+        #expect(throws: NetError(.forbiddenAddress, "")) { try AddressPolicy().check(address: address) }
     }
 
     @Test(arguments: allowed)
@@ -40,8 +41,8 @@ import Testing
         #expect(AddressPolicy(allowLoopback: true).refusal(forAddress: address) != nil)
     }
 
-    static let strict = IdentityHTTPConfiguration()
-    static let loopback = IdentityHTTPConfiguration(allowHTTPLoopback: true)
+    static let strict = GuardedHTTPConfiguration()
+    static let loopback = GuardedHTTPConfiguration(allowHTTPLoopback: true)
 
     @Test(arguments: [
         "http://plc.directory/did:plc:x", "http://example.com", "ftp://example.com/x", "https://user:pw@example.com/",
@@ -49,20 +50,20 @@ import Testing
         "http://localhost:8080/", "https://127.0.0.1/", "relative/path", "https://",
     ])
     func onlyHTTPSToPublicHostsIsAllowedByDefault(url: String) {
-        #expect(throws: ATIdentityError.self) { try IdentityURL(url, configuration: Self.strict) }
+        #expect(throws: NetError.self) { try GuardedURL(url, configuration: Self.strict) }
     }
 
     @Test(arguments: ["https://plc.directory", "https://plc.directory/did:plc:abc", "https://example.com:8443/.well-known/did.json", "https://8.8.8.8/"])
     func httpsURLsToPublicHostsAreAllowed(url: String) throws {
-        let parsed = try IdentityURL(url, configuration: Self.strict)
+        let parsed = try GuardedURL(url, configuration: Self.strict)
         #expect(parsed.scheme == "https")
     }
 
     @Test func httpIsAllowedOnlyToLoopbackAndOnlyWhenAsked() throws {
-        #expect(try IdentityURL("http://127.0.0.1:8080/x", configuration: Self.loopback).rateLimitKey == "127.0.0.1:8080")
-        #expect(try IdentityURL("http://localhost:8080/x", configuration: Self.loopback).host == "localhost")
-        #expect(try IdentityURL("http://[::1]:8080/x", configuration: Self.loopback).host == "::1")
-        #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try IdentityURL("http://example.com/", configuration: Self.loopback) }
-        #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try IdentityURL("http://10.0.0.1/", configuration: Self.loopback) }
+        #expect(try GuardedURL("http://127.0.0.1:8080/x", configuration: Self.loopback).rateLimitKey == "127.0.0.1:8080")
+        #expect(try GuardedURL("http://localhost:8080/x", configuration: Self.loopback).host == "localhost")
+        #expect(try GuardedURL("http://[::1]:8080/x", configuration: Self.loopback).host == "::1")
+        #expect(throws: NetError(.forbiddenAddress, "")) { try GuardedURL("http://example.com/", configuration: Self.loopback) }
+        #expect(throws: NetError(.forbiddenAddress, "")) { try GuardedURL("http://10.0.0.1/", configuration: Self.loopback) }
     }
 }

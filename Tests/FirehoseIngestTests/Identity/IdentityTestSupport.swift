@@ -1,6 +1,7 @@
 import ATCrypto
 import ATIdentity
 import ATSyntax
+import BreakwaterNet
 import FirehoseIngest
 import Foundation
 import IPLD
@@ -57,17 +58,17 @@ enum IdentityFixtures {
     }
 
     /// A client configuration for tests on loopback: short limits.
-    static func configuration(totalTimeout: Duration = .seconds(5)) -> IdentityHTTPConfiguration {
-        IdentityHTTPConfiguration(connectTimeout: .seconds(2), totalTimeout: totalTimeout, allowHTTPLoopback: true,
+    static func configuration(totalTimeout: Duration = .seconds(5)) -> GuardedHTTPConfiguration {
+        GuardedHTTPConfiguration(connectTimeout: .seconds(2), totalTimeout: totalTimeout, allowHTTPLoopback: true,
                                   perHostLimit: HostRateLimiter.Limit(perSecond: 1_000, burst: 1_000))
     }
 
     static let logger = Logger(label: "breakwater.identity.test")
 
     /// Runs `body` with a client, shutting it down afterwards.
-    static func withClient<T>(_ configuration: IdentityHTTPConfiguration = configuration(),
-                              _ body: (IdentityHTTPClient) async throws -> T) async throws -> T {
-        let client = IdentityHTTPClient(configuration: configuration, logger: logger)
+    static func withClient<T>(_ configuration: GuardedHTTPConfiguration = configuration(),
+                              _ body: (GuardedHTTPClient) async throws -> T) async throws -> T {
+        let client = GuardedHTTPClient(configuration: configuration, logger: logger)
         do {
             let result = try await body(client)
             await client.shutdown()

@@ -1,6 +1,7 @@
 import ATCrypto
 import ATIdentity
 import ATSyntax
+import BreakwaterNet
 import FirehoseIngest
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     let clock = TestClock()
 
     func resolve(_ did: DID, reply: TestHTTPServer.Reply,
-                 configuration: IdentityHTTPConfiguration = F.configuration()) async throws -> Result<ResolvedIdentity, ATIdentityError> {
+                 configuration: GuardedHTTPConfiguration = F.configuration()) async throws -> Result<ResolvedIdentity, ATIdentityError> {
         let server = try await TestHTTPServer.start(["/\(did)": reply])
         let result = try await F.withClient(configuration) { client in
             let resolver = PLCResolver(directory: server.baseURL + "/", http: client, now: clock.closure)
@@ -37,7 +38,7 @@ import Testing
         try await F.withClient { client in
             _ = try await PLCResolver(directory: server.baseURL, http: client, now: clock.closure).resolve(did)
         }
-        #expect(server.lastHeaders["user-agent"] == IdentityHTTPConfiguration.defaultUserAgent)
+        #expect(server.lastHeaders["user-agent"] == GuardedHTTPConfiguration.defaultUserAgent)
         #expect(server.lastHeaders["accept"]?.contains("application/json") == true)
         try await server.shutdown()
     }

@@ -1,4 +1,5 @@
 import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
 import Testing
 
@@ -43,10 +44,10 @@ import Testing
                                       maxWait: .milliseconds(10))
         try await limiter.acquire(host: "a.test")
         try await limiter.acquire(host: "a.test")
-        await #expect(throws: ATIdentityError(.rateLimited, "")) { try await limiter.acquire(host: "a.test") }
+        await #expect(throws: NetError(.rateLimited, "")) { try await limiter.acquire(host: "a.test") }
         try await limiter.acquire(host: "b.test")  // another host is unaffected
         for _ in 0..<5 { try await limiter.acquire(host: "plc.test") }
-        await #expect(throws: ATIdentityError(.rateLimited, "")) { try await limiter.acquire(host: "plc.test") }
+        await #expect(throws: NetError(.rateLimited, "")) { try await limiter.acquire(host: "plc.test") }
         #expect(await limiter.hostCount == 3)
     }
 

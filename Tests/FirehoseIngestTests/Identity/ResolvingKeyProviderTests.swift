@@ -1,10 +1,12 @@
 import ATCrypto
 import ATIdentity
 import ATSyntax
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import Foundation
+import Logging
 import Testing
 
 /// The live key provider: static identities, then the persistent cache, then the network; fresh
@@ -15,7 +17,7 @@ import Testing
     /// A running server, a provider over it, and a clock; torn down by `finish()`.
     struct Setup {
         let server: TestHTTPServer
-        let provider: ResolvingKeyProvider
+        let provider: CachingIdentityDirectory
         let clock: TestClock
 
         func finish() async throws {
@@ -27,8 +29,16 @@ import Testing
     static func setUp(identities: String? = nil, store: (any IdentityCacheStore)? = nil, clock: TestClock = TestClock(),
                       server: TestHTTPServer? = nil) async throws -> Setup {
         let server = if let server { server } else { try await TestHTTPServer.start() }
-        let provider = try makeKeyProvider(plc: server.baseURL, identities: identities, store: store, allowHTTPLoopback: true,
-                                           configuration: F.configuration(), now: clock.closure)
+        let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
+        var configuration = F.configuration()
+        let directory = try GuardedURL(server.baseURL, configuration: configuration)
+        if configuration.hostLimits[directory.rateLimitKey] == nil {
+            configuration.hostLimits[directory.rateLimitKey] = GuardedHTTPConfiguration.plcLimit
+        }
+        let http = GuardedHTTPClient(configuration: configuration, logger: Logger(label: "test.identity"))
+        let resolver = NetworkIdentityResolver(plcDirectory: server.baseURL, http: http, now: clock.closure)
+        let provider = CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, release: { await http.shutdown() },
+                                            now: clock.closure)
         return Setup(server: server, provider: provider, clock: clock)
     }
 
@@ -158,7 +168,7 @@ import Testing
         let server = try await TestHTTPServer.start()
         let did = try DID("did:web:localhost%3A\(server.port)")
         server.set("/.well-known/did.json", .json(F.document(did, key: F.key(9).publicKey)))
-        let client = IdentityHTTPClient(configuration: IdentityHTTPConfiguration(), logger: F.logger)
+        let client = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(), logger: F.logger)
         let result = await F.capture { () async throws(ATIdentityError) in try await WebDIDResolver(http: client, now: { 0 }).resolve(did) }
         #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try result.get() }
         #expect(server.totalCount == 0)

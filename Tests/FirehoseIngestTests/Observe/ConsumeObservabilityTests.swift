@@ -1,4 +1,5 @@
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseTesting
 import Foundation
 import Testing

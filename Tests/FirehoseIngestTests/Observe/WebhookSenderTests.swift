@@ -1,3 +1,4 @@
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseSync
 import Foundation
@@ -140,5 +141,14 @@ final class CapturedLog: LogHandler, @unchecked Sendable {
         let record = Record(message: event.message.description,
                             metadata: (event.metadata ?? [:]).mapValues { "\($0)" })
         lock.withLock { stored.append(record) }
+    }
+}
+
+extension WebhookSender {
+    /// A sender posting over HTTP, as `consume --webhook` makes it.
+    convenience init(configuration: WebhookConfiguration, logger: Logger) {
+        self.init(configuration: configuration,
+                  transport: WebhookClient(url: configuration.url, requestTimeout: configuration.requestTimeout, logger: logger),
+                  logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth

@@ -1,3 +1,5 @@
+import ATIdentity
+import BreakwaterNet
 import FirehoseIngest
 import FirehoseSync
 import FirehoseSynth
@@ -10,9 +12,12 @@ import Testing
     static let did = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
     static let car: [UInt8] = Array(repeating: 0x42, count: 4096)
 
-    struct FixedPDS: PDSLocator {
+    struct FixedPDS: IdentityDirectory {
         let url: String?
         func pdsEndpoint(for did: String) async -> String? { url }
+        func signingKey(for did: String, seq: Int64?, fresh: Bool) async -> SigningKeyLookup { .unavailable("no keys here") }
+        func pdsHost(for did: String) async -> String? { nil }
+        func purge(_ did: String) async {}
     }
 
     static func fetcher(relay: String?, pds: String? = nil,
@@ -30,7 +35,7 @@ import Testing
         do {
             _ = try await fetcher.fetchRepository(did: did)
             code = nil
-        } catch let error as IngestError {
+        } catch let error as NetError {
             code = error.code.description
         } catch {
             code = "unexpected: \(error)"
@@ -119,7 +124,7 @@ import Testing
             do {
                 _ = try await fetcher.fetchRepository(did: Self.did)
                 Issue.record("a 429 must fail")
-            } catch let error as IngestError {
+            } catch let error as NetError {
                 #expect(error.code == .rateLimited)
             }
         }

@@ -1,3 +1,4 @@
+import ATIdentity
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -38,7 +39,7 @@ import Testing
         let path = ResyncPipelineTests.database()
         defer { ResyncPipelineTests.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        let keys = try IdentitiesFile.keyProvider(data: try generator.identitiesJSON())
+        let keys = try StaticIdentityDirectory(data: try generator.identitiesJSON())
         let fetcher = FailingFetcher()
         let now = configuration.startMicros + 86_400_000_000
         let coordinator = ResyncCoordinator(

@@ -1,4 +1,6 @@
+import ATIdentity
 import ATCrypto
+@testable import BreakwaterNet
 @testable import FirehoseIngest
 import FirehoseSync
 import FirehoseSynth
@@ -17,7 +19,7 @@ import Testing
     }()
 
     /// Requests a resync of the account from `server` and returns the first completion (or nil after `limit`).
-    static func resync(from server: ScriptedHTTPServer, keys: (any KeyProvider)? = nil, maxAttempts: Int = 3) async throws
+    static func resync(from server: ScriptedHTTPServer, keys: (any IdentityDirectory)? = nil, maxAttempts: Int = 3) async throws
         -> (completion: ResyncCompletion?, counts: ResyncCounts) {
         let fetcher = HTTPRepoFetcher(relay: server.base, pds: nil,
                                       configuration: RepoFetchConfiguration(totalTimeout: .seconds(5), allowHTTPLoopback: true,
@@ -26,7 +28,7 @@ import Testing
         let now = account.now
         let coordinator = ResyncCoordinator(
             configuration: ResyncConfiguration(concurrency: 1, maxAttempts: maxAttempts, initialBackoff: .milliseconds(30)),
-            fetcher: fetcher, keys: try keys ?? IdentitiesFile.keyProvider(data: account.identities), logger: LiveTest.logger,
+            fetcher: fetcher, keys: try keys ?? StaticIdentityDirectory(data: account.identities), logger: LiveTest.logger,
             now: { now })
         #expect(coordinator.request(account.did, reason: "test"))
         #expect(!coordinator.request(account.did, reason: "again") || coordinator.pendingCount == 1)
@@ -81,7 +83,7 @@ import Testing
                                       configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(300), allowHTTPLoopback: true),
                                       logger: LiveTest.logger)
         let coordinator = ResyncCoordinator(configuration: ResyncConfiguration(concurrency: 1, maxAttempts: 1), fetcher: fetcher,
-                                            keys: try IdentitiesFile.keyProvider(data: Self.account.identities), logger: LiveTest.logger,
+                                            keys: try StaticIdentityDirectory(data: Self.account.identities), logger: LiveTest.logger,
                                             now: { Self.account.now })
         coordinator.request(Self.account.did, reason: "test")
         let completion = await coordinator.perform(did: Self.account.did, attempt: 1)
@@ -95,7 +97,7 @@ import Testing
         let fetcher = HTTPRepoFetcher(relay: server.base, pds: nil,
                                       configuration: RepoFetchConfiguration(maxBytes: 512, allowHTTPLoopback: true), logger: LiveTest.logger)
         let coordinator = ResyncCoordinator(configuration: ResyncConfiguration(concurrency: 1, maxAttempts: 1), fetcher: fetcher,
-                                            keys: try IdentitiesFile.keyProvider(data: Self.account.identities), logger: LiveTest.logger,
+                                            keys: try StaticIdentityDirectory(data: Self.account.identities), logger: LiveTest.logger,
                                             now: { Self.account.now })
         coordinator.request(Self.account.did, reason: "test")
         let completion = await coordinator.perform(did: Self.account.did, attempt: 1)
@@ -119,7 +121,7 @@ import Testing
     @Test func repositorySignedWithAnotherKeyIsABadSignature() async throws {
         let server = try await ScriptedHTTPServer { _, _ in .car(ResyncCoordinatorTests.account.car) }
         let other = try PrivateKey(curve: .k256, scalar: Array(repeating: 0x11, count: 32)).publicKey
-        let keys = StaticKeyProvider(keys: [Self.account.did: [.init(lookup: .key(other, fresh: false), beforeSeq: nil)]])
+        let keys = StaticIdentityDirectory(keys: [Self.account.did: [.init(lookup: .key(other, fresh: false), beforeSeq: nil)]])
         let (completion, _) = try await Self.resync(from: server, keys: keys, maxAttempts: 1)
         #expect(Self.failure(completion)?.hasPrefix("invalid-repository: bad-signature") == true, "\(String(describing: completion))")
         await server.close()

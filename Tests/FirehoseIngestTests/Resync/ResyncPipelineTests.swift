@@ -1,6 +1,9 @@
+import ATIdentity
 import ATCrypto
 import ATRepo
+import BreakwaterNet
 import FirehoseIngest
+import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
@@ -54,7 +57,7 @@ import Testing
 
         var brokenDIDs: Set<String> { Set(lines.filter { $0.reason == .chainBreak }.compactMap(\.did)) }
         var now: @Sendable () -> Int64 { let at = start + 86_400_000_000; return { at } }
-        func keys() throws -> StaticKeyProvider { try IdentitiesFile.keyProvider(data: identities) }
+        func keys() throws -> StaticIdentityDirectory { try StaticIdentityDirectory(data: identities) }
         func server(repos: Bool) -> RelayServerConfiguration {
             RelayServerConfiguration(recording: RecordingLocation(path: folder.path),
                                      identitiesPath: folder.appendingPathComponent("identities.json").path,
