@@ -69,6 +69,12 @@ let package = Package(
             dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
             swiftSettings: strictSettings
         ),
+        // Pure audit logic: relay health and the live and recorded relay comparisons.
+        .target(
+            name: "FirehoseAudit",
+            dependencies: ["FirehoseSync", "ATSyntax", "IPLD"],
+            swiftSettings: strictSettings
+        ),
         // SQLite persistence behind the `StateStore` protocol.
         .target(
             name: "FirehoseStore",
@@ -79,7 +85,7 @@ let package = Package(
         .target(
             name: "FirehoseIngest",
             dependencies: [
-                "FirehoseSync", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
+                "FirehoseSync", "FirehoseAudit", "ATCrypto", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "BreakwaterCLI",
             dependencies: [
-                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
+                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,19 +128,20 @@ let package = Package(
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",
-            dependencies: ["IPLD", "FirehoseSynth"],
+            dependencies: ["IPLD", "FirehoseSync", "FirehoseSynth"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATSyntaxTests", dependencies: ["ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATSyntax"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseAuditTests", dependencies: ["FirehoseAudit", "FirehoseSync", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "FirehoseIngestTests",
             dependencies: [
-                "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
+                "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
                 "ATIdentity", "ATSyntax",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
