@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATSyntax"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseAuditTests", dependencies: ["FirehoseAudit", "FirehoseSync", "ATSyntax"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseAuditTests", dependencies: ["FirehoseAudit", "FirehoseSync", "ATSyntax", "IPLD"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "FirehoseIngestTests",
