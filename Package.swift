@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
             swiftSettings: strictSettings
         ),
+        // Pure audit logic: relay health and the live and recorded relay comparisons.
+        .target(
+            name: "FirehoseAudit",
+            dependencies: ["FirehoseSync", "ATSyntax", "IPLD"],
+            swiftSettings: strictSettings
+        ),
         // SQLite persistence behind the `StateStore` protocol.
         .target(
             name: "FirehoseStore",
@@ -78,7 +84,7 @@ let package = Package(
         .target(
             name: "FirehoseIngest",
             dependencies: [
-                "FirehoseSync", "ATIdentity", "IPLD", "ATSyntax",
+                "FirehoseSync", "FirehoseAudit", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "BreakwaterCLI",
             dependencies: [
-                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
+                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 "BreakwaterNet", "FirehoseRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,19 +151,20 @@ let package = Package(
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",
-            dependencies: ["FirehoseSynth"],
+            dependencies: ["ATIdentity", "FirehoseSync", "FirehoseSynth"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATSyntaxTests", dependencies: ["ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "IPLDTests", dependencies: ["IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ATCryptoTests", dependencies: ["ATCrypto", "IPLD", "FirehoseTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .testTarget(name: "ATRepoTests", dependencies: ["ATRepo", "ATCrypto", "IPLD", "FirehoseTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "IPLD", "ATRepo"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseSyncTests", dependencies: ["FirehoseSync", "ATIdentity", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATSyntax"], swiftSettings: strictSettings),
+        .testTarget(name: "FirehoseAuditTests", dependencies: ["FirehoseAudit", "FirehoseSync", "ATSyntax", "IPLD"], swiftSettings: strictSettings),
         .testTarget(name: "FirehoseStoreTests", dependencies: ["FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "FirehoseIngestTests",
             dependencies: [
-                "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
+                "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
                 "ATIdentity", "ATSyntax", "BreakwaterNet", "FirehoseRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

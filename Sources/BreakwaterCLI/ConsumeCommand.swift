@@ -1,5 +1,6 @@
 import ArgumentParser
 import BreakwaterNet
+import FirehoseAudit
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync

@@ -1,3 +1,4 @@
+import FirehoseAudit
 import FirehoseIngest
 import FirehoseSync
 import Foundation

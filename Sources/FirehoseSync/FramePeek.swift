@@ -19,9 +19,10 @@ public struct FramePeek: Sendable, Hashable {
     /// False when the bytes are not a decodable frame.
     public var decodable: Bool
 
-    /// Peeks at `bytes`. Never throws: undecodable bytes give `decodable == false`.
+    /// Peeks at `bytes` (``FrameHeader``: the body is not built). Never throws: undecodable bytes give
+    /// `decodable == false`.
     public init(_ bytes: [UInt8]) {
-        guard let frame = try? Frame(decoding: bytes) else {
+        guard let frame = try? FrameHeader(peeking: bytes) else {
             self.decodable = false
             return
         }
@@ -29,13 +30,13 @@ public struct FramePeek: Sendable, Hashable {
         if frame.op == 1 {
             type = frame.type
             seq = frame.validSeq
-            did = frame.body["repo"]?.stringValue ?? frame.body["did"]?.stringValue
+            did = frame.did
             if frame.type == "#info" {
-                infoName = (frame.body["name"]?.stringValue ?? "unnamed") + (frame.body["message"]?.stringValue.map { ": " + $0 } ?? "")
+                infoName = (frame.name ?? "unnamed") + (frame.message.map { ": " + $0 } ?? "")
             }
         } else if frame.op == -1 {
-            errorName = frame.body["error"]?.stringValue ?? "unnamed error"
-            errorMessage = frame.body["message"]?.stringValue
+            errorName = frame.error ?? "unnamed error"
+            errorMessage = frame.message
         }
     }
 

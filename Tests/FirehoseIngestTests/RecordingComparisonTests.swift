@@ -1,3 +1,4 @@
+import FirehoseAudit
 import FirehoseIngest
 import FirehoseRelay
 import FirehoseSync

@@ -63,20 +63,22 @@ struct FrameDecodingTests {
 
     @Test func unknownTypesAreIgnoredNotFatal() {
         let bytes = Frame(op: 1, type: "#somethingNew", body: ["seq": .int(3)]).encoded()
-        guard case .final(let line, _) = DecodedEvent.decode(bytes, index: 4) else {
+        guard case .final(let judgement, _) = DecodedEvent.decode(bytes, index: 4) else {
             Issue.record("expected a final outcome")
             return
         }
+        let line = judgement.line
         #expect(line.outcome == .ignored)
         #expect(line.reason == .unknownType)
         #expect(line.index == 4)
     }
 
     @Test func garbageIsAMalformedFrame() {
-        guard case .final(let line, _) = DecodedEvent.decode([0xff, 0x00], index: 0) else {
+        guard case .final(let judgement, _) = DecodedEvent.decode([0xff, 0x00], index: 0) else {
             Issue.record("expected a final outcome")
             return
         }
+        let line = judgement.line
         #expect(line.type == .frame)
         #expect(line.reason == .malformedFrame)
         #expect(line.outcome == .rejected)

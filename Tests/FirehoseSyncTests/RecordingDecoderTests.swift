@@ -51,4 +51,18 @@ struct RecordingDecoderTests {
         decoder.append([0xff, 0xff, 0xff, 0xff, 0x00])
         #expect(throws: FirehoseSyncError.self) { try decoder.next() }
     }
+
+    @Test func aFollowerSeesTheNextLengthAndThePendingBytesBeforeTheFrameArrives() throws {
+        var decoder = RecordingDecoder()
+        let bytes = Self.recording([[9, 8, 7, 6]])
+        decoder.append(bytes.prefix(2))
+        #expect(decoder.nextFrameLength == nil)
+        decoder.append(bytes[2..<6])
+        #expect(decoder.nextFrameLength == 4)
+        #expect(try decoder.next() == nil)
+        #expect(decoder.pendingByteCount == 6)
+        decoder.append(bytes[6...])
+        #expect(try decoder.next() == [9, 8, 7, 6])
+        #expect(decoder.pendingByteCount == 0)
+    }
 }

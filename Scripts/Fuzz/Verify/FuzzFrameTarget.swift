@@ -30,7 +30,8 @@ let fuzzTime = VerificationTime(micros: 4_102_444_800_000_000)
 func fuzzFrame(_ bytes: [UInt8]) {
     let decoded = DecodedEvent.decode(bytes, index: 7, policy: bytes.count % 5 == 0 ? .relay : .strict)
     switch decoded {
-    case .final(let line, let frameBytes):
+    case .final(let judgement, let frameBytes):
+        let line = judgement.line
         fuzzRequire(frameBytes == bytes, "the frame's bytes are kept as evidence")
         checkVerdict(line, index: 7)
         fuzzRequire(line.outcome != .verified && line.outcome != .applied, "a final line is a rejection or ignored")
@@ -73,21 +74,26 @@ func chainedState(for message: FirehoseMessage, did: String) -> AccountState {
 let fuzzVerbose = ProcessInfo.processInfo.environment["BREAKWATER_FUZZ_VERBOSE"] == "1"
 
 func run(_ message: FirehoseMessage, state: AccountState?, key: SigningKeyLookup?, policy: VerificationPolicy) {
-    let step = AccountMachine(policy: policy).process(message, index: 7, state: state, key: key, time: fuzzTime)
-    if fuzzVerbose { print("verdict \(step.line.type.rawValue) \(step.line.outcome.rawValue) \(step.line.reason?.rawValue ?? "-")") }
-    checkVerdict(step.line, index: 7)
-    if step.needsFreshKey {
-        fuzzRequire(step.line.reason == .badSignature, "only a signature failure asks for a fresh key")
-        if case .key(_, let fresh)? = key { fuzzRequire(!fresh, "a fresh key is never asked for again") }
+    let answer = AccountMachine(policy: policy).process(message, index: 7, state: state, key: key, time: fuzzTime)
+    guard case .step(let step) = answer else {
+        // Only a signature failure with a key from a cache asks for a fresh key.
+        fuzzRequire(message.needsSigningKey, "only a signed event asks for a fresh key")
+        if case .key(_, let fresh)? = key { fuzzRequire(!fresh, "a fresh key is never asked for again") } else {
+            fuzzRequire(false, "a fresh key asked for without a key")
+        }
+        return
     }
-    if step.line.outcome == .verified, case .commit(let event) = message {
+    let line = step.judgement.line
+    if fuzzVerbose { print("verdict \(line.type.rawValue) \(line.outcome.rawValue) \(line.reason?.rawValue ?? "-")") }
+    checkVerdict(line, index: 7)
+    if line.outcome == .verified, case .commit(let event) = message {
         fuzzRequire(step.newState?.rev == event.rev && step.newState?.sync == .synchronized, "a verified commit is applied")
-        fuzzRequire(step.verifiedCommit?.commit == event.commit, "the verified commit is the event's")
+        fuzzRequire(step.verdict.verifiedCommit?.commit == event.commit, "the verified commit is the event's")
         if case .key? = key {} else { fuzzRequire(false, "verified without a key") }
     }
-    if step.line.outcome == .rejected || step.line.outcome == .unverifiable || step.line.outcome == .ignored
-        && step.line.reason != .staleRev {
-        if message.needsSigningKey { fuzzRequire(step.verifiedCommit == nil, "no verified commit on \(step.line.outcome)") }
+    if line.outcome == .rejected || line.outcome == .unverifiable || line.outcome == .ignored
+        && line.reason != .staleRev {
+        if message.needsSigningKey { fuzzRequire(step.verdict.verifiedCommit == nil, "no verified commit on \(line.outcome)") }
     }
 }
 

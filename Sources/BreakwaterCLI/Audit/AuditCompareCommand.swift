@@ -1,4 +1,5 @@
 import ArgumentParser
+import FirehoseAudit
 import FirehoseIngest
 import Foundation
 

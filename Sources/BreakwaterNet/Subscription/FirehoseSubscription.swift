@@ -53,7 +53,8 @@ public struct FirehoseSubscription: FrameSubscription {
     final class Progress: Sendable {
         struct State {
             var index: Int
-            var lastSeq: Int64?
+            var order: SeqOrder
+            var lastSeq: Int64? { order.last }
             var frames = 0
             var framesThisConnection = 0
             var end: ConnectionEnd?
@@ -61,7 +62,7 @@ public struct FirehoseSubscription: FrameSubscription {
             var reconnects = 0
         }
         let state: Mutex<State>
-        init(startIndex: Int, cursor: Int64?) { state = Mutex(State(index: startIndex, lastSeq: cursor)) }
+        init(startIndex: Int, cursor: Int64?) { state = Mutex(State(index: startIndex, order: SeqOrder(last: cursor))) }
     }
 
     /// Runs until `deliver` returns false, the task is cancelled, or a fatal condition (thrown as
@@ -187,7 +188,7 @@ public struct FirehoseSubscription: FrameSubscription {
                     // A server that replays from `seq ≥ cursor` (the spec's text; SPEC.md §15 item 1) starts a new
                     // connection with the cursor's own event: not processed, but no reason to drop the connection.
                     let resumedAtCursor = s.framesThisConnection == 0 && peek.seq != nil && peek.seq == cursor
-                    if let seq = peek.seq, let last = s.lastSeq, seq <= last, s.end == nil, !resumedAtCursor {
+                    if let seq = peek.seq, case .regression(let last) = s.order.judge(seq), s.end == nil, !resumedAtCursor {
                         s.end = .seqRegression(seq: seq, previous: last)
                     }
                     // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
@@ -202,7 +203,7 @@ public struct FirehoseSubscription: FrameSubscription {
                 progress.state.withLock { s in
                     s.frames += 1
                     s.framesThisConnection += 1
-                    if let seq = peek.seq { s.lastSeq = max(s.lastSeq ?? seq, seq) }
+                    if let seq = peek.seq { _ = s.order.observe(seq) }
                 }
                 if let name = peek.errorName {
                     progress.state.withLock { $0.end = .errorFrame(name: name, message: peek.errorMessage) }

@@ -1,3 +1,4 @@
+public import FirehoseAudit
 public import FirehoseSync
 public import Logging
 public import ServiceLifecycle
@@ -32,7 +33,7 @@ public final class RelayCrossCheck: Service, Sendable {
         self.logger = logger
         let micros = window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000
         state = Mutex((LiveRelayComparison(first: firstRelay, second: second.upstream,
-                                           windowMicros: micros, capacity: capacity), 0, 0, 0))
+                                           windowMicros: micros, capacity: capacity, now: { ReceiptClock.nowMicros() }), 0, 0, 0))
     }
 
     /// The comparison's running totals.

@@ -1,4 +1,5 @@
 import ATSyntax
+public import FirehoseAudit
 public import FirehoseSync
 import Foundation
 public import Logging

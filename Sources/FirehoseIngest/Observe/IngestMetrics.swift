@@ -1,3 +1,4 @@
+public import FirehoseAudit
 public import FirehoseSync
 public import Metrics
 import Synchronization

@@ -1,6 +1,6 @@
 import ATIdentity
 import ATSyntax
-import Foundation
+import FirehoseAudit
 import FirehoseSync
 
 /// Per-host attribution and relay health (issue 09): each event carries its receipt (PDS host of its account,
@@ -17,7 +17,7 @@ extension VerificationPipeline {
     func attributed(_ result: WorkResult, item: WorkItem) async -> WorkResult {
         var result = result
         var receipt = item.receipt ?? EventReceipt(host: nil, receivedMicros: result.processedAt, eventMicros: nil, connection: 0)
-        if let did = result.line?.did ?? result.newState?.did { receipt.host = await keys.pdsHost(for: did) }
+        if let did = result.judgement?.event.did ?? result.newState?.did { receipt.host = await keys.pdsHost(for: did) }
         result.receipt = receipt
         return result
     }
@@ -26,9 +26,9 @@ extension VerificationPipeline {
     /// when a resync result (no outcome line) made it `synchronized`.
     static func tallyResync(_ result: WorkResult, state: AccountState, before: SyncState?, into audit: inout AuditTally) {
         let host = result.receipt?.host ?? audit.accountHosts[state.did]
-        if result.line != nil, state.sync == .resyncing, before != .resyncing, result.line?.outcome == .desynchronized {
+        if let judgement = result.judgement, state.sync == .resyncing, before != .resyncing, judgement.verdict.outcome == .desynchronized {
             audit.countResync(host: host, micros: result.processedAt, started: true)
-        } else if result.line == nil, state.sync == .synchronized {
+        } else if result.judgement == nil, state.sync == .synchronized {
             audit.countResync(host: host, micros: result.processedAt, started: false)
         }
     }
@@ -48,9 +48,4 @@ extension DecodedEvent {
         guard case .message(let message, _, _) = self else { return nil }
         return message.timeMicros
     }
-}
-
-/// Wall-clock time of frame receipt.
-enum ReceiptClock {
-    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 }

@@ -47,31 +47,32 @@ extension VerificationPipeline {
     func resyncHook(_ resync: ResyncCoordinator, step: StepResult, message: FirehoseMessage, did: String, state: AccountState?,
                     index: Int, size: Int, mirror: MirrorUpdate?) -> StepResult {
         var step = step
-        let line = step.line
+        let event = step.judgement.event
+        let seq = event.seq.map(String.init) ?? "-"
         if let next = step.newState, next.sync == .synchronized, let before = state?.sync, before != .synchronized,
            configuration.mirrors[did] == nil, resync.isPending(did) {
             // A #sync (or, under --policy relay, a commit) gave the account a new base: its resync has no reason left.
             // A mirrored account keeps it: the fetched repository also rebuilds the mirror the #sync marked stale.
-            resync.cancel(did, reason: "\(line.type.rawValue) at seq \(line.seq.map(String.init) ?? "-") synchronized the account")
+            resync.cancel(did, reason: "\(event.type.rawValue) at seq \(seq) synchronized the account")
             return step
         }
-        if line.outcome == .desynchronized, var next = step.newState, next.sync == .desynchronized {
-            if resync.request(did, reason: "\(line.reason?.rawValue ?? "desynchronized") at seq \(line.seq.map(String.init) ?? "-")") {
+        if case .desynchronized(let rejection) = step.verdict, var next = step.newState, next.sync == .desynchronized {
+            if resync.request(did, reason: "\(rejection.reason.rawValue) at seq \(seq)") {
                 next.sync = .resyncing
                 step.newState = next
-                if let rev = line.rev {
-                    resync.enqueue(did, .init(message: message, index: index, rev: rev, bytes: size))
+                if let rev = event.rev {
+                    resync.enqueue(did, HeldEvent(message: message, index: index, rev: rev, bytes: size))
                 }
             }
             return step
         }
-        if line.reason == .repoDesynchronized {
+        if step.verdict.reason == .repoDesynchronized {
             if !resync.isPending(did), state?.sync == .resyncing {
                 // Resyncing at rest but not scheduled (e.g. refused earlier): schedule it now.
                 resync.request(did, reason: "resyncing account without a pending resync")
             }
-            if let rev = line.rev, line.type == .commit {
-                resync.enqueue(did, .init(message: message, index: index, rev: rev, bytes: size))
+            if let rev = event.rev, event.type == .commit {
+                resync.enqueue(did, HeldEvent(message: message, index: index, rev: rev, bytes: size))
             }
             return step
         }
@@ -89,7 +90,7 @@ extension VerificationPipeline {
             cache.putClean(stored)
             state = stored
         }
-        var result = WorkResult(index: -1, cursorPosition: nil, line: nil, newState: nil, frame: nil, processedAt: now, ordinal: ordinal)
+        var result = WorkResult(index: -1, cursorPosition: nil, judgement: nil, newState: nil, frame: nil, processedAt: now, ordinal: ordinal)
         guard let resync, let entry = resync.finish(did) else { return result }
         switch completion.result {
         case .gaveUp:
@@ -99,10 +100,15 @@ extension VerificationPipeline {
             }
         case .fetched(let repository):
             let filter = configuration.mirrors[did]
-            if let current = state, current.sync == .synchronized, current.data != nil {
+            let rebase = ResyncRebase(machine: machine)
+            let plan = await rebase.rebase(state: state, onto: repository, held: entry.queue, time: VerificationTime(micros: now)) { held, fresh in
+                await keys.signingKey(for: did, seq: held.message.seq, fresh: fresh)
+            }
+            switch plan {
+            case .keepBase:
                 // A mirror backfill (or a #sync restored the base meanwhile): the account keeps its base; the mirror
                 // takes the fetched repository, then the commits verified since. An account known only from
-                // #identity/#account events has no base yet and takes the fetched repository as its base below.
+                // #identity/#account events has no base yet and takes the fetched repository as its base.
                 if filter != nil {
                     result.resyncMirrors = [.replace(repository)] + entry.mirrorBuffer.filter { update in
                         if case .commit(let commit) = update { return commit.rev > repository.rev }
@@ -112,65 +118,30 @@ extension VerificationPipeline {
                 resync.record(applied: 0, dropped: entry.queue.count, succeeded: true)
                 resync.logSuccess(did: did, rev: repository.rev, records: repository.records, applied: 0, dropped: entry.queue.count)
                 return result
-            }
-            if let storedRev = state?.rev, repository.rev < storedRev {
-                let reason = "the fetched repository (rev \(repository.rev)) is older than the verified state (rev \(storedRev))"
+            case .older(let reason):
                 if !resync.retry(did, entry: entry, reason: reason), var next = state {
                     next.sync = .desynchronized
                     result.newState = next
                 }
                 return result
-            }
-            var base = state ?? .new(did)
-            base.rev = repository.rev
-            base.data = repository.data
-            base.commit = repository.commit
-            base.sync = .synchronized
-            var mirrors: [MirrorUpdate] = filter == nil ? [] : [.replace(repository)]
-            var applied = 0
-            var dropped = 0
-            var broke = false
-            for queued in entry.queue {
-                if broke {
-                    resync.enqueue(did, queued)
-                    continue
-                }
-                guard queued.rev > (base.rev ?? "") else {
-                    dropped += 1
-                    continue
-                }
-                let time = VerificationTime(micros: now)
-                var key = await keys.signingKey(for: did, seq: queued.message.seq, fresh: false)
-                var step = machine.process(queued.message, index: queued.index, state: base, key: key, time: time)
-                if step.needsFreshKey {
-                    key = await keys.signingKey(for: did, seq: queued.message.seq, fresh: true)
-                    step = machine.process(queued.message, index: queued.index, state: base, key: key, time: time)
-                }
-                switch step.line.outcome {
-                case .verified:
-                    applied += 1
-                    if let next = step.newState { base = next }
-                    if let filter, let verified = step.verifiedCommit { mirrors.append(.applying(verified, filter: filter)) }
-                case .desynchronized:
+            case .rebased(let rebased):
+                var base = rebased.state
+                if let broken = rebased.broken {
                     // A held event that does not chain on the fetched repository: resync again, holding the rest.
-                    dropped += 1
-                    if var next = step.newState, resync.request(did, reason: "held event at seq \(step.line.seq.map(String.init) ?? "-") does not chain") {
-                        next.sync = .resyncing
-                        base = next
-                        broke = true
-                        resync.enqueue(did, queued)
-                    } else if let next = step.newState {
-                        base = next
-                        broke = true
+                    let seq = broken.event.message.seq.map(String.init) ?? "-"
+                    if resync.request(did, reason: "held event at seq \(seq) does not chain") {
+                        base.sync = .resyncing
+                        resync.enqueue(did, broken.event)
                     }
-                default:
-                    dropped += 1
+                    for held in broken.rest { resync.enqueue(did, held) }
                 }
+                result.newState = base
+                result.resyncMirrors = filter.map { filter in
+                    [MirrorUpdate.replace(repository)] + rebased.appliedCommits.map { MirrorUpdate.applying($0, filter: filter) }
+                } ?? []
+                resync.record(applied: rebased.applied, dropped: rebased.dropped, succeeded: true)
+                resync.logSuccess(did: did, rev: repository.rev, records: repository.records, applied: rebased.applied, dropped: rebased.dropped)
             }
-            result.newState = base
-            result.resyncMirrors = mirrors
-            resync.record(applied: applied, dropped: dropped, succeeded: true)
-            resync.logSuccess(did: did, rev: repository.rev, records: repository.records, applied: applied, dropped: dropped)
         }
         if let newState = result.newState { cache.putDirty(newState, index: ordinal) }
         return result

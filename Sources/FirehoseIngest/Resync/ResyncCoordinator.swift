@@ -23,21 +23,13 @@ public final class ResyncCoordinator: Sendable {
     let now: @Sendable () -> Int64
     private let state = Mutex(State())
 
-    /// An event held while its account's resync runs.
-    struct Queued: Sendable {
-        var message: FirehoseMessage
-        var index: Int
-        var rev: String
-        var bytes: Int
-    }
-
     /// One account waiting for, or going through, a resync.
     struct Entry: Sendable {
         /// Tells this request from a later one for the same account (after a cancellation).
         var generation = 0
         var attempts = 0
         var claimed = false
-        var queue: [Queued] = []
+        var queue: [HeldEvent] = []
         var queueBytes = 0
         var overflowed = false
         /// Mirror updates of commits verified while a backfill of a synchronized account runs.
@@ -102,7 +94,7 @@ public final class ResyncCoordinator: Sendable {
     /// Holds an event of `did` until its resync is applied. False (the event is dropped) when the queue bounds
     /// are reached or no resync is pending.
     @discardableResult
-    func enqueue(_ did: String, _ queued: Queued) -> Bool {
+    func enqueue(_ did: String, _ queued: HeldEvent) -> Bool {
         state.withLock { s in
             guard var entry = s.entries[did] else { return false }
             guard entry.queue.count < configuration.maxQueuedPerAccount,
@@ -248,10 +240,13 @@ public final class ResyncCoordinator: Sendable {
             let car = try await fetcher.fetchRepository(did: did)
             let time = VerificationTime(micros: now())
             let check = RepositoryCheck()
-            var verdict = check.check(did: did, car: car, key: await keys.signingKey(for: did, seq: nil, fresh: false), time: time)
-            if case .needsFreshKey = verdict {
-                verdict = check.check(did: did, car: car, key: await keys.signingKey(for: did, seq: nil, fresh: true), time: time)
-            }
+            let verdict = await FreshKeyRetry.run(
+                lookup: { fresh in await keys.signingKey(for: did, seq: nil, fresh: fresh) },
+                check: { check.check(did: did, car: car, key: $0, time: time) },
+                needsFreshKey: { verdict in
+                    if case .needsFreshKey = verdict { return true }
+                    return false
+                })
             switch verdict {
             case .verified(let repository):
                 guard isCurrent(did, generation: generation) else { return nil }

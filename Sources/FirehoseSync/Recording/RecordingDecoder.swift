@@ -1,5 +1,6 @@
-/// Incremental decoder of a recording's `frames.bin` (CONTRACT.md §2): each frame is a 4-byte big-endian
-/// length followed by that many bytes. Feed bytes in chunks of any size; complete frames come out in order.
+/// The recording codec of `frames.bin` (CONTRACT.md §2), the one place that knows its framing: each frame is a
+/// 4-byte big-endian length followed by that many bytes. Feed bytes in chunks of any size; complete frames come
+/// out in order (``encode(frame:)`` writes them).
 ///
 /// Memory stays bounded by the largest frame plus one chunk. A length above ``maxFrameLength`` is refused
 /// (the stream cannot be resynchronised after it); a stream that ends inside a length or a frame is truncated.
@@ -22,11 +23,19 @@ public struct RecordingDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Bytes appended and not yet returned as a frame (a frame still arriving, or a truncated tail).
+    public var pendingByteCount: Int { buffer.count - start }
+
+    /// The length prefix of the next frame, once its four bytes have arrived (before the frame itself has).
+    public var nextFrameLength: Int? {
+        guard buffer.count - start >= 4 else { return nil }
+        return Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+    }
+
     /// The next complete frame, or nil when more bytes are needed.
     public mutating func next() throws(FirehoseSyncError) -> [UInt8]? {
+        guard let length = nextFrameLength else { return nil }
         let available = buffer.count - start
-        guard available >= 4 else { return nil }
-        let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
         guard length <= RecordingDecoder.maxFrameLength else {
             throw FirehoseSyncError(.frameTooLarge, "recorded frame length \(length) exceeds \(RecordingDecoder.maxFrameLength)")
         }

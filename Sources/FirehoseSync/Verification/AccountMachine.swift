@@ -3,7 +3,8 @@ import ATSyntax
 import IPLD
 
 /// The per-account state machine: applies one decoded message to an account's state, running the checks of
-/// CONTRACT.md §3 in order and producing exactly one outcome (§4).
+/// CONTRACT.md §3 in order and producing exactly one ``Verdict`` (or the signal that the key must be looked up
+/// again).
 ///
 /// Pure: no I/O, no clock reads. The caller supplies the stored state, the signing key and the time, and
 /// persists ``StepResult/newState``.
@@ -14,9 +15,18 @@ public struct AccountMachine: Sendable {
     /// Creates a machine.
     public init(policy: VerificationPolicy = .strict) { self.policy = policy }
 
+    /// What processing one message gives: a step, or the signal that the signature failed with a key from a cache
+    /// (look the key up again, bypassing caches, and process the message once more: ``FreshKeyRetry``).
+    public enum Answer: Sendable {
+        /// The message was judged.
+        case step(StepResult)
+        /// The signature failed with a cached key; nothing was judged.
+        case needsFreshKey
+    }
+
     /// Processes one message for its account.
     public func process(_ message: FirehoseMessage, index: Int, state: AccountState?, key: SigningKeyLookup?,
-                        time: VerificationTime) -> StepResult {
+                        time: VerificationTime) -> Answer {
         switch message {
         case .commit(let event):
             return processCommit(event, index: index, state: state, key: key, time: time)
@@ -25,46 +35,57 @@ public struct AccountMachine: Sendable {
         case .identity(let event):
             var next = state ?? .new(event.did)
             next.lastSeq = event.seq
-            return StepResult(line: line(index, event.seq, .identity, event.did, nil, .applied, nil,
-                                         described(event.handle.map { "handle \($0)" }, event.warnings), warnings: event.warnings),
-                              newState: next, purgeIdentity: true)
+            let judged = JudgedEvent(index: index, seq: event.seq, type: .identity, did: event.did, rev: nil)
+            return .step(StepResult(Judgement(judged, .applied, note: described(event.handle.map { "handle \($0)" }, event.warnings),
+                                              warnings: event.warnings), newState: next, purgeIdentity: true))
         case .account(let event):
             var next = state ?? .new(event.did)
             next.active = event.active
             next.status = event.status
             next.lastSeq = event.seq
             let detail = (event.active ? "active" : "inactive") + (event.status.map { " (\($0))" } ?? "")
-            return StepResult(line: line(index, event.seq, .account, event.did, nil, .applied, nil, described(detail, event.warnings),
-                                         warnings: event.warnings), newState: next)
+            let judged = JudgedEvent(index: index, seq: event.seq, type: .account, did: event.did, rev: nil)
+            return .step(StepResult(Judgement(judged, .applied, note: described(detail, event.warnings), warnings: event.warnings),
+                                    newState: next))
         case .info(let name, let message):
-            return StepResult(line: line(index, nil, .info, nil, nil, .applied, nil, name + (message.map { ": \($0)" } ?? "")))
+            return applied(index, nil, .info, nil, name + (message.map { ": \($0)" } ?? ""))
         case .error(let name, let message):
-            return StepResult(line: line(index, nil, .error, nil, nil, .applied, nil, name + (message.map { ": \($0)" } ?? "")))
+            return applied(index, nil, .error, nil, name + (message.map { ": \($0)" } ?? ""))
         case .handle(let seq, let did, let handle):
             var next = did.map { state ?? .new($0) }
             next?.lastSeq = seq
-            return StepResult(line: line(index, seq, .identity, did, nil, .applied, nil,
-                                         "deprecated #handle" + (handle.map { " \($0)" } ?? "")),
-                              newState: next, purgeIdentity: did != nil)
+            return applied(index, seq, .identity, did, "deprecated #handle" + (handle.map { " \($0)" } ?? ""), newState: next,
+                           purgeIdentity: did != nil)
         case .tombstone(let seq, let did):
             var next = did.map { state ?? .new($0) }
             next?.active = false
             next?.status = "deleted"
             next?.lastSeq = seq
-            return StepResult(line: line(index, seq, .account, did, nil, .applied, nil, "deprecated #tombstone: deleted"),
-                              newState: next)
+            return applied(index, seq, .account, did, "deprecated #tombstone: deleted", newState: next)
         case .migrate(let seq, let did):
-            return StepResult(line: line(index, seq, .account, did, nil, .applied, nil, "deprecated #migrate"))
+            return applied(index, seq, .account, did, "deprecated #migrate")
         case .unknown(let type):
-            return StepResult(line: line(index, message.seq, .unknown, message.did, nil, .ignored, .unknownType,
-                                         "message type \(type ?? "(none)")"))
+            let judged = JudgedEvent(index: index, seq: message.seq, type: .unknown, did: message.did, rev: nil)
+            return .step(StepResult(Judgement(judged, Verdict(Rejection(.unknownType, "message type \(type ?? "(none)")")))))
         }
     }
 
-    func line(_ index: Int, _ seq: Int64?, _ type: EventType, _ did: String?, _ rev: String?, _ outcome: Outcome,
-              _ reason: Reason?, _ detail: String?, warnings: [ConformanceWarning] = []) -> OutcomeLine {
-        OutcomeLine(index: index, seq: seq, type: type, did: did, rev: rev, outcome: outcome, reason: reason, detail: detail,
-                    warnings: warnings)
+    /// The verdict when the signature still failed with a cached key after the fresh look-up (``FreshKeyRetry``):
+    /// a bad signature.
+    public func cachedKeyFailure(_ message: FirehoseMessage, index: Int) -> StepResult {
+        let judged: JudgedEvent
+        switch message {
+        case .sync(let event): judged = JudgedEvent(index: index, seq: event.seq, type: .sync, did: event.did, rev: event.rev)
+        case .commit(let event): judged = JudgedEvent(index: index, seq: event.seq, type: .commit, did: event.repo, rev: event.rev)
+        default: judged = JudgedEvent(index: index, seq: message.seq, type: .unknown, did: message.did, rev: nil)
+        }
+        return StepResult(Judgement(judged, .rejected(Rejection(.badSignature, "signature failed with the cached key"))))
+    }
+
+    func applied(_ index: Int, _ seq: Int64?, _ type: EventType, _ did: String?, _ detail: String, newState: AccountState? = nil,
+                 purgeIdentity: Bool = false) -> Answer {
+        .step(StepResult(Judgement(JudgedEvent(index: index, seq: seq, type: type, did: did, rev: nil), .applied, note: detail),
+                         newState: newState, purgeIdentity: purgeIdentity))
     }
 
     /// `detail` followed by what each conformance warning means (the codes go on the line's `warnings`).
@@ -77,27 +98,22 @@ public struct AccountMachine: Sendable {
     // MARK: - #commit
 
     func processCommit(_ event: CommitEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
-                       time: VerificationTime) -> StepResult {
-        func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil,
-                    verified: VerifiedCommit? = nil, warnings: [ConformanceWarning] = []) -> StepResult {
-            StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, outcome, reason, detail, warnings: warnings),
-                       newState: newState, verifiedCommit: verified)
-        }
-        func reject(_ rejection: Rejection) -> StepResult {
-            result(rejection.reason.outcome, rejection.reason, rejection.detail)
+                       time: VerificationTime) -> Answer {
+        let judged = JudgedEvent(index: index, seq: event.seq, type: .commit, did: event.repo, rev: event.rev)
+        func refuse(_ rejection: Rejection, _ newState: AccountState? = nil) -> Answer {
+            .step(StepResult(Judgement(judged, Verdict(rejection)), newState: newState))
         }
         // 3. Account state.
-        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: false) { return reject(gate) }
+        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: false) { return refuse(gate) }
         // 4. Future rev.
-        if let future = futureRevCheck(event.rev, time: time) { return reject(future) }
+        if let future = futureRevCheck(event.rev, time: time) { return refuse(future) }
         // 5–8. CAR, commit, signature, forward check, inversion.
         let checked: CommitCheckResult
         switch CommitChecker(policy: policy).check(event, key: key, isFirstSight: !(state?.hasChain ?? false)) {
         case .needsFreshKey:
-            return StepResult(line: line(index, event.seq, .commit, event.repo, event.rev, .rejected, .badSignature,
-                                         "signature failed with the cached key"), needsFreshKey: true)
+            return .needsFreshKey
         case .failed(let rejection):
-            return reject(rejection)
+            return refuse(rejection)
         case .passed(let passed):
             checked = passed
         }
@@ -115,7 +131,7 @@ public struct AccountMachine: Sendable {
                     var next = state
                     next.sync = .desynchronized
                     next.lastSeq = event.seq
-                    return result(.desynchronized, .chainBreak, joined([detail] + warnings), next)
+                    return refuse(Rejection(.chainBreak, joined([detail] + warnings)), next)
                 }
                 warnings.append("chain-break: " + detail)
             }
@@ -131,31 +147,27 @@ public struct AccountMachine: Sendable {
                                       data: checked.data, commit: event.commit, commitBytes: checked.commitBytes,
                                       ops: checked.records)
         let conformance = event.warnings + checked.conformance
-        return result(.verified, nil, described(warnings.isEmpty ? nil : joined(warnings), conformance), next, verified: verified,
-                      warnings: conformance)
+        return .step(StepResult(Judgement(judged, .verified(verified), note: described(warnings.isEmpty ? nil : joined(warnings), conformance),
+                                          warnings: conformance), newState: next))
     }
 
     // MARK: - #sync
 
     func processSync(_ event: SyncEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
-                     time: VerificationTime) -> StepResult {
-        func result(_ outcome: Outcome, _ reason: Reason?, _ detail: String?, _ newState: AccountState? = nil) -> StepResult {
-            let warnings = outcome == .verified ? event.warnings : []
-            return StepResult(line: line(index, event.seq, .sync, event.did, event.rev, outcome, reason, described(detail, warnings),
-                                         warnings: warnings), newState: newState)
+                     time: VerificationTime) -> Answer {
+        let judged = JudgedEvent(index: index, seq: event.seq, type: .sync, did: event.did, rev: event.rev)
+        func refuse(_ rejection: Rejection, _ newState: AccountState? = nil) -> Answer {
+            .step(StepResult(Judgement(judged, Verdict(rejection)), newState: newState))
         }
         // A #sync is how a desynchronized account gets a new base, so it is not held back by the sync state.
-        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: true) {
-            return result(gate.reason.outcome, gate.reason, gate.detail)
-        }
-        if let future = futureRevCheck(event.rev, time: time) { return result(.rejected, future.reason, future.detail) }
+        if let gate = gate(state: state, rev: event.rev, allowDesynchronized: true) { return refuse(gate) }
+        if let future = futureRevCheck(event.rev, time: time) { return refuse(future) }
         let commit: CheckedSyncCommit
         switch CommitChecker(policy: policy).checkSync(event, key: key) {
         case .needsFreshKey:
-            return StepResult(line: line(index, event.seq, .sync, event.did, event.rev, .rejected, .badSignature,
-                                         "signature failed with the cached key"), needsFreshKey: true)
+            return .needsFreshKey
         case .failed(let rejection):
-            return result(rejection.reason.outcome, rejection.reason, rejection.detail)
+            return refuse(rejection)
         case .passed(let passed):
             commit = passed
         }
@@ -164,13 +176,14 @@ public struct AccountMachine: Sendable {
         if let stored = state?.data, stored == commit.data, state?.sync == .synchronized {
             next.rev = event.rev
             next.commit = commit.cid
-            return result(.ignored, .staleRev, "same data \(stored.string) as stored; rev advanced to \(event.rev)", next)
+            return refuse(Rejection(.staleRev, "same data \(stored.string) as stored; rev advanced to \(event.rev)"), next)
         }
         next.rev = event.rev
         next.data = commit.data
         next.commit = commit.cid
         next.sync = .synchronized
-        return result(.verified, nil, "new base data \(commit.data.string)", next)
+        return .step(StepResult(Judgement(judged, .verified(nil), note: described("new base data \(commit.data.string)", event.warnings),
+                                          warnings: event.warnings), newState: next))
     }
 
     // MARK: - Shared checks

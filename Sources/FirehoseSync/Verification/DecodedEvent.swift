@@ -3,8 +3,8 @@
 public enum DecodedEvent: Sendable {
     /// A message to process in order for its account (or globally when `did` is nil).
     case message(FirehoseMessage, index: Int, frameBytes: [UInt8])
-    /// Already judged.
-    case final(OutcomeLine, frameBytes: [UInt8])
+    /// Already judged (a malformed frame or event, an unknown type, a seq that does not advance).
+    case final(Judgement, frameBytes: [UInt8])
 
     /// Decodes one frame (CONTRACT.md §3 steps 1–2).
     public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
@@ -12,19 +12,17 @@ public enum DecodedEvent: Sendable {
         do {
             frame = try Frame(decoding: bytes)
         } catch {
-            return .final(OutcomeLine(index: index, seq: nil, type: .frame, did: nil, rev: nil, outcome: .rejected,
-                                      reason: .malformedFrame, detail: error.reason), frameBytes: bytes)
+            return .final(Judgement(JudgedEvent(index: index, seq: nil, type: .frame, did: nil, rev: nil),
+                                    Verdict(Rejection(.malformedFrame, error.reason))), frameBytes: bytes)
         }
         let type = FirehoseMessage.eventType(of: frame)
         switch FirehoseMessage.classify(frame, enforceDeprecatedFlags: policy == .strict) {
         case .failure(let rejection):
-            return .final(OutcomeLine(index: index, seq: frame.seq, type: type, did: frame.didField, rev: frame.revField,
-                                      outcome: rejection.reason.outcome, reason: rejection.reason, detail: rejection.detail),
-                          frameBytes: bytes)
+            return .final(Judgement(JudgedEvent(index: index, seq: frame.seq, type: type, did: frame.didField, rev: frame.revField),
+                                    Verdict(rejection)), frameBytes: bytes)
         case .success(.unknown(let t)):
-            return .final(OutcomeLine(index: index, seq: frame.seq, type: .unknown, did: frame.didField, rev: frame.revField,
-                                      outcome: .ignored, reason: .unknownType, detail: "message type \(t ?? "(none)") op \(frame.op)"),
-                          frameBytes: bytes)
+            return .final(Judgement(JudgedEvent(index: index, seq: frame.seq, type: .unknown, did: frame.didField, rev: frame.revField),
+                                    Verdict(Rejection(.unknownType, "message type \(t ?? "(none)") op \(frame.op)"))), frameBytes: bytes)
         case .success(let message):
             return .message(message, index: index, frameBytes: bytes)
         }
@@ -33,7 +31,7 @@ public enum DecodedEvent: Sendable {
     /// The account this event belongs to (events are processed in order per account).
     public var did: String? {
         switch self {
-        case .final(let line, _): return line.did
+        case .final(let judgement, _): return judgement.event.did
         case .message(let message, _, _): return message.did
         }
     }

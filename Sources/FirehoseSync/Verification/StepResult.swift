@@ -1,23 +1,19 @@
-/// What processing one event produced.
+/// What processing one event for its account produced.
 public struct StepResult: Sendable {
-    /// The outcome line.
-    public var line: OutcomeLine
+    /// The verdict about the event, with its note and warnings.
+    public var judgement: Judgement
     /// The account's new state, when it changed.
     public var newState: AccountState?
-    /// True when the signature failed with a cached key: re-resolve the DID and process the event again.
-    public var needsFreshKey: Bool
     /// True when the DID's cached identity must be purged (an `#identity` event).
     public var purgeIdentity: Bool
-    /// The verified commit, for mirrors.
-    public var verifiedCommit: VerifiedCommit?
 
     /// Creates a result.
-    public init(line: OutcomeLine, newState: AccountState? = nil, needsFreshKey: Bool = false,
-                purgeIdentity: Bool = false, verifiedCommit: VerifiedCommit? = nil) {
-        self.line = line
+    public init(_ judgement: Judgement, newState: AccountState? = nil, purgeIdentity: Bool = false) {
+        self.judgement = judgement
         self.newState = newState
-        self.needsFreshKey = needsFreshKey
         self.purgeIdentity = purgeIdentity
-        self.verifiedCommit = verifiedCommit
     }
+
+    /// The verdict.
+    public var verdict: Verdict { judgement.verdict }
 }

@@ -8,7 +8,7 @@
 public struct DAGCBORReader: ~Copyable {
     let buffer: UnsafeRawBufferPointer
     /// The current read position.
-    public private(set) var offset: Int
+    public internal(set) var offset: Int
     let limits: DAGCBORLimits
 
     /// Creates a reader over `buffer` starting at `offset`. The buffer must outlive the reader.

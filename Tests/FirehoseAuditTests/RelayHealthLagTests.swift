@@ -1,3 +1,4 @@
+import FirehoseAudit
 import FirehoseSync
 import Testing
 

@@ -1,8 +1,10 @@
+public import FirehoseSync
+
 /// Follows one upstream's frames in stream order and counts what the relay health section of the audit
-/// needs: gaps and duplicates in `seq`, reconnects, and lag. Pure: fed by the pipeline's writer, in frame
-/// order, so its counts match the reader's stream-order check exactly.
+/// needs: gaps and duplicates in `seq` (judged by ``SeqOrder``, as everywhere else), reconnects, and lag. Pure:
+/// fed by the pipeline's writer, in frame order, so its counts match the reader's stream-order check exactly.
 public struct RelayHealthTracker: Sendable {
-    var lastSeq: Int64?
+    var order = SeqOrder()
     var lastConnection: Int?
     /// Increments since the last ``take()``.
     public private(set) var pending = RelayHealthDelta()
@@ -18,20 +20,14 @@ public struct RelayHealthTracker: Sendable {
         if let last = lastConnection, receipt.connection != last { pending.reconnects += 1 }
         lastConnection = receipt.connection
         if let seq {
-            if let last = lastSeq {
-                if seq <= last {
-                    pending.duplicates += 1
-                } else {
-                    if seq > last + 1 {
-                        pending.gaps += 1
-                        pending.missingSeqs += seq - last - 1
-                    }
-                    lastSeq = seq
-                }
-            } else {
-                lastSeq = seq
+            switch order.observe(seq) {
+            case .regression: pending.duplicates += 1
+            case .gap(_, let missing):
+                pending.gaps += 1
+                pending.missingSeqs += missing
+            case .first, .next: break
             }
-            pending.lastSeq = lastSeq
+            pending.lastSeq = order.last
         }
         if receipt.fromNetwork, let event = receipt.eventMicros {
             pending.addLag(millis: (receipt.receivedMicros - event) / 1000)

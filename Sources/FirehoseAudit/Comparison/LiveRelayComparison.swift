@@ -85,16 +85,15 @@ public struct LiveRelayComparison: Sendable {
     private var copies: [RecentKeys<String, Int>] = [RecentKeys(), RecentKeys()]
     private var lastRev: [RecentKeys<String, Baseline>] = [RecentKeys(), RecentKeys()]
     private var rejectedKeys = RecentKeys<String, Void>()
-    private var lastSeq: [Int64?] = [nil, nil]
+    private var order = [SeqOrder(), SeqOrder()]
 
-    /// Creates a comparison of `first` and `second`; `now` (µs since the epoch; default the wall clock) dates the
-    /// future-rev rule.
+    /// Creates a comparison of `first` and `second`; `now` (µs since the epoch) dates the future-rev rule.
     public init(first: String, second: String, windowMicros: Int64, capacity: Int = 200_000,
-                now: (@Sendable () -> Int64)? = nil) {
+                now: @escaping @Sendable () -> Int64) {
         relays = [first, second]
         self.windowMicros = windowMicros
         self.capacity = max(1, capacity)
-        self.now = now ?? { ReceiptClock.nowMicros() }
+        self.now = now
         matched.capacity = self.capacity
         reportedMissing.capacity = self.capacity
         rejectedKeys.capacity = self.capacity
@@ -119,11 +118,8 @@ public struct LiveRelayComparison: Sendable {
         case .other(let s): seq = s
         case .event(let event): seq = event.reference.seq
         }
-        if let seq {
-            if let last = lastSeq[side], seq > last + 1 {
-                found.append(divergence(.seqGap, side: side, nil, detail: "seq \(last) → \(seq): \(seq - last - 1) missing"))
-            }
-            lastSeq[side] = max(lastSeq[side] ?? seq, seq)
+        if let seq, case .gap(let last, let missing) = order[side].observe(seq) {
+            found.append(divergence(.seqGap, side: side, nil, detail: "seq \(last) → \(seq): \(missing) missing"))
         }
         guard case .event(let event) = frame else { return found }
         let other = 1 - side
@@ -263,61 +259,5 @@ public struct LiveRelayComparison: Sendable {
     private mutating func divergence(_ kind: RelayDivergence.Kind, side: Int, _ event: ComparedEvent.Reference?, detail: String) -> RelayDivergence {
         counts.divergences[side][kind, default: 0] += 1
         return RelayDivergence(kind: kind, relay: relays[side], event: event, detail: detail)
-    }
-}
-
-/// A first-in first-out queue over an array (amortized O(1); storage compacted as the head advances).
-struct BoundedQueue<Element>: Sendable where Element: Sendable {
-    private var storage: [Element] = []
-    private var head = 0
-
-    var count: Int { storage.count - head }
-    var first: Element? { head < storage.count ? storage[head] : nil }
-
-    mutating func append(_ element: Element) { storage.append(element) }
-
-    mutating func popFirst() -> Element? {
-        guard head < storage.count else { return nil }
-        let element = storage[head]
-        head += 1
-        if head > 1024 && head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return element
-    }
-}
-
-/// A dictionary that remembers at most `capacity` keys, forgetting the oldest inserted first. A key removed and
-/// inserted again counts from its new insertion.
-struct RecentKeys<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    var capacity = 200_000
-    private var values: [Key: (value: Value, generation: Int)] = [:]
-    private var order = BoundedQueue<(key: Key, generation: Int)>()
-    private var nextGeneration = 0
-
-    func contains(_ key: Key) -> Bool { values[key] != nil }
-
-    var count: Int { values.count }
-
-    subscript(key: Key) -> Value? {
-        get { values[key]?.value }
-        set {
-            guard let newValue else {
-                values[key] = nil  // its entry in `order` no longer matches a generation and is skipped
-                return
-            }
-            if let existing = values[key] {
-                values[key] = (newValue, existing.generation)
-                return
-            }
-            values[key] = (newValue, nextGeneration)
-            order.append((key, nextGeneration))
-            nextGeneration += 1
-            // Entries of removed keys stay in `order` until they come up; both stay bounded.
-            while values.count > capacity || order.count > 2 * capacity, let oldest = order.popFirst() {
-                if values[oldest.key]?.generation == oldest.generation { values[oldest.key] = nil }
-            }
-        }
     }
 }

@@ -1,5 +1,4 @@
 import FirehoseSync
-import Foundation
 
 /// `breakwater audit compare A B` (CONTRACT.md §1): two recordings of the same period from two relays (or
 /// one relay twice), compared event by event. Events are matched by account and rev (identity and account
@@ -11,7 +10,8 @@ import Foundation
 /// recording's own seq gaps and regressions.
 ///
 /// Memory: recording A is held as one small summary per event (key, position, field digests; no blocks);
-/// B is streamed. Both files are read in bounded chunks.
+/// B is streamed. Pure: the recordings come in as ``RecordedFrames`` (the ingest reads them from files in bounded
+/// chunks).
 public struct RecordingComparison: Sendable {
     /// A seq jump of more than one within a recording.
     public struct SeqGap: Sendable, Hashable {
@@ -102,8 +102,8 @@ public struct RecordingComparison: Sendable {
     /// Whether both recordings repeat the same events the same number of times (none at all included).
     public var sameRepeats: Bool { a.repeats == b.repeats }
 
-    /// Compares the recordings at `pathA` and `pathB` (`frames.bin` paths).
-    public static func compare(_ pathA: String, _ pathB: String) throws -> RecordingComparison {
+    /// Compares recording `a` (read from `pathA`) with recording `b` (read from `pathB`); the paths only name the sides.
+    public static func compare(_ a: some RecordedFrames, path pathA: String, _ b: some RecordedFrames, path pathB: String) throws -> RecordingComparison {
         var result = RecordingComparison(a: Side(path: pathA), b: Side(path: pathB))
         var sideA = Side(path: pathA)
         var sideB = Side(path: pathB)
@@ -112,15 +112,10 @@ public struct RecordingComparison: Sendable {
         var repeatsA: [String: Int] = [:]
         var repeatsB: [String: Int] = [:]
         // A: index every event.
-        struct Entry {
-            var event: ComparedEvent
-            var position: Int  // position within its account's events in A
-            var matched = false
-        }
         var entries: [String: Entry] = [:]
         var orderA: [String] = []
         var perAccountA: [String: Int] = [:]
-        try read(pathA, side: &sideA) { event in
+        try read(a, side: &sideA) { event in
             if entries[event.key] != nil {
                 duplicatesA.append(event.reference)
                 repeatsA[event.key, default: 0] += 1
@@ -134,7 +129,7 @@ public struct RecordingComparison: Sendable {
         // B: stream and match.
         var seenB: Set<String> = []
         var perAccountB: [String: [(position: Int, a: ComparedEvent.Reference, b: ComparedEvent.Reference)]] = [:]
-        try read(pathB, side: &sideB) { event in
+        try read(b, side: &sideB) { event in
             guard seenB.insert(event.key).inserted else {
                 duplicatesB.append(event.reference)
                 repeatsB[event.key, default: 0] += 1
@@ -174,12 +169,20 @@ public struct RecordingComparison: Sendable {
         return result
     }
 
-    /// Reads a recording, counting frames and seq anomalies, and hands each account event to `body`.
-    static func read(_ path: String, side: inout Side, _ body: (ComparedEvent) -> Void) throws {
-        var iterator = try RecordingFrames.SyncIterator(path: path)
-        var lastSeq: Int64?
+    /// An event of recording A while B is matched against it.
+    struct Entry {
+        var event: ComparedEvent
+        /// Its position within its account's events in A.
+        var position: Int
+        var matched = false
+    }
+
+    /// Reads a recording, counting frames and seq anomalies (judged by ``SeqOrder``), and hands each account event to `body`.
+    static func read(_ recording: some RecordedFrames, side: inout Side, _ body: (ComparedEvent) -> Void) throws {
+        var frames = recording
+        var order = SeqOrder()
         var index = 0
-        while let bytes = try iterator.next() {
+        while let bytes = try frames.next() {
             defer { index += 1 }
             side.frames += 1
             let seq: Int64?
@@ -195,18 +198,14 @@ public struct RecordingComparison: Sendable {
                 seq = event.reference.seq
                 body(event)
             }
-            if let seq {
-                if let last = lastSeq {
-                    if seq <= last {
-                        side.regressions.append(SeqRegression(seq: seq, previous: last, index: index))
-                        continue
-                    }
-                    if seq > last + 1 { side.gaps.append(SeqGap(after: last, next: seq, index: index)) }
-                }
-                lastSeq = seq
+            guard let seq else { continue }
+            switch order.observe(seq) {
+            case .regression(let previous): side.regressions.append(SeqRegression(seq: seq, previous: previous, index: index))
+            case .gap(let previous, _): side.gaps.append(SeqGap(after: previous, next: seq, index: index))
+            case .first, .next: break
             }
         }
-        side.truncated = iterator.decoder.finish() != nil
+        side.truncated = frames.endsInsideFrame
     }
 
     /// The indices of one longest strictly increasing subsequence of `values` (patience sorting).

@@ -1,5 +1,6 @@
 import ATSyntax
-@testable import FirehoseIngest
+@testable import FirehoseAudit
+import FirehoseSync
 import Foundation
 import Testing
 
@@ -15,7 +16,8 @@ struct LiveRelayComparisonTests {
     }
 
     static func comparison(window: Int64 = 10 * second, capacity: Int = 1000) -> LiveRelayComparison {
-        LiveRelayComparison(first: "a", second: "b", windowMicros: window, capacity: capacity)
+        LiveRelayComparison(first: "a", second: "b", windowMicros: window, capacity: capacity,
+                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
     }
 
     @Test func eventsBeforeTheFirstSharedEventAreNotCompared() {

@@ -1,0 +1,69 @@
+import FirehoseSync
+
+extension VerificationPipeline {
+    /// What the reader hands a worker: a frame, or a finished resync to apply in order with its account's events.
+    enum WorkItem: Sendable {
+        /// A decoded frame.
+        case frame(FrameWork)
+        /// A finished resync; `ordinal` is its place in the writer's order.
+        case resyncCompletion(ResyncCompletion, ordinal: Int)
+
+        /// The account the item belongs to (its lane), nil for frames about no account.
+        var did: String? {
+            switch self {
+            case .frame(let work): return work.decoded.did
+            case .resyncCompletion(let completion, _): return completion.did
+            }
+        }
+
+        /// Position in the writer's order (frames and resync completions, from 0).
+        var ordinal: Int {
+            switch self {
+            case .frame(let work): return work.ordinal
+            case .resyncCompletion(_, let ordinal): return ordinal
+            }
+        }
+
+        /// Where and when the frame arrived (nil for a resync completion).
+        var receipt: EventReceipt? {
+            if case .frame(let work) = self { return work.receipt }
+            return nil
+        }
+
+        /// True for an event whose verification asks for a signing key (which may mean a network look-up).
+        var mayWaitForKey: Bool {
+            if case .frame(let work) = self, case .message(let message, _, _) = work.decoded { return message.needsSigningKey }
+            return false
+        }
+    }
+
+    /// One decoded frame on its way to its account's lane.
+    struct FrameWork: Sendable {
+        var decoded: DecodedEvent
+        var index: Int
+        var cursorPosition: Int64
+        /// Position in the writer's order.
+        var ordinal: Int
+        /// Where and when the frame arrived (per-host attribution, relay health).
+        var receipt: EventReceipt?
+    }
+
+    /// What a worker hands the writer: a frame's judgement and the state it leaves, or a resync completion's state.
+    struct WorkResult: Sendable {
+        var index: Int
+        var cursorPosition: Int64?
+        /// Nil for a resync completion (no frame, no outcome line).
+        var judgement: Judgement?
+        var newState: AccountState?
+        var frame: [UInt8]?
+        var processedAt: Int64
+        var mirror: MirrorUpdate? = nil
+        /// The event's `time` field, for the upstream-lag gauge.
+        var eventTime: String? = nil
+        var ordinal: Int = 0
+        /// Mirror updates of a resync completion (the replacement, then what was re-applied after it).
+        var resyncMirrors: [MirrorUpdate] = []
+        /// Where and when the frame arrived, with its account's PDS host (filled in by the worker).
+        var receipt: EventReceipt? = nil
+    }
+}
