@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import Foundation
@@ -43,6 +44,8 @@ struct Breakwater: AsyncParsableCommand {
             OperationalError(error.code.description, error.reason).exit()
         } catch let error as IngestError {
             OperationalError(error.code.description, error.reason).exit()
+        } catch let error as ServiceError {
+            OperationalError(error.code, error.reason).exit()
         } catch {
             switch ParseFailure(error) {
             case .badOption(let message):

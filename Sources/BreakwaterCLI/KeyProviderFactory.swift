@@ -14,7 +14,8 @@ struct KeySource {
 /// directory only), then the PLC directory at `plc` and
 /// did:web hosts over https. Plain http is allowed only when `plc` itself is a loopback address (e.g. the PLC
 /// directory of `breakwater serve`).
-func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger) throws -> KeySource {
+func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger,
+                   metrics: IngestMetrics = IngestMetrics()) throws -> KeySource {
     guard let plc else {
         let provider: any KeyProvider = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
             ?? StaticKeyProvider(keys: [:])
@@ -24,7 +25,7 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
     do {
         let resolving = try FirehoseIngest.makeKeyProvider(
             plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
-            allowHTTPLoopback: loopback, logger: logger)
+            allowHTTPLoopback: loopback, logger: logger, metrics: metrics)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
     } catch {
         throw OperationalError("invalid-identity-source", "\(error)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import Foundation
 import Logging
@@ -92,36 +93,23 @@ struct Record: AsyncParsableCommand {
         do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
             throw OperationalError(error.code.description, error.reason)
         }
-        let tally = LiveTally()
-        let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,
-                                maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: { frame in tally.count(frame) },
-                                logger: logger)
-        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "record",
-                                  progressLogger: logging.format == .json ? logger : nil)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let record = RecordService(
+            subscription: try live.subscription(logger: logger), writer: recorder, identities: identities.source, cursor: cursor,
+            maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
+            progressLogger: logging.format == .json ? logger : nil, logger: logger)
+        let outcome: RecordService.Outcome
         do {
-            try await group.run()
+            outcome = try await record.run()
         } catch {
             await identities.shutdown()
             throw error
         }
-        let missing: [String]
-        do {
-            missing = try await recorder.finish(identities: identities.source)
-        } catch let error as IngestError {
-            await identities.shutdown()
-            // What stopped the stream (a full disk, say) is the news; identities.json failing after it follows from it.
-            let first = service.result?.failure ?? error
-            throw OperationalError(first.code.description, first.reason)
-        }
         await identities.shutdown()
+        let missing = outcome.missingIdentities
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
         if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
         note(String(line.dropFirst("record: ".count)))
-        if let failure = service.result?.failure {
+        if let failure = outcome.result?.failure {
             throw OperationalError(failure.code.description, failure.reason)
         }
     }

@@ -1,3 +1,4 @@
+import BreakwaterService
 import FirehoseIngest
 import FirehoseSync
 import Foundation
@@ -31,15 +32,7 @@ enum SummaryReport {
     }
 
     /// `value` with a comma between each group of three digits (`12,345`), for tables people read.
-    static func grouped(_ value: some BinaryInteger) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (offset, digit) in digits.enumerated() {
-            if offset > 0 && (digits.count - offset) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return (value < 0 ? "-" : "") + result
-    }
+    static func grouped(_ value: some BinaryInteger) -> String { groupedDigits(value) }
 
     static func json(_ summary: PipelineSummary, truncated: String?, resumedAfter: Int) -> String {
         var object: [String: Any] = [
@@ -83,15 +76,5 @@ enum SummaryReport {
 
     static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-    }
-}
-
-/// Deterministic JSON output (sorted keys).
-enum JSONOutput {
-    static func string(_ object: Any, pretty: Bool = false) -> String {
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { options.insert(.prettyPrinted) }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import BreakwaterService
 import FirehoseStore
 import FirehoseSync
 import Foundation

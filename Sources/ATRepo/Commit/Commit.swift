@@ -94,7 +94,7 @@ public struct Commit: Sendable, Hashable {
 
     /// Checks the signature with `verify`, which receives the unsigned commit bytes (the message;
     /// the verifier hashes it with SHA-256, as atproto signs SHA-256 of these bytes) and ``signature``.
-    public func verifySignature(using verify: (_ message: [UInt8], _ signature: [UInt8]) throws -> Bool) rethrows -> Bool {
+    public func verifySignature(with verify: (_ message: [UInt8], _ signature: [UInt8]) throws -> Bool) rethrows -> Bool {
         try verify(unsignedBytes, signature)
     }
 

@@ -16,7 +16,7 @@ public struct Repository: Sendable {
     ///
     /// Throws `invalid-repository` (no commit block, rebuild mismatch), `invalid-commit`,
     /// `malformed-mst`, `missing-proof-block` (a node absent) or `missing-record-block`. The signature
-    /// is not checked here (see ``Commit/verifySignature(using:)``).
+    /// is not checked here (see ``Commit/verifySignature(with:)``).
     public init(commit commitCID: CID, blocks: some BlockSource, acceptVersion2: Bool = true) throws(ATRepoError) {
         guard let commitBytes = blocks.block(for: commitCID) else {
             throw ATRepoError(.invalidRepository, "the commit block is missing", cid: commitCID)

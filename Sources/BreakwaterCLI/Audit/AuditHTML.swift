@@ -1,3 +1,4 @@
+import BreakwaterService
 import FirehoseSync
 import Foundation
 

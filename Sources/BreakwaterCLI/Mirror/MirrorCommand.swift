@@ -1,5 +1,6 @@
 import ArgumentParser
 import ATCrypto
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync

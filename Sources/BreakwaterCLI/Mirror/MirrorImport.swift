@@ -1,5 +1,6 @@
 import ATCrypto
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync

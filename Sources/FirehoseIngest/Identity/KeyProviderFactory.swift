@@ -12,7 +12,7 @@ public import Logging
 /// ``ResolvingKeyProvider/shutdown()`` when done.
 public func makeKeyProvider(plc: String, identities: String?, store: (any IdentityCacheStore)?, allowHTTPLoopback: Bool,
                             configuration: IdentityHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
-                            logger: Logger = Logger(label: "breakwater.identity"),
+                            logger: Logger = Logger(label: "breakwater.identity"), metrics: IngestMetrics = IngestMetrics(),
                             now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) throws -> ResolvingKeyProvider {
     let staticKeys = try identities.map { try IdentitiesFile.keyProvider(path: $0, required: true) }
     var settings = configuration ?? IdentityHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
@@ -26,5 +26,6 @@ public func makeKeyProvider(plc: String, identities: String?, store: (any Identi
     }
     let http = IdentityHTTPClient(configuration: settings, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: now)
-    return ResolvingKeyProvider(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy, http: http, now: now)
+    return ResolvingKeyProvider(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy, http: http,
+                                metrics: metrics, now: now)
 }

@@ -24,12 +24,15 @@ public final class ResolvingKeyProvider: KeyProvider {
     public let cache: IdentityCache
     private let http: IdentityHTTPClient?
     private let keys: KeyCache
+    private let metrics: IngestMetrics
     private let now: @Sendable () -> Int64
 
     /// A provider. `http`, when given, is the client `resolver` uses; ``shutdown()`` closes it.
     public init(staticKeys: StaticKeyProvider?, resolver: any IdentityResolver, store: (any IdentityCacheStore)?,
                 policy: IdentityCachePolicy = .standard, http: IdentityHTTPClient? = nil,
-                keys: KeyCache = .shared, now: @escaping @Sendable () -> Int64) {
+                keys: KeyCache = KeyCache(capacity: KeyCache.standardCapacity), metrics: IngestMetrics = IngestMetrics(),
+                now: @escaping @Sendable () -> Int64) {
+        self.metrics = metrics
         self.staticKeys = staticKeys
         self.cache = IdentityCache(upstream: resolver, policy: policy, store: store, now: now)
         self.http = http
@@ -50,13 +53,13 @@ public final class ResolvingKeyProvider: KeyProvider {
         } catch {
             // A failure stored during this call came from the resolver; an older one from the cache.
             let storedAt = await cache.cachedEntry(for: parsed)?.storedAt
-            IngestMetrics.shared.identityCache(hit: !fresh && storedAt.map { $0 < startedAt } == true)
+            metrics.identityCache(hit: !fresh && storedAt.map { $0 < startedAt } == true)
             return .unavailable("\(error)")
         }
         // A key fetched during this call is as fresh as a forced refresh: no second look-up after a
         // signature failure with it.
         let fetched = fresh || identity.fetchedAt >= startedAt
-        IngestMetrics.shared.identityCache(hit: !fetched)
+        metrics.identityCache(hit: !fetched)
         return lookup(identity.signingKey, fresh: fetched)
     }
 
@@ -80,7 +83,7 @@ public final class ResolvingKeyProvider: KeyProvider {
         await http?.shutdown()
     }
 
-    /// A parsed key (through the shared ``KeyCache``) or why there is none.
+    /// A parsed key (through the provider's ``KeyCache``) or why there is none.
     func lookup(_ reference: Result<SigningKeyReference, ATIdentityError>, fresh: Bool) -> SigningKeyLookup {
         switch reference {
         case .failure(let error):

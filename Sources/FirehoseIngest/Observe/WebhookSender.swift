@@ -35,7 +35,7 @@ public final class WebhookSender: Service, Sendable {
     }
 
     /// Creates a sender (nothing is sent until ``run()``).
-    public init(configuration: WebhookConfiguration, logger: Logger, metrics: IngestMetrics = .shared) {
+    public init(configuration: WebhookConfiguration, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "webhook.url"] = "\(configuration.url)"

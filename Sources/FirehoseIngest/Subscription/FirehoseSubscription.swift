@@ -21,10 +21,14 @@ public struct FirehoseSubscription: Sendable {
     /// The settings.
     public let configuration: SubscriptionConfiguration
     let logger: Logger
+    /// Where reconnects are counted.
+    let metrics: IngestMetrics
 
-    /// Creates a subscription (nothing is opened until ``run(cursor:startIndex:deliver:)``).
-    public init(configuration: SubscriptionConfiguration, logger: Logger) {
+    /// Creates a subscription (nothing is opened until ``run(cursor:startIndex:deliver:)``), counting reconnects in
+    /// `metrics`.
+    public init(configuration: SubscriptionConfiguration, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.configuration = configuration
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "relay.url"] = "\(configuration.relay)"
         self.logger = logger
@@ -135,7 +139,7 @@ public struct FirehoseSubscription: Sendable {
                 }
             }
             let delay = backoff.nextDelay(minimum: minimumDelay)
-            IngestMetrics.shared.reconnect()
+            metrics.reconnect()
             progress.state.withLock { $0.reconnects += 1 }
             logger.warning("reconnecting", metadata: [
                 "relay.reason": "\(failure)", "relay.delay": "\(NetworkFailureText.seconds(delay))", "relay.attempt": "\(consecutiveFailures + 1)",

@@ -1,12 +1,12 @@
-import Foundation
+package import Foundation
 
 /// Progress lines on stderr every `interval` seconds while a batch command runs (`replay --progress SECONDS`):
 /// the same line as `consume` and `record` print, from a ``LiveTally`` the command feeds.
-final class ProgressReporter: Sendable {
+package final class ProgressReporter: Sendable {
     private let task: Task<Void, Never>?
 
     /// Starts reporting; an `interval` of 0 reports nothing.
-    init(tally: LiveTally, interval: Double, label: String) {
+    package init(tally: LiveTally, interval: Double, label: String) {
         guard interval > 0 else {
             task = nil
             return
@@ -24,7 +24,7 @@ final class ProgressReporter: Sendable {
     }
 
     /// Stops reporting.
-    func stop() {
+    package func stop() {
         task?.cancel()
     }
 }

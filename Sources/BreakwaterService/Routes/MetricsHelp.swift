@@ -1,14 +1,14 @@
-import FirehoseIngest
+package import FirehoseIngest
 
 /// The `# HELP` line of every metric in `/metrics`: swift-metrics carries no help text, so the exposition is
 /// completed here, one line before each `# TYPE` that lacks one (a metric not in ``texts`` gets a generic text,
 /// so no metric is ever without one).
-enum MetricsHelp {
+package enum MetricsHelp {
     /// The build info gauge (value 1, labels `version`, `commit`, `toolchain`).
-    static let buildInfo = "breakwater_build_info"
+    package static let buildInfo = "breakwater_build_info"
 
     /// Help text by metric name.
-    static let texts: [String: String] = [
+    package static let texts: [String: String] = [
         BreakwaterMetricNames.events: "Events whose outcome is durably stored, by type, outcome and reason.",
         BreakwaterMetricNames.commitsVerified: "#commit events verified.",
         BreakwaterMetricNames.verificationDuration: "Time to verify one event in a worker, in seconds.",
@@ -29,7 +29,7 @@ enum MetricsHelp {
     ]
 
     /// The exposition with a `# HELP name text` line before every `# TYPE name kind` line not already preceded by one.
-    static func complete(_ exposition: String) -> String {
+    package static func complete(_ exposition: String) -> String {
         var out: [Substring] = []
         var previous: Substring = ""
         for line in exposition.split(separator: "\n", omittingEmptySubsequences: false) {

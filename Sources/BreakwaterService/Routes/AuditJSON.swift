@@ -1,10 +1,10 @@
-import FirehoseSync
-import Foundation
+package import FirehoseSync
+package import Foundation
 
 /// JSON shapes of the audit figures, shared by `audit report --json`, `status --json` and the HTTP status API.
-enum AuditJSON {
+package enum AuditJSON {
     /// One host's scorecard row.
-    static func host(_ score: HostScore) -> [String: Any] {
+    package static func host(_ score: HostScore) -> [String: Any] {
         var outcomes: [String: Int] = [:]
         for outcome in Outcome.allCases { outcomes[outcome.rawValue] = score.count(outcome) }
         return [
@@ -17,10 +17,10 @@ enum AuditJSON {
     }
 
     /// A share rounded to 4 decimals.
-    static func share(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+    package static func share(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
     /// One account of the most-violations list.
-    static func account(_ account: AuditAccount) -> [String: Any] {
+    package static func account(_ account: AuditAccount) -> [String: Any] {
         [
             "did": account.did, "host": account.host ?? NSNull(), "violations": account.violations,
             "rejected": account.rejected, "desynchronized": account.desynchronized, "unverifiable": account.unverifiable,
@@ -29,7 +29,7 @@ enum AuditJSON {
     }
 
     /// Relay health of one upstream.
-    static func relay(_ health: RelayHealthDelta) -> [String: Any] {
+    package static func relay(_ health: RelayHealthDelta) -> [String: Any] {
         var buckets: [[String: Any]] = []
         for (i, label) in RelayHealthDelta.lagBucketLabels.enumerated() {
             buckets.append(["bucket": label, "count": i < health.lagBuckets.count ? health.lagBuckets[i] : 0])
@@ -46,7 +46,7 @@ enum AuditJSON {
     }
 
     /// The whole report.
-    static func report(_ data: AuditData, generatedAt: Date) -> [String: Any] {
+    package static func report(_ data: AuditData, generatedAt: Date) -> [String: Any] {
         var totals: [String: Int] = [:]
         for (key, n) in data.outcomes {
             let outcome = String(key.split(separator: "/").first ?? "")
@@ -74,16 +74,16 @@ enum AuditJSON {
     }
 
     /// An ISO 8601 UTC timestamp of µs since the epoch.
-    static func timestamp(_ micros: Int64) -> String {
+    package static func timestamp(_ micros: Int64) -> String {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(micros) / 1_000_000))
     }
 }
 
 /// Outcome counts regrouped by minute, hour or day so a chart has at most about 120 bars.
-struct AuditTimeline {
-    enum Unit: String {
+package struct AuditTimeline {
+    package enum Unit: String {
         case minute, hour, day
-        var minutes: Int64 {
+        package var minutes: Int64 {
             switch self {
             case .minute: return 1
             case .hour: return 60
@@ -92,10 +92,10 @@ struct AuditTimeline {
         }
     }
 
-    let unit: Unit
-    let buckets: [AuditTimeBucket]
+    package let unit: Unit
+    package let buckets: [AuditTimeBucket]
 
-    init(_ minutes: [AuditTimeBucket]) {
+    package init(_ minutes: [AuditTimeBucket]) {
         let span = (minutes.last?.minute ?? 0) - (minutes.first?.minute ?? 0)
         let unit: Unit = span <= 120 ? .minute : span <= 120 * 60 ? .hour : .day
         var grouped: [Int64: [Outcome: Int]] = [:]

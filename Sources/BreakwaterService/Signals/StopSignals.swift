@@ -1,12 +1,12 @@
-import Dispatch
-import FirehoseIngest
-import Foundation
-import Synchronization
+package import Dispatch
+package import FirehoseIngest
+package import Foundation
+package import Synchronization
 
 /// SIGINT and SIGTERM as a request to stop cleanly, for commands that run without a `ServiceGroup` (`replay`):
 /// the first signal is recorded (the command stops reading, finishes what it read, writes its outputs and cleans
 /// up); a second one ends the process at once.
-final class StopSignals: Sendable {
+package final class StopSignals: Sendable {
     private let received = Atomic<Int32>(0)
     /// The handlers, kept alive for the life of the process; set once in ``install()`` and never mutated.
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
@@ -14,7 +14,7 @@ final class StopSignals: Sendable {
     private init() {}
 
     /// Starts catching SIGINT and SIGTERM (their default action, ending the process, is turned off).
-    static func install() -> StopSignals {
+    package static func install() -> StopSignals {
         let signals = StopSignals()
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -35,42 +35,23 @@ final class StopSignals: Sendable {
     }
 
     /// The first signal received, if any.
-    var signalNumber: Int32? {
+    package var signalNumber: Int32? {
         let value = received.load(ordering: .acquiring)
         return value == 0 ? nil : value
     }
 
     /// Whether a stop was requested.
-    var stopRequested: Bool { signalNumber != nil }
+    package var stopRequested: Bool { signalNumber != nil }
 
     /// `SIGINT` or `SIGTERM`.
-    static func name(_ number: Int32) -> String { number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal \(number)" }
+    package static func name(_ number: Int32) -> String { number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal \(number)" }
 
     /// Sleeps until `deadline`, waking early (and returning false) when a stop is requested.
-    func sleep(until deadline: ContinuousClock.Instant) async throws -> Bool {
+    package func sleep(until deadline: ContinuousClock.Instant) async throws -> Bool {
         while ContinuousClock.now < deadline {
             if stopRequested { return false }
             try await Task.sleep(until: min(deadline, .now + .milliseconds(100)), clock: .continuous)
         }
         return !stopRequested
-    }
-}
-
-/// A frame source that ends once a stop was requested: the pipeline then finishes the frames it already read.
-struct StoppableFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
-    typealias Element = IncomingFrame
-    let base: Base
-    let signals: StopSignals
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), signals: signals) }
-
-    struct Iterator: AsyncIteratorProtocol {
-        var base: Base.AsyncIterator
-        let signals: StopSignals
-
-        mutating func next() async throws -> IncomingFrame? {
-            if signals.stopRequested { return nil }
-            return try await base.next()
-        }
     }
 }

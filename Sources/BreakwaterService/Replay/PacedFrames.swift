@@ -1,29 +1,29 @@
-import FirehoseIngest
-import FirehoseSync
-import Foundation
-import IPLD
+package import FirehoseIngest
+package import FirehoseSync
+package import Foundation
+package import IPLD
 
 /// Re-times a recording by the `time` fields of its events (`--pace original`): each frame is released
 /// when as much time has passed since the first frame as separates their recorded times. A stop request ends the
 /// sequence even while it waits for a frame's time.
-struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
-    typealias Element = IncomingFrame
-    let base: Base
-    let signals: StopSignals
+package struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {
+    package typealias Element = IncomingFrame
+    package let base: Base
+    package let signals: StopSignals
 
-    init(_ base: Base, signals: StopSignals) {
+    package init(_ base: Base, signals: StopSignals) {
         self.base = base
         self.signals = signals
     }
 
-    func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), signals: signals) }
+    package func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), signals: signals) }
 
-    struct Iterator: AsyncIteratorProtocol {
-        var base: Base.AsyncIterator
-        let signals: StopSignals
-        var origin: (recorded: Double, wall: ContinuousClock.Instant)?
+    package struct Iterator: AsyncIteratorProtocol {
+        package var base: Base.AsyncIterator
+        package let signals: StopSignals
+        package var origin: (recorded: Double, wall: ContinuousClock.Instant)?
 
-        mutating func next() async throws -> IncomingFrame? {
+        package mutating func next() async throws -> IncomingFrame? {
             guard let frame = try await base.next() else { return nil }
             if let recorded = PacedFrames.recordedTime(frame.bytes) {
                 if let origin {
@@ -38,7 +38,7 @@ struct PacedFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
     }
 
     /// The event's `time` in seconds since the epoch, when the frame has a parsable one.
-    static func recordedTime(_ bytes: [UInt8]) -> Double? {
+    package static func recordedTime(_ bytes: [UInt8]) -> Double? {
         guard let frame = try? Frame(decoding: bytes), let text = frame.body["time"]?.stringValue else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

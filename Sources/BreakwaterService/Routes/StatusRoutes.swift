@@ -1,7 +1,7 @@
-import ATSyntax
-import FirehoseIngest
-import FirehoseStore
-import Foundation
+package import ATSyntax
+package import FirehoseIngest
+package import FirehoseStore
+package import Foundation
 
 /// The status API of `consume --http HOST:PORT`:
 ///
@@ -11,25 +11,33 @@ import Foundation
 ///   nothing of the DID, 400 when it is not a DID;
 /// - `GET /violations[?since=S][&limit=N]`: violations newest first; `since` is µs since the Unix epoch or an
 ///   RFC 3339 datetime (violations processed at or after it), `limit` defaults to 100 and is capped at 1,000.
-struct StatusRoutes: HTTPRouteSet {
-    let store: SQLiteStateStore
-    let upstream: String
-    let startedAt = Date()
+package struct StatusRoutes: HTTPRouteSet {
+    package let store: SQLiteStateStore
+    package let upstream: String
+    package let build: BuildDescription
+    package let startedAt = Date()
 
-    static let defaultLimit = 10
-    static let defaultViolationsLimit = 100
-    static let maxLimit = 1000
+    /// The routes over `store` for a service reading `upstream`, built as `build` says.
+    package init(store: SQLiteStateStore, upstream: String, build: BuildDescription) {
+        self.store = store
+        self.upstream = upstream
+        self.build = build
+    }
 
-    func serves(_ path: String) -> Bool {
+    package static let defaultLimit = 10
+    package static let defaultViolationsLimit = 100
+    package static let maxLimit = 1000
+
+    package func serves(_ path: String) -> Bool {
         ["/health", "/status", "/violations"].contains(path) || path.hasPrefix("/repos/")
     }
 
-    func reply(to request: HTTPRequestInfo) async -> HTTPReply {
+    package func reply(to request: HTTPRequestInfo) async -> HTTPReply {
         do {
             switch request.path {
             case "/health":
-                let object: [String: Any] = ["status": "ok", "service": "breakwater consume", "version": Breakwater.version,
-                                             "commit": BuildInfo.commit, "buildDate": BuildInfo.date, "toolchain": BuildInfo.toolchain,
+                let object: [String: Any] = ["status": "ok", "service": "breakwater consume", "version": build.version,
+                                             "commit": build.commit, "buildDate": build.date, "toolchain": build.toolchain,
                                              "upstream": upstream, "uptimeSeconds": Int(Date().timeIntervalSince(startedAt))]
                 return .json(200, JSONOutput.string(object) + "\n")
             case "/status":
@@ -56,19 +64,19 @@ struct StatusRoutes: HTTPRouteSet {
         }
     }
 
-    struct BadParameter: Error {
-        let message: String
+    package struct BadParameter: Error {
+        package let message: String
     }
 
     /// The `limit` parameter: a positive integer, capped at ``maxLimit``.
-    static func limit(_ request: HTTPRequestInfo, default value: Int) throws -> Int {
+    package static func limit(_ request: HTTPRequestInfo, default value: Int) throws -> Int {
         guard let text = request.query["limit"] else { return value }
         guard let limit = Int(text), limit >= 1 else { throw BadParameter(message: "limit must be a positive integer") }
         return min(limit, maxLimit)
     }
 
     /// The `since` parameter: µs since the Unix epoch (digits) or an RFC 3339 datetime.
-    static func since(_ text: String) throws -> Int64 {
+    package static func since(_ text: String) throws -> Int64 {
         if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let micros = Int64(text) { return micros }
         guard let datetime = try? Datetime(text) else {
             throw BadParameter(message: "since must be microseconds since the Unix epoch or an RFC 3339 datetime (2026-01-02T03:04:05Z)")
