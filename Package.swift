@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "BreakwaterService",
             dependencies: [
-                "ATSyntax", "IPLD", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest",
+                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

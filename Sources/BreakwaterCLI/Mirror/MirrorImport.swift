@@ -53,12 +53,7 @@ struct MirrorImport: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let stream: CARFileStream
-        do {
-            stream = try CARFileStream(path: file)
-        } catch {
-            throw OperationalError(FileManager.default.isReadableFile(atPath: file) ? "malformed-car" : "unreadable-file", "\(file): \(error)")
-        }
+        let stream = try RepositorySource.file(file)
         let store = try database.openWritable()
         // --plc belongs to the blob options: the same directory gives the key here and the PDS for --blobs.
         let publicKey = try await MirrorSupport.signingKey(
@@ -142,33 +137,21 @@ struct MirrorAdd: AsyncParsableCommand {
         let stream: any RepoBlockStream
         var resolver: KeySource? = nil
         if let car = EnvironmentOption.value(car, env: "BREAKWATER_CAR") {
-            do {
-                stream = try CARFileStream(path: car)
-            } catch {
-                throw OperationalError(FileManager.default.isReadableFile(atPath: car) ? "malformed-car" : "unreadable-file", "\(car): \(error)")
-            }
+            stream = try RepositorySource.file(car)
         } else {
             let logger = LoggingSetup.logger("breakwater.mirror")
             let plc = try network.plcURL()
             let source = try makeKeySource(plc: plc, identities: identitiesPath, store: store, logger: logger)
             resolver = source
-            let fetcher = HTTPRepoFetcher(
-                relay: network.relayText, pds: source.provider as? any PDSLocator,
-                configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
-                                                      allowHTTPLoopback: isLoopbackDirectory(plc)),
-                logger: logger)
-            let bytes: [UInt8]
             do {
-                bytes = try await fetcher.fetchRepository(did: did)
-            } catch let error as IngestError {
-                await fetcher.shutdown()
+                stream = try await RepositorySource.download(
+                    did: did, relay: network.relayText, pds: source.provider as? any PDSLocator,
+                    configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
+                                                          allowHTTPLoopback: isLoopbackDirectory(plc)),
+                    logger: logger)
+            } catch {
                 await source.shutdown()
-                throw OperationalError(error.code.description, error.reason)
-            }
-            await fetcher.shutdown()
-            do { stream = try CARBytesStream(bytes: bytes) } catch {
-                await source.shutdown()
-                throw OperationalError("malformed-car", "getRepo for \(did): \(error)")
+                throw error
             }
         }
         let publicKey: PublicKey

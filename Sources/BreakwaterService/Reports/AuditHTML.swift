@@ -1,18 +1,17 @@
-import BreakwaterService
-import FirehoseSync
-import Foundation
+package import FirehoseSync
+package import Foundation
 
 /// The `audit report --html` page: one self-contained file (inline CSS, inline SVG charts, a few lines of inline
 /// JavaScript to sort tables; no external scripts, fonts or requests). Every string that came from the network
 /// (hosts, DIDs, revs, details, upstream URLs) is HTML-escaped; DIDs are plain text, never links.
-enum AuditHTML {
-    static let colors: [Outcome: String] = [
+package enum AuditHTML {
+    package static let colors: [Outcome: String] = [
         .verified: "#2e7d32", .applied: "#1565c0", .rejected: "#c62828", .desynchronized: "#ef6c00",
         .ignored: "#9e9e9e", .unverifiable: "#6a1b9a",
     ]
 
     /// Escapes text for HTML element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
@@ -29,9 +28,9 @@ enum AuditHTML {
         return out
     }
 
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    package static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
 
-    static func millis(_ value: Double) -> String {
+    package static func millis(_ value: Double) -> String {
         if value >= 86_400_000 { return String(format: "%.1f d", value / 86_400_000) }
         if value >= 3_600_000 { return String(format: "%.1f h", value / 3_600_000) }
         if value >= 60_000 { return String(format: "%.1f min", value / 60_000) }
@@ -40,7 +39,7 @@ enum AuditHTML {
     }
 
     /// The page.
-    static func render(_ data: AuditData, generatedAt: Date) -> String {
+    package static func render(_ data: AuditData, generatedAt: Date) -> String {
         var totals: [Outcome: Int] = [:]
         for (key, n) in data.outcomes {
             if let outcome = Outcome(rawValue: String(key.split(separator: "/").first ?? "")) { totals[outcome, default: 0] += n }
@@ -68,7 +67,7 @@ enum AuditHTML {
         return html
     }
 
-    static func stackedBar(_ counts: [Outcome: Int], total: Int, width: Int = 600, height: Int = 28) -> String {
+    package static func stackedBar(_ counts: [Outcome: Int], total: Int, width: Int = 600, height: Int = 28) -> String {
         var svg = "<svg class=\"bar\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"outcome shares\">"
         var x = 0.0
         for outcome in Outcome.allCases {
@@ -81,13 +80,13 @@ enum AuditHTML {
         return svg + "</svg>"
     }
 
-    static func legend() -> String {
+    package static func legend() -> String {
         "<p class=\"legend\">" + Outcome.allCases.map {
             "<span><i style=\"background:\(colors[$0]!)\"></i>\($0.rawValue)</span>"
         }.joined(separator: " ") + "</p>"
     }
 
-    static func totalsSection(totals: [Outcome: Int], events: Int, reasons: [String: Int]) -> String {
+    package static func totalsSection(totals: [Outcome: Int], events: Int, reasons: [String: Int]) -> String {
         var html = "<section id=\"totals\"><h2>Totals by outcome and reason</h2>\n"
         html += stackedBar(totals, total: events) + legend()
         html += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>Outcome</th><th>Reason</th><th class=\"num\">Events</th><th class=\"num\">Share</th></tr></thead><tbody>\n"
@@ -99,7 +98,7 @@ enum AuditHTML {
         return html + "</tbody></table></div></section>\n"
     }
 
-    static func hostsSection(_ hosts: [HostScore]) -> String {
+    package static func hostsSection(_ hosts: [HostScore]) -> String {
         var html = "<section id=\"hosts\"><h2>PDS hosts</h2>\n<p class=\"note\">Each event counts for the PDS host of its account (from its DID document); <code>unknown</code> collects events whose account's host is not known. Click a column to sort.</p>\n"
         html += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>Host</th><th class=\"num\">Accounts</th><th class=\"num\">Events</th><th class=\"num\">Verified</th><th class=\"num\">Rejected</th><th>Rejects by reason</th><th class=\"num\">Desyncs</th><th class=\"num\">Resyncs</th><th class=\"num\">Unverifiable</th><th>Outcomes</th></tr></thead><tbody>\n"
         for host in hosts {
@@ -122,7 +121,7 @@ enum AuditHTML {
         return html
     }
 
-    static func accountsSection(_ accounts: [AuditAccount]) -> String {
+    package static func accountsSection(_ accounts: [AuditAccount]) -> String {
         var html = "<section id=\"accounts\"><h2>Accounts with the most violations</h2>\n<p class=\"note\">Violations: rejected, desynchronized and unverifiable events. The evidence is the latest one stored.</p>\n"
         html += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>Account (DID)</th><th>Host</th><th class=\"num\">Violations</th><th class=\"num\">Rejected</th><th class=\"num\">Desync</th><th class=\"num\">Unverif.</th><th class=\"num\">Seq</th><th>Rev</th><th>Reason</th><th>Detail</th></tr></thead><tbody>\n"
         for account in accounts {
@@ -141,7 +140,7 @@ enum AuditHTML {
         return html + "</tbody></table></div></section>\n"
     }
 
-    static func timelineSection(_ timeline: AuditTimeline) -> String {
+    package static func timelineSection(_ timeline: AuditTimeline) -> String {
         var html = "<section id=\"timeline\"><h2>Verdicts over time</h2>\n<p class=\"note\">Events per \(timeline.unit.rawValue) of the event's <code>time</code> (UTC; the receipt time when it has none or it lies more than a day ahead), stacked by outcome; bar heights are shares of the events in that \(timeline.unit.rawValue).</p>\n"
         let buckets = timeline.buckets
         guard !buckets.isEmpty else { return html + "<p>No events recorded.</p></section>\n" }
@@ -179,9 +178,9 @@ enum AuditHTML {
         return html + "</tbody></table></div></details></section>\n"
     }
 
-    static func quote(_ value: Double) -> String { "\"" + String(format: "%.2f", value) + "\"" }
+    package static func quote(_ value: Double) -> String { "\"" + String(format: "%.2f", value) + "\"" }
 
-    static func label(_ minute: Int64, _ unit: AuditTimeline.Unit) -> String {
+    package static func label(_ minute: Int64, _ unit: AuditTimeline.Unit) -> String {
         let stamp = AuditJSON.timestamp(minute * 60_000_000)  // 2026-01-01T10:20:00Z
         switch unit {
         case .day: return String(stamp.prefix(10))
@@ -190,7 +189,7 @@ enum AuditHTML {
     }
 
     /// Which host sends which deviation from the lexicon, how often (events verified or applied despite it).
-    static func warningsSection(_ hosts: [HostScore]) -> String {
+    package static func warningsSection(_ hosts: [HostScore]) -> String {
         var html = "<section id=\"warnings\"><h2>Conformance warnings</h2>\n<p class=\"note\">Events verified or applied despite a deviation in unsigned envelope metadata, or a slice that proves the change only in another order of inversion. Never a rejection; counted per PDS host.</p>\n"
         let rows = AuditText.warningRows(hosts)
         guard !rows.isEmpty else { return html + "<p>No warnings recorded.</p></section>\n" }
@@ -202,7 +201,7 @@ enum AuditHTML {
         return html + "</tbody></table></div></section>\n"
     }
 
-    static func relaySection(_ relays: [String: RelayHealthDelta], cursors: [String: Int64]) -> String {
+    package static func relaySection(_ relays: [String: RelayHealthDelta], cursors: [String: Int64]) -> String {
         var html = "<section id=\"relay\"><h2>Relay health</h2>\n<p class=\"note\">Per upstream: seq gaps (jumps of more than one) and the seqs they skip, duplicate or backward seqs, reconnects, and the lag between an event's <code>time</code> and its receipt (measured on live streams only; events more than a day old, a served recording or a backfill, are counted as backfill and kept out of the lag).</p>\n"
         guard !relays.isEmpty else { return html + "<p>No relay figures recorded.</p></section>\n" }
         html += "<div class=\"scroll\"><table><thead><tr><th>Upstream</th><th class=\"num\">Frames</th><th class=\"num\">Gaps</th><th class=\"num\">Missing seqs</th><th class=\"num\">Duplicates</th><th class=\"num\">Reconnects</th><th class=\"num\">Mean lag</th><th class=\"num\">Max lag</th><th class=\"num\">Backfill</th><th class=\"num\">Cursor</th></tr></thead><tbody>\n"
@@ -230,7 +229,7 @@ enum AuditHTML {
         return html + "</section>\n"
     }
 
-    static let css = """
+    package static let css = """
         :root{color-scheme:light}*{box-sizing:border-box}
         body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fafafa}
         header{background:#0d47a1;color:#fff;padding:16px 20px}header h1{margin:0;font-size:1.4em}
@@ -256,7 +255,7 @@ enum AuditHTML {
         h2{break-after:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 
-    static let script = """
+    package static let script = """
         document.querySelectorAll('table.sortable').forEach(function(t){t.querySelectorAll('th').forEach(function(th,i){
         th.addEventListener('click',function(){var b=t.tBodies[0],r=Array.from(b.rows),d=th.dataset.d==='a'?'d':'a';th.dataset.d=d;
         r.sort(function(x,y){var p=x.cells[i],q=y.cells[i];if(!p||!q)return 0;var u=p.dataset.v,v=q.dataset.v;

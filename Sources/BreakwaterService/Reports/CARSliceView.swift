@@ -1,11 +1,11 @@
-import IPLD
+package import IPLD
 
 /// The decoded view of a `#commit`'s (or `#sync`'s) CAR slice for `inspect frame --car`: every block with its
 /// kind — `commit` (the block named by the event's `commit`), `mst-node` (a tree node, with its entries' full keys,
 /// values and subtree links), `record` (as atproto JSON) — or `undecodable` with the error.
-enum CARSliceView {
+package enum CARSliceView {
     /// The slice's roots and its blocks, each decoded by kind.
-    static func view(_ bytes: [UInt8], commit: CID?) -> IPLDValue {
+    package static func view(_ bytes: [UInt8], commit: CID?) -> IPLDValue {
         var reader: CARReader
         do {
             reader = try CARReader(bytes: bytes, verifyingHashes: false)
@@ -28,7 +28,7 @@ enum CARSliceView {
         ])
     }
 
-    static func entry(_ block: CARBlock, commit: CID?) -> IPLDValue {
+    package static func entry(_ block: CARBlock, commit: CID?) -> IPLDValue {
         var entry: [String: IPLDValue] = [
             "cid": .string(block.cid.string),
             "length": .int(Int64(block.length)),
@@ -57,7 +57,7 @@ enum CARSliceView {
 
     /// A tree node (`{"l": link|null, "e": [{"p", "k", "v", "t"}]}`) with its entries' keys rebuilt from the
     /// prefix compression; nil when the value does not have that shape.
-    static func mstNode(_ value: IPLDValue) -> IPLDValue? {
+    package static func mstNode(_ value: IPLDValue) -> IPLDValue? {
         guard case .map(let map) = value, map.count == 2, let left = map["l"], case .list(let rawEntries)? = map["e"] else {
             return nil
         }

@@ -1,11 +1,10 @@
-import BreakwaterService
-import FirehoseIngest
-import FirehoseSync
-import Foundation
+package import FirehoseIngest
+package import FirehoseSync
+package import Foundation
 
 /// Human and JSON renderings of a pipeline summary.
-enum SummaryReport {
-    static func table(_ summary: PipelineSummary, title: String, resumedAfter: Int) -> String {
+package enum SummaryReport {
+    package static func table(_ summary: PipelineSummary, title: String, resumedAfter: Int) -> String {
         var lines: [String] = []
         lines.append(title)
         if resumedAfter >= 0 { lines.append("resumed after frame index \(resumedAfter)") }
@@ -32,9 +31,9 @@ enum SummaryReport {
     }
 
     /// `value` with a comma between each group of three digits (`12,345`), for tables people read.
-    static func grouped(_ value: some BinaryInteger) -> String { groupedDigits(value) }
+    package static func grouped(_ value: some BinaryInteger) -> String { groupedDigits(value) }
 
-    static func json(_ summary: PipelineSummary, truncated: String?, resumedAfter: Int) -> String {
+    package static func json(_ summary: PipelineSummary, truncated: String?, resumedAfter: Int) -> String {
         var object: [String: Any] = [
             "events": summary.events,
             "commits": summary.commits,
@@ -52,7 +51,7 @@ enum SummaryReport {
     }
 
     /// The live comparison of two relays (`consume --relay A --relay B`): one column per relay.
-    static func comparison(_ counts: LiveRelayComparison.Counts, relays: [String], started: Bool) -> String {
+    package static func comparison(_ counts: LiveRelayComparison.Counts, relays: [String], started: Bool) -> String {
         var lines = ["relay comparison" + (started ? "" : " (never started: no event came from both relays)")]
         lines.append(String(repeating: "-", count: 60))
         lines.append(pad("", 36) + leftPad("first", 12) + leftPad("second", 12))
@@ -70,11 +69,11 @@ enum SummaryReport {
         return lines.joined(separator: "\n")
     }
 
-    static func pad(_ text: some StringProtocol, _ width: Int) -> String {
+    package static func pad(_ text: some StringProtocol, _ width: Int) -> String {
         text.count >= width ? String(text) : text + String(repeating: " ", count: width - text.count)
     }
 
-    static func leftPad(_ text: String, _ width: Int) -> String {
+    package static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }

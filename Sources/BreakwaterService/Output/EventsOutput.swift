@@ -1,22 +1,22 @@
-import FirehoseSync
-import Foundation
-import Synchronization
+package import FirehoseSync
+package import Foundation
+package import Synchronization
 
 /// Writes outcome lines (CONTRACT.md §4) to a file or stdout, buffered: written out every 64 KiB, and at the first
 /// line after ``flushInterval`` (so a slow stream, or a paced replay, shows its lines as they come).
-final class EventsOutput: Sendable {
+package final class EventsOutput: Sendable {
     /// The longest a line waits in the buffer while more lines arrive.
-    static let flushInterval: Duration = .milliseconds(250)
+    package static let flushInterval: Duration = .milliseconds(250)
 
     private struct State {
-        var handle: FileHandle?
-        var buffer: [UInt8] = []
-        var lastWrite = ContinuousClock.now
+        package var handle: FileHandle?
+        package var buffer: [UInt8] = []
+        package var lastWrite = ContinuousClock.now
     }
     private let state: Mutex<State>
 
     /// `path` nil: discard; `-`: stdout; else a file (truncated).
-    init(path: String?) throws {
+    package init(path: String?) throws {
         guard let path else {
             state = Mutex(State(handle: nil))
             return
@@ -26,12 +26,12 @@ final class EventsOutput: Sendable {
             return
         }
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw OperationalError("cannot-write", "cannot write events to \(path)")
+            throw ServiceError("cannot-write", "cannot write events to \(path)")
         }
         state = Mutex(State(handle: handle))
     }
 
-    func write(_ line: OutcomeLine) {
+    package func write(_ line: OutcomeLine) {
         state.withLock { s in
             guard s.handle != nil else { return }
             s.buffer.append(contentsOf: line.json.utf8)
@@ -44,7 +44,7 @@ final class EventsOutput: Sendable {
         }
     }
 
-    func close() {
+    package func close() {
         state.withLock { s in
             if !s.buffer.isEmpty { s.handle?.write(Data(s.buffer)) }
             s.buffer.removeAll()

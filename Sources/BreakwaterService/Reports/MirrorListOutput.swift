@@ -1,13 +1,12 @@
-import BreakwaterService
-import FirehoseStore
-import FirehoseSync
-import Foundation
-import IPLD
+package import FirehoseStore
+package import FirehoseSync
+package import Foundation
+package import IPLD
 
 /// `mirror list` output: a table for people (the default), JSON for machines (`--json`), times in RFC 3339.
-enum MirrorListOutput {
+package enum MirrorListOutput {
     /// One mirror as a JSON object; `addedAt` and `updatedAt` are RFC 3339 UTC times.
-    static func object(_ info: MirrorInfo) -> [String: Any] {
+    package static func object(_ info: MirrorInfo) -> [String: Any] {
         [
             "did": info.did, "collections": collections(info),
             "rev": info.rev ?? NSNull(), "data": info.data?.string ?? NSNull(), "commit": info.commit?.string ?? NSNull(),
@@ -17,7 +16,7 @@ enum MirrorListOutput {
     }
 
     /// The mirrors as a table with a header line: DID, records, rev, updated, state, collections.
-    static func table(_ mirrors: [MirrorInfo]) -> String {
+    package static func table(_ mirrors: [MirrorInfo]) -> String {
         guard !mirrors.isEmpty else { return "no mirrors" }
         let rows = [["did", "records", "rev", "updated", "state", "collections"]] + mirrors.map { info in
             [info.did, SummaryReport.grouped(info.records), info.rev ?? "-", time(info.updatedAt),
@@ -32,7 +31,7 @@ enum MirrorListOutput {
     }
 
     /// Microseconds since the Unix epoch as an RFC 3339 UTC time (`2026-12-05T09:10:00Z`).
-    static func time(_ micros: Int64) -> String {
+    package static func time(_ micros: Int64) -> String {
         AuditJSON.timestamp(micros)
     }
 
