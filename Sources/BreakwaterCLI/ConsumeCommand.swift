@@ -126,19 +126,8 @@ struct Consume: AsyncParsableCommand {
         if let result = summarised, json {
             summaryOutput.write(SummaryReport.json(result.summary, truncated: nil, resumedAfter: -1))
         } else if let result = summarised {
-            var title = "consume \(upstream)"
-            if let cursor { title += " from cursor \(cursor)" }
-            var lines = [SummaryReport.table(result.summary, title: title, resumedAfter: -1)]
-            lines.append(SummaryReport.pad("cursor", 36) + SummaryReport.leftPad((result.summary.lastCursor ?? cursor).map(String.init) ?? "none", 12))
-            if resync != nil {
-                let r = result.summary.resyncs
-                for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
-                                      ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
-                                      ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
-                    lines.append(SummaryReport.pad(name, 36) + SummaryReport.leftPad(String(value), 12))
-                }
-            }
-            summaryOutput.write(lines.joined(separator: "\n"))
+            summaryOutput.write(SummaryReport.consumeTable(result.summary, upstream: upstream, cursor: cursor,
+                                                           withResyncs: resync != nil))
         }
         if let crossCheck, !json {
             summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.configuration.relay.description],

@@ -61,15 +61,7 @@ struct Status: AsyncParsableCommand {
                     for v in violations { print("  " + StatusJSON.violationLine(v)) }
                     return
                 }
-                print("did        \(state.did)")
-                print("rev        \(state.rev ?? "-")")
-                print("data       \(state.data?.string ?? "-")")
-                print("commit     \(state.commit?.string ?? "-")")
-                print("active     \(state.active)\(state.status.map { " (\($0))" } ?? "")")
-                print("sync       \(state.sync.rawValue)")
-                print("last seq   \(state.lastSeq.map(String.init) ?? "-")")
-                print("violations (\(violations.count))")
-                for v in violations { print("  " + StatusJSON.violationLine(v)) }
+                print(StatusText.account(state, violations: violations))
             }
             return
         }
@@ -77,22 +69,6 @@ struct Status: AsyncParsableCommand {
             print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
-        let summary = try store.summary(recentViolations: limit)
-        print("cursors")
-        for (upstream, position) in summary.cursors.sorted(by: { $0.key < $1.key }) { print("  \(upstream)  \(position)") }
-        print("accounts")
-        for key in ["total", "active", "inactive", "synchronized", "desynchronized", "resyncing"] {
-            print("  " + SummaryReport.pad(key, 20) + SummaryReport.leftPad("\(summary.accounts[key] ?? 0)", 12))
-        }
-        print("outcomes")
-        for (key, count) in summary.outcomes.sorted(by: { $0.key < $1.key }) {
-            print("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
-        }
-        print("hosts")
-        if !summary.hosts.isEmpty { print("  " + AuditText.hostHeader) }
-        for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
-        for line in AuditText.warningLines(summary.hosts) { print(line) }
-        print("recent violations")
-        for v in summary.recentViolations { print("  " + StatusJSON.violationLine(v)) }
+        print(StatusText.summary(try store.summary(recentViolations: limit)))
     }
 }

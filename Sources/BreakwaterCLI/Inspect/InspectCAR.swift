@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import ATCrypto
 import ATIdentity
 import ATRepo
@@ -92,61 +93,11 @@ struct InspectCAR: ParsableCommand {
     }
 
     func listBlocks(_ bytes: [UInt8]) throws {
-        var reader = try CARReader(bytes: bytes, verifyingHashes: false)
-        var blocks: [IPLDValue] = []
-        while let block = try reader.nextBlock() {
-            var entry: [String: IPLDValue] = [
-                "cid": .string(block.cid.string),
-                "offset": .int(Int64(block.offset)),
-                "length": .int(Int64(block.length)),
-                "hashMatches": .bool(block.hashMatches),
-            ]
-            if block.cid.codec == .dagCBOR {
-                do {
-                    entry["value"] = try block.decode()
-                } catch {
-                    entry["error"] = .string("\(error)")
-                }
-            }
-            blocks.append(.map(entry))
-        }
-        CLISupport.printJSON(.map([
-            "version": .int(1),
-            "roots": .list(reader.roots.map { .string($0.string) }),
-            "blocks": .list(blocks),
-        ]))
+        CLISupport.printJSON(try CARDocument.blocks(bytes))
     }
 
-    /// The `reason` of a `--verify` without a key: everything else passed, but the signature was not checked, so the
-    /// repository is not claimed verified (`verified: false`, exit 0).
-    static let signatureNotChecked = "signature not checked: no key given (--key, --did-doc or BREAKWATER_DID_DOC)"
-
     func verifyRepository(_ bytes: [UInt8]) throws {
-        let car = try CARFile(bytes: bytes)  // every block's hash is checked here
         let expected = try expectations()
-        let repository: VerifiedRepository
-        do {
-            repository = try RepositoryVerifier(did: expected.did, key: expected.key, acceptVersion2: true).verify(root: car.root, blocks: car)
-        } catch let error as ATRepoError {
-            throw CLIFailure(code: "\(error.code)", message: error.reason)
-        }
-        let commit = repository.commit
-        let signature = repository.signatureChecked ? "valid" : "not-checked"
-        var commitJSON: [String: IPLDValue] = [
-            "cid": .string(commit.cid.string), "did": .string(commit.did), "version": .int(Int64(commit.version)),
-            "data": .string(commit.data.string),
-        ]
-        if let rev = commit.rev { commitJSON["rev"] = .string(rev) }
-        CLISupport.printJSON(.map([
-            "roots": .list(car.roots.map { .string($0.string) }),
-            "blocks": .int(Int64(car.blocks.count)),
-            "commit": .map(commitJSON),
-            "records": .int(Int64(repository.recordCount)),
-            "mstRoot": .string(repository.data.string),
-            "rebuilt": .bool(true),
-            "signature": .string(signature),
-            "verified": .bool(expected.key != nil),
-            "reason": expected.key == nil ? .string(Self.signatureNotChecked) : .null,
-        ]))
+        CLISupport.printJSON(try CARDocument.verifiedRepository(bytes, did: expected.did, key: expected.key))
     }
 }

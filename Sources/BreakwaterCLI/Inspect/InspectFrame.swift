@@ -42,27 +42,7 @@ struct InspectFrame: ParsableCommand {
     /// The frame's bytes: the file, or frame `index` of the recording.
     func frameBytes() throws -> [UInt8] {
         if let file { return try CLISupport.readInput(file) }
-        let location = RecordingLocation(path: recordingPath ?? "")
-        var frames: RecordingFrames.SyncIterator
-        do {
-            frames = try RecordingFrames.SyncIterator(path: location.frames.path)
-        } catch {
-            throw CLIFailure(code: "unreadable-file", message: "cannot read \(location.frames.path)")
-        }
-        var position = 0
-        while true {
-            let next: [UInt8]?
-            do {
-                next = try frames.next()
-            } catch {
-                throw CLIFailure(code: "truncated-recording", message: "\(location.frames.path) ends inside frame \(position): \(error)")
-            }
-            guard let bytes = next else {
-                throw CLIFailure(code: "no-such-frame", message: "\(location.frames.path) holds \(position) frames; no index \(index ?? 0)")
-            }
-            if position == index { return bytes }
-            position += 1
-        }
+        return try FrameDocument.frame(at: index ?? 0, recording: recordingPath ?? "")
     }
 
     func run() throws {
@@ -74,35 +54,7 @@ struct InspectFrame: ParsableCommand {
             } catch let error as FirehoseSyncError {
                 throw CLIFailure(code: "\(error.code)", message: error.reason)
             }
-            var header: [String: IPLDValue] = ["op": .int(frame.op)]
-            if let type = frame.type { header["t"] = .string(type) }
-            var envelope: IPLDValue = .null
-            var warnings: [ConformanceWarning] = []
-            switch FirehoseMessage.classify(frame) {
-            case .success(let message):
-                envelope = .string("ok")
-                warnings = message.warnings
-            case .failure(let rejection): envelope = .string("\(rejection.reason.rawValue): \(rejection.detail)")
-            }
-            var output: [String: IPLDValue] = [
-                "header": .map(header),
-                "body": .map(frame.body),
-                "type": .string(FirehoseMessage.eventType(of: frame).rawValue),
-                "envelope": envelope,
-                "warnings": .list(warnings.map { .string($0.rawValue) }),
-                "bytes": .int(Int64(bytes.count)),
-            ]
-            if let index { output["index"] = .int(Int64(index)) }
-            if car {
-                if case .bytes(let slice)? = frame.body["blocks"] {
-                    var commit: CID? = nil
-                    if case .link(let cid)? = frame.body["commit"] { commit = cid }
-                    output["car"] = CARSliceView.view(slice, commit: commit)
-                } else {
-                    output["car"] = .null
-                }
-            }
-            CLISupport.printJSON(.map(output))
+            CLISupport.printJSON(FrameDocument.view(frame, bytes: bytes, index: index, includeCAR: car))
         }
     }
 }

@@ -76,4 +76,22 @@ package enum SummaryReport {
     package static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
+
+    /// The closing table of `consume`: the run's table titled with the relay (and the start cursor), the cursor
+    /// reached, and with resyncs on, their counts.
+    package static func consumeTable(_ summary: PipelineSummary, upstream: String, cursor: Int64?, withResyncs: Bool) -> String {
+        var title = "consume \(upstream)"
+        if let cursor { title += " from cursor \(cursor)" }
+        var lines = [table(summary, title: title, resumedAfter: -1)]
+        lines.append(pad("cursor", 36) + leftPad((summary.lastCursor ?? cursor).map(String.init) ?? "none", 12))
+        if withResyncs {
+            let r = summary.resyncs
+            for (name, value) in [("resyncs scheduled", r.scheduled), ("resyncs succeeded", r.succeeded),
+                                  ("resync attempts failed", r.failed), ("resyncs given up", r.gaveUp), ("resyncs cancelled", r.cancelled),
+                                  ("held events applied", r.queuedApplied), ("held events dropped", r.queuedDropped)] {
+                lines.append(pad(name, 36) + leftPad(String(value), 12))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 }

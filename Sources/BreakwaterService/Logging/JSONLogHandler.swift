@@ -1,34 +1,34 @@
-import Foundation
-import Logging
-import Synchronization
+package import Foundation
+package import Logging
+package import Synchronization
 
 /// A swift-log handler writing one JSON object per line on stderr (`--log-format json`):
 /// `{"time": RFC 3339 UTC, "level", "label", "message", "source", …metadata}` with the metadata keys at the top
 /// level (they are dotted, e.g. `alert.did`, so they do not clash with the fixed keys). Integer, floating-point
 /// and boolean metadata values stay JSON numbers and booleans; lists and dictionaries become arrays and objects.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
+package struct JSONLogHandler: LogHandler {
+    package let label: String
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
     private let output: @Sendable (Data) -> Void
 
     /// Lines go to stderr whole, one writer at a time.
     private static let stderrLock = Mutex(())
 
-    init(label: String, output: (@Sendable (Data) -> Void)? = nil) {
+    package init(label: String, output: (@Sendable (Data) -> Void)? = nil) {
         self.label = label
         self.output = output ?? { data in
             JSONLogHandler.stderrLock.withLock { _ in FileHandle.standardError.write(data) }
         }
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let own = event.metadata { merged.merge(own) { _, new in new } }
@@ -46,7 +46,7 @@ struct JSONLogHandler: LogHandler {
         output(data)
     }
 
-    static func json(_ value: Logger.Metadata.Value) -> Any {
+    package static func json(_ value: Logger.Metadata.Value) -> Any {
         switch value {
         case .string(let text): return text
         case .stringConvertible(let convertible):
@@ -64,7 +64,7 @@ struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func timestamp() -> String {
+    package static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
