@@ -46,29 +46,9 @@ struct Record: AsyncParsableCommand {
     /// The cursor to subscribe from: `--cursor`, else the highest seq already recorded in `folder` (nil for a new
     /// recording: the relay's live end). Trims an incomplete last frame and says what it resumes on stderr.
     func resumeCursor(folder: String) throws -> Int64? {
-        let frames = URL(fileURLWithPath: folder).appendingPathComponent("frames.bin").path
-        let tail: RecordingTail?
-        do { tail = try RecordingTail.read(path: frames) } catch {
-            throw OperationalError("unreadable-file", "cannot read \(frames): \(error)")
-        }
-        guard let tail, tail.fileBytes > 0 else { return live.cursor }
-        if tail.isTruncated {
-            do { try tail.trim(path: frames) } catch let error as IngestError {
-                throw OperationalError(error.code.description, error.reason)
-            }
-            note("\(frames) ended inside a frame; trimmed \(tail.fileBytes - tail.completeBytes) bytes after its last complete frame")
-        }
-        let held = "\(frames) holds \(tail.frames) frames" + (tail.lastSeq.map { " up to seq \($0)" } ?? "")
-        if let cursor = live.cursor {
-            note("\(held); appending from --cursor \(cursor)")
-            return cursor
-        }
-        guard let lastSeq = tail.lastSeq else {
-            note("\(held) without a seq; appending from the relay's live end")
-            return nil
-        }
-        note("\(held); resuming after seq \(lastSeq)")
-        return lastSeq
+        let resume = try RecordingResume(folder: folder, cursor: live.cursor)
+        for line in resume.notes { note(line) }
+        return resume.cursor
     }
 
     /// A line for the user on stderr: `record: TEXT`, or with JSON logs a JSON log record.

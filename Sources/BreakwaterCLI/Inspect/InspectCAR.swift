@@ -53,25 +53,8 @@ struct InspectCAR: ParsableCommand {
     /// The key and DID to check against, from the options.
     func expectations() throws -> (key: PublicKey?, keyName: String?, did: String?) {
         if let didDoc = didDocPath {
-            let data = Data(try CLISupport.readInput(didDoc))
-            let document: DIDDocument
-            do {
-                document = try DIDDocument(data: data)
-            } catch {
-                throw CLIFailure(code: "\(error.code)", message: error.reason)
-            }
-            let reference: Result<SigningKeyReference, ATIdentityError>
-            do {
-                reference = .success(try document.signingKey())
-            } catch {
-                reference = .failure(error)
-            }
-            switch IdentitiesFile.lookup(reference) {
-            case .key(let publicKey, _):
-                return (publicKey, publicKey.didKey, did ?? document.id.description)
-            case .unavailable(let why):
-                throw CLIFailure(code: "identity-unavailable", message: why)
-            }
+            let signer = try DIDDocumentSigner(json: CLISupport.readInput(didDoc))
+            return (signer.key, signer.key.didKey, did ?? signer.did)
         }
         guard let key else { return (nil, nil, did) }
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import ATCrypto
 import Foundation
 
@@ -19,22 +20,7 @@ struct InspectDIDKey: ParsableCommand {
         } catch {
             failDIDKey(code: "\(error.code)", message: error.reason)
         }
-        let object: [String: Any] = [
-            "curve": publicKey.curve.rawValue,
-            "jwtAlg": publicKey.curve.jwtAlgorithm,
-            "didKey": publicKey.didKey,
-            "multikey": publicKey.multikey,
-            "compressed": hexString(publicKey.compressed),
-            "uncompressed": hexString(publicKey.uncompressed),
-            "legacyType": publicKey.curve.legacyVerificationMethodType,
-            "legacyMultibase": publicKey.legacyMultibase,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        print(String(decoding: data, as: UTF8.self))
-    }
-
-    private func hexString(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        print(DIDKeyDocument.json(publicKey))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import ATCrypto
 import Foundation
 
@@ -38,12 +39,12 @@ struct InspectSignature: ParsableCommand {
         } catch {
             failSignature(code: "\(error.code)", message: error.reason)
         }
-        guard let signatureBytes = decodeBase64(signature) else {
+        guard let signatureBytes = SignatureText.bytes(base64: signature) else {
             failSignature(code: "invalid-base64", message: "--signature is not base64")
         }
         let messageBytes: [UInt8]
         do {
-            messageBytes = try readMessage(message)
+            messageBytes = try SignatureText.message(at: message)
         } catch {
             failSignature(code: "unreadable-file", message: "cannot read \(message): \(error.localizedDescription)")
         }
@@ -53,19 +54,6 @@ struct InspectSignature: ParsableCommand {
         case .invalid(let failure):
             failSignature(code: "bad-signature", message: "\(failure): \(failure.explanation)")
         }
-    }
-
-    private func readMessage(_ path: String) throws -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    }
-
-    /// Standard or URL-safe base64, with or without padding.
-    private func decodeBase64(_ text: String) -> [UInt8]? {
-        var normalized = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard normalized.count % 4 != 1 else { return nil }
-        while normalized.count % 4 != 0 { normalized += "=" }
-        return Data(base64Encoded: normalized).map { [UInt8]($0) }
     }
 }
 

@@ -71,7 +71,7 @@ struct MirrorBlobs: AsyncParsableCommand {
         let store = try database.openWritable()
         let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
-        CLISupport.printOutput(MirrorBlobSync.json(report, did: did))
+        CLISupport.printOutput(MirrorJSON.blobs(report, did: did))
         if !report.failures.isEmpty {
             throw OperationalError(report.failures[0].error.code.description,
                                    "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(report.failures[0].error.reason)")
@@ -87,7 +87,7 @@ enum MirrorBlobSync {
     static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
-        FileHandle.standardError.write(Data("blobs: \(json(report, did: did))\n".utf8))
+        FileHandle.standardError.write(Data("blobs: \(MirrorJSON.blobs(report, did: did))\n".utf8))
         if let first = report.failures.first {
             throw OperationalError(first.error.code.description,
                                    "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
@@ -105,14 +105,5 @@ enum MirrorBlobSync {
         } catch let error as StoreError {
             throw OperationalError(error.code.description, error.reason)
         }
-    }
-
-    /// The report as JSON.
-    static func json(_ report: BlobFetchReport, did: String) -> String {
-        JSONOutput.string([
-            "did": did, "referenced": report.referenced, "present": report.present, "fetched": report.fetched,
-            "fetchedBytes": report.fetchedBytes,
-            "failed": report.failures.map { ["cid": $0.cid.string, "code": $0.error.code.description, "reason": $0.error.reason] },
-        ] as [String: Any], pretty: true)
     }
 }

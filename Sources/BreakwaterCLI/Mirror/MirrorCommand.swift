@@ -113,18 +113,4 @@ enum MirrorSupport {
             throw OperationalError(error.code.description, error.reason)
         }
     }
-
-    /// The import report as JSON.
-    static func json(_ report: MirrorImportReport) -> String {
-        var object: [String: Any] = [
-            "did": report.did, "version": report.version, "rev": report.rev ?? NSNull(), "data": report.data.string,
-            "commit": report.commit.string, "signatureChecked": report.signatureChecked,
-            "collections": report.filter.isComplete ? ["*"] : report.filter.patterns,
-            "records": report.records, "kept": report.kept, "created": report.created, "updated": report.updated,
-            "deleted": report.deleted, "blocks": report.blocks, "extraBlocks": report.extraBlocks,
-            "accountUpdated": report.accountUpdated, "stale": report.stale ?? NSNull(),
-        ]
-        if !report.extraBlockSample.isEmpty { object["extraBlockSample"] = report.extraBlockSample.map(\.string) }
-        return JSONOutput.string(object, pretty: true)
-    }
 }

@@ -63,7 +63,7 @@ struct MirrorImport: AsyncParsableCommand {
         let report = try MirrorSupport.store {
             try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
         }
-        CLISupport.printOutput(MirrorSupport.json(report))
+        CLISupport.printOutput(MirrorJSON.importReport(report))
         if report.extraBlocks > 0 {
             FileHandle.standardError.write(Data("warning: the CAR holds \(report.extraBlocks) block(s) the repository does not reference\n".utf8))
         }
@@ -166,7 +166,7 @@ struct MirrorAdd: AsyncParsableCommand {
         let report = try MirrorSupport.store {
             try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
         }
-        CLISupport.printOutput(MirrorSupport.json(report))
+        CLISupport.printOutput(MirrorJSON.importReport(report))
         if let stale = report.stale {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
         }
