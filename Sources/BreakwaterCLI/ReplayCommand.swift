@@ -69,12 +69,7 @@ struct Replay: AsyncParsableCommand {
         }
         // An identities file that is named (option or environment) must exist; the one beside the recording may not.
         let namedIdentities = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
-        let keys = try IdentityLoading.staticKeys(path: namedIdentities ?? location.identities.path, required: namedIdentities != nil)
-        if namedIdentities == nil && !FileManager.default.fileExists(atPath: location.identities.path) {
-            // Replay resolves nothing over the network: without keys every signed event is unverifiable.
-            FileHandle.standardError.write(Data(("warning: no identities file found: looked for \(location.identities.path) "
-                + "(give one with --identities FILE); events that need a signing key will be unverifiable (identity-unavailable)\n").utf8))
-        }
+        let keys = try ReplayRunner.keys(for: location, identities: namedIdentities)
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
 
         let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))

@@ -75,15 +75,9 @@ struct Synth: AsyncParsableCommand {
 
     func parsedQuirkKinds() throws -> [QuirkKind] {
         guard let quirkKinds else { return QuirkKind.allCases }
-        return try quirkKinds.split(separator: ",").map { name in
-            guard let kind = QuirkKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown quirk kind '\(name)'; known: \(QuirkKind.allCases.map(\.rawValue).joined(separator: ","))")
-            }
-            return kind
-        }
+        return try Self.list(quirkKinds, "quirk kind")
     }
 
-    /// The quirk rate: `--quirks`, else 0.2 when `--quirk-kinds` names some, else none.
     var quirkRate: Double { quirks ?? (quirkKinds == nil ? 0 : 0.2) }
 
     /// The output folder: `--out`, else `BREAKWATER_OUT`; a usage error when neither is given.
@@ -108,9 +102,14 @@ struct Synth: AsyncParsableCommand {
 
     func parsedFaultKinds() throws -> [FaultKind] {
         guard let faultKinds else { return FaultKind.allCases }
-        return try faultKinds.split(separator: ",").map { name in
-            guard let kind = FaultKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown fault kind '\(name)'; known: \(FaultKind.allCases.map(\.rawValue).joined(separator: ","))")
+        return try Self.list(faultKinds, "fault kind")
+    }
+
+    /// The comma-separated names of `text` as `Kind`s; an unknown name is refused with the known ones.
+    static func list<Kind: RawRepresentable & CaseIterable>(_ text: String, _ what: String) throws -> [Kind] where Kind.RawValue == String {
+        try text.split(separator: ",").map { name in
+            guard let kind = Kind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown \(what) '\(name)'; known: \(Kind.allCases.map(\.rawValue).joined(separator: ","))")
             }
             return kind
         }

@@ -18,14 +18,8 @@ struct InspectDIDKey: ParsableCommand {
         do {
             publicKey = key.hasPrefix("did:key:") ? try PublicKey(didKey: key) : try PublicKey(multikey: key)
         } catch {
-            failDIDKey(code: "\(error.code)", message: error.reason)
+            CLISupport.fail(code: "\(error.code)", message: error.reason)
         }
         print(DIDKeyDocument.json(publicKey))
     }
-}
-
-/// Prints `error: CODE: message` on standard error and exits with status 1.
-private func failDIDKey(code: String, message: String) -> Never {
-    FileHandle.standardError.write(Data("error: \(code): \(message)\n".utf8))
-    InspectDIDKey.exit(withError: ExitCode(1))
 }

@@ -37,28 +37,22 @@ struct InspectSignature: ParsableCommand {
         do {
             publicKey = try PublicKey(didKey: key)
         } catch {
-            failSignature(code: "\(error.code)", message: error.reason)
+            CLISupport.fail(code: "\(error.code)", message: error.reason)
         }
         guard let signatureBytes = SignatureText.bytes(base64: signature) else {
-            failSignature(code: "invalid-base64", message: "--signature is not base64")
+            CLISupport.fail(code: "invalid-base64", message: "--signature is not base64")
         }
         let messageBytes: [UInt8]
         do {
             messageBytes = try SignatureText.message(at: message)
         } catch {
-            failSignature(code: "unreadable-file", message: "cannot read \(message): \(error.localizedDescription)")
+            CLISupport.fail(code: "unreadable-file", message: "cannot read \(message): \(error.localizedDescription)")
         }
         switch publicKey.verify(signature: signatureBytes, message: messageBytes) {
         case .valid:
             print("valid")
         case .invalid(let failure):
-            failSignature(code: "bad-signature", message: "\(failure): \(failure.explanation)")
+            CLISupport.fail(code: "bad-signature", message: "\(failure): \(failure.explanation)")
         }
     }
-}
-
-/// Prints `error: CODE: message` on standard error and exits with status 1.
-private func failSignature(code: String, message: String) -> Never {
-    FileHandle.standardError.write(Data("error: \(code): \(message)\n".utf8))
-    InspectSignature.exit(withError: ExitCode(1))
 }

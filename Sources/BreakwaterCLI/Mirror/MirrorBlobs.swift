@@ -72,10 +72,7 @@ struct MirrorBlobs: AsyncParsableCommand {
         let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
         CLISupport.printOutput(MirrorJSON.blobs(report, did: did))
-        if !report.failures.isEmpty {
-            throw OperationalError(report.failures[0].error.code.description,
-                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(report.failures[0].error.reason)")
-        }
+        if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
     }
 }
 
@@ -88,10 +85,7 @@ enum MirrorBlobSync {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
         FileHandle.standardError.write(Data("blobs: \(MirrorJSON.blobs(report, did: did))\n".utf8))
-        if let first = report.failures.first {
-            throw OperationalError(first.error.code.description,
-                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
-        }
+        if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
     }
 
     /// The missing blobs of `did` fetched into the blob folder of `options` (``MirrorBlobFetch``).

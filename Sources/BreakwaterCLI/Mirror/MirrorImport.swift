@@ -60,9 +60,7 @@ struct MirrorImport: AsyncParsableCommand {
             did: did, key: key, identities: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"), resolver: nil,
             plc: { try EnvironmentOption.plcURL(blobOptions.plc) }, store: store)
         let filter = try MirrorSupport.filter(collections)
-        let report = try MirrorSupport.store {
-            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
-        }
+        let report = try MirrorAddition.importRepository(did: did, blocks: stream, key: publicKey, filter: filter, in: store)
         CLISupport.printOutput(MirrorJSON.importReport(report))
         if report.extraBlocks > 0 {
             FileHandle.standardError.write(Data("warning: the CAR holds \(report.extraBlocks) block(s) the repository does not reference\n".utf8))
@@ -134,37 +132,19 @@ struct MirrorAdd: AsyncParsableCommand {
         let filter = try MirrorSupport.filter(collections) ?? .all
         let identitiesPath = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
         let store = try database.openWritable()
-        let stream: any RepoBlockStream
-        var resolver: KeySource? = nil
+        let logger = LoggingSetup.logger("breakwater.mirror")
+        let source: MirrorAddition.Source
         if let car = EnvironmentOption.value(car, env: "BREAKWATER_CAR") {
-            stream = try RepositorySource.file(car)
+            source = .file(car)
         } else {
-            let logger = LoggingSetup.logger("breakwater.mirror")
             let plc = try network.plcURL()
-            let source = try makeKeySource(plc: plc, identities: identitiesPath, store: store, logger: logger)
-            resolver = source
-            do {
-                stream = try await RepositorySource.download(
-                    did: did, relay: network.relayText, pds: source.provider as? any PDSLocator,
-                    configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
-                                                          allowHTTPLoopback: isLoopbackDirectory(plc)),
-                    logger: logger)
-            } catch {
-                await source.shutdown()
-                throw error
-            }
+            source = .download(relay: network.relayText, configuration: RepoFetchConfiguration(
+                totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20, allowHTTPLoopback: isLoopbackDirectory(plc)))
         }
-        let publicKey: PublicKey
-        do {
-            publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identitiesPath, resolver: resolver?.provider,
-                                                           plc: network.plcURL, store: store)
-        } catch {
-            await resolver?.shutdown()
-            throw error
-        }
-        await resolver?.shutdown()
-        let report = try MirrorSupport.store {
-            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
+        let report = try await MirrorAddition.add(did: did, from: source, key: key, identities: identitiesPath, filter: filter,
+                                                  store: store, logger: logger) { identities in
+            let keys = try makeKeySource(plc: try network.plcURL(), identities: identities, store: store, logger: logger)
+            return ConsumeService.KeySource(provider: keys.provider, shutdown: keys.shutdown)
         }
         CLISupport.printOutput(MirrorJSON.importReport(report))
         if let stale = report.stale {

@@ -81,4 +81,12 @@ package struct MirrorBlobFetch {
         }
         return endpoint.description
     }
+
+    /// The error a fetch with failed blobs ends with: the first failure's code, with how many failed; nil when every
+    /// blob was stored.
+    package static func failure(of report: BlobFetchReport) -> ServiceError? {
+        guard let first = report.failures.first else { return nil }
+        return ServiceError(first.error.code.description,
+                            "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
+    }
 }
