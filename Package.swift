@@ -130,18 +130,30 @@ let package = Package(
             dependencies: ["FirehoseSync", "ATRepo", "ATCrypto", "ATSyntax", "IPLD"],
             swiftSettings: strictSettings
         ),
-        // The executable `breakwater`.
-        .executableTarget(
-            name: "BreakwaterCLI",
+        // The application layer: the consume service, the replay runner, resync wiring, status and metrics routes.
+        .target(
+            name: "BreakwaterService",
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
-                "BreakwaterNet", "FirehoseRelay",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BreakwaterNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The executable `breakwater`: parsing, exit codes, rendering, logging bootstrap.
+        .executableTarget(
+            name: "BreakwaterCLI",
+            dependencies: [
+                "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
+                "BreakwaterNet", "FirehoseRelay", "BreakwaterService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings,
             plugins: ["BuildStamp"]

@@ -28,7 +28,7 @@ public final class CachingIdentityDirectory: IdentityDirectory {
     /// ``shutdown()``; `onLookup` is told of each resolved look-up whether the cache answered it (a metric).
     public init(staticKeys: StaticIdentityDirectory?, resolver: any IdentityResolver, store: (any IdentityCacheStore)?,
                 policy: IdentityCachePolicy = .standard, release: (@Sendable () async -> Void)? = nil,
-                keys: KeyCache = .shared, onLookup: @escaping @Sendable (_ cacheHit: Bool) -> Void = { _ in },
+                keys: KeyCache = KeyCache(capacity: KeyCache.standardCapacity), onLookup: @escaping @Sendable (_ cacheHit: Bool) -> Void = { _ in },
                 now: @escaping @Sendable () -> Int64) {
         self.staticKeys = staticKeys
         self.cache = IdentityCache(upstream: resolver, policy: policy, store: store, now: now)

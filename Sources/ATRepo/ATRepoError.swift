@@ -41,6 +41,9 @@ public struct ATRepoError: Error, Hashable, Sendable, CustomStringConvertible {
             case invalidKey = "invalid-key"
             case invalidCommit = "invalid-commit"
             case invalidRepository = "invalid-repository"
+            case carRootMismatch = "car-root-mismatch"
+            case fieldMismatch = "field-mismatch"
+            case badSignature = "bad-signature"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -59,5 +62,21 @@ public struct ATRepoError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidCommit = Code(.invalidCommit)
         /// A repository export is inconsistent (record count, rebuilt root, missing commit).
         public static let invalidRepository = Code(.invalidRepository)
+        /// The commit named as the repository's root is not among its blocks.
+        public static let carRootMismatch = Code(.carRootMismatch)
+        /// The commit belongs to another account than the one expected.
+        public static let fieldMismatch = Code(.fieldMismatch)
+        /// The commit signature does not verify with the expected key.
+        public static let badSignature = Code(.badSignature)
+
+        /// The rejection reason a failed repository verification is reported under: the code itself, except that
+        /// every structural fault of the tree (`malformed-mst`, `invalid-key`, `invalid-repository`) is
+        /// `malformed-mst`.
+        public var rejectionReason: String {
+            switch backing {
+            case .malformedMST, .invalidKey, .invalidRepository: return Backing.malformedMST.rawValue
+            default: return backing.rawValue
+            }
+        }
     }
 }

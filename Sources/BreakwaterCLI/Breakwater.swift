@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -42,6 +43,8 @@ struct Breakwater: AsyncParsableCommand {
         } catch let error as StoreError {
             // A store failure that ended a run (disk-full, database-corrupt, …) keeps its own code.
             OperationalError(error.code.description, error.reason).exit()
+        } catch let error as ServiceError {
+            OperationalError(error.code, error.reason).exit()
         } catch let error as any CodedError {
             // IngestError, NetError and RelayError: their own code.
             OperationalError(error.codeName, error.reason).exit()

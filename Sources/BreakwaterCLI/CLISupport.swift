@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import Foundation
 import IPLD
 
@@ -32,6 +33,8 @@ enum CLISupport {
             try body()
         } catch let failure as CLIFailure {
             fail(code: failure.code, message: failure.message)
+        } catch let failure as ServiceError {
+            fail(code: failure.code, message: failure.reason)
         } catch let error as IPLDError {
             fail(code: "\(error.code)", message: error.offset.map { "\(error.reason) (at byte \($0))" } ?? error.reason)
         } catch let exit as ExitCode {

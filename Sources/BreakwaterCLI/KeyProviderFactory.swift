@@ -16,7 +16,8 @@ struct KeySource {
 /// directory only), then the PLC directory at `plc` and
 /// did:web hosts over https. Plain http is allowed only when `plc` itself is a loopback address (e.g. the PLC
 /// directory of `breakwater serve`).
-func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger) throws -> KeySource {
+func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger,
+                   metrics: IngestMetrics = IngestMetrics()) throws -> KeySource {
     guard let plc else {
         let provider: any IdentityDirectory = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
             ?? StaticIdentityDirectory(keys: [:])
@@ -26,7 +27,7 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
     do {
         let resolving = try makeIdentityDirectory(
             plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
-            allowHTTPLoopback: loopback, logger: logger)
+            allowHTTPLoopback: loopback, logger: logger, metrics: metrics)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
     } catch let error as ATIdentityError where error.code == .invalidIdentitiesFile {
         throw OperationalError("invalid-identity-source", error.reason)
@@ -74,7 +75,7 @@ func isLoopbackDirectory(_ plc: URL) -> Bool {
 /// ``CachingIdentityDirectory/shutdown()`` when done.
 func makeIdentityDirectory(plc: String, identities: String?, store: (any IdentityCacheStore)?, allowHTTPLoopback: Bool,
                             configuration: GuardedHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
-                            logger: Logger = Logger(label: "breakwater.identity"),
+                            logger: Logger = Logger(label: "breakwater.identity"), metrics: IngestMetrics = IngestMetrics(),
                             now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) throws -> CachingIdentityDirectory {
     let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
     var settings = configuration ?? GuardedHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
@@ -89,5 +90,5 @@ func makeIdentityDirectory(plc: String, identities: String?, store: (any Identit
     let http = GuardedHTTPClient(configuration: settings, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: now)
     return CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy,
-                                    release: { await http.shutdown() }, onLookup: { IngestMetrics.shared.identityCache(hit: $0) }, now: now)
+                                    release: { await http.shutdown() }, onLookup: { metrics.identityCache(hit: $0) }, now: now)
 }

@@ -80,16 +80,16 @@ struct LiveOptions: ParsableArguments {
         }
     }
 
-    func subscription(logger: Logger) throws -> FirehoseSubscription {
-        try subscription(to: relayURL(), logger: logger)
+    func subscription(logger: Logger, metrics: IngestMetrics = IngestMetrics()) throws -> FirehoseSubscription {
+        try subscription(to: relayURL(), logger: logger, metrics: metrics)
     }
 
-    func subscription(to relay: RelayURL, logger: Logger) -> FirehoseSubscription {
+    func subscription(to relay: RelayURL, logger: Logger, metrics: IngestMetrics = IngestMetrics()) -> FirehoseSubscription {
         FirehoseSubscription(
             configuration: SubscriptionConfiguration(
                 relay: relay, pingInterval: .milliseconds(Int64(readTimeout * 500)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
                 maxConsecutiveFailures: maxRetries == 0 ? nil : maxRetries, additionalTrustRoots: caFilePath),
-            logger: logger, onReconnect: { IngestMetrics.shared.reconnect() })
+            logger: logger, onReconnect: { metrics.reconnect() })
     }
 
     var durationLimit: Duration? { duration.map { .milliseconds(Int64($0 * 1000)) } }

@@ -1,3 +1,4 @@
+import BreakwaterService
 import ArgumentParser
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseStore
 import Foundation
 

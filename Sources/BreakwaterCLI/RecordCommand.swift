@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseSync
 import Foundation
@@ -46,29 +47,9 @@ struct Record: AsyncParsableCommand {
     /// The cursor to subscribe from: `--cursor`, else the highest seq already recorded in `folder` (nil for a new
     /// recording: the relay's live end). Trims an incomplete last frame and says what it resumes on stderr.
     func resumeCursor(folder: String) throws -> Int64? {
-        let frames = URL(fileURLWithPath: folder).appendingPathComponent("frames.bin").path
-        let tail: RecordingTail?
-        do { tail = try RecordingTail.read(path: frames) } catch {
-            throw OperationalError("unreadable-file", "cannot read \(frames): \(error)")
-        }
-        guard let tail, tail.fileBytes > 0 else { return live.cursor }
-        if tail.isTruncated {
-            do { try tail.trim(path: frames) } catch let error as IngestError {
-                throw OperationalError(error.code.description, error.reason)
-            }
-            note("\(frames) ended inside a frame; trimmed \(tail.fileBytes - tail.completeBytes) bytes after its last complete frame")
-        }
-        let held = "\(frames) holds \(tail.frames) frames" + (tail.lastSeq.map { " up to seq \($0)" } ?? "")
-        if let cursor = live.cursor {
-            note("\(held); appending from --cursor \(cursor)")
-            return cursor
-        }
-        guard let lastSeq = tail.lastSeq else {
-            note("\(held) without a seq; appending from the relay's live end")
-            return nil
-        }
-        note("\(held); resuming after seq \(lastSeq)")
-        return lastSeq
+        let resume = try RecordingResume(folder: folder, cursor: live.cursor)
+        for line in resume.notes { note(line) }
+        return resume.cursor
     }
 
     /// A line for the user on stderr: `record: TEXT`, or with JSON logs a JSON log record.
@@ -93,36 +74,23 @@ struct Record: AsyncParsableCommand {
         do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
             throw OperationalError(error.code.description, error.reason)
         }
-        let tally = LiveTally()
-        let ingest = LiveIngest(subscription: try live.subscription(logger: logger), pipeline: nil, recorder: recorder,
-                                maxEvents: live.maxEvents, duration: live.durationLimit, onFrame: { frame in tally.count(frame) },
-                                logger: logger)
-        let service = LiveService(ingest: ingest, cursor: cursor, tally: tally, progressInterval: progress, label: "record",
-                                  progressLogger: logging.format == .json ? logger : nil)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let record = RecordService(
+            subscription: try live.subscription(logger: logger), writer: recorder, identities: identities.source, cursor: cursor,
+            maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
+            progressLogger: logging.format == .json ? logger : nil, logger: logger)
+        let outcome: RecordService.Outcome
         do {
-            try await group.run()
+            outcome = try await record.run()
         } catch {
             await identities.shutdown()
             throw error
         }
-        let missing: [String]
-        do {
-            missing = try await recorder.finish(identities: identities.source)
-        } catch let error as IngestError {
-            await identities.shutdown()
-            // What stopped the stream (a full disk, say) is the news; identities.json failing after it follows from it.
-            let first: any CodedError = service.result?.failure ?? error
-            throw OperationalError(first.codeName, first.reason)
-        }
         await identities.shutdown()
+        let missing = outcome.missingIdentities
         var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
         if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
         note(String(line.dropFirst("record: ".count)))
-        if let failure = service.result?.failure {
+        if let failure = outcome.result?.failure {
             throw OperationalError(failure.codeName, failure.reason)
         }
     }

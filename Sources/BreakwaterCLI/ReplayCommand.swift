@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -68,12 +69,7 @@ struct Replay: AsyncParsableCommand {
         }
         // An identities file that is named (option or environment) must exist; the one beside the recording may not.
         let namedIdentities = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
-        let keys = try IdentityLoading.staticKeys(path: namedIdentities ?? location.identities.path, required: namedIdentities != nil)
-        if namedIdentities == nil && !FileManager.default.fileExists(atPath: location.identities.path) {
-            // Replay resolves nothing over the network: without keys every signed event is unverifiable.
-            FileHandle.standardError.write(Data(("warning: no identities file found: looked for \(location.identities.path) "
-                + "(give one with --identities FILE); events that need a signing key will be unverifiable (identity-unavailable)\n").utf8))
-        }
+        let keys = try ReplayRunner.keys(for: location, identities: namedIdentities)
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
 
         let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))
@@ -81,47 +77,32 @@ struct Replay: AsyncParsableCommand {
         let store = try DatabaseAccess.writable(database.path)
 
         let mirrors = try mirrorOptions.load(into: store)
-        let upstream = location.upstreamName
-        let resumeAfter = fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
         let output = try EventsOutput(path: eventsPath)
-        let tally = LiveTally()
-        let frames = RecordingFrames(path: location.frames.path, skipThrough: resumeAfter)
-        let pipeline = VerificationPipeline(
-            configuration: PipelineConfiguration(
-                workers: workerCount, policy: policy.value, batchSize: batchSize, upstream: upstream, mirrors: mirrors,
-                now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
-            store: store, keys: keys,
-            onOutcome: { line in
-                output.write(line)
-                tally.count(line)
-            })
-        // SIGINT/SIGTERM: stop reading, finish and store what was read, write the outputs, remove a temporary database.
-        let signals = StopSignals.install()
-        let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
-            pace == .original ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
-                              : StoppableFrames(base: frames, signals: signals)
-        let reporter = ProgressReporter(tally: tally, interval: progress, label: "replay")
-        let summary: PipelineSummary
+        let runner = ReplayRunner(
+            framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys, mirrors: mirrors,
+            settings: ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize,
+                                            pacedByRecordedTime: pace == .original, progressInterval: progress, fromStart: fromStart))
+        let result: ReplayRunner.Result
         do {
-            summary = try await pipeline.run(source, startIndex: resumeAfter + 1)
+            result = try await runner.run(onOutcome: { line in output.write(line) })
         } catch {
             // The lines of every stored batch are written before the error (disk-full, say) ends the run.
-            reporter.stop()
             output.close()
             throw error
         }
-        reporter.stop()
         output.close()
-        if let truncation = frames.truncation {
+        let summary = result.summary
+        let resumeAfter = result.resumedAfter
+        if let truncation = result.truncation {
             FileHandle.standardError.write(Data("warning: \(truncation)\n".utf8))
         }
-        if let number = signals.signalNumber {
+        if let number = result.stoppedBy {
             let kept = database.temporary ? "" : "; the state up to there is stored and a later replay resumes after it"
             FileHandle.standardError.write(Data("replay: stopped by \(StopSignals.name(number)) after \(summary.events) frames\(kept)\n".utf8))
         }
         let summaryOutput = SummaryOutput(eventsPath: eventsPath)
         if json {
-            summaryOutput.write(SummaryReport.json(summary, truncated: frames.truncation?.reason, resumedAfter: resumeAfter))
+            summaryOutput.write(SummaryReport.json(summary, truncated: result.truncation?.reason, resumedAfter: resumeAfter))
         } else {
             summaryOutput.write(SummaryReport.table(summary, title: "replay \(file)", resumedAfter: resumeAfter))
         }
@@ -137,26 +118,4 @@ enum PolicyOption: String, ExpressibleByArgument, CaseIterable {
 /// `--pace`.
 enum PaceOption: String, ExpressibleByArgument, CaseIterable {
     case max, original
-}
-
-/// The database path: the user's, or a temporary file removed at the end.
-struct DatabaseLocation {
-    let path: String
-    let temporary: Bool
-
-    init(explicit: String?) throws {
-        if let explicit, !explicit.isEmpty {
-            path = explicit
-            temporary = false
-        } else {
-            path = FileManager.default.temporaryDirectory
-                .appendingPathComponent("breakwater-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).sqlite").path
-            temporary = true
-        }
-    }
-
-    func cleanUp() {
-        guard temporary else { return }
-        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
 }

@@ -1,6 +1,7 @@
 import ATIdentity
 import BreakwaterNet
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -35,34 +36,19 @@ struct ResyncOptions: ParsableArguments {
                                allowHTTPLoopback: loopback)
     }
 
-    /// The coordinator of `consume` with the resyncs to resume scheduled: accounts left desynchronized or
-    /// resyncing, and mirrors without a verified head or marked stale. Nil with `--resync-concurrency 0`.
+    /// The coordinator of `consume` with the resyncs to resume scheduled (``ResyncWiring/start(relay:fetch:configuration:keys:store:mirrors:logger:metrics:)``).
+    /// Nil with `--resync-concurrency 0`.
     func coordinator(relay: String, plc: URL?, keys: any IdentityDirectory, store: SQLiteStateStore,
-                     mirrors: [String: MirrorFilter], logger: Logger) throws -> ResyncWiring? {
+                     mirrors: [String: MirrorFilter], logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring? {
         guard resyncConcurrency > 0 else { return nil }
         let loopback = plc.map(isLoopbackDirectory) ?? false
-        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys, configuration: fetchConfiguration(loopback: loopback),
-                                      logger: logger)
-        let configuration = ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts)
-        let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
-                                            now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
-        let pending = try MirrorSupport.store { try store.accountsNeedingResync(limit: configuration.maxPending) }
-        for did in pending { coordinator.request(did, reason: "left desynchronized by an earlier run") }
-        let backfills = try MirrorSupport.store { try store.mirrors() }.filter { info in
-            mirrors[info.did] != nil && (info.data == nil || info.stale != nil)
+        do {
+            return try ResyncWiring.start(
+                relay: relay, fetch: fetchConfiguration(loopback: loopback),
+                configuration: ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts),
+                keys: keys, store: store, mirrors: mirrors, logger: logger, metrics: metrics)
+        } catch let error as StoreError {
+            throw OperationalError(error.code.description, error.reason)
         }
-        for info in backfills {
-            coordinator.request(info.did, reason: info.data == nil ? "mirror backfill" : "stale mirror: \(info.stale ?? "")")
-        }
-        if !pending.isEmpty || !backfills.isEmpty {
-            logger.info("resyncs scheduled at start", metadata: ["resync.accounts": "\(pending.count)", "resync.mirrors": "\(backfills.count)"])
-        }
-        return ResyncWiring(coordinator: coordinator, shutdown: { await fetcher.shutdown() })
     }
-}
-
-/// A resync coordinator and how to release its HTTP client.
-struct ResyncWiring {
-    let coordinator: ResyncCoordinator
-    let shutdown: @Sendable () async -> Void
 }

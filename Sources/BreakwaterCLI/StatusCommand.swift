@@ -1,5 +1,6 @@
 import ArgumentParser
 import ATSyntax
+import BreakwaterService
 import FirehoseStore
 import FirehoseSync
 import IPLD
@@ -60,15 +61,7 @@ struct Status: AsyncParsableCommand {
                     for v in violations { print("  " + StatusJSON.violationLine(v)) }
                     return
                 }
-                print("did        \(state.did)")
-                print("rev        \(state.rev ?? "-")")
-                print("data       \(state.data?.string ?? "-")")
-                print("commit     \(state.commit?.string ?? "-")")
-                print("active     \(state.active)\(state.status.map { " (\($0))" } ?? "")")
-                print("sync       \(state.sync.rawValue)")
-                print("last seq   \(state.lastSeq.map(String.init) ?? "-")")
-                print("violations (\(violations.count))")
-                for v in violations { print("  " + StatusJSON.violationLine(v)) }
+                print(StatusText.account(state, violations: violations))
             }
             return
         }
@@ -76,85 +69,6 @@ struct Status: AsyncParsableCommand {
             print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
-        let summary = try store.summary(recentViolations: limit)
-        print("cursors")
-        for (upstream, position) in summary.cursors.sorted(by: { $0.key < $1.key }) { print("  \(upstream)  \(position)") }
-        print("accounts")
-        for key in ["total", "active", "inactive", "synchronized", "desynchronized", "resyncing"] {
-            print("  " + SummaryReport.pad(key, 20) + SummaryReport.leftPad("\(summary.accounts[key] ?? 0)", 12))
-        }
-        print("outcomes")
-        for (key, count) in summary.outcomes.sorted(by: { $0.key < $1.key }) {
-            print("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
-        }
-        print("hosts")
-        if !summary.hosts.isEmpty { print("  " + AuditText.hostHeader) }
-        for host in summary.hosts { print("  " + AuditText.hostLine(host)) }
-        for line in AuditText.warningLines(summary.hosts) { print(line) }
-        print("recent violations")
-        for v in summary.recentViolations { print("  " + StatusJSON.violationLine(v)) }
-    }
-}
-
-/// JSON shapes shared by `status --json` and the HTTP status API (`consume --http`): both print the documents
-/// built here, so they are the same byte for byte.
-enum StatusJSON {
-    /// `status --json` and `GET /status`: cursors, accounts by state, outcome counts, the `limit` most recent
-    /// violations.
-    static func statusDocument(store: SQLiteStateStore, limit: Int) throws -> String {
-        JSONOutput.string(summary(try store.summary(recentViolations: limit)))
-    }
-
-    /// `status --did DID --json` and `GET /repos/{did}`: the account's stored state (null when none) and its
-    /// `limit` most recent violations; `known` is false when the database has neither.
-    static func repoDocument(store: SQLiteStateStore, did: String, limit: Int) throws -> (text: String, known: Bool) {
-        let state = try store.accounts([did])[did]
-        let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
-        var object: [String: Any] = ["did": did, "violations": violations.map(violation)]
-        object["state"] = state.map(account) ?? NSNull()
-        return (JSONOutput.string(object), state != nil || !violations.isEmpty)
-    }
-
-    /// `GET /violations`: violations processed at or after `sinceMicros`, newest first, at most `limit`.
-    static func violationsDocument(store: SQLiteStateStore, sinceMicros: Int64?, limit: Int) throws -> String {
-        let violations = try store.violations(did: nil, sinceMicros: sinceMicros, limit: limit)
-        return JSONOutput.string(["since": sinceMicros ?? NSNull(), "limit": limit, "violations": violations.map(violation)] as [String: Any])
-    }
-
-    static func account(_ state: AccountState) -> [String: Any] {
-        [
-            "did": state.did, "rev": state.rev ?? NSNull(), "data": state.data?.string ?? NSNull(),
-            "commit": state.commit?.string ?? NSNull(), "active": state.active, "status": state.status ?? NSNull(),
-            "sync": state.sync.rawValue, "lastSeq": state.lastSeq ?? NSNull(),
-        ]
-    }
-
-    static func violation(_ recorded: RecordedOutcome) -> [String: Any] {
-        let line = recorded.line
-        return [
-            "i": line.index, "seq": line.seq ?? NSNull(), "type": line.type.rawValue, "did": line.did ?? NSNull(),
-            "rev": line.rev ?? NSNull(), "outcome": line.outcome.rawValue, "reason": line.reason?.rawValue ?? NSNull(),
-            "detail": line.detail ?? NSNull(), "processedAt": rfc3339(recorded.processedAt),
-            "processedAtMicros": recorded.processedAt, "frameBytes": recorded.frame?.count ?? 0,
-        ]
-    }
-
-    /// An instant in µs since the Unix epoch as an RFC 3339 UTC datetime with milliseconds (microseconds when it has
-    /// them), as people and `?since=` read it.
-    static func rfc3339(_ micros: Int64) -> String {
-        (try? Datetime(microsecondsSinceEpoch: micros))?.description ?? "\(micros) µs"
-    }
-
-    static func violationLine(_ recorded: RecordedOutcome) -> String {
-        let line = recorded.line
-        return "\(rfc3339(recorded.processedAt))  seq \(line.seq.map(String.init) ?? "-")  \(line.did ?? "-")  \(line.outcome.rawValue)/\(line.reason?.rawValue ?? "-")  \(line.detail ?? "")"
-    }
-
-    static func summary(_ summary: StoreSummary) -> [String: Any] {
-        [
-            "cursors": summary.cursors, "accounts": summary.accounts, "outcomes": summary.outcomes,
-            "recentViolations": summary.recentViolations.map(violation),
-            "hosts": summary.hosts.map(AuditJSON.host),
-        ]
+        print(StatusText.summary(try store.summary(recentViolations: limit)))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import ATCrypto
 import FirehoseSync
 import FirehoseSynth
@@ -74,15 +75,9 @@ struct Synth: AsyncParsableCommand {
 
     func parsedQuirkKinds() throws -> [QuirkKind] {
         guard let quirkKinds else { return QuirkKind.allCases }
-        return try quirkKinds.split(separator: ",").map { name in
-            guard let kind = QuirkKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown quirk kind '\(name)'; known: \(QuirkKind.allCases.map(\.rawValue).joined(separator: ","))")
-            }
-            return kind
-        }
+        return try Self.list(quirkKinds, "quirk kind")
     }
 
-    /// The quirk rate: `--quirks`, else 0.2 when `--quirk-kinds` names some, else none.
     var quirkRate: Double { quirks ?? (quirkKinds == nil ? 0 : 0.2) }
 
     /// The output folder: `--out`, else `BREAKWATER_OUT`; a usage error when neither is given.
@@ -107,9 +102,14 @@ struct Synth: AsyncParsableCommand {
 
     func parsedFaultKinds() throws -> [FaultKind] {
         guard let faultKinds else { return FaultKind.allCases }
-        return try faultKinds.split(separator: ",").map { name in
-            guard let kind = FaultKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown fault kind '\(name)'; known: \(FaultKind.allCases.map(\.rawValue).joined(separator: ","))")
+        return try Self.list(faultKinds, "fault kind")
+    }
+
+    /// The comma-separated names of `text` as `Kind`s; an unknown name is refused with the known ones.
+    static func list<Kind: RawRepresentable & CaseIterable>(_ text: String, _ what: String) throws -> [Kind] where Kind.RawValue == String {
+        try text.split(separator: ",").map { name in
+            guard let kind = Kind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown \(what) '\(name)'; known: \(Kind.allCases.map(\.rawValue).joined(separator: ","))")
             }
             return kind
         }
@@ -118,20 +118,6 @@ struct Synth: AsyncParsableCommand {
     func run() async throws {
         let out = try outFolder()
         let reposDir = reposDirPath
-        let folder = URL(fileURLWithPath: out)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw OperationalError("cannot-write", "cannot create \(out): \(error.localizedDescription)")
-        }
-        let framesPath = folder.appendingPathComponent("frames.bin").path
-        let expectedPath = folder.appendingPathComponent("expected.jsonl").path
-        guard FileManager.default.createFile(atPath: framesPath, contents: nil),
-              FileManager.default.createFile(atPath: expectedPath, contents: nil),
-              let frames = FileHandle(forWritingAtPath: framesPath),
-              let expected = FileHandle(forWritingAtPath: expectedPath) else {
-            throw OperationalError("cannot-write", "cannot write into \(out)")
-        }
         var configuration = SynthConfiguration(
             repos: repos, commits: commits, seed: seed, curves: try parsedCurves(), faultRate: faults,
             faultKinds: try parsedFaultKinds(), largestTree: largestTree)
@@ -140,49 +126,10 @@ struct Synth: AsyncParsableCommand {
         configuration.quirkRate = quirkRate
         configuration.quirkKinds = try parsedQuirkKinds()
         configuration.keepsRecords = reposDir != nil
-        let started = Date()
-        var frameBuffer: [UInt8] = []
-        var expectedBuffer: [UInt8] = []
-        var count = 0
-        var lastProgress = started
-        var generator = SynthGenerator(configuration: configuration) { event in
-            frameBuffer.append(contentsOf: RecordingDecoder.encode(frame: event.frame))
-            expectedBuffer.append(contentsOf: event.expected.json.utf8)
-            expectedBuffer.append(0x0a)
-            count += 1
-            if progress > 0, count % 256 == 0, Date().timeIntervalSince(lastProgress) >= progress {
-                lastProgress = Date()
-                let elapsed = lastProgress.timeIntervalSince(started)
-                FileHandle.standardError.write(Data(("synth: \(SummaryReport.grouped(count)) events written, "
-                    + "\(String(format: "%.0f", elapsed)) s\n").utf8))
-            }
-            if frameBuffer.count >= 1 << 22 {
-                frames.write(Data(frameBuffer))
-                expected.write(Data(expectedBuffer))
-                frameBuffer.removeAll(keepingCapacity: true)
-                expectedBuffer.removeAll(keepingCapacity: true)
-            }
-        }
-        do {
-            try generator.run()
-        } catch {
-            throw OperationalError("synth-failed", "\(error)")
-        }
-        frames.write(Data(frameBuffer))
-        expected.write(Data(expectedBuffer))
-        try frames.close()
-        try expected.close()
-        try generator.identitiesJSON().write(to: folder.appendingPathComponent("identities.json"))
-        var repoCount = 0
-        if let reposDir {
-            let carFolder = URL(fileURLWithPath: reposDir)
-            try FileManager.default.createDirectory(at: carFolder, withIntermediateDirectories: true)
-            for (did, car) in try generator.repositoryCARs() {
-                try Data(car).write(to: carFolder.appendingPathComponent(did.replacingOccurrences(of: ":", with: "_") + ".car"))
-                repoCount += 1
-            }
-        }
-        let seconds = Date().timeIntervalSince(started)
+        let result = try SynthRecording.write(configuration: configuration, out: out, reposDir: reposDir, progress: progress)
+        let count = result.events
+        let repoCount = result.repositories
+        let seconds = result.seconds
         var line = "synth: \(SummaryReport.grouped(count)) events (\(SummaryReport.grouped(commits)) commits, \(SummaryReport.grouped(repos)) accounts) in \(String(format: "%.2f", seconds)) s"
         line += " (\(String(format: "%.0f", Double(commits) / max(seconds, 1e-9))) commits/s) → \(out)"
         if reposDir != nil { line += "; \(repoCount) repository CARs" }

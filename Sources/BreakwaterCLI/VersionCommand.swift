@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 
 /// `breakwater version [--json]`: the release version, commit, build date and toolchain (``BuildInfo``).
 struct VersionCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import BreakwaterService
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -10,28 +11,14 @@ struct ViolationEvidence {
     let seq: Int64
 
     func run(frame output: String?, json: Bool) throws {
-        let recorded: RecordedOutcome?
-        do {
-            recorded = try store.violation(seq: seq)
-        } catch let error as StoreError {
-            throw OperationalError(error.code.description, error.reason)
-        }
-        guard let recorded else {
-            throw OperationalError("no-such-violation", "the database holds no violation for seq \(seq)")
-        }
+        let recorded = try ViolationLookup.violation(seq: seq, in: store)
         if let output {
-            guard let bytes = recorded.frame else {
-                throw OperationalError("no-frame", "the violation of seq \(seq) is \(recorded.line.outcome.rawValue); only rejected events keep their frame bytes")
-            }
+            let bytes = try ViolationLookup.frame(of: recorded, seq: seq)
             if output == "-" {
                 FileHandle.standardOutput.write(Data(bytes))
                 return
             }
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: output))
-            } catch {
-                throw OperationalError("unwritable-file", "cannot write \(output): \(error.localizedDescription)")
-            }
+            try ViolationLookup.write(bytes, to: output)
             if !json {
                 print(StatusJSON.violationLine(recorded))
                 print("wrote \(bytes.count) bytes to \(output)")

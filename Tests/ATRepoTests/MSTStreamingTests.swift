@@ -5,7 +5,7 @@ import Testing
 
 /// The bounded-memory tree tools used by large imports and exports agree with the in-memory MST:
 /// ``MSTStreamBuilder`` builds the same tree as `MST(sorted:)`, ``MSTWalker`` refuses what the loader refuses
-/// and visits blocks in export order, and ``Repository/checkStreaming(commit:blocks:acceptVersion2:record:)``
+/// and visits blocks in export order, and ``RepositoryVerifier/verify(root:blocks:record:)``
 /// accepts and refuses what ``Repository/init(commit:blocks:acceptVersion2:)`` does.
 @Suite struct MSTStreamingTests {
     static func entries(count: Int, seed: UInt64) -> [(key: [UInt8], value: CID)] {
@@ -101,7 +101,7 @@ import Testing
         let blocks = car.blockMap
         let repository = try Repository(commit: car.roots[0], blocks: blocks)
         var keys: [[UInt8]] = []
-        let check = try Repository.checkStreaming(commit: car.roots[0], blocks: blocks) { key, cid, bytes in
+        let check = try RepositoryVerifier(did: nil, key: nil, acceptVersion2: true).verify(root: car.roots[0], blocks: blocks) { key, cid, bytes in
             #expect(CID.compute(for: bytes, codec: cid.codec) == cid)
             keys.append(key)
         }
@@ -121,7 +121,7 @@ import Testing
             do { _ = try Repository(commit: car.roots[0], blocks: damaged) } catch { inMemory = error.code }
             var streamed: ATRepoError.Code? = nil
             do {
-                _ = try Repository.checkStreaming(commit: car.roots[0], blocks: damaged) { _, _, _ in }
+                _ = try RepositoryVerifier(did: nil, key: nil, acceptVersion2: true).verify(root: car.roots[0], blocks: damaged) { _, _, _ in }
             } catch let error as ATRepoError {
                 streamed = error.code
             }

@@ -21,9 +21,9 @@ struct ResyncRebaseTests {
     }
 
     /// The repository as it was after the first `count` commits.
-    func repository(after count: Int) throws -> VerifiedRepository {
+    func repository(after count: Int) throws -> ResyncRepository {
         let state = try state(after: count)
-        return VerifiedRepository(did: PostLifecycle.did, rev: try #require(state.rev), data: try #require(state.data),
+        return ResyncRepository(did: PostLifecycle.did, rev: try #require(state.rev), data: try #require(state.data),
                                   commit: try #require(state.commit), records: 1, key: PostLifecycle.key, car: [])
     }
 
@@ -31,7 +31,7 @@ struct ResyncRebaseTests {
         indices.map { HeldEvent(message: .commit(commits[$0]), index: $0, rev: commits[$0].rev, bytes: commits[$0].blocks.count) }
     }
 
-    func run(state: AccountState?, repository: VerifiedRepository, held: [HeldEvent]) async -> ResyncRebase.Plan {
+    func run(state: AccountState?, repository: ResyncRepository, held: [HeldEvent]) async -> ResyncRebase.Plan {
         await rebase.rebase(state: state, onto: repository, held: held, time: PostLifecycle.now) { _, _ in
             .key(PostLifecycle.key, fresh: true)
         }

@@ -7,8 +7,9 @@ import Synchronization
 /// promoted); when the current generation reaches half the capacity it becomes the previous one and
 /// the oldest is dropped. At most `capacity` keys are held; recently used keys survive.
 public final class KeyCache: Sendable {
-    /// A process-wide cache with room for 200,000 keys.
-    public static let shared = KeyCache(capacity: 200_000)
+    /// The capacity a verifying process uses: room for 200,000 keys. The composition root creates one cache and
+    /// passes it to everything that parses keys, so it is shared without being global.
+    public static let standardCapacity = 200_000
 
     private struct Generations {
         var current: [String: PublicKey] = [:]

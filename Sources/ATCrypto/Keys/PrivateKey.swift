@@ -30,7 +30,7 @@ public struct PrivateKey: Sendable {
         switch curve {
         case .k256:
             var key = secp256k1_pubkey()
-            guard secp256k1_ec_pubkey_create(Secp256k1Context.shared, &key, scalar) == 1 else {
+            guard secp256k1_ec_pubkey_create(secp256k1SigningContext, &key, scalar) == 1 else {
                 throw ATCryptoError(.invalidPrivateKey, "libsecp256k1 refused the scalar")
             }
             publicKey = PublicKey(k256: key)
@@ -71,10 +71,10 @@ public struct PrivateKey: Sendable {
     private func signK256(_ hash: [UInt8]) -> [UInt8] {
         var signature = secp256k1_ecdsa_signature()
         // Null nonce function: libsecp256k1's default, RFC 6979. The output is always low-S.
-        let signed = secp256k1_ecdsa_sign(Secp256k1Context.shared, &signature, hash, scalar, nil, nil)
+        let signed = secp256k1_ecdsa_sign(secp256k1SigningContext, &signature, hash, scalar, nil, nil)
         precondition(signed == 1, "secp256k1_ecdsa_sign failed for a validated key")
         var output = [UInt8](repeating: 0, count: 64)
-        _ = secp256k1_ecdsa_signature_serialize_compact(Secp256k1Context.shared, &output, &signature)
+        _ = secp256k1_ecdsa_signature_serialize_compact(breakwater_secp256k1_context_static(), &output, &signature)
         return output
     }
 

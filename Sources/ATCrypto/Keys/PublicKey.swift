@@ -38,7 +38,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         case .k256:
             var key = secp256k1_pubkey()
             let parsed = point.withUnsafeBufferPointer { buffer in
-                secp256k1_ec_pubkey_parse(Secp256k1Context.shared, &key, buffer.baseAddress!, buffer.count)
+                secp256k1_ec_pubkey_parse(breakwater_secp256k1_context_static(), &key, buffer.baseAddress!, buffer.count)
             }
             guard parsed == 1 else { throw ATCryptoError(.invalidPoint, "not a point on secp256k1") }
             storage = .k256(key)
@@ -95,7 +95,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         var output = [UInt8](repeating: 0, count: compressed ? 33 : 65)
         var length = output.count
         let flags = UInt32(compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED)
-        _ = secp256k1_ec_pubkey_serialize(Secp256k1Context.shared, &output, &length, &key, flags)
+        _ = secp256k1_ec_pubkey_serialize(breakwater_secp256k1_context_static(), &output, &length, &key, flags)
         return output
     }
 }

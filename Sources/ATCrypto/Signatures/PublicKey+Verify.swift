@@ -22,13 +22,13 @@ extension PublicKey {
         switch storage {
         case .k256(var key):
             var parsed = secp256k1_ecdsa_signature()
-            guard secp256k1_ecdsa_signature_parse_compact(Secp256k1Context.shared, &parsed, signature) == 1 else {
+            guard secp256k1_ecdsa_signature_parse_compact(breakwater_secp256k1_context_static(), &parsed, signature) == 1 else {
                 return .invalid(.mismatch)
             }
             // libsecp256k1 also refuses high-S itself; the explicit check above names the reason.
             let result = digest.withUnsafeBytes { hash in
                 secp256k1_ecdsa_verify(
-                    Secp256k1Context.shared, &parsed, hash.baseAddress!.assumingMemoryBound(to: UInt8.self), &key)
+                    breakwater_secp256k1_context_static(), &parsed, hash.baseAddress!.assumingMemoryBound(to: UInt8.self), &key)
             }
             return result == 1 ? .valid : .invalid(.mismatch)
         case .p256(let key):

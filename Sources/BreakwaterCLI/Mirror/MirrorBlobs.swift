@@ -2,6 +2,7 @@ import BreakwaterNet
 import ArgumentParser
 import ATIdentity
 import ATSyntax
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -71,11 +72,8 @@ struct MirrorBlobs: AsyncParsableCommand {
         let store = try database.openWritable()
         let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
-        CLISupport.printOutput(MirrorBlobSync.json(report, did: did))
-        if !report.failures.isEmpty {
-            throw OperationalError(report.failures[0].error.codeName,
-                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(report.failures[0].error.reason)")
-        }
+        CLISupport.printOutput(MirrorJSON.blobs(report, did: did))
+        if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
     }
 }
 
@@ -87,75 +85,20 @@ enum MirrorBlobSync {
     static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
-        FileHandle.standardError.write(Data("blobs: \(json(report, did: did))\n".utf8))
-        if let first = report.failures.first {
-            throw OperationalError(first.error.codeName,
-                                   "\(report.failures.count) of \(report.referenced) blob(s) not stored; first: \(first.error.reason)")
-        }
+        FileHandle.standardError.write(Data("blobs: \(MirrorJSON.blobs(report, did: did))\n".utf8))
+        if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
     }
 
-    /// Finds every blob the stored records of `did` refer to (``SQLiteStateStore/mirrorBlobReferences(did:)``)
-    /// and fetches those missing from the blob folder of `options` with ``BlobStore/fetchMissing(did:references:pds:from:)``.
-    ///
-    /// The PDS is `options.explicitPDS`, else the `#atproto_pds` of the DID document resolved from the PLC
-    /// directory (or did:web). Plain http and loopback addresses are allowed only when that PDS was given
-    /// on the command line as a loopback URL, or the PLC directory itself is on loopback (the rule `consume`
-    /// applies to its PLC directory). Per-blob failures are in the report; store errors and an unresolvable
-    /// PDS throw `OperationalError`.
+    /// The missing blobs of `did` fetched into the blob folder of `options` (``MirrorBlobFetch``).
     static func fetchMissing(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String,
                              logger: Logger) async throws -> BlobFetchReport {
-        let references = try MirrorSupport.store { try store.mirrorBlobReferences(did: did) }
-        let blobStore = options.store(database: databasePath)
-        guard references.contains(where: { !blobStore.contains($0.cid) }) else {
-            var report = BlobFetchReport(referenced: references.count)
-            report.present = references.count
-            return report
-        }
-        let pds: String
-        let allowLoopback: Bool
-        if let explicit = options.explicitPDS {
-            pds = explicit
-            allowLoopback = BlobFetcher.Configuration.isLoopback(explicit)
-        } else {
-            let plc = options.plcDirectory
-            let loopbackPLC = BlobFetcher.Configuration.isLoopback(plc)
-            pds = try await resolvePDS(did: did, plc: plc, allowLoopback: loopbackPLC, logger: logger)
-            allowLoopback = loopbackPLC
-        }
-        let configuration = BlobFetcher.Configuration(maxBlobBytes: options.maxBlobBytes,
-                                                      timeout: .milliseconds(Int64(options.blobTimeout * 1000)),
-                                                      allowHTTPLoopback: allowLoopback)
-        let fetcher = BlobFetcher(configuration: configuration, logger: logger)
-        let report = await blobStore.fetchMissing(did: did, references: references, pds: pds, from: fetcher)
-        await fetcher.shutdown()
-        return report
-    }
-
-    /// The `#atproto_pds` endpoint of `did`'s document.
-    static func resolvePDS(did: String, plc: String, allowLoopback: Bool, logger: Logger) async throws -> String {
-        guard let parsed = try? DID(did) else { throw OperationalError("invalid-did", "\(did) is not a DID") }
-        let http = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
-        let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
-        let resolved: ResolvedIdentity
+        let fetch = MirrorBlobFetch(blobStore: options.store(database: databasePath), explicitPDS: options.explicitPDS,
+                                    plcDirectory: options.plcDirectory, maxBlobBytes: options.maxBlobBytes,
+                                    timeout: .milliseconds(Int64(options.blobTimeout * 1000)))
         do {
-            resolved = try await resolver.resolve(parsed)
-        } catch {
-            await http.shutdown()
-            throw OperationalError("identity-unavailable", "resolving the PDS of \(did): \(error)")
+            return try await fetch.fetchMissing(did: did, store: store, logger: logger)
+        } catch let error as StoreError {
+            throw OperationalError(error.code.description, error.reason)
         }
-        await http.shutdown()
-        guard let endpoint = resolved.pds else {
-            throw OperationalError("identity-unavailable", "the DID document of \(did) names no #atproto_pds; pass --pds")
-        }
-        return endpoint.description
-    }
-
-    /// The report as JSON.
-    static func json(_ report: BlobFetchReport, did: String) -> String {
-        JSONOutput.string([
-            "did": did, "referenced": report.referenced, "present": report.present, "fetched": report.fetched,
-            "fetchedBytes": report.fetchedBytes,
-            "failed": report.failures.map { ["cid": $0.cid.string, "code": $0.error.codeName, "reason": $0.error.reason] },
-        ] as [String: Any], pretty: true)
     }
 }

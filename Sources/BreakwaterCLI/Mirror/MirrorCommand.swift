@@ -1,6 +1,7 @@
 import ATIdentity
 import ArgumentParser
 import ATCrypto
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -73,35 +74,14 @@ enum MirrorSupport {
         }
     }
 
-    /// The signing key of `did` (CONTRACT.md §1): `key` (`--key`), else the identities file, else the `#atproto` key
-    /// of the DID document: from `resolver` when the caller already has one, else resolved here through the PLC
-    /// directory `plc()` (did:web over https) the way `consume` resolves (``makeKeySource(plc:identities:store:logger:)``:
-    /// the identity cache in `store`, plain http only to a loopback directory).
+    /// The signing key of `did` (``MirrorSigningKey``); the PLC directory `plc()` resolves it the way `consume`
+    /// does (``makeKeySource(plc:identities:store:logger:metrics:)``) when neither a key, an identities file nor a
+    /// resolver is given.
     static func signingKey(did: String, key: String?, identities: String?, resolver: (any IdentityDirectory)?,
-                           plc: () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
-        if let key {
-            do { return try PublicKey(didKey: key) } catch {
-                throw OperationalError("invalid-key", "\(key): \(error)")
-            }
-        }
-        if let identities { return try await signingKey(did: did, from: IdentityLoading.staticKeys(path: identities, required: true)) }
-        if let resolver { return try await signingKey(did: did, from: resolver) }
-        let source = try makeKeySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
-        do {
-            let publicKey = try await signingKey(did: did, from: source.provider)
-            await source.shutdown()
-            return publicKey
-        } catch {
-            await source.shutdown()
-            throw error
-        }
-    }
-
-    /// The key `provider` gives for `did`, else `identity-unavailable`.
-    private static func signingKey(did: String, from provider: any IdentityDirectory) async throws -> PublicKey {
-        switch await provider.signingKey(for: did, seq: nil, fresh: false) {
-        case .key(let publicKey, _): return publicKey
-        case .unavailable(let why): throw OperationalError("identity-unavailable", why)
+                           plc: @escaping () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
+        try await MirrorSigningKey.resolve(did: did, key: key, identities: identities, resolver: resolver) {
+            let source = try makeKeySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
+            return ConsumeService.KeySource(provider: source.provider, shutdown: source.shutdown)
         }
     }
 
@@ -112,19 +92,5 @@ enum MirrorSupport {
         } catch let error as StoreError {
             throw OperationalError(error.code.description, error.reason)
         }
-    }
-
-    /// The import report as JSON.
-    static func json(_ report: MirrorImportReport) -> String {
-        var object: [String: Any] = [
-            "did": report.did, "version": report.version, "rev": report.rev ?? NSNull(), "data": report.data.string,
-            "commit": report.commit.string, "signatureChecked": report.signatureChecked,
-            "collections": report.filter.isComplete ? ["*"] : report.filter.patterns,
-            "records": report.records, "kept": report.kept, "created": report.created, "updated": report.updated,
-            "deleted": report.deleted, "blocks": report.blocks, "extraBlocks": report.extraBlocks,
-            "accountUpdated": report.accountUpdated, "stale": report.stale ?? NSNull(),
-        ]
-        if !report.extraBlockSample.isEmpty { object["extraBlockSample"] = report.extraBlockSample.map(\.string) }
-        return JSONOutput.string(object, pretty: true)
     }
 }

@@ -1,6 +1,7 @@
 import BreakwaterNet
 import ATCrypto
 import ArgumentParser
+import BreakwaterService
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
@@ -53,22 +54,15 @@ struct MirrorImport: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let stream: CARFileStream
-        do {
-            stream = try CARFileStream(path: file)
-        } catch {
-            throw OperationalError(FileManager.default.isReadableFile(atPath: file) ? "malformed-car" : "unreadable-file", "\(file): \(error)")
-        }
+        let stream = try RepositorySource.file(file)
         let store = try database.openWritable()
         // --plc belongs to the blob options: the same directory gives the key here and the PDS for --blobs.
         let publicKey = try await MirrorSupport.signingKey(
             did: did, key: key, identities: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"), resolver: nil,
             plc: { try EnvironmentOption.plcURL(blobOptions.plc) }, store: store)
         let filter = try MirrorSupport.filter(collections)
-        let report = try MirrorSupport.store {
-            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
-        }
-        CLISupport.printOutput(MirrorSupport.json(report))
+        let report = try MirrorAddition.importRepository(did: did, blocks: stream, key: publicKey, filter: filter, in: store)
+        CLISupport.printOutput(MirrorJSON.importReport(report))
         if report.extraBlocks > 0 {
             FileHandle.standardError.write(Data("warning: the CAR holds \(report.extraBlocks) block(s) the repository does not reference\n".utf8))
         }
@@ -139,51 +133,21 @@ struct MirrorAdd: AsyncParsableCommand {
         let filter = try MirrorSupport.filter(collections) ?? .all
         let identitiesPath = EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES")
         let store = try database.openWritable()
-        let stream: any RepoBlockStream
-        var resolver: KeySource? = nil
+        let logger = LoggingSetup.logger("breakwater.mirror")
+        let source: MirrorAddition.Source
         if let car = EnvironmentOption.value(car, env: "BREAKWATER_CAR") {
-            do {
-                stream = try CARFileStream(path: car)
-            } catch {
-                throw OperationalError(FileManager.default.isReadableFile(atPath: car) ? "malformed-car" : "unreadable-file", "\(car): \(error)")
-            }
+            source = .file(car)
         } else {
-            let logger = LoggingSetup.logger("breakwater.mirror")
             let plc = try network.plcURL()
-            let source = try makeKeySource(plc: plc, identities: identitiesPath, store: store, logger: logger)
-            resolver = source
-            let fetcher = HTTPRepoFetcher(
-                relay: network.relayText, pds: source.provider,
-                configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20,
-                                                      allowHTTPLoopback: isLoopbackDirectory(plc)),
-                logger: logger)
-            let bytes: [UInt8]
-            do {
-                bytes = try await fetcher.fetchRepository(did: did)
-            } catch let error as NetError {
-                await fetcher.shutdown()
-                await source.shutdown()
-                throw OperationalError(error.code.description, error.reason)
-            }
-            await fetcher.shutdown()
-            do { stream = try CARBytesStream(bytes: bytes) } catch {
-                await source.shutdown()
-                throw OperationalError("malformed-car", "getRepo for \(did): \(error)")
-            }
+            source = .download(relay: network.relayText, configuration: RepoFetchConfiguration(
+                totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20, allowHTTPLoopback: isLoopbackDirectory(plc)))
         }
-        let publicKey: PublicKey
-        do {
-            publicKey = try await MirrorSupport.signingKey(did: did, key: key, identities: identitiesPath, resolver: resolver?.provider,
-                                                           plc: network.plcURL, store: store)
-        } catch {
-            await resolver?.shutdown()
-            throw error
+        let report = try await MirrorAddition.add(did: did, from: source, key: key, identities: identitiesPath, filter: filter,
+                                                  store: store, logger: logger) { identities in
+            let keys = try makeKeySource(plc: try network.plcURL(), identities: identities, store: store, logger: logger)
+            return ConsumeService.KeySource(provider: keys.provider, shutdown: keys.shutdown)
         }
-        await resolver?.shutdown()
-        let report = try MirrorSupport.store {
-            try store.importMirror(did: did, blocks: stream, key: publicKey, filter: filter)
-        }
-        CLISupport.printOutput(MirrorSupport.json(report))
+        CLISupport.printOutput(MirrorJSON.importReport(report))
         if let stale = report.stale {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -34,13 +35,6 @@ struct MirrorOptions: ParsableArguments {
     /// follows the stream from a commit that starts the repository, and otherwise needs `mirror import`.
     func load(into store: SQLiteStateStore) throws -> [String: MirrorFilter] {
         let filter = try MirrorSupport.filter(collections) ?? .all
-        return try MirrorSupport.store {
-            for did in mirrors {
-                if try !store.registerMirror(did: did, filter: filter), let existing = try store.mirror(did: did), existing.filter != filter {
-                    FileHandle.standardError.write(Data("warning: \(did) is already mirrored with collections \(existing.filter); keeping them\n".utf8))
-                }
-            }
-            return try store.mirrorFilters()
-        }
+        return try MirrorSupport.store { try MirrorRegistration.register(mirrors, filter: filter, in: store) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BreakwaterService
 import ATSyntax
 import FirehoseStore
 import Foundation
@@ -79,16 +80,5 @@ struct MirrorGet: ParsableCommand {
             throw OperationalError("record-not-found", "\(uri) is not in the mirror")
         }
         CLISupport.printOutput(AtprotoJSON.serialize(try MirrorRecordJSON.value(record), pretty: true))
-    }
-}
-
-/// `{uri, cid, value}` for a stored record (the shape of `com.atproto.repo.getRecord`).
-enum MirrorRecordJSON {
-    static func value(_ record: MirrorRecord) throws -> IPLDValue {
-        let decoded: IPLDValue
-        do { decoded = try DAGCBOR.decode(record.bytes) } catch {
-            throw OperationalError("mirror-inconsistent", "stored record \(record.uri) is not DAG-CBOR: \(error)")
-        }
-        return .map(["uri": .string(record.uri), "cid": .string(record.cid.string), "value": decoded])
     }
 }

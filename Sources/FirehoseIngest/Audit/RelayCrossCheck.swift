@@ -20,13 +20,15 @@ public final class RelayCrossCheck: Service, Sendable {
     public let alertsPerSweep: Int
     let report: @Sendable (RelayDivergence) -> Void
     let logger: Logger
+    let metrics: IngestMetrics
     private let state: Mutex<(comparison: LiveRelayComparison, secondFrames: Int, raised: Int, suppressed: Int)>
 
     /// Creates a cross-check of `firstRelay` (the verified stream) against `second`; `report` raises one alert.
     public init(firstRelay: String, second: any FrameSubscription, window: Duration, capacity: Int = 200_000,
                 sweepInterval: Duration = .seconds(1), alertsPerSweep: Int = 100, logger: Logger,
-                report: @escaping @Sendable (RelayDivergence) -> Void) {
+                metrics: IngestMetrics = IngestMetrics(), report: @escaping @Sendable (RelayDivergence) -> Void) {
         self.second = second
+        self.metrics = metrics
         self.sweepInterval = sweepInterval
         self.alertsPerSweep = alertsPerSweep
         self.report = report
@@ -112,7 +114,7 @@ public final class RelayCrossCheck: Service, Sendable {
             return allowed
         }
         for divergence in found.prefix(allowed) { report(divergence) }
-        for divergence in found.dropFirst(allowed) { IngestMetrics.shared.relayDivergence(divergence) }
+        for divergence in found.dropFirst(allowed) { metrics.relayDivergence(divergence) }
     }
 
     private func flushSuppressed() {

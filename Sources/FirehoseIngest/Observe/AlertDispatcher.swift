@@ -16,7 +16,7 @@ public struct AlertDispatcher: Sendable {
     let now: @Sendable () -> Int64
 
     /// Creates a dispatcher. `now` gives µs since the Unix epoch.
-    public init(host: String, logger: Logger, webhook: WebhookSender?, metrics: IngestMetrics = .shared,
+    public init(host: String, logger: Logger, webhook: WebhookSender?, metrics: IngestMetrics = IngestMetrics(),
                 now: @escaping @Sendable () -> Int64) {
         self.host = host
         self.logger = logger

@@ -6,12 +6,10 @@ import Synchronization
 /// Where the service records its metrics (names in ``BreakwaterMetricNames``), through the swift-metrics API.
 ///
 /// Nothing is exported unless the executable bootstrapped a metrics backend (`MetricsSystem.bootstrap`) before
-/// first use of ``shared``; otherwise every call is a no-op of the default backend. Handles with labels are
+/// creating the instance it passes to the pipeline, the subscription and the other recorders; otherwise every call
+/// is a no-op of the default backend. Handles with labels are
 /// created once per label set and reused, so recording on the hot path is a dictionary look-up at most.
 public final class IngestMetrics: Sendable {
-    /// The process-wide instance (created on first use, from the metrics backend bootstrapped by then).
-    public static let shared = IngestMetrics()
-
     private let counters = Mutex<[String: Counter]>([:])
     private let gauges = Mutex<[String: Gauge]>([:])
     private let verificationTimer = Timer(label: BreakwaterMetricNames.verificationDuration)
@@ -27,7 +25,7 @@ public final class IngestMetrics: Sendable {
         BreakwaterMetricNames.Queue.webhook,
     ].map { ($0, Gauge(label: BreakwaterMetricNames.queueDepth, dimensions: [(BreakwaterMetricNames.Label.queue, $0)])) })
 
-    /// Creates a set of handles from the current metrics backend (tests; the service uses ``shared``). Series
+    /// Creates a set of handles from the current metrics backend (bootstrap the backend first). Series
     /// with a fixed set of label values are created at once, so they are exported (at 0) before first use.
     public init() {
         let result = BreakwaterMetricNames.Label.result

@@ -34,7 +34,7 @@ public final class WebhookSender: Service, Sendable {
 
     /// Creates a sender posting through `transport` (nothing is sent until ``run()``, which shuts the transport down
     /// when it ends).
-    public init(configuration: WebhookConfiguration, transport: any WebhookTransport, logger: Logger, metrics: IngestMetrics = .shared) {
+    public init(configuration: WebhookConfiguration, transport: any WebhookTransport, logger: Logger, metrics: IngestMetrics = IngestMetrics()) {
         self.configuration = configuration
         self.transport = transport
         var logger = logger

@@ -20,7 +20,7 @@ public final class VerificationPipeline: Sendable {
     /// Called once per frame, in frame order, after its batch is durably stored.
     let onOutcome: @Sendable (OutcomeLine) -> Void
     /// Where counts, latencies and queue depths go (``BreakwaterMetricNames``).
-    let metrics: IngestMetrics = .shared
+    let metrics: IngestMetrics
     /// Frames read and not yet stored.
     let inFlight = Atomic<Int>(0)
     /// Resyncs of desynchronized accounts (nil: none, as in `replay`).
@@ -33,8 +33,9 @@ public final class VerificationPipeline: Sendable {
     /// account's events (``ResyncCoordinator``).
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any IdentityDirectory,
                 cache: StateCache = StateCache(), resync: ResyncCoordinator? = nil,
-                beforeWrite: @escaping @Sendable () throws -> Void = {},
+                beforeWrite: @escaping @Sendable () throws -> Void = {}, metrics: IngestMetrics = IngestMetrics(),
                 onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.keys = keys

@@ -20,6 +20,7 @@ public final class ResyncCoordinator: Sendable {
     let fetcher: any RepoFetcher
     let keys: any IdentityDirectory
     let logger: Logger
+    let metrics: IngestMetrics
     let now: @Sendable () -> Int64
     private let state = Mutex(State())
 
@@ -49,8 +50,9 @@ public final class ResyncCoordinator: Sendable {
     /// A coordinator fetching with `fetcher` and verifying with `keys` (the pipeline's key provider). `now`
     /// (µs since the epoch) is the verification time of the future-rev check.
     public init(configuration: ResyncConfiguration = ResyncConfiguration(), fetcher: any RepoFetcher, keys: any IdentityDirectory,
-                logger: Logger, now: @escaping @Sendable () -> Int64) {
+                logger: Logger, metrics: IngestMetrics = IngestMetrics(), now: @escaping @Sendable () -> Int64) {
         self.configuration = configuration
+        self.metrics = metrics
         self.fetcher = fetcher
         self.keys = keys
         self.logger = logger
@@ -234,7 +236,7 @@ public final class ResyncCoordinator: Sendable {
     /// given) was cancelled meanwhile.
     func perform(did: String, attempt: Int, generation: Int? = nil) async -> ResyncCompletion? {
         logger.info("resync started", metadata: ["repo.did": "\(did)", "resync.result": "started", "resync.attempt": "\(attempt)"])
-        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.started)
+        metrics.resync(BreakwaterMetricNames.ResyncResult.started)
         let failure: String
         do {
             let car = try await fetcher.fetchRepository(did: did)
@@ -291,7 +293,7 @@ public final class ResyncCoordinator: Sendable {
     }
 
     func log(did: String, attempt: Int, failure: String, gaveUp: Bool) {
-        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.failed)
+        metrics.resync(BreakwaterMetricNames.ResyncResult.failed)
         if gaveUp {
             logger.error("resync gave up; account left desynchronized", metadata: [
                 "repo.did": "\(did)", "resync.result": "gave-up", "resync.attempt": "\(attempt)", "resync.error": "\(failure)"])
@@ -303,7 +305,7 @@ public final class ResyncCoordinator: Sendable {
     }
 
     func logSuccess(did: String, rev: String, records: Int, applied: Int, dropped: Int) {
-        IngestMetrics.shared.resync(BreakwaterMetricNames.ResyncResult.succeeded)
+        metrics.resync(BreakwaterMetricNames.ResyncResult.succeeded)
         logger.info("resync succeeded", metadata: [
             "repo.did": "\(did)", "resync.result": "succeeded", "repo.rev": "\(rev)", "resync.records": "\(records)",
             "resync.queued_applied": "\(applied)", "resync.queued_dropped": "\(dropped)"])
@@ -315,7 +317,7 @@ public struct ResyncCompletion: Sendable {
     /// What the resync produced.
     public enum Result: Sendable {
         /// The verified repository: the new base.
-        case fetched(VerifiedRepository)
+        case fetched(ResyncRepository)
         /// The last attempt failed (the reason): the account is left desynchronized.
         case gaveUp(String)
     }

@@ -31,7 +31,7 @@ extension SQLiteStateStore {
         var stream = blocks
         return try guarded {
             try pool.write { db in
-                var importer = MirrorImporter(did: did, key: key, db: db)
+                var importer = MirrorImporter(did: did, verifier: RepositoryVerifier(did: did, key: key, acceptVersion2: true), db: db)
                 return try importer.run(&stream, filter: filter)
             }
         }
@@ -43,16 +43,17 @@ extension SQLiteStateStore {
 /// Memory stays bounded whatever the repository's size (SPEC.md §6: blocks come in any order): every block
 /// is appended to a temporary table as it streams in (the commit block alone is kept in memory), the table
 /// is then indexed by CID in one sort, and the tree is walked and rebuilt from it node by node
-/// (``Repository/checkStreaming(commit:blocks:acceptVersion2:record:)``), each record going straight into
+/// by the caller's ``RepositoryVerifier``, each record going straight into
 /// `records`. Which staged blocks were used is one bit per block; unused ones are the extras.
 struct MirrorImporter {
     let did: String
-    let key: PublicKey?
+    let verifier: RepositoryVerifier
     let db: Database
 
-    init(did: String, key: PublicKey?, db: Database) {
+    /// An import of `did`'s repository, checked by `verifier` (which expects the same account) as it is walked.
+    init(did: String, verifier: RepositoryVerifier, db: Database) {
         self.did = did
-        self.key = key
+        self.verifier = verifier
         self.db = db
     }
 
@@ -87,27 +88,11 @@ struct MirrorImporter {
             throw StoreError(.carRootMismatch, "the commit block \(commitCID) is not in the CAR")
         }
 
-        // 2. The commit: shape, DID, signature (before the walk, so a wrong key fails fast).
-        let commit: Commit
-        do {
-            commit = try Commit(block: commitBytes, cid: commitCID, acceptVersion2: true)
-        } catch {
-            throw StoreError(.invalidCommit, error.reason)
-        }
-        guard commit.did == did else {
-            throw StoreError(.didMismatch, "the commit is by \(commit.did), not \(did)")
-        }
-        if let key {
-            let check = commit.verifySignature(with: key)
-            guard check.isValid else {
-                throw StoreError(.badSignature, "the commit signature does not verify with \(key.didKey): \(check)")
-            }
-        }
-
         // 3. Index the staged blocks by CID in one sort (cheaper than a random insert per block).
         try db.execute(sql: "CREATE INDEX temp.mirror_blocks_by_cid ON mirror_blocks (cid)")
 
-        // 4. Walk and rebuild the tree; store each kept record as it is reached (key order).
+        // 4. Verify the commit and walk and rebuild the tree (the caller's verifier); store each kept record as it
+        // is reached (key order).
         let fresh = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE did = ?)", arguments: [did]) ?? false)
         if !fresh {
             try db.execute(sql: """
@@ -122,9 +107,9 @@ struct MirrorImporter {
         var kept = 0
         var created = 0
         var updated = 0
-        let check: Repository.StreamedCheck
+        let repository: VerifiedRepository
         do {
-            check = try Repository.checkStreaming(commit: commitCID, blocks: source) { key, cid, bytes in
+            repository = try verifier.verify(root: commitCID, blocks: source) { key, cid, bytes in
                 guard let slash = key.firstIndex(of: UInt8(ascii: "/")), slash > 0, slash < key.count - 1 else {
                     throw ATRepoError(.invalidRepository, "key \(String(decoding: key, as: UTF8.self)) is not collection/rkey")
                 }
@@ -151,6 +136,7 @@ struct MirrorImporter {
             throw Self.storeError(error)
         }
         if let failure = source.state.failure { throw failure }
+        let commit = repository.commit
 
         // 5. Records no longer in the repository (or no longer kept).
         var deleted = 0
@@ -196,7 +182,7 @@ struct MirrorImporter {
 
         return MirrorImportReport(
             did: did, version: commit.version, rev: commit.rev, data: commit.data, commit: commitCID,
-            signatureChecked: key != nil, filter: filter, records: check.recordCount, kept: kept,
+            signatureChecked: repository.signatureChecked, filter: filter, records: repository.recordCount, kept: kept,
             created: created, updated: updated, deleted: deleted, blocks: blockCount, extraBlocks: extraCount,
             extraBlockSample: extras, accountUpdated: accountUpdated, stale: stale)
     }
@@ -214,10 +200,13 @@ struct MirrorImporter {
     static func storeError(_ error: ATRepoError) -> StoreError {
         let reason = error.cid.map { "\(error.reason) (\($0))" } ?? error.reason
         switch error.code {
+        case .carRootMismatch: return StoreError(.carRootMismatch, error.reason)
+        case .invalidCommit: return StoreError(.invalidCommit, error.reason)
+        case .fieldMismatch: return StoreError(.didMismatch, error.reason)
+        case .badSignature: return StoreError(.badSignature, error.reason)
         case .malformedMST, .invalidKey: return StoreError(.malformedMST, reason)
         case .missingProofBlock: return StoreError(.missingProofBlock, reason)
         case .missingRecordBlock: return StoreError(.missingRecordBlock, reason)
-        case .invalidCommit: return StoreError(.invalidCommit, reason)
         default: return StoreError(.invalidRepository, reason)
         }
     }

@@ -1,3 +1,4 @@
+import ATRepo
 import FirehoseSync
 import Foundation
 import GRDB
@@ -68,12 +69,14 @@ extension SQLiteStateStore {
 
     /// Rebuilds a mirror from a verified repository inside the batch transaction, leaving the account row to
     /// the batch (which holds the resync's new base and anything applied after it).
-    static func replaceMirror(with repository: VerifiedRepository, db: Database, now: Int64) throws {
+    static func replaceMirror(with repository: ResyncRepository, db: Database, now: Int64) throws {
         var failure: StoreError? = nil
         try db.inSavepoint {
             do {
                 var stream = try CARBytesStream(bytes: repository.car)
-                var importer = MirrorImporter(did: repository.did, key: repository.key, db: db)
+                // The resync verified the repository, signature included; the walk re-derives its records.
+                let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
+                var importer = MirrorImporter(did: repository.did, verifier: verifier, db: db)
                 _ = try importer.run(&stream, filter: nil, updateAccount: false)
                 return .commit
             } catch let error as StoreError where error.code != .sqlite {

@@ -58,7 +58,7 @@ public enum MirrorUpdate: Sendable, Hashable {
     /// Replace the mirror's records and head with a verified full repository (a resync or a backfill, SPEC.md
     /// §7.5 step 4): records created, updated and deleted since are reconciled and a stale mark is cleared.
     /// Applied whether or not the mirror is stale; the account's chain state is left to the batch.
-    case replace(VerifiedRepository)
+    case replace(ResyncRepository)
 
     /// The account.
     public var did: String {

@@ -4,7 +4,7 @@ import ATRepo
 public import IPLD
 
 /// A full repository (`getRepo` CAR) that passed every check of SPEC.md §7.5 step 3: the new base of a resync.
-public struct VerifiedRepository: Sendable, Hashable {
+public struct ResyncRepository: Sendable, Hashable {
     /// The account.
     public let did: String
     /// The commit's rev.
@@ -26,7 +26,7 @@ public struct VerifiedRepository: Sendable, Hashable {
 /// key (the signature failed with a cached one), or the first failed check with a CONTRACT.md §4 reason.
 public enum RepositoryVerdict: Sendable {
     /// Every check passed.
-    case verified(VerifiedRepository)
+    case verified(ResyncRepository)
     /// The signature failed with a cached key: re-resolve once and check again.
     case needsFreshKey
     /// A check failed.
@@ -37,12 +37,9 @@ public enum RepositoryVerdict: Sendable {
 /// bytes, the account's current signing key and the time.
 ///
 /// Checked, in order: the CAR (version 1, roots, every block hashes to its CID: `malformed-car`,
-/// `block-cid-mismatch`), `roots[0]` is a commit block present in the CAR (`car-root-mismatch`), the commit
-/// object (version 3: `invalid-commit`), its `did` (`field-mismatch`), its rev not more than 5 minutes ahead
-/// (`future-rev`), the signature with `key` (`bad-signature`, or ``RepositoryVerdict/needsFreshKey`` when the
-/// key came from a cache), every tree node present and valid (`missing-proof-block`, `malformed-mst`), every
-/// record present (`missing-record-block`), and the tree rebuilt from its entries equal to `data`
-/// (`malformed-mst`).
+/// `block-cid-mismatch`), a signing key available (`identity-unavailable`), then the repository itself with
+/// ``RepositoryVerifier`` (version 3 commits only; a `bad-signature` with a cached key is
+/// ``RepositoryVerdict/needsFreshKey``), and last its rev not more than 5 minutes ahead (`future-rev`).
 public struct RepositoryCheck: Sendable {
     /// Creates a checker.
     public init() {}
@@ -63,47 +60,30 @@ public struct RepositoryCheck: Sendable {
             let reason: Reason = error.code == .blockHashMismatch ? .blockCIDMismatch : .malformedCAR
             return .failed(Rejection(reason, "getRepo CAR: \(error)"))
         }
-        guard let commitBytes = blocks.block(for: root) else {
-            return .failed(Rejection(.carRootMismatch, "the commit block \(root) is not in the CAR"))
-        }
-        let commit: Commit
-        do {
-            commit = try Commit(block: commitBytes, cid: root, acceptVersion2: false)
-        } catch {
-            return .failed(Rejection(.invalidCommit, error.reason))
-        }
-        guard commit.did == did else {
-            return .failed(Rejection(.fieldMismatch, "the repository commit is by \(commit.did), not \(did)"))
-        }
-        guard let rev = commit.rev else { return .failed(Rejection(.invalidCommit, "the commit has no rev")) }
-        if let future = AccountMachine().futureRevCheck(rev, time: time) { return .failed(future) }
         let publicKey: PublicKey
+        let fresh: Bool
         switch key {
         case .none:
             return .failed(Rejection(.identityUnavailable, "no signing key for \(did)"))
         case .unavailable(let why)?:
             return .failed(Rejection(.identityUnavailable, why))
-        case .key(let found, let fresh)?:
-            let signature = commit.verifySignature(with: found)
-            if !signature.isValid {
-                if !fresh { return .needsFreshKey }
-                return .failed(Rejection(.badSignature, "the repository commit does not verify with \(found.didKey): \(signature)"))
-            }
+        case .key(let found, let isFresh)?:
             publicKey = found
+            fresh = isFresh
         }
-        let repository: Repository
+        let repository: VerifiedRepository
         do {
-            repository = try Repository(commit: root, blocks: blocks, acceptVersion2: false)
+            repository = try RepositoryVerifier(did: did, key: publicKey, acceptVersion2: false).verify(root: root, blocks: blocks)
+        } catch let error as ATRepoError {
+            if error.code == .badSignature && !fresh { return .needsFreshKey }
+            let detail = error.code == .invalidCommit ? error.reason : error.cid.map { "\(error.reason) (\($0))" } ?? error.reason
+            return .failed(Rejection(Reason(rawValue: error.code.rejectionReason) ?? .malformedMST, detail))
         } catch {
-            let detail = error.cid.map { "\(error.reason) (\($0))" } ?? error.reason
-            switch error.code {
-            case .missingProofBlock: return .failed(Rejection(.missingProofBlock, detail))
-            case .missingRecordBlock: return .failed(Rejection(.missingRecordBlock, detail))
-            case .invalidCommit: return .failed(Rejection(.invalidCommit, detail))
-            default: return .failed(Rejection(.malformedMST, detail))
-            }
+            return .failed(Rejection(.malformedMST, "\(error)"))
         }
-        return .verified(VerifiedRepository(did: did, rev: rev, data: commit.data, commit: root,
-                                            records: repository.recordCount, key: publicKey, car: car))
+        guard let rev = repository.rev else { return .failed(Rejection(.invalidCommit, "the commit has no rev")) }
+        if let future = AccountMachine().futureRevCheck(rev, time: time) { return .failed(future) }
+        return .verified(ResyncRepository(did: did, rev: rev, data: repository.data, commit: root,
+                                          records: repository.recordCount, key: publicKey, car: car))
     }
 }

@@ -37,7 +37,7 @@ public struct ResyncRebase: Sendable {
 
     /// Plans the rebase of `state` onto `repository` and judges the `held` events on it in order, at `time`;
     /// `key(event, fresh)` gives the signing key for a held event (``FreshKeyRetry``).
-    public func rebase(state: AccountState?, onto repository: VerifiedRepository, held: [HeldEvent], time: VerificationTime,
+    public func rebase(state: AccountState?, onto repository: ResyncRepository, held: [HeldEvent], time: VerificationTime,
                        key: (HeldEvent, _ fresh: Bool) async -> SigningKeyLookup?) async -> Plan {
         if let current = state, current.sync == .synchronized, current.data != nil { return .keepBase }
         if let storedRev = state?.rev, repository.rev < storedRev {

@@ -66,7 +66,7 @@ import Testing
         func cleanUp() { try? FileManager.default.removeItem(at: folder) }
 
         /// The final repository of `did`, verified.
-        func finalRepository(_ did: String) async throws -> VerifiedRepository {
+        func finalRepository(_ did: String) async throws -> ResyncRepository {
             let car = try #require(repositories[did])
             let key = await (try keys()).signingKey(for: did, seq: nil, fresh: false)
             guard case .verified(let repository) = RepositoryCheck().check(did: did, car: car, key: key, time: VerificationTime(micros: now())) else {

@@ -1,0 +1,94 @@
+import ATCrypto
+import ATRepo
+import FirehoseIngest
+package import FirehoseStore
+import FirehoseSync
+import IPLD
+
+/// `bench stages`: the cost per `#commit` of each verification stage, run one stage at a time over chunks of
+/// commits (so the timer is read twice per stage and chunk, not per commit): frame decode and envelope checks; CAR
+/// parse with every block hashed; commit decode and signature; forward check and inversion; the SQLite write of the
+/// account states and outcomes (batches of 1,000).
+package enum StageCosts {
+    /// The stages, in the order of ``Result/microsecondsPerCommit``.
+    package static let names = ["decode", "car", "signature", "proof", "store"]
+
+    /// What was measured.
+    package struct Result: Sendable {
+        /// Commits measured.
+        package let commits: Int
+        /// Commits whose signature or proof failed.
+        package let failures: Int
+        /// CPU µs per commit, per stage (``names``).
+        package let microsecondsPerCommit: [Double]
+    }
+
+    /// Measures the first `limit` commits of `recording`, writing into `store`.
+    package static func measure(recording: String, limit: Int, store: SQLiteStateStore) async throws -> Result {
+        var commits = try BenchCommits(recording: recording)
+        var totals = [Double](repeating: 0, count: 5)
+        var measured = 0
+        var failures = 0
+        var done = false
+        while !done {
+            var chunk: [(bytes: [UInt8], key: PublicKey)] = []
+            while chunk.count < 1000, measured + chunk.count < limit {
+                guard let (bytes, event) = try commits.next() else { done = true; break }
+                if let key = await commits.key(for: event) { chunk.append((bytes, key)) }
+            }
+            if measured + chunk.count >= limit { done = true }
+            guard !chunk.isEmpty else { break }
+            // 1. Frame decode and envelope checks.
+            var t = threadCPUSeconds()
+            var events: [CommitEvent] = []
+            events.reserveCapacity(chunk.count)
+            for (index, item) in chunk.enumerated() {
+                if case .message(.commit(let event), _, _) = DecodedEvent.decode(item.bytes, index: index) { events.append(event) }
+            }
+            totals[0] += threadCPUSeconds() - t
+            // 2. CAR parse, every block hashed against its CID.
+            t = threadCPUSeconds()
+            var cars: [CARFile?] = []
+            cars.reserveCapacity(events.count)
+            for event in events { cars.append(try? CARFile(bytes: event.blocks)) }
+            totals[1] += threadCPUSeconds() - t
+            // 3. Commit block decode, unsigned bytes, signature.
+            t = threadCPUSeconds()
+            var signed: [Commit?] = []
+            signed.reserveCapacity(events.count)
+            for (index, event) in events.enumerated() {
+                guard let car = cars[index], let bytes = car.data(for: event.commit),
+                      let commit = try? Commit(block: Array(bytes), cid: event.commit, hashVerified: true),
+                      chunk[index].key.verify(signature: commit.signature, message: commit.unsignedBytes).isValid
+                else { signed.append(nil); failures += 1; continue }
+                signed.append(commit)
+            }
+            totals[2] += threadCPUSeconds() - t
+            // 4. Forward check and inversion.
+            t = threadCPUSeconds()
+            for (index, event) in events.enumerated() {
+                guard let car = cars[index], let commit = signed[index] else { continue }
+                if case .invalid = CommitProof.verify(data: commit.data, prevData: event.prevData, ops: event.ops, blocks: car) {
+                    failures += 1
+                }
+            }
+            totals[3] += threadCPUSeconds() - t
+            // 5. Store: account states and outcomes, as the pipeline's writer batches them.
+            t = threadCPUSeconds()
+            var batch = StoreBatch()
+            for (index, event) in events.enumerated() {
+                let line = OutcomeLine(index: measured + index, seq: event.seq, type: .commit, did: event.repo, rev: event.rev,
+                                       outcome: .verified, reason: nil, detail: nil)
+                batch.outcomes.append(RecordedOutcome(line: line, frame: nil, processedAt: 0))
+                batch.accounts[event.repo] = AccountState(did: event.repo, rev: event.rev, data: signed[index]?.data,
+                                                          commit: event.commit, lastSeq: event.seq)
+            }
+            batch.cursor = ("bench", Int64(measured + events.count))
+            try store.write(batch)
+            totals[4] += threadCPUSeconds() - t
+            measured += events.count
+        }
+        return Result(commits: measured, failures: failures,
+                      microsecondsPerCommit: totals.map { measured > 0 ? $0 / Double(measured) * 1e6 : 0 })
+    }
+}

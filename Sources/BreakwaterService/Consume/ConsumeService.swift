@@ -1,0 +1,192 @@
+package import FirehoseIngest
+package import FirehoseStore
+package import FirehoseSync
+public import ATIdentity
+public import BreakwaterNet
+import Foundation
+package import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `consume`: one live stream verified into the database, under one `ServiceGroup`.
+///
+/// The group runs the observability services (webhook sender, HTTP servers) first, a second relay's comparison
+/// beside, and the ingest last, so that on SIGINT or SIGTERM (or the end of the stream) the ingest drains first
+/// (the events in flight are finished and stored with the cursor), then the servers stop and the webhook flushes
+/// what was alerted. After the group: the resync fetcher and the key source are released, and a recording made
+/// alongside gets its identities file.
+package struct ConsumeService {
+    /// Where signing keys come from, and how to release it.
+    package struct KeySource: Sendable {
+        /// The provider the pipeline and resyncs ask.
+        package let provider: any IdentityDirectory
+        /// Releases the provider's clients.
+        package let shutdown: @Sendable () async -> Void
+
+        /// A source of `provider`, released by `shutdown`.
+        package init(provider: any IdentityDirectory, shutdown: @escaping @Sendable () async -> Void) {
+            self.provider = provider
+            self.shutdown = shutdown
+        }
+    }
+
+    /// A recording made alongside (`consume --record`).
+    package struct Recording: Sendable {
+        /// The writer of `frames.bin`.
+        package let writer: RecordingWriter
+        /// Where the identities file's entries come from.
+        package let identities: (any RecordingIdentitySource)?
+        /// Releases the identity source's clients.
+        package let shutdown: @Sendable () async -> Void
+
+        /// A recording by `writer`, its identities from `identities`.
+        package init(writer: RecordingWriter, identities: (any RecordingIdentitySource)?,
+                     shutdown: @escaping @Sendable () async -> Void) {
+            self.writer = writer
+            self.identities = identities
+            self.shutdown = shutdown
+        }
+    }
+
+    /// How the stream is verified and reported.
+    package struct Settings: Sendable {
+        /// Verification workers.
+        package var workers: Int
+        /// The verification policy.
+        package var policy: VerificationPolicy
+        /// The mirrors to keep current.
+        package var mirrors: [String: MirrorFilter]
+        /// The seq to start after (nil: the relay's live end).
+        package var cursor: Int64?
+        /// Stop after this many events.
+        package var maxEvents: Int?
+        /// Stop after this long.
+        package var duration: Duration?
+        /// Seconds between progress lines (0: none).
+        package var progressInterval: Double
+        /// With JSON logs: progress goes through this logger instead of a text line on stderr.
+        package var progressLogger: Logger?
+
+        /// Settings with the given values.
+        package init(workers: Int, policy: VerificationPolicy, mirrors: [String: MirrorFilter], cursor: Int64?,
+                     maxEvents: Int?, duration: Duration?, progressInterval: Double, progressLogger: Logger?) {
+            self.workers = workers
+            self.policy = policy
+            self.mirrors = mirrors
+            self.cursor = cursor
+            self.maxEvents = maxEvents
+            self.duration = duration
+            self.progressInterval = progressInterval
+            self.progressLogger = progressLogger
+        }
+    }
+
+    /// What a run did.
+    package struct Outcome: Sendable {
+        /// The ingest's result (nil when it never ran to an end).
+        package let result: LiveIngest.Result?
+        /// The live comparison with a second relay, when there was one.
+        package let comparison: RelayCrossCheck?
+    }
+
+    /// The database.
+    package let store: SQLiteStateStore
+    /// The relay's name, under which the cursor is stored.
+    package let upstream: String
+    /// The subscription verified.
+    package let subscription: FirehoseSubscription
+    /// A second relay compared with the first, and how long an event waits for its copy.
+    package let comparison: (subscription: FirehoseSubscription, window: Duration)?
+    /// Alerts and the observability services.
+    package let observability: Observability
+    /// Signing keys.
+    package let keys: KeySource
+    /// The resync coordinator, when resyncs are on.
+    package let resync: ResyncWiring?
+    /// A recording made alongside, if any.
+    package let recording: Recording?
+    /// How the stream is verified.
+    package let settings: Settings
+    /// The service's logger.
+    package let logger: Logger
+
+    /// A consume of `subscription` into `store`.
+    package init(store: SQLiteStateStore, upstream: String, subscription: FirehoseSubscription,
+                 comparison: (subscription: FirehoseSubscription, window: Duration)?, observability: Observability,
+                 keys: KeySource, resync: ResyncWiring?, recording: Recording?, settings: Settings, logger: Logger) {
+        self.store = store
+        self.upstream = upstream
+        self.subscription = subscription
+        self.comparison = comparison
+        self.observability = observability
+        self.keys = keys
+        self.resync = resync
+        self.recording = recording
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs until the stream ends, a limit is reached or a signal arrives, handing every stored outcome line to
+    /// `onOutcome` (in order, after its batch is stored). Everything started is released before it returns or throws.
+    package func run(onOutcome: @escaping @Sendable (OutcomeLine) -> Void) async throws -> Outcome {
+        let tally = LiveTally()
+        let observe = observability
+        let crossCheck: RelayCrossCheck? = comparison.map { second in
+            let alerts = observe.alerts
+            return RelayCrossCheck(firstRelay: upstream, second: second.subscription, window: second.window, logger: logger,
+                                   metrics: observe.metrics, report: { divergence in alerts.handle(divergence) })
+        }
+        var onFrame: (@Sendable (IncomingFrame) -> Void)? = nil
+        if let crossCheck { onFrame = { frame in crossCheck.observeFirst(frame) } }
+        let recorder = recording?.writer
+        let pipeline = VerificationPipeline(
+            // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
+            // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
+            configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500, chunkSize: 1,
+                                                 upstream: upstream, flushInterval: .seconds(1), mirrors: settings.mirrors,
+                                                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
+            store: store, keys: keys.provider, resync: resync?.coordinator,
+            // With a recording, the frames of a batch reach frames.bin before the batch is stored (a full disk stops both).
+            beforeWrite: { try recorder?.flush() }, metrics: observe.metrics,
+            onOutcome: { line in
+                onOutcome(line)
+                tally.count(line)
+                observe.outcome(line)
+                crossCheck?.verified(line)
+            })
+        let ingest = LiveIngest(subscription: subscription, pipeline: pipeline, recorder: recorder,
+                                maxEvents: settings.maxEvents, duration: settings.duration, onFrame: onFrame, logger: logger)
+        let service = LiveService(ingest: ingest, cursor: settings.cursor, tally: tally, progressInterval: settings.progressInterval,
+                                  label: "consume", progressLogger: settings.progressLogger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: observability.services(around: .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                                                           failureTerminationBehavior: .gracefullyShutdownGroup),
+                                             beside: crossCheck.map { [$0] } ?? [any Service]()),
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            // The frames recorded so far are written before the error ends the run.
+            try? recorder?.flush()
+            await resync?.shutdown()
+            await keys.shutdown()
+            await recording?.shutdown()
+            throw error
+        }
+        await resync?.shutdown()
+        await keys.shutdown()
+        let result = service.result
+        if let recording {
+            do {
+                _ = try await recording.writer.finish(identities: recording.identities)
+            } catch let error as IngestError {
+                await recording.shutdown()
+                // What stopped the stream (a full disk, say) is the news; identities.json failing after it follows from it.
+                let first = result?.failure ?? error
+                throw ServiceError(first.codeName, first.reason)
+            }
+            await recording.shutdown()
+        }
+        return Outcome(result: result, comparison: crossCheck)
+    }
+}

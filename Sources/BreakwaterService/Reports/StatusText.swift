@@ -1,0 +1,43 @@
+package import FirehoseStore
+package import FirehoseSync
+import IPLD
+
+/// The text of `status` (the JSON shapes are ``StatusJSON``).
+package enum StatusText {
+    /// `status --did DID`: the account's stored state and its most recent violations.
+    package static func account(_ state: AccountState, violations: [RecordedOutcome]) -> String {
+        var lines = [
+            "did        \(state.did)",
+            "rev        \(state.rev ?? "-")",
+            "data       \(state.data?.string ?? "-")",
+            "commit     \(state.commit?.string ?? "-")",
+            "active     \(state.active)\(state.status.map { " (\($0))" } ?? "")",
+            "sync       \(state.sync.rawValue)",
+            "last seq   \(state.lastSeq.map(String.init) ?? "-")",
+            "violations (\(violations.count))",
+        ]
+        for v in violations { lines.append("  " + StatusJSON.violationLine(v)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `status`: cursors, accounts by state, outcome counts, host scorecards and recent violations.
+    package static func summary(_ summary: StoreSummary) -> String {
+        var lines = ["cursors"]
+        for (upstream, position) in summary.cursors.sorted(by: { $0.key < $1.key }) { lines.append("  \(upstream)  \(position)") }
+        lines.append("accounts")
+        for key in ["total", "active", "inactive", "synchronized", "desynchronized", "resyncing"] {
+            lines.append("  " + SummaryReport.pad(key, 20) + SummaryReport.leftPad("\(summary.accounts[key] ?? 0)", 12))
+        }
+        lines.append("outcomes")
+        for (key, count) in summary.outcomes.sorted(by: { $0.key < $1.key }) {
+            lines.append("  " + SummaryReport.pad(key, 40) + SummaryReport.leftPad("\(count)", 12))
+        }
+        lines.append("hosts")
+        if !summary.hosts.isEmpty { lines.append("  " + AuditText.hostHeader) }
+        for host in summary.hosts { lines.append("  " + AuditText.hostLine(host)) }
+        lines.append(contentsOf: AuditText.warningLines(summary.hosts))
+        lines.append("recent violations")
+        for v in summary.recentViolations { lines.append("  " + StatusJSON.violationLine(v)) }
+        return lines.joined(separator: "\n")
+    }
+}
