@@ -1,3 +1,4 @@
+public import FirehoseSync
 import Foundation
 import Synchronization
 

@@ -1,3 +1,4 @@
+import FirehoseSync
 import Foundation
 
 /// Where an existing recording ends, so that `record` into its folder continues it: the frames it holds, the

@@ -1,3 +1,4 @@
+import FirehoseSync
 import Foundation
 
 /// What the server knows about the recording it serves: found by one streaming pass at start-up (memory does

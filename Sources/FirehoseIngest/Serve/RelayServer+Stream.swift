@@ -1,3 +1,4 @@
+import FirehoseSync
 import Foundation
 import Logging
 import NIOCore
