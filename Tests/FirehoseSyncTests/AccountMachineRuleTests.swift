@@ -152,3 +152,18 @@ struct AccountMachineRuleTests {
         }
     }
 }
+
+/// The policy decides in one place which failed checks are only warnings.
+@Suite("verification policy")
+struct VerificationPolicyTests {
+    @Test func theStrictPolicyToleratesNoFailedCheck() {
+        #expect(Reason.allCases.filter { VerificationPolicy.strict.tolerates($0) }.isEmpty)
+    }
+
+    @Test func theRelayPolicyToleratesFlagsLegacyCommitsProofAndChainFailuresOnly() {
+        let tolerated = Set(Reason.allCases.filter { VerificationPolicy.relay.tolerates($0) })
+        #expect(tolerated == [.deprecatedFlag, .legacyCommit, .chainBreak, .invalidOp, .opMismatch, .missingRecordBlock,
+                              .missingProofBlock, .malformedMST, .inversionMismatch])
+        #expect(!tolerated.contains(.badSignature))
+    }
+}

@@ -41,8 +41,10 @@ public final class CARFileStream: RepoBlockStream {
 
     deinit { try? handle.close() }
 
+    /// The CAR header's roots.
     public var roots: [CID] { rootsStorage }
 
+    /// The next block, nil after the last.
     public func nextBlock() throws -> (cid: CID, bytes: [UInt8])? {
         guard try ensure(1) else { return nil }
         let sectionOffset = fileOffset

@@ -8,6 +8,7 @@ import Synchronization
 /// A truncated tail is not an error of the sequence: the frames before it are delivered and
 /// ``truncation`` describes the tail afterwards (CONTRACT.md §2).
 public final class RecordingFrames: AsyncSequence, Sendable {
+    /// Frames with their index in the recording.
     public typealias Element = IncomingFrame
 
     let path: String
@@ -31,6 +32,7 @@ public final class RecordingFrames: AsyncSequence, Sendable {
         return n
     }
 
+    /// An iterator from the first frame after `skipThrough`.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(owner: self)
     }
@@ -44,6 +46,7 @@ public final class RecordingFrames: AsyncSequence, Sendable {
 
         init(owner: RecordingFrames) { self.owner = owner }
 
+        /// The next frame, nil at the end (a truncated tail ends the sequence; see ``RecordingFrames/truncation``).
         public mutating func next() async throws -> IncomingFrame? {
             if inner == nil && !failed {
                 do { inner = try SyncIterator(path: owner.path) } catch { failed = true; throw error }

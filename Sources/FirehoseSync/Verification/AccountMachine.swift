@@ -127,7 +127,7 @@ public struct AccountMachine: Sendable {
             }
             if event.prevData != storedData {
                 let detail = "prevData \(event.prevData?.string ?? "null") does not match stored data \(storedData.string)"
-                if policy == .strict {
+                if !policy.tolerates(.chainBreak) {
                     var next = state
                     next.sync = .desynchronized
                     next.lastSeq = event.seq

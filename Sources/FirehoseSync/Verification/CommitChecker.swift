@@ -100,7 +100,7 @@ struct CommitChecker: Sendable {
             break
         case .invalid(let failure):
             let rejection = Rejection(Reason(rawValue: failure.reason.rawValue) ?? .malformedMST, failure.description)
-            if policy == .relay {
+            if policy.tolerates(rejection.reason) {
                 warnings.append("\(rejection.reason.rawValue): \(rejection.detail)")
             } else {
                 return .failed(rejection)
@@ -114,7 +114,7 @@ struct CommitChecker: Sendable {
         }
         if legacy && !newRepo {
             let why = event.prevData == nil ? "commit has no prevData" : "an update or delete has no prev"
-            if policy == .strict { return .failed(Rejection(.legacyCommit, why)) }
+            guard policy.tolerates(.legacyCommit) else { return .failed(Rejection(.legacyCommit, why)) }
             warnings.append("legacy-commit: " + why)
         }
         var records: [(op: RepoOp, record: [UInt8]?)] = []

@@ -16,7 +16,7 @@ public enum DecodedEvent: Sendable {
                                     Verdict(Rejection(.malformedFrame, error.reason))), frameBytes: bytes)
         }
         let type = FirehoseMessage.eventType(of: frame)
-        switch FirehoseMessage.classify(frame, enforceDeprecatedFlags: policy == .strict) {
+        switch FirehoseMessage.classify(frame, enforceDeprecatedFlags: !policy.tolerates(.deprecatedFlag)) {
         case .failure(let rejection):
             return .final(Judgement(JudgedEvent(index: index, seq: frame.seq, type: type, did: frame.didField, rev: frame.revField),
                                     Verdict(rejection)), frameBytes: bytes)

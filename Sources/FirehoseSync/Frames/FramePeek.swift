@@ -1,7 +1,8 @@
 import IPLD
 
 /// What the transport needs to know about a frame without verifying it: its `seq`, and for error frames
-/// (`op` = -1) the error name (SPEC.md §1–§2).
+/// (`op` = -1) the error name (SPEC.md §1–§2). Read by ``FrameHeader`` (the body is not built); shared by the
+/// subscription, the recorder and the test relay.
 public struct FramePeek: Sendable, Hashable {
     /// The body's `seq` on a message frame (`op` = 1), when present and in the valid range (``EventSeq``): an
     /// out-of-range seq never becomes a cursor.
