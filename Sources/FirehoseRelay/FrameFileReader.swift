@@ -8,9 +8,8 @@ import Foundation
 /// (the server tails a recording that is still being written).
 struct FrameFileReader {
     private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var start = 0
-    /// File offset of `buffer[start]`.
+    private var decoder = RecordingDecoder()
+    /// File offset of the next frame's length prefix.
     private(set) var offset: UInt64
 
     /// Opens `path` positioned at `offset`.
@@ -27,32 +26,25 @@ struct FrameFileReader {
     /// ``RecordingDecoder/maxFrameLength`` (the file cannot be followed past it).
     mutating func next() throws -> (offset: UInt64, bytes: [UInt8])? {
         while true {
-            let available = buffer.count - start
-            if available >= 4 {
-                let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
-                guard length <= RecordingDecoder.maxFrameLength else {
-                    throw RelayError(.recordingUnreadable, "frame length \(length) at offset \(offset) exceeds \(RecordingDecoder.maxFrameLength)")
-                }
-                if available - 4 >= length {
-                    let frame = Array(buffer[(start + 4)..<(start + 4 + length)])
-                    let frameOffset = offset
-                    start += 4 + length
-                    offset += UInt64(4 + length)
-                    return (frameOffset, frame)
-                }
+            let frame: [UInt8]?
+            do {
+                frame = try decoder.next()
+            } catch {
+                throw RelayError(.recordingUnreadable, "frame length \(decoder.nextFrameLength ?? 0) at offset \(offset) exceeds \(RecordingDecoder.maxFrameLength)")
+            }
+            if let frame {
+                let frameOffset = offset
+                offset += UInt64(4 + frame.count)
+                return (frameOffset, frame)
             }
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { return nil }
-            if start > 0 {
-                buffer.removeFirst(start)
-                start = 0
-            }
-            buffer.append(contentsOf: chunk)
+            decoder.append(chunk)
         }
     }
 
     /// Bytes read past the last complete frame (a truncated tail, or a frame still being written).
-    var pendingBytes: Int { buffer.count - start }
+    var pendingBytes: Int { decoder.pendingByteCount }
 
     func close() { try? handle.close() }
 }
