@@ -2,6 +2,7 @@ import ATIdentity
 import BreakwaterNet
 import FirehoseIngest
 import FirehoseStore
+import FirehoseSync
 import Foundation
 import Logging
 
@@ -55,7 +56,7 @@ func makeRecordingIdentitySource(plc: URL?, identities: String?, logger: Logger)
     configuration.addressPolicy = AddressPolicy(allowLoopback: loopback)
     let http = GuardedHTTPClient(configuration: configuration, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc.absoluteString, http: http,
-                                           now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+                                           now: { WallClock.nowMicros() })
     return (ResolverIdentitySource(resolver: resolver, file: file), { await http.shutdown() })
 }
 
@@ -76,7 +77,7 @@ func isLoopbackDirectory(_ plc: URL) -> Bool {
 func makeIdentityDirectory(plc: String, identities: String?, store: (any IdentityCacheStore)?, allowHTTPLoopback: Bool,
                             configuration: GuardedHTTPConfiguration? = nil, policy: IdentityCachePolicy = .standard,
                             logger: Logger = Logger(label: "breakwater.identity"), metrics: IngestMetrics = IngestMetrics(),
-                            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) throws -> CachingIdentityDirectory {
+                            now: @escaping @Sendable () -> Int64 = { WallClock.nowMicros() }) throws -> CachingIdentityDirectory {
     let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
     var settings = configuration ?? GuardedHTTPConfiguration(allowHTTPLoopback: allowHTTPLoopback)
     if configuration == nil {

@@ -35,7 +35,7 @@ public final class RelayCrossCheck: Service, Sendable {
         self.logger = logger
         let micros = window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000
         state = Mutex((LiveRelayComparison(first: firstRelay, second: second.upstream,
-                                           windowMicros: micros, capacity: capacity, now: { ReceiptClock.nowMicros() }), 0, 0, 0))
+                                           windowMicros: micros, capacity: capacity, now: { WallClock.nowMicros() }), 0, 0, 0))
     }
 
     /// The comparison's running totals.
@@ -61,7 +61,7 @@ public final class RelayCrossCheck: Service, Sendable {
         let summary = ComparedEvent.summarize(frame.bytes, index: frame.index)
         let found = state.withLock { s in
             if side == 1 { s.secondFrames += 1 }
-            return s.comparison.observe(side: side, summary, at: ReceiptClock.nowMicros())
+            return s.comparison.observe(side: side, summary, at: WallClock.nowMicros())
         }
         raise(found)
     }
@@ -94,13 +94,13 @@ public final class RelayCrossCheck: Service, Sendable {
             await group.next()
             group.cancelAll()
         }
-        let found = state.withLock { $0.comparison.finish(at: ReceiptClock.nowMicros()) }
+        let found = state.withLock { $0.comparison.finish(at: WallClock.nowMicros()) }
         raise(found)
         flushSuppressed()
     }
 
     private func sweep() {
-        let found = state.withLock { $0.comparison.sweep(at: ReceiptClock.nowMicros()) }
+        let found = state.withLock { $0.comparison.sweep(at: WallClock.nowMicros()) }
         flushSuppressed()
         raise(found)
     }
