@@ -179,6 +179,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BreakwaterNetTests",
+            dependencies: [
+                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore", "FirehoseTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

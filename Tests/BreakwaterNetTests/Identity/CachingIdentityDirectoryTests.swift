@@ -2,7 +2,6 @@ import ATCrypto
 import ATIdentity
 import ATSyntax
 import BreakwaterNet
-import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -11,7 +10,7 @@ import Testing
 
 /// The live key provider: static identities, then the persistent cache, then the network; fresh
 /// look-ups, purges, coalescing (SPEC.md §11).
-@Suite(.timeLimit(.minutes(1))) struct ResolvingKeyProviderTests {
+@Suite(.timeLimit(.minutes(1))) struct CachingIdentityDirectoryTests {
     typealias F = IdentityFixtures
 
     /// A running server, a provider over it, and a clock; torn down by `finish()`.
