@@ -37,7 +37,8 @@ import Testing
         let http = GuardedHTTPClient(configuration: configuration, logger: Logger(label: "test.identity"))
         let resolver = NetworkIdentityResolver(plcDirectory: server.baseURL, http: http, now: clock.closure)
         let provider = CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, release: { await http.shutdown() },
-                                            now: clock.closure)
+                                                keys: KeyCache(capacity: 1_000),
+                                                now: clock.closure)
         return Setup(server: server, provider: provider, clock: clock)
     }
 
