@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.3.0"),
     ],
     targets: [
         // System library over Debian's libsecp256k1 (K-256 signatures).
@@ -86,6 +87,7 @@ let package = Package(
             dependencies: [
                 "FirehoseSync", "FirehoseAudit", "ATIdentity", "IPLD", "ATSyntax",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -193,6 +195,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "FirehoseSynthTests", dependencies: ["FirehoseSynth", "ATIdentity", "FirehoseIngest", "FirehoseStore", "FirehoseSync", "ATCrypto", "ATRepo", "IPLD"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BreakwaterNetTests",
+            dependencies: [
+                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore", "FirehoseTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

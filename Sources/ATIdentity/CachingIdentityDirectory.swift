@@ -1,5 +1,5 @@
 public import ATCrypto
-public import ATSyntax
+import ATSyntax
 
 /// The live ``IdentityDirectory``: signing keys from, in order,
 ///
@@ -24,7 +24,7 @@ public final class CachingIdentityDirectory: IdentityDirectory {
     private let onLookup: @Sendable (_ cacheHit: Bool) -> Void
     private let now: @Sendable () -> Int64
 
-    /// A directory. `release`, when given, releases what `resolver` holds (its HTTP client) and is called by
+    /// A directory parsing keys through `keys`. `release`, when given, releases what `resolver` holds (its HTTP client) and is called by
     /// ``shutdown()``; `onLookup` is told of each resolved look-up whether the cache answered it (a metric).
     public init(staticKeys: StaticIdentityDirectory?, resolver: any IdentityResolver, store: (any IdentityCacheStore)?,
                 policy: IdentityCachePolicy = .standard, release: (@Sendable () async -> Void)? = nil,

@@ -1,3 +1,4 @@
+import ATCrypto
 import ATIdentity
 import BreakwaterNet
 import FirehoseIngest
@@ -91,5 +92,6 @@ func makeIdentityDirectory(plc: String, identities: String?, store: (any Identit
     let http = GuardedHTTPClient(configuration: settings, logger: logger)
     let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: now)
     return CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, policy: policy,
-                                    release: { await http.shutdown() }, onLookup: { metrics.identityCache(hit: $0) }, now: now)
+                                    release: { await http.shutdown() },
+                                    onLookup: { metrics.identityCache(hit: $0) }, now: now)
 }

@@ -1,6 +1,6 @@
 public import FirehoseSync
 
-/// The error type of the network side of `FirehoseIngest`: a stable ``Code`` plus a human reason
+/// The error type of `FirehoseIngest` (recordings, blob folders, repository checks): a stable ``Code`` plus a human reason
 /// (modelled on `IPLDError`: a struct over a private enum, equality on the code).
 public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible, CodedError {
     /// What went wrong, as a stable kebab-case code.
@@ -29,28 +29,10 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible, C
     /// A stable error code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Backing: String, Hashable, Sendable {
-            case invalidURL = "invalid-url"
-            case futureCursor = "future-cursor"
-            case upstreamRefused = "upstream-refused"
-            case upstreamUnreachable = "upstream-unreachable"
             case recordingUnreadable = "recording-unreadable"
-            case cannotBind = "cannot-bind"
             case cannotWrite = "cannot-write"
             case diskFull = "disk-full"
-            case repoNotFound = "repo-not-found"
-            case repoUnavailable = "repo-unavailable"
-            case fetchFailed = "fetch-failed"
-            case fetchTimeout = "fetch-timeout"
-            case fetchTooSlow = "fetch-too-slow"
-            case responseTooLarge = "response-too-large"
-            case forbiddenAddress = "forbidden-address"
-            case rateLimited = "rate-limited"
-            case badRedirect = "bad-redirect"
-            case noRepoSource = "no-repo-source"
             case invalidRepository = "invalid-repository"
-            case upstreamTimeout = "upstream-timeout"
-            case upstreamClosed = "upstream-closed"
-            case blobNotFound = "blob-not-found"
             case blobCIDMismatch = "blob-cid-mismatch"
             case blobTooLarge = "blob-too-large"
             case blobFetchFailed = "blob-fetch-failed"
@@ -59,50 +41,14 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible, C
         private init(_ backing: Backing) { self.backing = backing }
         public var description: String { backing.rawValue }
 
-        /// A relay URL that cannot be used (scheme, host).
-        public static let invalidURL = Code(.invalidURL)
-        /// The upstream answered `FutureCursor`: the cursor is beyond its last event.
-        public static let futureCursor = Code(.futureCursor)
-        /// The upstream refused the subscription for good (e.g. HTTP 501, 404).
-        public static let upstreamRefused = Code(.upstreamRefused)
-        /// Too many consecutive connection failures.
-        public static let upstreamUnreachable = Code(.upstreamUnreachable)
         /// A recording to serve cannot be read.
         public static let recordingUnreadable = Code(.recordingUnreadable)
-        /// The server cannot listen on the requested address.
-        public static let cannotBind = Code(.cannotBind)
         /// A recording cannot be written.
         public static let cannotWrite = Code(.cannotWrite)
         /// The file system has no room left for a file being written (a recording's frames).
         public static let diskFull = Code(.diskFull)
-        /// `getRepo` answered 404 / `RepoNotFound` (SPEC.md §13).
-        public static let repoNotFound = Code(.repoNotFound)
-        /// `getRepo` refused the repository (`RepoTakendown`, `RepoSuspended`, `RepoDeactivated`, other 4xx).
-        public static let repoUnavailable = Code(.repoUnavailable)
-        /// `getRepo` failed: connection error, 5xx, an HTML page instead of a CAR.
-        public static let fetchFailed = Code(.fetchFailed)
-        /// `getRepo` did not complete within the overall time limit (or stalled).
-        public static let fetchTimeout = Code(.fetchTimeout)
-        /// The `getRepo` body arrived slower than the minimum transfer rate.
-        public static let fetchTooSlow = Code(.fetchTooSlow)
-        /// The `getRepo` body is larger than the size cap.
-        public static let responseTooLarge = Code(.responseTooLarge)
-        /// A URL or connected address is not allowed (private, loopback without permission, not https).
-        public static let forbiddenAddress = Code(.forbiddenAddress)
-        /// The host's request budget is exhausted, or it answered 429/503 (its `Retry-After` is honoured).
-        public static let rateLimited = Code(.rateLimited)
-        /// A redirect without a usable `Location`, to a refused URL, or too many redirects.
-        public static let badRedirect = Code(.badRedirect)
-        /// Neither a relay nor a PDS is known to fetch the repository from.
-        public static let noRepoSource = Code(.noRepoSource)
         /// The fetched repository failed verification (the reason code of CONTRACT.md §4 is in the message).
         public static let invalidRepository = Code(.invalidRepository)
-        /// The upstream did not complete a step (connect, TLS, upgrade) in time.
-        public static let upstreamTimeout = Code(.upstreamTimeout)
-        /// The upstream closed the connection before answering.
-        public static let upstreamClosed = Code(.upstreamClosed)
-        /// The PDS does not have the blob (`getBlob` answered 404 / `BlobNotFound`).
-        public static let blobNotFound = Code(.blobNotFound)
         /// The bytes served for a blob do not hash to its CID (or the CID is not a raw SHA-256 CID).
         public static let blobCIDMismatch = Code(.blobCIDMismatch)
         /// The blob is larger than the configured limit.

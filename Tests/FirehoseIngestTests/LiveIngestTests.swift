@@ -48,6 +48,27 @@ struct LiveIngestTests {
         #expect(liveStates == replayStates)
     }
 
+    /// The live ingest needs no socket: any `AsyncSequence` of frames (``FrameSequence``) gives the same outcomes.
+    @Test func anyAsyncSequenceOfFramesFeedsTheLiveIngest() async throws {
+        let expected = try ExpectedOutcomes.load(recording.location.expected)
+        let database = ReplayHarness.temporaryDatabase()
+        defer { LiveTest.removeDatabase(database) }
+        let lines = OutcomeCollector()
+        let (stream, continuation) = AsyncStream.makeStream(of: IncomingFrame.self)
+        for (index, (bytes, seq)) in zip(recording.frames, recording.seqs).enumerated() {
+            continuation.yield(IncomingFrame(index: index, bytes: bytes, cursorPosition: seq ?? -1, connection: 1))
+        }
+        continuation.finish()
+        let ingest = LiveIngest(
+            subscription: FrameSequence(stream, upstream: "memory"),
+            pipeline: try LiveTest.pipeline(recording, upstream: "memory", database: database, lines: lines), logger: LiveTest.logger)
+        let result = try await ingest.run(cursor: nil)
+        #expect(result.failure == nil)
+        #expect(result.subscription?.end == .finished)
+        #expect(result.subscription?.frames == recording.frames.count)
+        #expect(lines.all.map(LiveTest.key) == expected.map(LiveTest.key))
+    }
+
     @Test func recordingFromServeThenReplayingGivesTheSameOutcomesAsTheSource() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bw-record-\(UUID().uuidString)")
         let recording = self.recording

@@ -1,5 +1,5 @@
 public import FirehoseSync
-public import IPLD
+import IPLD
 
 extension BlobStore {
     /// Fetches from `source` every blob of `references` that this store lacks, one at a time, and stores each once

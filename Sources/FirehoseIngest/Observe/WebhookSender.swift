@@ -1,3 +1,4 @@
+import DequeModule
 public import FirehoseSync
 import Foundation
 public import Logging
@@ -26,7 +27,7 @@ public final class WebhookSender: Service, Sendable {
     private let wake: AsyncStream<Void>.Continuation
 
     struct State {
-        var queue = AlertQueue()
+        var queue = Deque<Alert>()
         var dropped = 0
         var delivered = 0
         var shutdownAt: ContinuousClock.Instant?
@@ -56,7 +57,7 @@ public final class WebhookSender: Service, Sendable {
         let (depth, dropped) = state.withLock { s -> (Int, Int?) in
             var dropped: Int? = nil
             if s.queue.count >= configuration.capacity {
-                s.queue.removeFirst()
+                _ = s.queue.popFirst()
                 s.dropped += 1
                 dropped = s.dropped
             }
@@ -87,7 +88,7 @@ public final class WebhookSender: Service, Sendable {
         while let batch = take() {
             if let deadline = deadline(), ContinuousClock.now >= deadline {
                 drop(batch.count + state.withLock { s in
-                    defer { s.queue = AlertQueue() }
+                    defer { s.queue.removeAll() }
                     return s.queue.count
                 }, why: "shutdown deadline passed")
                 break
@@ -100,7 +101,11 @@ public final class WebhookSender: Service, Sendable {
 
     /// Up to a batch of alerts from the front of the queue.
     private func take() -> [Alert]? {
-        let (batch, depth) = state.withLock { s in (s.queue.removeFirst(configuration.batchSize), s.queue.count) }
+        let (batch, depth) = state.withLock { s -> ([Alert], Int) in
+            let batch = Array(s.queue.prefix(configuration.batchSize))
+            s.queue.removeFirst(batch.count)
+            return (batch, s.queue.count)
+        }
         metrics.queueDepth(BreakwaterMetricNames.Queue.webhook, depth)
         return batch.isEmpty ? nil : batch
     }
@@ -179,39 +184,5 @@ public final class WebhookSender: Service, Sendable {
             timeout = min(timeout, left)
         }
         return await transport.post([UInt8](body), timeout: timeout)
-    }
-}
-
-/// A FIFO of alerts over an array with a moving head (amortised O(1) at both ends).
-struct AlertQueue {
-    private var storage: [Alert] = []
-    private var head = 0
-
-    var count: Int { storage.count - head }
-
-    mutating func append(_ alert: Alert) { storage.append(alert) }
-
-    mutating func removeFirst() {
-        guard head < storage.count else { return }
-        head += 1
-        compact()
-    }
-
-    mutating func removeFirst(_ n: Int) -> [Alert] {
-        let end = min(storage.count, head + n)
-        let taken = Array(storage[head..<end])
-        head = end
-        compact()
-        return taken
-    }
-
-    private mutating func compact() {
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024 && head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
     }
 }

@@ -1,6 +1,5 @@
 import ATIdentity
 import BreakwaterNet
-import FirehoseIngest
 import Testing
 
 /// Per-host request budgets for identity look-ups (SPEC.md §11: rate-limit PLC and did:web).

@@ -1,6 +1,5 @@
 import ATIdentity
 import BreakwaterNet
-import FirehoseIngest
 import Testing
 
 /// The SSRF guard: which addresses and URLs identity look-ups may reach (SPEC.md §11).

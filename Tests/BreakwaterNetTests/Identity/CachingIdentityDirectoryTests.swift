@@ -2,7 +2,6 @@ import ATCrypto
 import ATIdentity
 import ATSyntax
 import BreakwaterNet
-import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import Foundation
@@ -11,7 +10,7 @@ import Testing
 
 /// The live key provider: static identities, then the persistent cache, then the network; fresh
 /// look-ups, purges, coalescing (SPEC.md §11).
-@Suite(.timeLimit(.minutes(1))) struct ResolvingKeyProviderTests {
+@Suite(.timeLimit(.minutes(1))) struct CachingIdentityDirectoryTests {
     typealias F = IdentityFixtures
 
     /// A running server, a provider over it, and a clock; torn down by `finish()`.
@@ -38,7 +37,8 @@ import Testing
         let http = GuardedHTTPClient(configuration: configuration, logger: Logger(label: "test.identity"))
         let resolver = NetworkIdentityResolver(plcDirectory: server.baseURL, http: http, now: clock.closure)
         let provider = CachingIdentityDirectory(staticKeys: staticKeys, resolver: resolver, store: store, release: { await http.shutdown() },
-                                            now: clock.closure)
+                                                keys: KeyCache(capacity: 1_000),
+                                                now: clock.closure)
         return Setup(server: server, provider: provider, clock: clock)
     }
 

@@ -8,6 +8,8 @@ public struct SubscriptionResult: Sendable {
         case cancelled
         /// The upstream sent `FutureCursor` after frames had already been processed.
         case futureCursor(String?)
+        /// A finite source (``FrameSequence``) had no more frames.
+        case finished
     }
 
     /// Why it stopped.

@@ -1,6 +1,5 @@
 import FirehoseSync
 import BreakwaterNet
-import FirehoseIngest
 import Foundation
 import Testing
 

@@ -1,6 +1,6 @@
 import FirehoseSync
 @testable import BreakwaterNet
-@testable import FirehoseIngest
+
 import Foundation
 import Testing
 

@@ -2,7 +2,6 @@ import ATCrypto
 import ATIdentity
 import ATSyntax
 import BreakwaterNet
-import FirehoseIngest
 import Testing
 
 /// PLC directory resolution over real HTTP on 127.0.0.1 (SPEC.md §11).

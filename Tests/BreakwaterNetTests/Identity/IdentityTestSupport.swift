@@ -2,7 +2,6 @@ import ATCrypto
 import ATIdentity
 import ATSyntax
 import BreakwaterNet
-import FirehoseIngest
 import Foundation
 import IPLD
 import Logging
