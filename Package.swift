@@ -179,7 +179,7 @@ let package = Package(
             name: "FirehoseIngestTests",
             dependencies: [
                 "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
-                "ATIdentity", "ATSyntax", "BreakwaterNet", "FirehoseRelay",
+                "ATIdentity", "BreakwaterNet", "FirehoseRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "BreakwaterNetTests",
             dependencies: [
-                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore", "FirehoseTesting",
+                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
