@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Breakwater benchmark (issue 08): one run, one table, written to BENCHMARKS.md.
+# Breakwater benchmark: one run, one table, written to BENCHMARKS.md.
 #
 # Builds release, generates (once, cached by parameters under .bench-cache/) a synthetic recording of
 # 200,000 commits over 20,000 accounts (90% K-256, the network's op and size mix, one 100,000-record

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Replays/rule-<reason>/: one small deterministic scenario per reason code of CONTRACT.md §4,
+# Regenerates Replays/rule-<reason>/: one small deterministic scenario per reason code of Docs/CONTRACT.md §4,
 # each made by `breakwater synth` with only that fault kind enabled (expected.jsonl labels every event).
 # The output is committed; tests replay it and compare with expected.jsonl.
 set -euo pipefail

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Micro-benchmarks of Breakwater's hot functions (issue 08), with ordo-one/package-benchmark.
+// Micro-benchmarks of Breakwater's hot functions, with ordo-one/package-benchmark.
 // Not built in CI. Run from this folder:  swift package benchmark   (see README.md here).
 import PackageDescription
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Converts the indigo relay test scenarios (JSON frames) into Breakwater recordings (CONTRACT.md §2).
+"""Converts the indigo relay test scenarios (JSON frames) into Breakwater recordings (Docs/CONTRACT.md §2).
 
 Development script: its output is committed under Replays/indigo-*/ and the tests read that output, so
 neither the product nor its tests need Python.

@@ -5,7 +5,7 @@ writes their expected.jsonl from the frames themselves, by these rules (not from
   * every #commit is `verified` (the capture notes say every commit verifies with an independent verifier);
   * #identity and #account are `applied`;
   * a #sync whose rev equals the account's latest commit rev is `ignored` (`stale-rev`): arroba emits the
-    account-creation #sync after the first commit, with the same rev (CONTRACT.md §4, #sync).
+    account-creation #sync after the first commit, with the same rev (Docs/CONTRACT.md §4, #sync).
 
 Development script; the tests read its committed output.
 """

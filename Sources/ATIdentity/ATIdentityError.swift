@@ -1,6 +1,6 @@
 /// The error type of the `ATIdentity` module: a stable machine-readable ``Code`` plus a human reason.
 ///
-/// Modelled on swift-asn1's `ASN1Error` (ARCHITECTURE.md, "Examples to follow" 1): the code is a struct
+/// Modelled on swift-asn1's `ASN1Error`: the code is a struct
 /// over a private enum so new codes can be added without breaking callers, and equality compares codes
 /// only.
 public struct ATIdentityError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -74,14 +74,14 @@ public struct ATIdentityError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let unsupportedMethod = Code(.unsupportedMethod)
         /// Resolution failed for another reason (network, server error, timeout).
         public static let resolutionFailed = Code(.resolutionFailed)
-        /// An identities file (CONTRACT.md §2) is malformed.
+        /// An identities file (Docs/CONTRACT.md §2) is malformed.
         public static let invalidIdentitiesFile = Code(.invalidIdentitiesFile)
         /// A network look-up did not finish within its time limit (connect or total).
         public static let timeout = Code(.timeout)
         /// The server's response is larger than the limit and was not read.
         public static let responseTooLarge = Code(.responseTooLarge)
         /// The URL or the address connected to is not allowed: not https, or a private, loopback,
-        /// link-local or otherwise special address (SSRF guard, SPEC.md §11).
+        /// link-local or otherwise special address (SSRF guard, Docs/SPEC.md §11).
         public static let forbiddenAddress = Code(.forbiddenAddress)
         /// The server answered with an unexpected HTTP status (e.g. `500`).
         public static let httpStatus = Code(.httpStatus)

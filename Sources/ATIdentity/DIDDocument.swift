@@ -8,7 +8,7 @@ public import Foundation
 /// the DID that was asked for is a separate check (``checkID(_:)``), because a document is only
 /// meaningful relative to the request.
 ///
-/// Spec: https://atproto.com/specs/did (SPEC.md §11)
+/// Spec: https://atproto.com/specs/did (Docs/SPEC.md §11)
 public struct DIDDocument: Hashable, Sendable {
     /// The document's `id`.
     public let id: DID

@@ -1,7 +1,7 @@
 /// When a cached identity look-up may be reused, as a pure value: every decision is a function of the
 /// cached entry and the current time (µs since the Unix epoch), so it is deterministic under test.
 ///
-/// Defaults follow indigo's cache directory (SPEC.md §11): successes live 24 h, failures 2 min,
+/// Defaults follow indigo's cache directory (Docs/SPEC.md §11): successes live 24 h, failures 2 min,
 /// 250,000 entries.
 public struct IdentityCachePolicy: Hashable, Sendable {
     /// How long a successful resolution is reused.

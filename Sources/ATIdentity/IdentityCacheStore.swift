@@ -1,7 +1,7 @@
 public import ATSyntax
 
 /// Durable storage for identity cache entries, so that a restart does not re-resolve every DID
-/// (SPEC.md §11, "Caching"). `FirehoseStore`'s SQLite store implements it; ``IdentityCache`` consults
+/// (Docs/SPEC.md §11, "Caching"). `FirehoseStore`'s SQLite store implements it; ``IdentityCache`` consults
 /// it behind its in-memory entries.
 ///
 /// The store keeps entries as given; whether one is still usable is the ``IdentityCachePolicy``'s

@@ -5,7 +5,7 @@
 /// `127.x.x.x`, `[::1]`), which local development setups and recordings served on loopback use.
 /// A single trailing `/` is tolerated and dropped; paths, queries, fragments and credentials are refused.
 ///
-/// Spec: https://atproto.com/specs/did (SPEC.md §11)
+/// Spec: https://atproto.com/specs/did (Docs/SPEC.md §11)
 public struct ServiceEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// `https` or (loopback only) `http`.
     public let scheme: String

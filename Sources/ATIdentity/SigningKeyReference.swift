@@ -9,7 +9,7 @@ import IPLD
 /// 33-byte compressed) the point is compressed and given the curve's multicodec prefix. No check is
 /// made here that the point lies on the curve.
 ///
-/// Spec: https://atproto.com/specs/cryptography (SPEC.md §10, §11; vectors README §4 pitfall 5)
+/// Spec: https://atproto.com/specs/cryptography (Docs/SPEC.md §10, §11; vectors README §4 pitfall 5)
 public struct SigningKeyReference: Hashable, Sendable {
     /// The verification method type: `Multikey`, `EcdsaSecp256k1VerificationKey2019` or
     /// `EcdsaSecp256r1VerificationKey2019`.

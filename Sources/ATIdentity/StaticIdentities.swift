@@ -1,7 +1,7 @@
 public import ATSyntax
 public import Foundation
 
-/// The contents of an identities file (CONTRACT.md §2): a JSON object keyed by DID whose values are
+/// The contents of an identities file (Docs/CONTRACT.md §2): a JSON object keyed by DID whose values are
 /// either a full DID document or the short form `{"signingKey": "did:key:z…", "pds": "https://…"}`
 /// (`pds` optional; key-generating tools may add `"privateKey"`, a hex scalar for tests). An entry may carry key
 /// history, `"previousKeys": [{"signingKey": "did:key:z…", "beforeSeq": N}]` (oldest first): the keys that

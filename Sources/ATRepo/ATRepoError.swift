@@ -4,7 +4,7 @@ public import IPLD
 ///
 /// Modelled on ``IPLD/IPLDError`` (and swift-asn1's `ASN1Error`): the code is a struct over a private
 /// enum, descriptions are kebab-case, equality compares codes only. Codes that name a verification
-/// failure use the reason strings of CONTRACT.md §4 (`malformed-mst`, `missing-proof-block`, …).
+/// failure use the reason strings of Docs/CONTRACT.md §4 (`malformed-mst`, `missing-proof-block`, …).
 public struct ATRepoError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable code.
     public let code: Code
@@ -50,7 +50,7 @@ public struct ATRepoError: Error, Hashable, Sendable, CustomStringConvertible {
 
         public var description: String { backing.rawValue }
 
-        /// An MST node breaks the encoding or structural rules (SPEC.md §5.3–§5.4).
+        /// An MST node breaks the encoding or structural rules (Docs/SPEC.md §5.3–§5.4).
         public static let malformedMST = Code(.malformedMST)
         /// An operation needed to look inside a tree node that is not in the block set.
         public static let missingProofBlock = Code(.missingProofBlock)

@@ -1,7 +1,7 @@
 /// The error type of the `ATSyntax` module: which kind of identifier failed to parse (``Code``) and why
 /// (``reason``).
 ///
-/// Modelled on swift-asn1's `ASN1Error` (see ARCHITECTURE.md, "Examples to follow" 1): the code is a
+/// Modelled on swift-asn1's `ASN1Error`: the code is a
 /// struct over a private enum so new codes can be added without breaking callers, and equality
 /// compares codes only.
 public struct ATSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-/// did:web specifics: hostname-level DIDs only (SPEC.md §11).
+/// did:web specifics: hostname-level DIDs only (Docs/SPEC.md §11).
 extension DID {
     /// The host a `did:web` names, for `https://<host>/.well-known/did.json`: the identifier with `%3A`
     /// decoded to `:`, lowercase. Nil when this is not a did:web, when it has a path (a further `:`),

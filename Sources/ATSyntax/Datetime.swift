@@ -6,7 +6,7 @@
 /// before `0000-01-01T00:00:00Z`. The original string is kept; ``microsecondsSinceEpoch`` is the
 /// instant (fraction truncated to microseconds), computed without Foundation.
 ///
-/// Spec: https://atproto.com/specs/lexicon#datetime (SPEC.md §12)
+/// Spec: https://atproto.com/specs/lexicon#datetime (Docs/SPEC.md §12)
 public struct Datetime: Hashable, Sendable, CustomStringConvertible {
     /// The datetime string as given.
     public let description: String

@@ -16,7 +16,7 @@ public struct Handle: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The placeholder handle used when an account's handle does not verify.
     public static let invalid = Handle(unchecked: "handle.invalid")
 
-    /// TLDs that are valid syntax but must not be resolved or used by accounts (SPEC.md §11).
+    /// TLDs that are valid syntax but must not be resolved or used by accounts (Docs/SPEC.md §11).
     public static let disallowedTLDs: Set<String> = [
         "alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion",
     ]

@@ -4,7 +4,7 @@
 /// as given (the MST key is its UTF-8 bytes, compared bytewise), so a collection whose authority is
 /// not lowercase is accepted and kept, as the reference implementations do.
 ///
-/// Spec: https://atproto.com/specs/repository#repo-data-structure-v3 (SPEC.md §5.1)
+/// Spec: https://atproto.com/specs/repository#repo-data-structure-v3 (Docs/SPEC.md §5.1)
 public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The path string.
     public let description: String

@@ -3,7 +3,7 @@
 ///
 /// Used for commit revisions (`rev`) and many record keys. The string alphabet is
 /// `234567abcdefghijklmnopqrstuvwxyz`, most significant digit first, so the string order and the
-/// integer order agree. The first character is one of `234567abcdefghij` (SPEC.md §12; the
+/// integer order agree. The first character is one of `234567abcdefghij` (Docs/SPEC.md §12; the
 /// atproto spec's regex).
 ///
 /// The type never reads a clock: callers pass the current time where one is needed.

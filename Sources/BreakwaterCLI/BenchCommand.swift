@@ -9,7 +9,7 @@ import FirehoseSync
 import Foundation
 import IPLD
 
-/// `breakwater bench` (hidden): measurements for `Scripts/bench.sh` (issue 08). Not part of the user-facing
+/// `breakwater bench` (hidden): measurements for `Scripts/bench.sh`. Not part of the user-facing
 /// contract; its output is `key=value` lines for the script.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
 }
 
 /// `breakwater bench signatures REC`: single-core ECDSA verifications per second on the recording's own keys,
-/// messages (unsigned commit bytes, hashed as in the pipeline) and signatures: the bound of issue 08.
+/// messages (unsigned commit bytes, hashed as in the pipeline) and signatures: the signature bound.
 struct BenchSignatures: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "signatures", abstract: "Single-core signature bound.")
 

@@ -17,7 +17,7 @@ struct Breakwater: AsyncParsableCommand {
         subcommands: [Consume.self, Replay.self, Record.self, Serve.self, Synth.self, Status.self, MirrorCommand.self, IdentityCommand.self, Inspect.self, Audit.self, Bench.self, Prune.self, VersionCommand.self]
     )
 
-    /// Runs the command with the exit codes of CONTRACT.md §1: 0 success (and `--help`, `--version`); 1 operational
+    /// Runs the command with the exit codes of Docs/CONTRACT.md §1: 0 success (and `--help`, `--version`); 1 operational
     /// error, including a bad option value, with one line `error: CODE: message` on stderr; 2 usage error, with the
     /// usage text (``ParseFailure`` tells the two kinds of parse error apart).
     static func main() async {
@@ -90,7 +90,7 @@ struct Breakwater: AsyncParsableCommand {
     }
 }
 
-/// A usage error found by a `validate()` (CONTRACT.md §1: exit 2 with the usage text): a required option that
+/// A usage error found by a `validate()` (Docs/CONTRACT.md §1: exit 2 with the usage text): a required option that
 /// neither the command line nor the environment gives, options that go together or exclude each other. A bad
 /// value is a `ValidationError` instead (exit 1, `error: bad-option: …`).
 struct UsageError: Error, CustomStringConvertible {
@@ -103,7 +103,7 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// An operational failure of a command (CONTRACT.md §1: exit 1, `error: CODE: message`).
+/// An operational failure of a command (Docs/CONTRACT.md §1: exit 1, `error: CODE: message`).
 struct OperationalError: Error, CustomStringConvertible {
     let code: String
     let message: String

@@ -11,7 +11,7 @@ import ServiceLifecycle
 import UnixSignals
 import Synchronization
 
-/// `breakwater consume`: subscribe to a relay, verify every event, persist state (CONTRACT.md §1).
+/// `breakwater consume`: subscribe to a relay, verify every event, persist state (Docs/CONTRACT.md §1).
 struct Consume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Subscribe to a relay (or PDS), verify every event and persist the state.",

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The environment fallback of the options that name a place or URL (CONTRACT.md §1: `--db` ↔ `BREAKWATER_DB`,
+/// The environment fallback of the options that name a place or URL (Docs/CONTRACT.md §1: `--db` ↔ `BREAKWATER_DB`,
 /// `--identities` ↔ `BREAKWATER_IDENTITIES`, …): a non-empty option wins, then a non-empty environment variable,
 /// then the default. README.md lists every variable.
 enum EnvironmentOption {

@@ -13,7 +13,7 @@ struct KeySource {
     let shutdown: @Sendable () async -> Void
 }
 
-/// Builds the signing-key source of `consume` (SPEC.md §11): the keys of `--identities` first (no look-ups for
+/// Builds the signing-key source of `consume` (Docs/SPEC.md §11): the keys of `--identities` first (no look-ups for
 /// those DIDs), then the identity cache (in memory and in the database: did:plc entries resolved through this same
 /// directory only), then the PLC directory at `plc` and
 /// did:web hosts over https. Plain http is allowed only when `plc` itself is a loopback address (e.g. the PLC
@@ -67,7 +67,7 @@ func isLoopbackDirectory(_ plc: URL) -> Bool {
     ["127.0.0.1", "localhost", "::1", "[::1]"].contains(plc.host ?? "")
 }
 
-/// Builds the live key provider for `consume`, `record` and `mirror` (SPEC.md §11): static keys from
+/// Builds the live key provider for `consume`, `record` and `mirror` (Docs/SPEC.md §11): static keys from
 /// `identities` (a path; nil for none) first, then the identity cache in memory and in `store`, then
 /// the PLC directory at `plc` and did:web hosts over one shared HTTP client.
 ///

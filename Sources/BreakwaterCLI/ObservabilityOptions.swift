@@ -7,7 +7,7 @@ import Foundation
 import Logging
 import BreakwaterService
 
-/// `consume`'s alert and observability options (issue 06 §5; the log options are ``LogOptions``): webhook, Prometheus metrics, status API.
+/// `consume`'s alert and observability options (the log options are ``LogOptions``): webhook, Prometheus metrics, status API.
 struct ObservabilityOptions: ParsableArguments {
     @Option(help: ArgumentHelp("POST alerts (rejected and desynchronized events) as JSON batches to this http(s) URL. Env: BREAKWATER_WEBHOOK.",
                                valueName: "url"))

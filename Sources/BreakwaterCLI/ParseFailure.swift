@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// What kind of parse error ArgumentParser threw, for the exit codes of CONTRACT.md §1.
+/// What kind of parse error ArgumentParser threw, for the exit codes of Docs/CONTRACT.md §1.
 ///
 /// A bad option value, one that does not parse (`--workers abc`, `--policy foo`) or fails a `validate()` check
 /// (`--workers 0`, `--faults 2`), is an operational error: exit 1 with one line `error: bad-option: …`. A usage error

@@ -7,7 +7,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `breakwater record`: write what a relay sends as a recording (CONTRACT.md §1–§2).
+/// `breakwater record`: write what a relay sends as a recording (Docs/CONTRACT.md §1–§2).
 struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the frames a relay sends, exactly as received, plus identities, into a recording folder.",

@@ -5,7 +5,7 @@ import FirehoseStore
 import FirehoseSync
 import Foundation
 
-/// `breakwater replay FILE`: the verification pipeline over a recording (CONTRACT.md §1).
+/// `breakwater replay FILE`: the verification pipeline over a recording (Docs/CONTRACT.md §1).
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify a recording with the same pipeline as the live service.",

@@ -8,7 +8,7 @@ import FirehoseSync
 import Foundation
 import Logging
 
-/// `consume`'s resync settings (SPEC.md §7.5): desynchronized accounts and mirrors without a verified head are
+/// `consume`'s resync settings (Docs/SPEC.md §7.5): desynchronized accounts and mirrors without a verified head are
 /// fetched with `getRepo` from the relay (following its redirect) or the account's PDS.
 struct ResyncOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Repositories fetched at once for resyncs and mirror backfills (0: no resync).", valueName: "n"))

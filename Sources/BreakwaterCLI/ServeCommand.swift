@@ -6,7 +6,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `breakwater serve FILE`: a recording on loopback as a relay and a PLC directory (CONTRACT.md §1).
+/// `breakwater serve FILE`: a recording on loopback as a relay and a PLC directory (Docs/CONTRACT.md §1).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a recording as a relay (subscribeRepos), a PLC directory (GET /{did}) and getRepo.",

@@ -6,7 +6,7 @@ import FirehoseSync
 import IPLD
 import Foundation
 
-/// `breakwater status`: cursors, accounts by state, outcome counts, recent violations (CONTRACT.md §1).
+/// `breakwater status`: cursors, accounts by state, outcome counts, recent violations (Docs/CONTRACT.md §1).
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what the database holds: cursors, accounts by state, outcomes, recent violations.")

@@ -5,7 +5,7 @@ import FirehoseSync
 import FirehoseSynth
 import Foundation
 
-/// `breakwater synth`: a deterministic synthetic recording with expected outcomes (CONTRACT.md §1–§2).
+/// `breakwater synth`: a deterministic synthetic recording with expected outcomes (Docs/CONTRACT.md §1–§2).
 struct Synth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a deterministic synthetic recording (frames.bin, identities.json, expected.jsonl).",

@@ -76,7 +76,7 @@ public struct NetError: Error, Hashable, Sendable, CustomStringConvertible, Code
         /// The server cannot listen on the requested address.
         public static let cannotBind = Code(.cannotBind)
 
-        /// `getRepo` answered 404 / `RepoNotFound` (SPEC.md §13).
+        /// `getRepo` answered 404 / `RepoNotFound` (Docs/SPEC.md §13).
         public static let repoNotFound = Code(.repoNotFound)
 
         /// `getRepo` refused the repository (`RepoTakendown`, `RepoSuspended`, `RepoDeactivated`, other 4xx).

@@ -47,7 +47,7 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible, C
         public static let cannotWrite = Code(.cannotWrite)
         /// The file system has no room left for a file being written (a recording's frames).
         public static let diskFull = Code(.diskFull)
-        /// The fetched repository failed verification (the reason code of CONTRACT.md §4 is in the message).
+        /// The fetched repository failed verification (the reason code of Docs/CONTRACT.md §4 is in the message).
         public static let invalidRepository = Code(.invalidRepository)
         /// The bytes served for a blob do not hash to its CID (or the CID is not a raw SHA-256 CID).
         public static let blobCIDMismatch = Code(.blobCIDMismatch)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// DID documents served by `breakwater serve` as a PLC directory (`GET /{did}`), built from a recording's
-/// `identities.json` (CONTRACT.md §2): full documents are returned as stored; the short form
+/// `identities.json` (Docs/CONTRACT.md §2): full documents are returned as stored; the short form
 /// `{signingKey, pds}` becomes a document with a Multikey `#atproto` verification method and an
 /// `#atproto_pds` service (https://atproto.com/specs/did#did-documents). Private keys never leave the file.
 struct DIDDocuments: Sendable {

@@ -1,7 +1,7 @@
 import FirehoseSync
 import Foundation
 
-/// Reads a `frames.bin` (CONTRACT.md §2) frame by frame from any offset, in 1 MiB chunks, knowing the file
+/// Reads a `frames.bin` (Docs/CONTRACT.md §2) frame by frame from any offset, in 1 MiB chunks, knowing the file
 /// offset of every frame (for seeking to a cursor). Memory is bounded by the largest frame plus one chunk.
 ///
 /// At the end of the file it reports nil but can be asked again: frames appended meanwhile are then read

@@ -24,7 +24,7 @@ struct RecordingIndex: Sendable {
         return RecordingIndex(frames: frames, lastSeq: lastSeq, truncatedBytes: reader.pendingBytes)
     }
 
-    /// The file offset to stream from for a connection with `cursor` (SPEC.md §2: events with seq > cursor):
+    /// The file offset to stream from for a connection with `cursor` (Docs/SPEC.md §2: events with seq > cursor):
     /// just after the last frame with seq ≤ cursor that precedes the first frame with seq > cursor, so frames
     /// without a seq that follow the cursor's frame are sent again rather than lost.
     static func startOffset(path: String, cursor: Int64, inclusive: Bool = false) throws -> UInt64 {

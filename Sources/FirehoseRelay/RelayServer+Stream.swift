@@ -30,7 +30,7 @@ extension RelayServer {
                             try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
                             return
                         default:
-                            continue  // servers ignore what clients send (SPEC.md §1)
+                            continue  // servers ignore what clients send (Docs/SPEC.md §1)
                         }
                     }
                 }
@@ -94,7 +94,7 @@ extension RelayServer {
 }
 
 extension RelayServer {
-    /// Sends an error frame (SPEC.md §1: `op` -1 with `error` and `message`), then a close with `code`.
+    /// Sends an error frame (Docs/SPEC.md §1: `op` -1 with `error` and `message`), then a close with `code`.
     static func sendError(_ name: String, message: String, closing code: WebSocketErrorCode,
                           to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async throws {
         let bytes = FramePeek.errorFrame(name, message: message)

@@ -9,7 +9,7 @@ import NIOWebSocket
 public import ServiceLifecycle
 import Synchronization
 
-/// `breakwater serve`: a recording served on loopback as a relay and a PLC directory (CONTRACT.md §1), over
+/// `breakwater serve`: a recording served on loopback as a relay and a PLC directory (Docs/CONTRACT.md §1), over
 /// SwiftNIO HTTP/1.1 with WebSocket upgrade.
 ///
 /// Every WebSocket client gets its own reader over the file, positioned by its cursor, and its frames are

@@ -1,4 +1,4 @@
-/// Settings of a ``RelayServer`` (`breakwater serve`, CONTRACT.md §1).
+/// Settings of a ``RelayServer`` (`breakwater serve`, Docs/CONTRACT.md §1).
 public struct RelayServerConfiguration: Sendable {
     /// The `frames.bin` of the recording to serve.
     public var framesPath: String
@@ -23,7 +23,7 @@ public struct RelayServerConfiguration: Sendable {
     /// does to a subscriber that fell behind (clients reconnect from their cursor).
     public var tooSlowAfter: Int? = nil
     /// Replay from the frame whose seq equals the cursor, as the event-stream spec's text says (`seq ≥ cursor`) and
-    /// some PDSes do (arroba), instead of after it (`seq > cursor`, the reference PDS and relay; SPEC.md §15 item 1).
+    /// some PDSes do (arroba), instead of after it (`seq > cursor`, the reference PDS and relay; Docs/SPEC.md §15 item 1).
     public var inclusiveCursor: Bool = false
     /// Serve over TLS (`wss://`, `https://`) with this certificate chain and private key (PEM files).
     public var tls: (certificateChain: String, privateKey: String)? = nil

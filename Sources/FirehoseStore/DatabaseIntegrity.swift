@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The integrity check every writable open runs (issue 16 §4): a damaged file is refused with `database-corrupt`,
+/// The integrity check every writable open runs: a damaged file is refused with `database-corrupt`,
 /// never used.
 extension SQLiteStateStore {
     /// Checks the file at `path`, when there is one with content, before anything writes to it (opening the WAL pool

@@ -2,7 +2,7 @@ public import FirehoseSync
 import Foundation
 import GRDB
 
-/// Audit figures (issue 09): written with each batch, read by `audit report` and `status`.
+/// Audit figures: written with each batch, read by `audit report` and `status`.
 extension SQLiteStateStore {
     static func writeAudit(_ tally: AuditTally, upstream: String?, db: Database) throws {
         guard !tally.isEmpty else { return }

@@ -3,7 +3,7 @@ public import ATSyntax
 import Foundation
 import GRDB
 
-/// The persistent identity cache (CONTRACT.md §5): one row per DID in `identities`.
+/// The persistent identity cache (Docs/CONTRACT.md §5): one row per DID in `identities`.
 ///
 /// A success keeps the signing key as its `did:key` (legacy-suite keys are stored in their equivalent
 /// compressed `did:key` form), or in `key_error` why the document has no usable key; a failed

@@ -1,7 +1,7 @@
 import FirehoseSync
 import GRDB
 
-/// What a restarted `consume` must resume (SPEC.md §7.5; CONTRACT.md §5).
+/// What a restarted `consume` must resume (Docs/SPEC.md §7.5; Docs/CONTRACT.md §5).
 extension SQLiteStateStore {
     /// Up to `limit` accounts left `desynchronized` or `resyncing` (a resync that had not finished, or had given
     /// up, when the process stopped), by DID.

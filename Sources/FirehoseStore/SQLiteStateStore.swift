@@ -5,7 +5,7 @@ import IPLD
 
 /// The SQLite implementation of ``StateStore``: one file, WAL mode, versioned migrations, batched writes.
 ///
-/// CONTRACT.md §5. Each ``write(_:)`` is one transaction holding the account states, outcomes, mirror
+/// Docs/CONTRACT.md §5. Each ``write(_:)`` is one transaction holding the account states, outcomes, mirror
 /// changes and the cursor that describes them, so after a crash the cursor never runs ahead of the state.
 public final class SQLiteStateStore: StateStore {
     let pool: any DatabaseWriter

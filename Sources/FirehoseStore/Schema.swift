@@ -1,6 +1,6 @@
 import GRDB
 
-/// The versioned schema (CONTRACT.md §5). Migrations only ever append.
+/// The versioned schema (Docs/CONTRACT.md §5). Migrations only ever append.
 enum Schema {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -58,7 +58,7 @@ enum Schema {
                 );
                 CREATE INDEX violations_by_did ON violations (did, id);
                 """)
-            // Identity cache (issue 02): resolved signing key and PDS per DID, or the failure.
+            // Identity cache: resolved signing key and PDS per DID, or the failure.
             try db.execute(sql: """
                 CREATE TABLE identities (
                     did TEXT PRIMARY KEY NOT NULL,
@@ -69,7 +69,7 @@ enum Schema {
                     fetched_at INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 """)
-            // Mirrored records (issue 07).
+            // Mirrored records.
             try db.execute(sql: """
                 CREATE TABLE records (
                     did TEXT NOT NULL,
@@ -82,7 +82,7 @@ enum Schema {
                 """)
         }
         migrator.registerMigration("v2-mirrors") { db in
-            // Mirrored accounts (issue 07): the collection filter ('' = all), the verified head (root, commit
+            // Mirrored accounts: the collection filter ('' = all), the verified head (root, commit
             // CID, exact commit block, rev; NULL until the first import or genesis commit), and why the mirror
             // needs a resync (NULL while it follows the stream).
             try db.execute(sql: """
@@ -99,13 +99,13 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
-        // Identity cache (issue 02): why a resolved document has no usable signing key
+        // Identity cache: why a resolved document has no usable signing key
         // (`no-signing-key`, `unsupported-key-type`, …), as "code: reason"; `error` stays for failed
         // resolutions.
         migrator.registerMigration("v3-identity-key-error") { db in
             try db.execute(sql: "ALTER TABLE identities ADD COLUMN key_error TEXT")
         }
-        // Audit (issue 09): outcome counts per PDS host and UTC day of receipt, per minute of receipt, resyncs
+        // Audit: outcome counts per PDS host and UTC day of receipt, per minute of receipt, resyncs
         // per host and day (counted by triggers on the account's sync state, whatever path changes it), the PDS
         // host of each account, and relay health per upstream (gaps, duplicates, reconnects, lag buckets).
         migrator.registerMigration("v4-audit") { db in
@@ -169,7 +169,7 @@ enum Schema {
                 DROP TRIGGER IF EXISTS audit_resync_completed;
                 """)
         }
-        // Conformance warnings per PDS host and UTC day (issue 11), and live events older than a day counted apart
+        // Conformance warnings per PDS host and UTC day, and live events older than a day counted apart
         // from the lag figures (a served recording or a backfill).
         migrator.registerMigration("v6-audit-warnings") { db in
             try db.execute(sql: """
@@ -183,7 +183,7 @@ enum Schema {
                 ALTER TABLE relay_health ADD COLUMN backfill_events INTEGER NOT NULL DEFAULT 0;
                 """)
         }
-        // A cached did:plc look-up belongs to the PLC directory that answered it (issue 12 §1 item 2).
+        // A cached did:plc look-up belongs to the PLC directory that answered it.
         migrator.registerMigration("v6-identity-directory") { db in
             try db.execute(sql: "ALTER TABLE identities ADD COLUMN directory TEXT")
         }

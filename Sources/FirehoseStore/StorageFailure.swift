@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// SQLite failures that say something about the storage itself, told apart from other database errors so that a
-/// full disk or a damaged file stops a command with its own code (issue 16 §3, §4).
+/// full disk or a damaged file stops a command with its own code.
 extension SQLiteStateStore {
     /// `disk-full` for `SQLITE_FULL`, or an I/O error while the database's file system has no room left;
     /// `database-corrupt` for a damaged file; nil for any other error. A failed write is rolled back by SQLite, so

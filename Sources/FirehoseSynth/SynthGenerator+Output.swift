@@ -4,7 +4,7 @@ public import Foundation
 import IPLD
 
 extension SynthGenerator {
-    /// The identities file (CONTRACT.md §2, short form) of every created account except the ghost, with the
+    /// The identities file (Docs/CONTRACT.md §2, short form) of every created account except the ghost, with the
     /// test-only private keys and, after key rotations, `previousKeys` with the seq before which each applied.
     public func identitiesJSON() throws -> Data {
         var object: [String: Any] = [:]
@@ -29,7 +29,7 @@ extension SynthGenerator {
     }
 
     /// Each created account's final full-repository CAR: the last commit, then every node in pre-order with
-    /// records interleaved (SPEC.md §6).
+    /// records interleaved (Docs/SPEC.md §6).
     public func repositoryCARs() throws -> [(did: String, car: [UInt8])] {
         guard configuration.keepsRecords else {
             throw ATRepoError(.invalidRepository, "synth was configured not to keep records (SynthConfiguration.keepsRecords)")

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// A small tmpfs mounted in a temporary folder, for tests of a full disk (issue 16 §3). Mounting needs root; where
+/// A small tmpfs mounted in a temporary folder, for tests of a full disk. Mounting needs root; where
 /// it is not permitted, ``unavailableReason`` says so and tests skip themselves.
 public final class SmallDisk: Sendable {
     /// The mount point.

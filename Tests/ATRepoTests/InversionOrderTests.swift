@@ -2,7 +2,7 @@ import ATRepo
 import IPLD
 import Testing
 
-/// A slice that proves the change in some order proves it (CONTRACT.md §3 step 8): the MST is a function of its key
+/// A slice that proves the change in some order proves it (Docs/CONTRACT.md §3 step 8): the MST is a function of its key
 /// set, so any order of inversion that completes from the slice's blocks alone reaches the same root. The fixed
 /// order is tried first, then the reverse of the listed order, then the listed order.
 @Suite struct InversionOrderTests {

@@ -3,7 +3,7 @@ import FirehoseTesting
 import IPLD
 import Testing
 
-/// Hostile and malformed nodes give `malformed-mst`, never a crash (SPEC.md §5.4).
+/// Hostile and malformed nodes give `malformed-mst`, never a crash (Docs/SPEC.md §5.4).
 @Suite struct MSTMalformedNodeTests {
     static let value = CID.compute(for: [0xa0])
 

@@ -1,7 +1,7 @@
 import ATSyntax
 import Testing
 
-/// `Datetime.lenient` reads the forms servers send in unsigned `time` fields (CONTRACT.md §3 step 2): the lexicon's
+/// `Datetime.lenient` reads the forms servers send in unsigned `time` fields (Docs/CONTRACT.md §3 step 2): the lexicon's
 /// own form as `standard`, and without timezone (UTC), with lowercase `t`/`z` or `-00:00` as `nonstandard`.
 @Suite struct LenientDatetimeTests {
     static let instant: Int64 = 1_783_175_887_546_000  // 2026-07-04T14:38:07.546Z

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import Testing
 
-/// `breakwater audit report` (CONTRACT.md §1, issue 09): per-host attribution of every event, and the report's
+/// `breakwater audit report` (Docs/CONTRACT.md §1): per-host attribution of every event, and the report's
 /// JSON and HTML forms.
 @Suite("audit report")
 struct AuditReportTests {

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// Clear messages, one style (the issue titled "12 — A user's first hour"): network failures as one plain sentence,
+/// Clear messages, one style: network failures as one plain sentence,
 /// one code per error, negative numbers as `bad-option`, usage for a bare or unknown command, one capitalisation.
 @Suite("clear messages", .serialized, .timeLimit(.minutes(3)))
 struct ClearMessagesTests {

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// The executable's outside contract (CONTRACT.md §1): exit statuses, messages, files.
+/// The executable's outside contract (Docs/CONTRACT.md §1): exit statuses, messages, files.
 @Suite("breakwater command line")
 struct CommandLineTests {
     static func temporaryFolder() throws -> URL {

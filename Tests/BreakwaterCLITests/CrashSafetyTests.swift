@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 import Testing
 
-/// Crash safety, for real (CONTRACT.md §5): `breakwater replay --db` is killed with SIGKILL at random moments
+/// Crash safety, for real (Docs/CONTRACT.md §5): `breakwater replay --db` is killed with SIGKILL at random moments
 /// and restarted; after every kill the cursor must not run ahead of the state, and the final database must
 /// equal the one of an uninterrupted run.
 @Suite("Crash safety", .serialized)

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// A damaged database (issue 16 §4): a truncated or overwritten SQLite file is found at open by SQLite's quick check
+/// A damaged database: a truncated or overwritten SQLite file is found at open by SQLite's quick check
 /// and refused with `error: database-corrupt: PATH: …` (exit 1) by every command that opens it, which leaves it
 /// untouched; it is never used.
 @Suite("Damaged database", .serialized)

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// Options that name a place also read an environment variable (CONTRACT.md §1); an explicit option wins.
+/// Options that name a place also read an environment variable (Docs/CONTRACT.md §1); an explicit option wins.
 @Suite("options read the environment")
 struct EnvironmentVariableTests {
     static let source = Vectors.projectRoot.appendingPathComponent("Replays/indigo-post-lifecycle")

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// Exit statuses of parse errors (CONTRACT.md §1): a bad option value is an operational error (exit 1, one line
+/// Exit statuses of parse errors (Docs/CONTRACT.md §1): a bad option value is an operational error (exit 1, one line
 /// `error: bad-option: …`), a usage error exits 2 with the usage text, `--help` and `--version` exit 0.
 @Suite("exit statuses of parse errors")
 struct ExitStatusTests {

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// A cached resolution failure belongs to the PLC directory that was asked (issue 12 §1 item 2): after a failed
+/// A cached resolution failure belongs to the PLC directory that was asked: after a failed
 /// look-up through one directory, a look-up through another asks that one instead of returning the cached failure
 /// for two minutes; the error names the directory; `identity forget DID` clears the entry.
 @Suite("Identity cache per directory", .serialized, .timeLimit(.minutes(2)))

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `breakwater mirror import DID FILE.car` without `--key` or `--identities` takes the key from the DID document
-/// (CONTRACT.md §1: "the key from --key, else --identities FILE, else resolution"), here from the PLC directory of
+/// (Docs/CONTRACT.md §1: "the key from --key, else --identities FILE, else resolution"), here from the PLC directory of
 /// `breakwater serve` on 127.0.0.1 (plain http is allowed because the directory is on loopback).
 @Suite("mirror import resolves the key", .serialized, .timeLimit(.minutes(2)))
 struct MirrorImportResolutionTests {

@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// Output people read (the issue titled "12 — A user's first hour"): summaries on stderr when `--events -` takes
+/// Output people read: summaries on stderr when `--events -` takes
 /// stdout, `consume --json`, log options on every long-running command, progress as JSON with JSON logs.
 @Suite("output people read", .serialized, .timeLimit(.minutes(3)))
 struct OutputPeopleReadTests {

@@ -3,8 +3,7 @@ import Foundation
 import Testing
 
 /// The commands that only read the database (`status`, `audit report`, `mirror list/get/records/export`) open it
-/// read-only: they never create, migrate or write it, and work on a read-only file in a read-only directory
-/// (issue 12 §1 item 6).
+/// read-only: they never create, migrate or write it, and work on a read-only file in a read-only directory.
 @Suite("Read-only commands", .serialized, .timeLimit(.minutes(3)))
 struct ReadOnlyCommandTests {
     /// A database holding a replayed recording and one imported mirror.

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `replay` without an identities file beside the recording and without `--identities` says so on stderr, with
-/// the place it looked, instead of running silently into `unverifiable` outcomes (issue 12 §1 item 7).
+/// the place it looked, instead of running silently into `unverifiable` outcomes.
 @Suite("replay warns without identities")
 struct ReplayIdentitiesWarningTests {
     @Test func replayWithoutAnIdentitiesFileWarnsWhereItLooked() throws {

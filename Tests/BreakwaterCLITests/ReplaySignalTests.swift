@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// `replay` stops cleanly on SIGINT/SIGTERM (CONTRACT.md §1: the default database is temporary and "deleted after"):
+/// `replay` stops cleanly on SIGINT/SIGTERM (Docs/CONTRACT.md §1: the default database is temporary and "deleted after"):
 /// the frames already read are finished, the outcome lines written, the temporary database removed, exit 0.
 @Suite("replay signals", .timeLimit(.minutes(1)))
 struct ReplaySignalTests {

@@ -4,7 +4,7 @@ import FirehoseSync
 import Foundation
 import Testing
 
-/// The live two-relay comparison's rules (issue 09 §3), on hand-made event summaries with explicit arrival times.
+/// The live two-relay comparison's rules, on hand-made event summaries with explicit arrival times.
 @Suite("live relay comparison")
 struct LiveRelayComparisonTests {
     static let second: Int64 = 1_000_000
@@ -103,7 +103,7 @@ struct LiveRelayComparisonTests {
         return (try? TID(microseconds: micros, clockID: 0))?.description ?? ""
     }
 
-    /// Issue 12 §1 item 4: a `future-rev` commit dated 2099 that both relays deliver, then the account's next commits,
+    /// a `future-rev` commit dated 2099 that both relays deliver, then the account's next commits,
     /// and a repeat that both relays make: the two streams agree, so nothing is raised.
     @Test func identicalStreamsRaiseNothingEvenWithAFutureRevCommitAndSharedRepeats() throws {
         var c = Self.comparison()

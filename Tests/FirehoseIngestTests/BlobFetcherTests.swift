@@ -7,7 +7,7 @@ import IPLD
 import Testing
 
 /// `getBlob` over a real socket on 127.0.0.1: `serve --blobs` on one side, ``BlobFetcher`` and ``BlobStore``
-/// on the other (issue 07 §1).
+/// on the other.
 @Suite("BlobFetcher", .timeLimit(.minutes(1)))
 struct BlobFetcherTests {
     static let did = "did:plc:blobtestaccount000000000"

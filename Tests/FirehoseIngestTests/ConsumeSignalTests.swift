@@ -9,7 +9,7 @@ import Synchronization
 import Testing
 
 /// `breakwater consume` as a real child process: SIGTERM stops it cleanly (exit 0, cursor stored), and a
-/// restart resumes from that cursor and ends in the same state as a replay (CONTRACT.md §1, §5).
+/// restart resumes from that cursor and ends in the same state as a replay (Docs/CONTRACT.md §1, §5).
 @Suite("consume process", .timeLimit(.minutes(3)))
 struct ConsumeSignalTests {
     static var binary: URL { Vectors.projectRoot.appendingPathComponent(".build/debug/breakwater") }

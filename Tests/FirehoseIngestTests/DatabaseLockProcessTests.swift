@@ -2,7 +2,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// One writer per database (issue 12 §1 item 1), with real processes: while `consume --db` runs, every other
+/// One writer per database, with real processes: while `consume --db` runs, every other
 /// writing command on the same database is refused with `error: database-locked: PATH in use by pid N` (exit 1),
 /// the readers still read, and once the writer is gone (even by SIGKILL) the next writer proceeds.
 @Suite("Database writer lock", .serialized, .timeLimit(.minutes(3)))

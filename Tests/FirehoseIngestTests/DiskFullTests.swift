@@ -6,7 +6,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// A full disk (issue 16 §3): the database, or the recording, on a small tmpfs that fills up mid-stream. `replay`,
+/// A full disk: the database, or the recording, on a small tmpfs that fills up mid-stream. `replay`,
 /// `consume` and `record` stop with `error: disk-full` (exit 1); the database stays consistent (it opens, which runs
 /// SQLite's quick check) with a cursor that matches the outcome lines written; after the space is freed a restart
 /// resumes with no gap and no repeat, and ends in the state of an uninterrupted replay. A recording cut by a full

@@ -40,7 +40,7 @@ func peakResidentKilobytes(_ pid: Int32) -> Int? {
 }
 
 /// `breakwater consume` through a fault-injecting proxy (``FaultProxy``) to `breakwater serve`, under several fault
-/// mixes (issue 16 §2). Each run must process every seq exactly once with the outcomes of expected.jsonl, end in the
+/// mixes. Each run must process every seq exactly once with the outcomes of expected.jsonl, end in the
 /// state a `replay` leaves, store the last seq as its cursor, and keep its memory bounded.
 @Suite("Fault mixes", .serialized, .timeLimit(.minutes(3)))
 struct FaultMixTests {

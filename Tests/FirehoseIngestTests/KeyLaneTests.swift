@@ -7,7 +7,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Identity off the hot path (issue 06 §3): an account waiting for its signing key does not hold up the other
+/// Identity off the hot path: an account waiting for its signing key does not hold up the other
 /// accounts on its worker, the frames in flight stay within the pipeline's window, and the outcomes do not change.
 @Suite("Key lanes", .timeLimit(.minutes(3)))
 struct KeyLaneTests {

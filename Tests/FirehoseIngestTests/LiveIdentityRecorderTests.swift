@@ -6,7 +6,7 @@ import IPLD
 import Foundation
 import Testing
 
-/// `record` resolves identities while recording (issue 05 §3): a DID when it first appears and again after its
+/// `record` resolves identities while recording: a DID when it first appears and again after its
 /// `#identity` events; a key that changed becomes key history that replay uses by seq.
 @Suite("Live identity recorder", .timeLimit(.minutes(1)))
 struct LiveIdentityRecorderTests {

@@ -6,7 +6,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// A 20,000-event synthetic recording made with `breakwater synth` (CONTRACT.md §1). Synth is deterministic, so the
+/// A 20,000-event synthetic recording made with `breakwater synth` (Docs/CONTRACT.md §1). Synth is deterministic, so the
 /// recording is generated once and kept in the temporary folder under a name derived from the generator's sources
 /// and the parameters: later test runs reuse it until the generator changes (about 50 s in a debug build).
 struct LargeSynthRecording: Sendable {
@@ -85,8 +85,7 @@ enum BreakwaterProcess {
     }
 }
 
-/// `breakwater consume` and `breakwater record` as real processes against `breakwater serve` on 127.0.0.1
-/// (issue 05 §3, issue 06 "Tests").
+/// `breakwater consume` and `breakwater record` as real processes against `breakwater serve` on 127.0.0.1.
 @Suite("Live processes", .timeLimit(.minutes(3)))
 struct LiveProcessTests {
     /// The heaviest live test (about two minutes of CPU in a debug build); `BREAKWATER_LIVE_LARGE=0` skips it.

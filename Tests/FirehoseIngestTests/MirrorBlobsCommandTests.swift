@@ -10,7 +10,7 @@ import IPLD
 import Testing
 
 /// `breakwater mirror import --blobs` and `breakwater mirror blobs` against `getBlob` of an in-process server on
-/// 127.0.0.1 (issue 07 §1): blob references are found in the records, fetched, checked and stored under
+/// 127.0.0.1: blob references are found in the records, fetched, checked and stored under
 /// `<first two characters>/<cid>`; a blob the PDS lacks fails the command with its code.
 @Suite("MirrorBlobsCommand", .timeLimit(.minutes(2)))
 struct MirrorBlobsCommandTests {

@@ -8,7 +8,7 @@ import Foundation
 import IPLD
 import Testing
 
-/// Mirrors kept current by the verification pipeline (CONTRACT.md §3 step 10) over synthetic traffic.
+/// Mirrors kept current by the verification pipeline (Docs/CONTRACT.md §3 step 10) over synthetic traffic.
 @Suite struct MirrorReplayTests {
     /// A synthetic recording written to a temporary folder, with the final repository of every account.
     struct SynthRun {

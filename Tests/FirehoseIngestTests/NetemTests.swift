@@ -23,7 +23,7 @@ enum Netem {
     }()
 }
 
-/// The fault-mix check with the kernel's own faults (issue 16 §2): `serve` and `consume` in a new network namespace
+/// The fault-mix check with the kernel's own faults: `serve` and `consume` in a new network namespace
 /// whose loopback has `tc netem` delay, loss and reordering. Skipped, saying why, where the kernel lacks netem.
 @Suite("Fault mixes under tc netem", .timeLimit(.minutes(3)))
 struct NetemTests {

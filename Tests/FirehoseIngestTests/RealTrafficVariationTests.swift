@@ -7,7 +7,7 @@ import IPLD
 import Testing
 
 /// Real frames sent with the variations live PDSes emit today, none of which touches a signed byte or the proof: every
-/// commit that verified before still verifies, now with its conformance warning (CONTRACT.md §3 step 2, §4).
+/// commit that verified before still verifies, now with its conformance warning (Docs/CONTRACT.md §3 step 2, §4).
 @Suite("Real traffic with today's variations")
 struct RealTrafficVariationTests {
     /// Real Sync 1.1 recordings: indigo's relay test frames (bsky.network, morel PDS) and two independent PDSes.

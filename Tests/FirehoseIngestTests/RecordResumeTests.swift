@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `record` into a folder that already holds a recording resumes after its last seq instead of appending the
-/// frames already there again, and `--progress` prints progress lines (issue 12 §1 item 5).
+/// frames already there again, and `--progress` prints progress lines.
 @Suite("record resumes", .serialized, .timeLimit(.minutes(2)))
 struct RecordResumeTests {
     /// The seqs of the frames of `frames.bin` in `folder`.

@@ -8,7 +8,7 @@ import Foundation
 import IPLD
 import Testing
 
-/// `audit compare` (issue 09): a recording against a copy from a "second relay" (its own seq numbering) with
+/// `audit compare`: a recording against a copy from a "second relay" (its own seq numbering) with
 /// events removed, duplicated, reordered and altered, and one seq gap: every difference found, nothing else.
 @Suite("audit compare")
 struct RecordingComparisonTests {
@@ -200,7 +200,7 @@ struct RecordingComparisonTests {
     }
 }
 
-/// `audit compare X X` (issue 12 §1 item 4): a recording compared with itself is the same, even when it repeats
+/// `audit compare X X`: a recording compared with itself is the same, even when it repeats
 /// some events within itself; a repeat only one recording makes is still a difference.
 @Suite("audit compare of a recording with itself")
 struct RecordingSelfComparisonTests {

@@ -10,7 +10,7 @@ import FirehoseTesting
 import Synchronization
 import Testing
 
-/// `breakwater serve` over real sockets on 127.0.0.1 (CONTRACT.md §1, SPEC.md §2 cursor semantics).
+/// `breakwater serve` over real sockets on 127.0.0.1 (Docs/CONTRACT.md §1, Docs/SPEC.md §2 cursor semantics).
 @Suite("RelayServer", .timeLimit(.minutes(1)))
 struct RelayServerTests {
     let recording = SynthRecording.clean

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// Replays every scenario under `Replays/` through the real pipeline and a real SQLite file, and compares
-/// every outcome line with the scenario's `expected.jsonl` (CONTRACT.md §4).
+/// every outcome line with the scenario's `expected.jsonl` (Docs/CONTRACT.md §4).
 @Suite("Replays/ scenarios")
 struct ScenarioReplayTests {
     static let replays = Vectors.projectRoot.appendingPathComponent("Replays")

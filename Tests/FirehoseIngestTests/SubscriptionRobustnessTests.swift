@@ -8,7 +8,7 @@ import NIOCore
 import NIOWebSocket
 import Testing
 
-/// The subscription never hangs (SPEC.md §1, issue 06 §1): every attempt's handshake is bounded, cancellation ends
+/// The subscription never hangs (Docs/SPEC.md §1): every attempt's handshake is bounded, cancellation ends
 /// an attempt at once, a silent connection is dropped and re-established, refusals follow `Retry-After`, and the
 /// cursor never moves back.
 @Suite("Subscription robustness", .timeLimit(.minutes(3)))
@@ -252,7 +252,7 @@ struct SubscriptionRobustnessTests {
                                              maxEvents: frames.count)
         defer { LiveTest.removeDatabase(run.database) }
         #expect(run.result.summary.seqRegressions == 1)
-        // SPEC.md §2: the frame is not processed and the connection is dropped, then resumed from the highest seq.
+        // Docs/SPEC.md §2: the frame is not processed and the connection is dropped, then resumed from the highest seq.
         #expect(run.result.subscription?.reconnects == 1)
         let line = try #require(run.lines.first { $0.index == 301 })
         #expect(line.outcome == .ignored && line.reason == .staleRev)

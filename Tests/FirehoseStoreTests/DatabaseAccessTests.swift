@@ -3,7 +3,7 @@ import FirehoseSync
 import Foundation
 import Testing
 
-/// One writer per database, and readers that never write (issue 12 §1 items 1 and 6).
+/// One writer per database, and readers that never write.
 @Suite("Database access: writer lock and read-only opening")
 struct DatabaseAccessTests {
     @Test func aSecondExclusiveWriterIsRefusedWithTheHoldersPid() throws {

@@ -4,7 +4,7 @@ import FirehoseStore
 import Foundation
 import Testing
 
-/// A cached did:plc look-up belongs to the PLC directory that answered it (issue 12 §1 item 2).
+/// A cached did:plc look-up belongs to the PLC directory that answered it.
 @Suite struct DirectoryIdentityCacheTests {
     @Test func aCachedDidPlcEntryAnswersOnlyLookUpsThroughItsDirectory() throws {
         try IdentityCacheStoreTests.withDatabase { path in

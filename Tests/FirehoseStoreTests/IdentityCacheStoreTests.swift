@@ -5,7 +5,7 @@ import Foundation
 import IPLD
 import Testing
 
-/// The persistent identity cache in SQLite (CONTRACT.md §5): entries round-trip and outlive the
+/// The persistent identity cache in SQLite (Docs/CONTRACT.md §5): entries round-trip and outlive the
 /// process that wrote them.
 @Suite struct IdentityCacheStoreTests {
     static let did = try! DID("did:plc:abcdefghijklmnopqrstuvwx")

@@ -9,7 +9,7 @@ import Testing
 
 /// The bounded-memory import and export (blocks staged on disk, the tree walked and rebuilt node by node):
 /// block order does not matter, duplicates are not extras, shared records are written once, and the rules hold
-/// on real repositories too (issue 07 §5, SPEC.md §6).
+/// on real repositories too (Docs/SPEC.md §6).
 @Suite struct MirrorLargeRepositoryTests {
     static func shuffled<T>(_ items: [T], seed: UInt64) -> [T] {
         var rng = SplitMix(state: seed)
@@ -57,7 +57,7 @@ import Testing
         #expect(report.records == 3_000 && report.created == 3_000 && report.extraBlocks == 0)
         #expect(report.blocks == ordered.count + 50)
         #expect(report.data == (try repo.tree().rootCID))
-        // The export is in SPEC.md §6 order whatever order the import came in.
+        // The export is in Docs/SPEC.md §6 order whatever order the import came in.
         #expect(try store.exportedCAR(did: TestRepo.did) == (try repo.car()))
     }
 

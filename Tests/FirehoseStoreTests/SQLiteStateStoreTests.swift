@@ -4,7 +4,7 @@ import Foundation
 import IPLD
 import Testing
 
-@Suite("SQLite state store (CONTRACT.md §5)")
+@Suite("SQLite state store (Docs/CONTRACT.md §5)")
 struct SQLiteStateStoreTests {
     static func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("bw-store-\(UUID().uuidString).sqlite").path

@@ -3,7 +3,7 @@ import FirehoseSync
 import IPLD
 import Testing
 
-/// Unsigned envelope metadata is read leniently (CONTRACT.md §3 step 2): each deviation a warning, never a
+/// Unsigned envelope metadata is read leniently (Docs/CONTRACT.md §3 step 2): each deviation a warning, never a
 /// rejection; what is signed or proven stays strict.
 @Suite("Envelope leniency with conformance warnings")
 struct EnvelopeLeniencyTests {

@@ -3,7 +3,7 @@ import FirehoseSync
 import IPLD
 import Testing
 
-@Suite("Frame decoding (CONTRACT.md §3 steps 1–2)")
+@Suite("Frame decoding (Docs/CONTRACT.md §3 steps 1–2)")
 struct FrameDecodingTests {
     static func commitBody() -> [String: IPLDValue] {
         let cid = CID.compute(for: [0xa0])
@@ -50,7 +50,7 @@ struct FrameDecodingTests {
     }
 
     @Test func theWireErrorFrameExampleDecodes() throws {
-        // SPEC.md §1: oWJvcCChZWVycm9ybEZ1dHVyZUN1cnNvcg== = {op:-1}{error:"FutureCursor"}
+        // Docs/SPEC.md §1: oWJvcCChZWVycm9ybEZ1dHVyZUN1cnNvcg== = {op:-1}{error:"FutureCursor"}
         let bytes: [UInt8] = [0xa1, 0x62, 0x6f, 0x70, 0x20, 0xa1, 0x65, 0x65, 0x72, 0x72, 0x6f, 0x72, 0x6c,
                               0x46, 0x75, 0x74, 0x75, 0x72, 0x65, 0x43, 0x75, 0x72, 0x73, 0x6f, 0x72]
         let frame = try Frame(decoding: bytes)
@@ -113,7 +113,7 @@ struct FrameDecodingTests {
         }, .duplicatePath),
     ]
 
-    /// Every seq-bearing event refuses a seq outside 1…2^53−1 (SPEC.md §2), so it can never become a cursor.
+    /// Every seq-bearing event refuses a seq outside 1…2^53−1 (Docs/SPEC.md §2), so it can never become a cursor.
     @Test(arguments: [Int64(0), -1, 1 << 53, .max])
     func aSeqOutsideTheSafeRangeIsAMalformedEventOfEveryType(seq: Int64) {
         let did = IPLDValue.string("did:plc:ewvi7nxzyoun6zhxrhs64oiz")

@@ -2,7 +2,7 @@ import FirehoseSync
 import Foundation
 import Testing
 
-@Suite("Outcome lines (CONTRACT.md §4)")
+@Suite("Outcome lines (Docs/CONTRACT.md §4)")
 struct OutcomeLineTests {
     @Test func everyReasonBelongsToTheOutcomeTheContractNames() {
         let rejected: Set<Reason> = [.malformedFrame, .malformedEvent, .oversize, .invalidOp, .duplicatePath, .deprecatedFlag,

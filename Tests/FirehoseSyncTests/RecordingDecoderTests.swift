@@ -1,7 +1,7 @@
 import FirehoseSync
 import Testing
 
-@Suite("Recording codec (CONTRACT.md §2)")
+@Suite("Recording codec (Docs/CONTRACT.md §2)")
 struct RecordingDecoderTests {
     static func recording(_ frames: [[UInt8]]) -> [UInt8] {
         frames.flatMap { RecordingDecoder.encode(frame: $0) }

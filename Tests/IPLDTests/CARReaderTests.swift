@@ -1,7 +1,7 @@
 import IPLD
 import Testing
 
-/// Hand-made CARs for each reader rule (SPEC.md §6).
+/// Hand-made CARs for each reader rule (Docs/SPEC.md §6).
 @Suite struct CARReaderTests {
     static let blockA: [UInt8] = DAGCBOR.encode(.map(["a": .int(1)]))
     static let blockB: [UInt8] = DAGCBOR.encode(.string("hello"))

@@ -1,7 +1,7 @@
 import IPLD
 import Testing
 
-/// One hand-made input per strict-reader rule (SPEC.md §12), each refused with its own code.
+/// One hand-made input per strict-reader rule (Docs/SPEC.md §12), each refused with its own code.
 @Suite struct DAGCBORRefusalTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let rule: String

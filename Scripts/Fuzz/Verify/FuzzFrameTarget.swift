@@ -1,5 +1,5 @@
 // Target `frame`: one event-stream frame through DecodedEvent.decode and AccountMachine.process, with stored
-// states and fixed keys. Every verdict must be one of CONTRACT.md §4's outcomes with a reason that belongs to it.
+// states and fixed keys. Every verdict must be one of Docs/CONTRACT.md §4's outcomes with a reason that belongs to it.
 import Foundation
 
 /// The fixed keys: every DID of `Replays/*/identities.json` (or of `BREAKWATER_FUZZ_IDENTITIES`, a folder of
@@ -97,7 +97,7 @@ func run(_ message: FirehoseMessage, state: AccountState?, key: SigningKeyLookup
     }
 }
 
-/// An outcome line must be one CONTRACT.md §4 allows: no reason for verified/applied, else a reason of that outcome;
+/// An outcome line must be one Docs/CONTRACT.md §4 allows: no reason for verified/applied, else a reason of that outcome;
 /// its JSON parses back.
 func checkVerdict(_ line: OutcomeLine, index: Int) {
     fuzzRequire(line.index == index, "line index")

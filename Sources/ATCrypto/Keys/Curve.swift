@@ -1,6 +1,6 @@
 /// The two elliptic curves atproto uses for signing keys.
 ///
-/// See https://atproto.com/specs/cryptography and SPEC.md §10.
+/// See https://atproto.com/specs/cryptography and Docs/SPEC.md §10.
 public enum Curve: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// NIST P-256 (secp256r1), JWT algorithm `ES256`, multicodec `p256-pub` (0x1200).
     case p256
@@ -68,7 +68,7 @@ public enum Curve: String, Hashable, Sendable, CaseIterable, CustomStringConvert
     }
 }
 
-/// Big-endian constants of both curves (SPEC.md §10).
+/// Big-endian constants of both curves (Docs/SPEC.md §10).
 enum CurveConstants {
     static let p256Order: [UInt8] = bytes("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551")
     static let p256HalfOrder: [UInt8] = bytes("7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8")

@@ -1,7 +1,7 @@
 import IPLD
 
 extension PublicKey {
-    /// Parses a `did:key:z…` string (SPEC.md §10, https://atproto.com/specs/cryptography).
+    /// Parses a `did:key:z…` string (Docs/SPEC.md §10, https://atproto.com/specs/cryptography).
     ///
     /// Repeated parsing of the same string on a hot path should go through ``KeyCache``.
     public init(didKey: String) throws(ATCryptoError) {

@@ -1,7 +1,7 @@
 import Crypto
 import CSecp256k1
 
-/// A parsed public key on one of the atproto curves (SPEC.md §10).
+/// A parsed public key on one of the atproto curves (Docs/SPEC.md §10).
 ///
 /// Parsing validates the point once; verification then never re-parses it. Equality and hashing
 /// use the curve and the compressed point. secp256k1 keys are handled by libsecp256k1, P-256 keys

@@ -4,7 +4,7 @@ import CSecp256k1
 extension PublicKey {
     /// Verifies an atproto signature (64-byte `r ‖ s`, low-S) over SHA-256 of `message`.
     ///
-    /// See https://atproto.com/specs/cryptography and SPEC.md §10.
+    /// See https://atproto.com/specs/cryptography and Docs/SPEC.md §10.
     public func verify(signature: [UInt8], message: [UInt8]) -> SignatureCheck {
         if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
         return verifyWellFormed(signature: signature, digest: SHA256.hash(data: message))

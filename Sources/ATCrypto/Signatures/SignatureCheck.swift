@@ -1,7 +1,7 @@
 /// The result of checking an atproto signature: valid, or invalid with a precise reason.
 ///
-/// Verification failures are values, not errors (ARCHITECTURE.md, "Examples to follow" 4).
-/// The rules are those of https://atproto.com/specs/cryptography (SPEC.md §10): exactly 64 bytes
+/// Verification failures are values, not errors.
+/// The rules are those of https://atproto.com/specs/cryptography (Docs/SPEC.md §10): exactly 64 bytes
 /// `r ‖ s`, `1 ≤ r, s < n`, `s ≤ n/2` (low-S) on both curves, then ECDSA over SHA-256 of the message.
 public enum SignatureCheck: Hashable, Sendable, CustomStringConvertible {
     /// The signature is well-formed, low-S, and verifies for the key and message.

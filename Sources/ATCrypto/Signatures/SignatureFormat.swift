@@ -1,4 +1,4 @@
-/// The format rules every atproto signature must pass before ECDSA runs (SPEC.md §10).
+/// The format rules every atproto signature must pass before ECDSA runs (Docs/SPEC.md §10).
 enum SignatureFormat {
     /// The length of a compact `r ‖ s` signature.
     static let length = 64

@@ -1,11 +1,11 @@
 public import ATCrypto
 public import IPLD
 
-/// A signed repository commit (SPEC.md §4), keeping its exact block bytes and CID.
+/// A signed repository commit (Docs/SPEC.md §4), keeping its exact block bytes and CID.
 ///
 /// Decoding is strict DAG-CBOR and checks field types. The unsigned bytes used for signatures are
 /// the generic map minus `sig`, re-encoded canonically, so unknown extra fields stay covered by the
-/// signature (the TypeScript reference behaviour, SPEC.md §4).
+/// signature (the TypeScript reference behaviour, Docs/SPEC.md §4).
 public struct Commit: Sendable, Hashable {
     /// The CID of ``bytes`` (CIDv1 dag-cbor sha-256).
     public let cid: CID

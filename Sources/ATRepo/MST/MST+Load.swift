@@ -1,7 +1,7 @@
 public import IPLD
 
 extension MST {
-    /// Loads the tree rooted at `root` from `blocks`, checking every structural rule of SPEC.md §5.4
+    /// Loads the tree rooted at `root` from `blocks`, checking every structural rule of Docs/SPEC.md §5.4
     /// on every node present: exact canonical encoding, key layers, strictly increasing keys across
     /// subtrees, links exactly one layer down, no empty non-root node, a trimmed root, honest `p`,
     /// blessed link CIDs, at most 8,192 entries per node.

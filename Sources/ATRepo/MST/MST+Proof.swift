@@ -1,6 +1,6 @@
 public import IPLD
 
-/// The tree blocks a `#commit` slice must carry for a set of changed keys (SPEC.md §6, §7.3).
+/// The tree blocks a `#commit` slice must carry for a set of changed keys (Docs/SPEC.md §6, §7.3).
 public struct MSTDiff: Sendable {
     /// Nodes of the new tree that are not in the old tree (including the new root), in the order found.
     public var newNodes: [CID] = []
@@ -15,7 +15,7 @@ public struct MSTDiff: Sendable {
 }
 
 extension MST {
-    /// The covering proof of `key` (SPEC.md §7.3): the nodes on the search path from the root to
+    /// The covering proof of `key` (Docs/SPEC.md §7.3): the nodes on the search path from the root to
     /// where the key is or would be (descending through every layer), plus, where the key is found,
     /// the right spine of the subtree just before it and the left spine of the subtree just after it.
     ///
@@ -131,7 +131,7 @@ extension MST {
     }
 
     /// Every node block of a fully loaded tree in pre-order (a node before its subtrees, subtrees
-    /// left to right), interleaved with the values in entry order: the block order of SPEC.md §6 for
+    /// left to right), interleaved with the values in entry order: the block order of Docs/SPEC.md §6 for
     /// repository exports. Throws `missing-proof-block` on a stub.
     public func preorder(_ visit: (_ node: (cid: CID, bytes: [UInt8])?, _ record: CID?) throws(ATRepoError) -> Void) throws(ATRepoError) {
         guard let root else {

@@ -1,6 +1,6 @@
 public import IPLD
 
-/// A Merkle Search Tree (SPEC.md §5): the key → record-CID map of a repository, as a value.
+/// A Merkle Search Tree (Docs/SPEC.md §5): the key → record-CID map of a repository, as a value.
 ///
 /// A tree may be **partial**: nodes whose blocks were not available are stubs known only by CID.
 /// Lookups and mutations work on any tree and throw `missing-proof-block` (naming the CID) when they

@@ -1,6 +1,6 @@
 import Crypto
 
-/// Helpers for MST keys: byte strings ordered bytewise (SPEC.md §5.1).
+/// Helpers for MST keys: byte strings ordered bytewise (Docs/SPEC.md §5.1).
 ///
 /// The MST layer accepts any key of 1…``maxLength`` bytes; it does not require repo-path or NSID syntax
 /// (the interop vectors use keys like `A0/374913`).
@@ -10,7 +10,7 @@ public enum MSTKey {
 
     /// The layer (height) of a key: leading zero bits of SHA-256(key), counted in 2-bit chunks (fanout 4).
     ///
-    /// See https://atproto.com/specs/repository#mst-structure and SPEC.md §5.2.
+    /// See https://atproto.com/specs/repository#mst-structure and Docs/SPEC.md §5.2.
     public static func layer(of key: some Collection<UInt8>) -> Int {
         var hasher = SHA256()
         if let done: Void = key.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {

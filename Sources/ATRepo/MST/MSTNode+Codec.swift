@@ -16,7 +16,7 @@ struct MSTDecodedNode {
 
 extension MSTNode {
     /// Encodes the node canonically: `{"e": [{"k", "p", "t", "v"}…], "l"}` with `t` and `l` always
-    /// present (null when absent) and maximal prefix compression (SPEC.md §5.3).
+    /// present (null when absent) and maximal prefix compression (Docs/SPEC.md §5.3).
     func encoded() -> [UInt8] {
         if let known = cachedEncoding.withLock({ $0 }) { return known }
         return encode()

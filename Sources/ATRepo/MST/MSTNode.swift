@@ -28,7 +28,7 @@ enum MSTLink: Sendable {
     }
 }
 
-/// One immutable MST node (SPEC.md §5.3), in B-tree form: `keys.count` entries and
+/// One immutable MST node (Docs/SPEC.md §5.3), in B-tree form: `keys.count` entries and
 /// `keys.count + 1` child slots, where `children[0]` is the node's `l` and `children[i + 1]` the `t`
 /// of entry `i`. Keys are held in full (prefix compression exists only in the encoding).
 ///

@@ -1,7 +1,7 @@
 public import IPLD
 
 /// Builds an MST from entries given one at a time in strictly increasing key order, holding only the
-/// nodes still open (one per layer), so memory does not grow with the number of entries (SPEC.md §5).
+/// nodes still open (one per layer), so memory does not grow with the number of entries (Docs/SPEC.md §5).
 ///
 /// Produces the same tree as ``MST/init(sorted:)``: each node is encoded canonically and handed to
 /// `emit` as soon as it is complete (post-order: children before their parent), and ``finish(emit:)``

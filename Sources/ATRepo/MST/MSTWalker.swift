@@ -1,13 +1,13 @@
 public import IPLD
 
 /// A checked pre-order walk of a complete tree read node by node from a ``BlockSource``, holding only
-/// the path from the root to the current node (SPEC.md §5.4, §6).
+/// the path from the root to the current node (Docs/SPEC.md §5.4, §6).
 ///
 /// Every node gets the checks ``MST/init(root:blocks:requireComplete:)`` makes (canonical encoding,
 /// key layers, key ranges against the parent's keys, links one layer down, no empty node below the
 /// root, a trimmed root), but no tree is kept: `visit` sees each node before its subtrees and each
 /// entry after the subtree to its left, which is both key order for entries and the export order of
-/// SPEC.md §6 for blocks.
+/// Docs/SPEC.md §6 for blocks.
 public enum MSTWalker {
     /// One step of the walk.
     public enum Step {

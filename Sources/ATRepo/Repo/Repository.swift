@@ -1,7 +1,7 @@
 public import IPLD
 
 /// A full repository checked from an export (`getRepo` CAR): the commit, the complete tree, and
-/// proof that every record is present (SPEC.md §6, §7.5 step 3).
+/// proof that every record is present (Docs/SPEC.md §6, §7.5 step 3).
 public struct Repository: Sendable {
     /// The commit.
     public let commit: Commit
@@ -11,7 +11,7 @@ public struct Repository: Sendable {
     public let recordCount: Int
 
     /// Imports a repository from its blocks: the commit `commitCID`, every tree node and every
-    /// record block must be present; every node passes the checks of SPEC.md §5.4; the tree rebuilt
+    /// record block must be present; every node passes the checks of Docs/SPEC.md §5.4; the tree rebuilt
     /// from its entries must have the root `data`.
     ///
     /// Throws `invalid-repository` (no commit block, rebuild mismatch), `invalid-commit`,
@@ -40,7 +40,7 @@ public struct Repository: Sendable {
         self.recordCount = entries.count
     }
 
-    /// The blocks of an export in the order of SPEC.md §6: the commit first, then tree nodes in
+    /// The blocks of an export in the order of Docs/SPEC.md §6: the commit first, then tree nodes in
     /// pre-order with each record after the subtree before it (each record once). Record bytes come
     /// from `records`; a missing one throws `missing-record-block`.
     public func exportBlocks(records: some BlockSource) throws(ATRepoError) -> [(cid: CID, bytes: [UInt8])] {

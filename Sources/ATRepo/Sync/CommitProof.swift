@@ -1,7 +1,7 @@
 public import IPLD
 
-/// Why a commit's ops and slice fail the Sync 1.1 checks (SPEC.md §7.2 steps 7–10). Each reason's
-/// raw value is the CONTRACT.md §4 reason string.
+/// Why a commit's ops and slice fail the Sync 1.1 checks (Docs/SPEC.md §7.2 steps 7–10). Each reason's
+/// raw value is the Docs/CONTRACT.md §4 reason string.
 public struct CommitProofFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The failure reason.
     public enum Reason: String, Sendable, Hashable {
@@ -83,7 +83,7 @@ public enum CommitProofResult: Sendable, Hashable {
     }
 }
 
-/// Sync 1.1 inductive verification of a commit's tree change (SPEC.md §7.2 steps 6–10).
+/// Sync 1.1 inductive verification of a commit's tree change (Docs/SPEC.md §7.2 steps 6–10).
 public enum CommitProof {
     /// Checks `ops` against the tree rooted at `data` built from `blocks` (the slice), then undoes
     /// them and compares the result with `prevData`.

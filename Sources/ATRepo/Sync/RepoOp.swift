@@ -1,6 +1,6 @@
 public import IPLD
 
-/// One record operation of a `#commit` (`#repoOp`, SPEC.md §3.1): what changed at `path`.
+/// One record operation of a `#commit` (`#repoOp`, Docs/SPEC.md §3.1): what changed at `path`.
 public struct RepoOp: Sendable, Hashable, CustomStringConvertible {
     /// The kind of change.
     public enum Action: String, Sendable, Hashable {

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `breakwater audit`: per-PDS-host scorecards and relay cross-checks (CONTRACT.md §1).
+/// `breakwater audit`: per-PDS-host scorecards and relay cross-checks (Docs/CONTRACT.md §1).
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit relay traffic: per-host scorecard from the database, or compare two recordings.",

@@ -15,7 +15,7 @@ import IPLD
 /// Without `--verify` each block shows its CID, byte offset (of its section), data length, whether its bytes
 /// hash to its CID, and for DAG-CBOR blocks the decoded value as atproto JSON (or the decode error).
 /// With `--verify`: every block hash, the commit, the whole MST walked (every structural rule) and rebuilt to
-/// the commit's `data`, the record count, and the signature when a key is given (CONTRACT.md §1). Without a key
+/// the commit's `data`, the record count, and the signature when a key is given (Docs/CONTRACT.md §1). Without a key
 /// the output says `verified: false` with the reason (signature not checked) instead of claiming success.
 struct InspectCAR: ParsableCommand {
     static let configuration = CommandConfiguration(

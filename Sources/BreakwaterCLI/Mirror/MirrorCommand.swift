@@ -8,7 +8,7 @@ import FirehoseSync
 import Foundation
 import IPLD
 
-/// `breakwater mirror …`: verified full copies of chosen repositories (CONTRACT.md §1).
+/// `breakwater mirror …`: verified full copies of chosen repositories (Docs/CONTRACT.md §1).
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",

@@ -3,7 +3,7 @@ import BreakwaterService
 import FirehoseStore
 import Foundation
 
-/// `breakwater mirror export DID OUT.car`: the mirror as a repository CAR (SPEC.md §6 block order).
+/// `breakwater mirror export DID OUT.car`: the mirror as a repository CAR (Docs/SPEC.md §6 block order).
 struct MirrorExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",

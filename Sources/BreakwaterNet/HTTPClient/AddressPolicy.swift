@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which IP addresses identity look-ups may connect to: the SSRF guard of SPEC.md §11 ("no private
+/// Which IP addresses identity look-ups may connect to: the SSRF guard of Docs/SPEC.md §11 ("no private
 /// IPs, and check redirects").
 ///
 /// Refused: private ranges (RFC 1918, IPv6 unique-local), loopback (unless ``allowLoopback``),

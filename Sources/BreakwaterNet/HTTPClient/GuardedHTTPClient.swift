@@ -7,7 +7,7 @@ import NIOPosix
 import Synchronization
 
 /// The one HTTP client for requests to hosts the network names (PLC directory, did:web hosts, a PDS's `getBlob`,
-/// the relay's and PDS's `getRepo`), with the network safety rules of SPEC.md §11 applied to every request:
+/// the relay's and PDS's `getRepo`), with the network safety rules of Docs/SPEC.md §11 applied to every request:
 ///
 /// - only ``GuardedURL``s (https, or http to loopback when allowed); redirects are followed by hand,
 ///   at most ``GuardedHTTPConfiguration/maxRedirects``, each target checked like the first;

@@ -1,4 +1,4 @@
-/// Limits and safety settings of a ``GuardedHTTPClient`` (SPEC.md §11): identity look-ups (the defaults, which
+/// Limits and safety settings of a ``GuardedHTTPClient`` (Docs/SPEC.md §11): identity look-ups (the defaults, which
 /// suit the live network), blob downloads and `getRepo` (``RepoFetchConfiguration/clientConfiguration``). Tests
 /// shorten the timeouts and allow loopback.
 public struct GuardedHTTPConfiguration: Hashable, Sendable {

@@ -1,5 +1,5 @@
 
-/// Per-host request budgets for identity look-ups (SPEC.md §11: "rate-limit PLC and did:web requests
+/// Per-host request budgets for identity look-ups (Docs/SPEC.md §11: "rate-limit PLC and did:web requests
 /// per host, since they amplify traffic"): one ``TokenBucket`` per host.
 ///
 /// ``acquire(host:)`` waits for the host's next token; a request that would wait longer than

@@ -2,7 +2,7 @@ public import ATIdentity
 public import ATSyntax
 import Foundation
 
-/// Resolves `did:plc` DIDs from a PLC directory: `GET {directory}/{did}` (SPEC.md §11).
+/// Resolves `did:plc` DIDs from a PLC directory: `GET {directory}/{did}` (Docs/SPEC.md §11).
 ///
 /// `200` with a DID document whose `id` is the DID → the identity; `404` → `not-found`;
 /// `410 Gone` → `tombstoned`; any other status → `http-status`. Network rules (https only, address

@@ -1,7 +1,7 @@
 public import ATIdentity
 public import ATSyntax
 
-/// Resolves `did:web` DIDs: `GET https://{host}/.well-known/did.json` (SPEC.md §11).
+/// Resolves `did:web` DIDs: `GET https://{host}/.well-known/did.json` (Docs/SPEC.md §11).
 ///
 /// Only hostname-level DIDs (no paths), with the handle TLD restrictions (``DID/webHost``).
 /// `localhost` (with a `%3A`-encoded port) is resolved, over plain http, only when the client allows

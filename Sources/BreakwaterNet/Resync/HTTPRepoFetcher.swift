@@ -4,7 +4,7 @@ public import FirehoseSync
 public import Logging
 import Synchronization
 
-/// ``RepoFetcher`` over HTTP (SPEC.md §7.5 step 2, §13): `com.atproto.sync.getRepo?did=` from the relay first
+/// ``RepoFetcher`` over HTTP (Docs/SPEC.md §7.5 step 2, §13): `com.atproto.sync.getRepo?did=` from the relay first
 /// (following its redirect to the PDS, a bounded number of hops), else from the PDS named in the account's DID
 /// document (``IdentityDirectory/pdsEndpoint(for:)``).
 ///
@@ -79,7 +79,7 @@ public final class HTTPRepoFetcher: RepoFetcher {
         return response.body
     }
 
-    /// The error for a non-200 answer (XRPC error names of SPEC.md §13), recording a 429/503 host penalty.
+    /// The error for a non-200 answer (XRPC error names of Docs/SPEC.md §13), recording a 429/503 host penalty.
     private func refusal(_ response: GuardedHTTPClient.Response) -> NetError {
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         let name = json?["error"] as? String

@@ -1,4 +1,4 @@
-/// Limits of `getRepo` downloads (SPEC.md §7.5 step 2, §13): per-host budgets, an overall time limit, a
+/// Limits of `getRepo` downloads (Docs/SPEC.md §7.5 step 2, §13): per-host budgets, an overall time limit, a
 /// minimum transfer rate and a size cap. Defaults suit the live network; tests shorten them.
 public struct RepoFetchConfiguration: Hashable, Sendable {
     /// Sent as `User-Agent`.

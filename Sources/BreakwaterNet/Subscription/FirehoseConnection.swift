@@ -6,7 +6,7 @@ import NIOSSL
 import NIOWebSocket
 import Synchronization
 
-/// One WebSocket connection to a `subscribeRepos` endpoint (RFC 6455 over SwiftNIO; SPEC.md §1), with every wait
+/// One WebSocket connection to a `subscribeRepos` endpoint (RFC 6455 over SwiftNIO; Docs/SPEC.md §1), with every wait
 /// bounded:
 ///
 /// - TCP connect, TLS (certificates checked against the system roots, SNI) and the HTTP upgrade must all finish

@@ -4,7 +4,7 @@ public import Logging
 import NIOCore
 import Synchronization
 
-/// A `com.atproto.sync.subscribeRepos` subscription that survives disconnects (SPEC.md §1–§2).
+/// A `com.atproto.sync.subscribeRepos` subscription that survives disconnects (Docs/SPEC.md §1–§2).
 ///
 /// Each attempt runs over a ``FirehoseConnection``: connect, TLS and upgrade bounded by a handshake timeout, a
 /// connection silent for the read timeout (no frame, no pong) dropped, cancellation closing the socket at once.
@@ -17,7 +17,7 @@ import Synchronization
 /// logged. `FutureCursor` stops the run; so do refusals that retrying cannot fix (HTTP 501, most 4xx) and
 /// too many consecutive attempts that deliver nothing.
 ///
-/// Undecodable binary messages are handed over rather than dropping the connection (which SPEC.md §1
+/// Undecodable binary messages are handed over rather than dropping the connection (which Docs/SPEC.md §1
 /// allows): the verifier records them as `malformed-frame`, and a reconnect would only receive them again.
 public struct FirehoseSubscription: FrameSubscription {
     /// The settings.
@@ -44,7 +44,7 @@ public struct FirehoseSubscription: FrameSubscription {
         case errorFrame(name: String, message: String?)
         case textFrame
         case stopRequested
-        /// A frame's seq was not above the previous one (SPEC.md §2): it was handed over (the verifier refuses it)
+        /// A frame's seq was not above the previous one (Docs/SPEC.md §2): it was handed over (the verifier refuses it)
         /// and the connection dropped; the next one resumes from the highest seq seen.
         case seqRegression(seq: Int64, previous: Int64)
     }
@@ -155,7 +155,7 @@ public struct FirehoseSubscription: FrameSubscription {
         return result(.cancelled)
     }
 
-    /// Statuses that retrying cannot fix (SPEC.md §1): 501 and client errors other than 408/425/429.
+    /// Statuses that retrying cannot fix (Docs/SPEC.md §1): 501 and client errors other than 408/425/429.
     static func isPermanentRefusal(_ status: Int) -> Bool {
         if status == 501 { return true }
         return (400..<500).contains(status) && ![408, 425, 429].contains(status)
@@ -185,7 +185,7 @@ public struct FirehoseSubscription: FrameSubscription {
                     logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
                 }
                 let frame = progress.state.withLock { s in
-                    // A server that replays from `seq ≥ cursor` (the spec's text; SPEC.md §15 item 1) starts a new
+                    // A server that replays from `seq ≥ cursor` (the spec's text; Docs/SPEC.md §15 item 1) starts a new
                     // connection with the cursor's own event: not processed, but no reason to drop the connection.
                     let resumedAtCursor = s.framesThisConnection == 0 && peek.seq != nil && peek.seq == cursor
                     if let seq = peek.seq, case .regression(let last) = s.order.judge(seq), s.end == nil, !resumedAtCursor {

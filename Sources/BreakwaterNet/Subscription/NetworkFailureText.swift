@@ -1,7 +1,7 @@
 import Foundation
 
 /// Network and TLS failures as one plain sentence for people: no library type names, no error numbers, no build
-/// paths (the issue titled "12 — A user's first hour": clear messages, one style).
+/// paths (clear messages, one style).
 ///
 /// SwiftNIO, NIOSSL and AsyncHTTPClient describe their errors with their own type names and, for BoringSSL, the
 /// source file of the check that failed. The text is recognised by the markers those errors carry; anything else

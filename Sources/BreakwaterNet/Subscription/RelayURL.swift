@@ -1,7 +1,7 @@
 import FirehoseSync
 import Foundation
 
-/// A relay or PDS address turned into the `subscribeRepos` endpoint (SPEC.md §1): `wss://host` (or `ws://`
+/// A relay or PDS address turned into the `subscribeRepos` endpoint (Docs/SPEC.md §1): `wss://host` (or `ws://`
 /// for local testing; `https`/`http` are accepted as synonyms) plus `/xrpc/com.atproto.sync.subscribeRepos`
 /// unless the URL already names it.
 public struct RelayURL: Sendable, Hashable, CustomStringConvertible {

@@ -4,7 +4,7 @@ public import FirehoseSync
 public struct SubscriptionConfiguration: Sendable {
     /// The endpoint.
     public var relay: RelayURL
-    /// The largest WebSocket frame and message accepted (SPEC.md §1: 5 MB; indigo uses 5 MiB).
+    /// The largest WebSocket frame and message accepted (Docs/SPEC.md §1: 5 MB; indigo uses 5 MiB).
     public var maxFrameSize: Int
     /// Period of the client's pings.
     public var pingInterval: Duration
@@ -21,7 +21,7 @@ public struct SubscriptionConfiguration: Sendable {
     /// and host names are always checked.
     public var additionalTrustRoots: String? = nil
 
-    /// Creates a configuration with the defaults of SPEC.md §1 (pings every 30 s, dropped after 60 s of silence,
+    /// Creates a configuration with the defaults of Docs/SPEC.md §1 (pings every 30 s, dropped after 60 s of silence,
     /// 15 s for a handshake).
     public init(relay: RelayURL, maxFrameSize: Int = 5 * 1024 * 1024, pingInterval: Duration = .seconds(30),
                 readTimeout: Duration = .seconds(60), handshakeTimeout: Duration = .seconds(15),

@@ -2,7 +2,7 @@ package import FirehoseSync
 package import Foundation
 package import Synchronization
 
-/// Writes outcome lines (CONTRACT.md §4) to a file or stdout, buffered: written out every 64 KiB, and at the first
+/// Writes outcome lines (Docs/CONTRACT.md §4) to a file or stdout, buffered: written out every 64 KiB, and at the first
 /// line after ``flushInterval`` (so a slow stream, or a paced replay, shows its lines as they come).
 package final class EventsOutput: Sendable {
     /// The longest a line waits in the buffer while more lines arrive.

@@ -1,7 +1,7 @@
 import ATSyntax
 import FirehoseSync
 
-/// Compares two relays' streams as they arrive (`consume --relay A --relay B`, issue 09 §3). Pure: the caller
+/// Compares two relays' streams as they arrive (`consume --relay A --relay B`). Pure: the caller
 /// feeds frames summarized by ``ComparedEvent/summarize(_:index:)`` with their arrival time and sweeps
 /// periodically; every call returns the divergences it found.
 ///

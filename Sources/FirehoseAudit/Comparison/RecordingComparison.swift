@@ -1,6 +1,6 @@
 import FirehoseSync
 
-/// `breakwater audit compare A B` (CONTRACT.md §1): two recordings of the same period from two relays (or
+/// `breakwater audit compare A B` (Docs/CONTRACT.md §1): two recordings of the same period from two relays (or
 /// one relay twice), compared event by event. Events are matched by account and rev (identity and account
 /// events by their body without `seq`), never by seq, since two relays number the stream differently.
 ///

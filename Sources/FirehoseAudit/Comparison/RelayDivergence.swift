@@ -1,4 +1,4 @@
-/// One difference between two relays' streams seen live (`consume --relay A --relay B`, issue 09 §3): the
+/// One difference between two relays' streams seen live (`consume --relay A --relay B`): the
 /// same kinds as `audit compare`, reported as they are found.
 public struct RelayDivergence: Sendable, Hashable {
     /// What differs.

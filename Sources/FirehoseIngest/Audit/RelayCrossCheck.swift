@@ -4,8 +4,8 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// Compares a second relay's stream with the one being verified, live (`consume --relay A --relay B`, issue 09
-/// §3): a ``Service`` that subscribes to the second relay from its live end, takes each frame of the first
+/// Compares a second relay's stream with the one being verified, live (`consume --relay A --relay B`):
+/// a ``Service`` that subscribes to the second relay from its live end, takes each frame of the first
 /// relay from ``observeFirst(_:)`` (called by the ingest as frames arrive), and raises every
 /// ``RelayDivergence`` a ``LiveRelayComparison`` finds as an alert.
 ///

@@ -3,7 +3,7 @@ import Foundation
 public import IPLD
 
 /// Blobs on disk in a content-addressed folder: `ROOT/<first two characters of the CID>/<cid>`, the CID in
-/// its base32 string form (issue 07 §1). Files are only ever written whole (temporary file in the same
+/// its base32 string form. Files are only ever written whole (temporary file in the same
 /// folder, then rename) and only after their bytes hash to their CID, so a file present under a CID's name
 /// is that blob.
 public struct BlobStore: Sendable {

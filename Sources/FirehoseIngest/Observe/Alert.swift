@@ -4,8 +4,8 @@ public import FirehoseSync
 import Foundation
 public import Logging
 
-/// An alert: one `rejected` or `desynchronized` outcome, with where it came from (issue 06 §5), or one
-/// divergence between two relays compared live (``RelayDivergence``, issue 09 §3).
+/// An alert: one `rejected` or `desynchronized` outcome, with where it came from, or one
+/// divergence between two relays compared live (``RelayDivergence``).
 ///
 /// Alerts go to the log (``logMetadata``, one line each) and to the webhook (``jsonObject``, in batches).
 /// To add a field (e.g. the account's PDS host), add a stored property with a default and one entry in each of
@@ -31,7 +31,7 @@ public struct Alert: Sendable, Hashable {
     public var type: EventType?
     /// `rejected` or `desynchronized` (nil for a relay divergence).
     public var outcome: Outcome?
-    /// The reason code (CONTRACT.md §4).
+    /// The reason code (Docs/CONTRACT.md §4).
     public var reason: Reason?
     /// The kind of relay divergence (nil for a verification outcome).
     public var divergence: RelayDivergence.Kind?

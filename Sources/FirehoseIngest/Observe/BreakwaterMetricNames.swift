@@ -19,7 +19,7 @@ public enum BreakwaterMetricNames {
     public static let upstreamLag = "breakwater_upstream_lag_seconds"
     /// Counter: reconnects to the upstream after a disconnect or failed attempt.
     public static let reconnects = "breakwater_reconnects_total"
-    /// Counter: seq jumps of more than one in the stream (SPEC.md §2).
+    /// Counter: seq jumps of more than one in the stream (Docs/SPEC.md §2).
     public static let seqGaps = "breakwater_seq_gaps_total"
     /// Counter: frames whose seq does not advance (duplicates or lower), not processed.
     public static let seqDuplicates = "breakwater_seq_duplicates_total"

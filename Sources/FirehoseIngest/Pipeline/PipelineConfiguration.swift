@@ -21,7 +21,7 @@ public struct PipelineConfiguration: Sendable {
     /// The clock, in microseconds since the Unix epoch (injected for deterministic tests).
     public var now: @Sendable () -> Int64
     /// Mirrored accounts and the collections each keeps (loaded from the store at start): their verified commits
-    /// become mirror updates in the same store transaction as the account state (CONTRACT.md §3 step 10).
+    /// become mirror updates in the same store transaction as the account state (Docs/CONTRACT.md §3 step 10).
     public var mirrors: [String: MirrorFilter]
 
     /// Creates a configuration.

@@ -3,7 +3,7 @@ import ATSyntax
 import FirehoseAudit
 import FirehoseSync
 
-/// Per-host attribution and relay health (issue 09): each event carries its receipt (PDS host of its account,
+/// Per-host attribution and relay health: each event carries its receipt (PDS host of its account,
 /// receipt and event times, connection), and the writer counts it into the batch's ``AuditTally``.
 extension VerificationPipeline {
     /// The receipt of a frame before verification: when and on which connection it arrived, and its `time`

@@ -2,7 +2,7 @@ import AsyncAlgorithms
 import FirehoseSync
 import Synchronization
 
-/// Workers that never wait for one account (SPEC.md §11, issue 06 §3): each worker keeps one *lane* per account
+/// Workers that never wait for one account (Docs/SPEC.md §11): each worker keeps one *lane* per account
 /// with events in flight, and a lane is a child task that processes that account's events in order. An account
 /// whose signing key is being resolved (PLC, did:web) suspends only its own lane; the worker keeps handing the
 /// other accounts' events to their lanes. How far the stream can run ahead of a waiting account is bounded by

@@ -2,13 +2,13 @@ import ATIdentity
 import AsyncAlgorithms
 import FirehoseSync
 
-/// Resync inside the pipeline (SPEC.md §7.5; CONTRACT.md §3 step 3): a chain break schedules a resync and marks
+/// Resync inside the pipeline (Docs/SPEC.md §7.5; Docs/CONTRACT.md §3 step 3): a chain break schedules a resync and marks
 /// the account `resyncing`; its events meanwhile get `ignored`/`repo-desynchronized` but are held; the verified
 /// repository arrives as a ``ResyncCompletion`` work item on the account's shard, so it is applied in order with
 /// the account's events: it becomes the new base (rev, data, commit, `synchronized`), mirrors are rebuilt from it
 /// in the same transaction, and the held events newer than it are applied if they chain.
 ///
-/// Crash safety (CONTRACT.md §5): a completion writes no cursor, and the held events' outcome lines are written
+/// Crash safety (Docs/CONTRACT.md §5): a completion writes no cursor, and the held events' outcome lines are written
 /// with their frames, so the cursor may pass them while the account is still `resyncing`; after a crash the
 /// account is still `resyncing` (or `desynchronized`) and is scheduled again at start, and the repository fetched
 /// then includes those events.

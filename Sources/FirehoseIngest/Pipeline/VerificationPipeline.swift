@@ -5,12 +5,12 @@ import FirehoseAudit
 public import FirehoseSync
 import Synchronization
 
-/// The verification pipeline shared by `replay` and `consume` (ARCHITECTURE.md, "Concurrency"):
+/// The verification pipeline shared by `replay` and `consume` (Docs/ARCHITECTURE.md, "Conventions"):
 /// decode → shard by DID → N workers (in order per DID, DIDs in parallel) → reorder → batched store writes.
 ///
 /// Every hand-off is a rendezvous channel, so a slow store slows the source instead of buffering without bound.
 /// Results are written strictly in frame order, and each store transaction carries the cursor of its last
-/// frame, so the cursor never runs ahead of the state it describes (CONTRACT.md §5).
+/// frame, so the cursor never runs ahead of the state it describes (Docs/CONTRACT.md §5).
 public final class VerificationPipeline: Sendable {
     let configuration: PipelineConfiguration
     let store: any StateStore

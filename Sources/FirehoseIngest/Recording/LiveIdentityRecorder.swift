@@ -2,7 +2,7 @@ public import FirehoseSync
 import Foundation
 import Synchronization
 
-/// Resolves the identities of a recording while it is being recorded (issue 05 §3, CONTRACT.md §2): a DID is
+/// Resolves the identities of a recording while it is being recorded (Docs/CONTRACT.md §2): a DID is
 /// resolved when it first appears and again after each of its `#identity` events, off the receive path, with
 /// bounded concurrency. Each answer is kept with the seq of the event that triggered it, so a signing key that
 /// changed during the recording becomes key history (`previousKeys` with `beforeSeq`, as `synth` writes it) and

@@ -6,7 +6,7 @@ import Synchronization
 /// largest frame), starting after the frame at `skipThrough` (a resumed cursor).
 ///
 /// A truncated tail is not an error of the sequence: the frames before it are delivered and
-/// ``truncation`` describes the tail afterwards (CONTRACT.md §2).
+/// ``truncation`` describes the tail afterwards (Docs/CONTRACT.md §2).
 public final class RecordingFrames: AsyncSequence, Sendable {
     /// Frames with their index in the recording.
     public typealias Element = IncomingFrame

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Supplies the `identities.json` entry of a DID for a recording (CONTRACT.md §2): a DID document as the
+/// Supplies the `identities.json` entry of a DID for a recording (Docs/CONTRACT.md §2): a DID document as the
 /// directory returns it, or the short form. Implemented over an identities file here; a PLC/did:web resolver
 /// can provide the raw documents it fetched.
 public protocol RecordingIdentitySource: Sendable {

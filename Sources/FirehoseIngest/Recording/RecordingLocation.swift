@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Where the parts of a recording live (CONTRACT.md §2): `FILE` is the folder or its `frames.bin`.
+/// Where the parts of a recording live (Docs/CONTRACT.md §2): `FILE` is the folder or its `frames.bin`.
 public struct RecordingLocation: Sendable, Hashable {
     /// The folder holding the recording.
     public let folder: URL

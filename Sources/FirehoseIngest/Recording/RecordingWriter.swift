@@ -2,7 +2,7 @@ public import Foundation
 import FirehoseSync
 import Synchronization
 
-/// Writes a recording (CONTRACT.md §2) while frames arrive: each frame exactly as received, length-prefixed,
+/// Writes a recording (Docs/CONTRACT.md §2) while frames arrive: each frame exactly as received, length-prefixed,
 /// appended to `frames.bin` (an existing file is continued, never truncated) and flushed at least every
 /// second or 256 KiB, so an interrupted run keeps what arrived; the DIDs seen are remembered and their
 /// identities written to `identities.json` by ``finish(identities:)``. With a ``LiveIdentityRecorder``, DIDs are

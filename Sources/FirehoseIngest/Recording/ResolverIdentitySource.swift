@@ -3,7 +3,7 @@ import ATSyntax
 public import Foundation
 
 /// Identities for a recording resolved over the network (PLC / did:web), written in the short form of
-/// CONTRACT.md §2 (`signingKey` as did:key, `pds`). Entries from an identities file, when given, come first.
+/// Docs/CONTRACT.md §2 (`signingKey` as did:key, `pds`). Entries from an identities file, when given, come first.
 public struct ResolverIdentitySource: RecordingIdentitySource {
     let resolver: any IdentityResolver
     let fallback: IdentitiesFileSource?

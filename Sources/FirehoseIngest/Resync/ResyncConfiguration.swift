@@ -1,4 +1,4 @@
-/// Settings of a ``ResyncCoordinator`` (SPEC.md §7.5).
+/// Settings of a ``ResyncCoordinator`` (Docs/SPEC.md §7.5).
 public struct ResyncConfiguration: Sendable, Hashable {
     /// How many repositories are fetched at once.
     public var concurrency: Int
@@ -10,7 +10,7 @@ public struct ResyncConfiguration: Sendable, Hashable {
     public var maxBackoff: Duration
     /// The most accounts waiting for a resync at once; more are left desynchronized (and logged).
     public var maxPending: Int
-    /// The most events kept per account while its resync runs (CONTRACT.md §3 step 3: queued); more are dropped
+    /// The most events kept per account while its resync runs (Docs/CONTRACT.md §3 step 3: queued); more are dropped
     /// (the account then resynchronizes again if the fetched repository does not cover them).
     public var maxQueuedPerAccount: Int
     /// The most frame bytes kept in all queues together.

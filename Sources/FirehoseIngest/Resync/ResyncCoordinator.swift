@@ -3,7 +3,7 @@ public import FirehoseSync
 public import Logging
 import Synchronization
 
-/// Schedules and runs resyncs (SPEC.md §7.5): an account whose chain broke (or a mirror that needs a backfill)
+/// Schedules and runs resyncs (Docs/SPEC.md §7.5): an account whose chain broke (or a mirror that needs a backfill)
 /// has its repository fetched with `getRepo` (``RepoFetcher``), fully verified (``RepositoryCheck``, signature
 /// with the current key) and handed to the ``VerificationPipeline`` as a ``ResyncCompletion``, which applies it
 /// in order with that account's events.

@@ -1,7 +1,7 @@
 public import FirehoseSync
 public import IPLD
 
-/// A mirrored account as stored (CONTRACT.md §1 `mirror list`).
+/// A mirrored account as stored (Docs/CONTRACT.md §1 `mirror list`).
 public struct MirrorInfo: Sendable, Hashable {
     /// The account.
     public var did: String

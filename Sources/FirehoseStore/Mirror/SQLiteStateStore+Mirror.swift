@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import IPLD
 
-/// Mirrored accounts (issue 07): registration, listing and record queries.
+/// Mirrored accounts: registration, listing and record queries.
 extension SQLiteStateStore {
     /// Registers a mirror of `did` keeping `filter`'s collections, with no head until an import (or a commit
     /// that starts the repository). Returns false, changing nothing, when the DID is already mirrored.

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import IPLD
 
-/// The blobs mirrored records refer to (issue 07 §1).
+/// The blobs mirrored records refer to.
 extension SQLiteStateStore {
     /// Every blob referenced by the stored records of `did` (``BlobReference/all(inRecord:)``), each CID
     /// once, in record order. Records are read one at a time; only the references are kept. Throws

@@ -6,7 +6,7 @@ import IPLD
 
 /// Exporting a mirror as a repository CAR (`mirror export`).
 extension SQLiteStateStore {
-    /// Writes the mirror of `did` as a CAR v1 in the order of SPEC.md §6 (the stored commit block, then every
+    /// Writes the mirror of `did` as a CAR v1 in the order of Docs/SPEC.md §6 (the stored commit block, then every
     /// tree node in pre-order with each record after the subtree before it, each record once), handing it to
     /// `write` in chunks.
     ///

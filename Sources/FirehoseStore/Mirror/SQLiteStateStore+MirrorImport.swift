@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 import IPLD
 
-/// Importing a full repository into a mirror (`mirror import`, `mirror add`, resync: SPEC.md §7.5 steps 3–4).
+/// Importing a full repository into a mirror (`mirror import`, `mirror add`, resync: Docs/SPEC.md §7.5 steps 3–4).
 extension SQLiteStateStore {
     /// Verifies the repository in `blocks` for `did` and makes it the mirror's content, in one transaction.
     ///
@@ -40,7 +40,7 @@ extension SQLiteStateStore {
 
 /// One import, inside a write transaction.
 ///
-/// Memory stays bounded whatever the repository's size (SPEC.md §6: blocks come in any order): every block
+/// Memory stays bounded whatever the repository's size (Docs/SPEC.md §6: blocks come in any order): every block
 /// is appended to a temporary table as it streams in (the commit block alone is kept in memory), the table
 /// is then indexed by CID in one sort, and the tree is walked and rebuilt from it node by node
 /// by the caller's ``RepositoryVerifier``, each record going straight into
@@ -152,7 +152,7 @@ struct MirrorImporter {
         // an extra: the walk reads the lowest id of a CID).
         let (extraCount, extras) = try source.extras()
 
-        // 7. The account's chain state (SPEC.md §7.5 step 4) and the mirror's head.
+        // 7. The account's chain state (Docs/SPEC.md §7.5 step 4) and the mirror's head.
         let now = Clock.nowMicros()
         var stale: String? = nil
         var accountUpdated = false

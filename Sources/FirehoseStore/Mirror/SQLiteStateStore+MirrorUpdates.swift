@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import IPLD
 
-/// Live application of verified commits to mirrors, inside the batch transaction (CONTRACT.md §3 step 10).
+/// Live application of verified commits to mirrors, inside the batch transaction (Docs/CONTRACT.md §3 step 10).
 extension SQLiteStateStore {
     /// Applies `updates` in order. A commit is applied only on top of the root it was made from (`prevData`
     /// equals the mirror's root, or it starts a repository on a mirror without a head); a commit the mirror

@@ -2,7 +2,7 @@ public import IPLD
 
 /// An `#account` message: the account's hosting status at the emitting host.
 ///
-/// `com.atproto.sync.subscribeRepos#account`; SPEC.md §3.4. Unknown status strings are tolerated.
+/// `com.atproto.sync.subscribeRepos#account`; Docs/SPEC.md §3.4. Unknown status strings are tolerated.
 public struct AccountEvent: Sendable, Hashable {
     public let seq: Int64
     public let did: String

@@ -2,7 +2,7 @@ import ATRepo
 public import IPLD
 
 extension CommitEvent {
-    /// Parses and checks a `#commit` body's envelope, in the order of CONTRACT.md §3 step 2:
+    /// Parses and checks a `#commit` body's envelope, in the order of Docs/CONTRACT.md §3 step 2:
     /// required fields and types; `repo` a DID, `rev` a TID; ops well-formed; no duplicate paths;
     /// ≤ 200 ops; `blocks` ≤ 2,000,000 bytes; `tooBig`/`rebase` false.
     ///

@@ -1,7 +1,7 @@
 public import ATRepo
 public import IPLD
 
-/// A `#commit` message body, with its envelope checked (CONTRACT.md §3 step 2).
+/// A `#commit` message body, with its envelope checked (Docs/CONTRACT.md §3 step 2).
 ///
 /// https://atproto.com/specs/sync and `com.atproto.sync.subscribeRepos#commit`.
 public struct CommitEvent: Sendable {

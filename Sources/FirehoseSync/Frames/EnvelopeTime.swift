@@ -1,7 +1,7 @@
 import ATSyntax
 import IPLD
 
-/// The `time` field of an event envelope, read leniently (CONTRACT.md §3 step 2): it is unsigned broadcast
+/// The `time` field of an event envelope, read leniently (Docs/CONTRACT.md §3 step 2): it is unsigned broadcast
 /// metadata, so a form outside the lexicon earns a warning and never a rejection.
 ///
 /// Accepted without a warning: the lexicon's RFC 3339 datetime. With `time-nonstandard`: no timezone (UTC),

@@ -1,4 +1,4 @@
-/// The valid range of an event's `seq` (SPEC.md §2: a positive integer that stays below 2^53, the JavaScript-safe
+/// The valid range of an event's `seq` (Docs/SPEC.md §2: a positive integer that stays below 2^53, the JavaScript-safe
 /// range). A `seq` outside it is a malformed event: it is refused and never becomes a cursor, so one hostile frame
 /// (seq 2^63−1, or a negative seq) cannot push the stream's position out of reach.
 public enum EventSeq {

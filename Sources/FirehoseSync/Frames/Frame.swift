@@ -3,7 +3,7 @@ public import IPLD
 /// One event-stream message: a DAG-CBOR header and a DAG-CBOR body, back to back
 /// (https://atproto.com/specs/event-stream#streaming-wire-protocol-v0).
 public struct Frame: Sendable {
-    /// The largest frame accepted, in bytes (SPEC.md §1).
+    /// The largest frame accepted, in bytes (Docs/SPEC.md §1).
     public static let maxSize = 5_000_000
 
     /// The header's `op`: 1 for a message, -1 for an error.

@@ -1,7 +1,7 @@
 import IPLD
 
 /// What the transport needs to know about a frame without verifying it: its `seq`, and for error frames
-/// (`op` = -1) the error name (SPEC.md §1–§2). Read by ``FrameHeader`` (the body is not built); shared by the
+/// (`op` = -1) the error name (Docs/SPEC.md §1–§2). Read by ``FrameHeader`` (the body is not built); shared by the
 /// subscription, the recorder and the test relay.
 public struct FramePeek: Sendable, Hashable {
     /// The body's `seq` on a message frame (`op` = 1), when present and in the valid range (``EventSeq``): an
@@ -41,7 +41,7 @@ public struct FramePeek: Sendable, Hashable {
         }
     }
 
-    /// The bytes of an error frame `{op: -1}{error, message}` (SPEC.md §1).
+    /// The bytes of an error frame `{op: -1}{error, message}` (Docs/SPEC.md §1).
     public static func errorFrame(_ name: String, message: String?) -> [UInt8] {
         var body: [String: IPLDValue] = ["error": .string(name)]
         if let message { body["message"] = .string(message) }

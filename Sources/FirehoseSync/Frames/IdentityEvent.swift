@@ -2,7 +2,7 @@ public import IPLD
 
 /// An `#identity` message: the account's identity may have changed; refresh the cached DID document.
 ///
-/// `com.atproto.sync.subscribeRepos#identity`; SPEC.md §3.3.
+/// `com.atproto.sync.subscribeRepos#identity`; Docs/SPEC.md §3.3.
 public struct IdentityEvent: Sendable, Hashable {
     public let seq: Int64
     public let did: String

@@ -2,7 +2,7 @@ public import IPLD
 
 /// A `#sync` message: "this is the current state of the repo" — a CAR holding only the signed commit.
 ///
-/// `com.atproto.sync.subscribeRepos#sync`; SPEC.md §3.2 and §7.4.
+/// `com.atproto.sync.subscribeRepos#sync`; Docs/SPEC.md §3.2 and §7.4.
 public struct SyncEvent: Sendable {
     /// The limit on `blocks` (the relay's; the lexicon says 10,000).
     public static let maxBlocksSize = 2_000_000

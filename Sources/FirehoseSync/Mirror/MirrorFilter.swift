@@ -1,6 +1,6 @@
 import ATSyntax
 
-/// Which collections a mirror keeps (CONTRACT.md §1, `--collections NSID-or-prefix.*`).
+/// Which collections a mirror keeps (Docs/CONTRACT.md §1, `--collections NSID-or-prefix.*`).
 ///
 /// Empty means every collection (a complete mirror). A pattern is an NSID (`app.bsky.feed.post`, that
 /// collection only) or an NSID prefix followed by `.*` (`app.bsky.*`: every collection under it). Whatever the

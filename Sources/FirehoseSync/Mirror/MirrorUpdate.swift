@@ -1,7 +1,7 @@
 import ATRepo
 public import IPLD
 
-/// One verified commit of a mirrored account, as the store applies it (CONTRACT.md §3 step 10): the record
+/// One verified commit of a mirrored account, as the store applies it (Docs/CONTRACT.md §3 step 10): the record
 /// changes that pass the mirror's filter and the new head. The store applies it only when the mirror's root
 /// is `prevData` (or, for a mirror not yet imported, when the commit starts a new repository); otherwise it
 /// marks the mirror stale.
@@ -55,7 +55,7 @@ public enum MirrorUpdate: Sendable, Hashable {
     /// mirror holds); with `unlessRevAtLeast`, so does a mirror already at that rev or later (a `#sync` older
     /// than the repository a backfill or resync gave the mirror: the commits after it still chain or are skipped).
     case stale(did: String, reason: String, unlessRoot: CID? = nil, unlessRevAtLeast: String? = nil)
-    /// Replace the mirror's records and head with a verified full repository (a resync or a backfill, SPEC.md
+    /// Replace the mirror's records and head with a verified full repository (a resync or a backfill, Docs/SPEC.md
     /// §7.5 step 4): records created, updated and deleted since are reconciled and a stale mark is cleared.
     /// Applied whether or not the mirror is stale; the account's chain state is left to the batch.
     case replace(ResyncRepository)

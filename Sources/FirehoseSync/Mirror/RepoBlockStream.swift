@@ -1,7 +1,7 @@
 public import IPLD
 
 /// The blocks of a repository CAR, one at a time, so a full repository can be imported without holding
-/// it in memory (SPEC.md §6). Implementations check each block's hash against its CID before returning it.
+/// it in memory (Docs/SPEC.md §6). Implementations check each block's hash against its CID before returning it.
 public protocol RepoBlockStream {
     /// The CAR's roots (`roots[0]` is the commit).
     var roots: [CID] { get }

@@ -1,4 +1,4 @@
-/// Stream-order check (SPEC.md §2): a frame whose seq is not above the previous seq (``SeqOrder``) is not
+/// Stream-order check (Docs/SPEC.md §2): a frame whose seq is not above the previous seq (``SeqOrder``) is not
 /// processed. It is judged `ignored` (`stale-rev`: an event the stream already delivered), with the seqs in the
 /// detail. Gaps are counted, not refused: relays skip seqs.
 public struct SeqTracker: Sendable {

@@ -1,5 +1,5 @@
 /// A deviation from the lexicon in unsigned envelope metadata, or a proof that holds only in another order of
-/// inversion: recorded and counted, never a rejection (CONTRACT.md §4 `warnings`).
+/// inversion: recorded and counted, never a rejection (Docs/CONTRACT.md §4 `warnings`).
 ///
 /// What is signed or proven stays strict; these are the things live PDSes send today that prove nothing either
 /// way. Each raw value is the code written on outcome lines, in metrics (`breakwater_warnings_total{kind}`) and

@@ -1,4 +1,4 @@
-/// The `type` of an outcome line (CONTRACT.md §4).
+/// The `type` of an outcome line (Docs/CONTRACT.md §4).
 public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
     case commit, sync, identity, account, info, error, unknown
     /// An undecodable frame.

@@ -1,4 +1,4 @@
-/// The outcome of one frame (CONTRACT.md §4).
+/// The outcome of one frame (Docs/CONTRACT.md §4).
 public enum Outcome: String, Sendable, Hashable, CaseIterable, Codable {
     /// A commit or sync passed every check and was applied.
     case verified

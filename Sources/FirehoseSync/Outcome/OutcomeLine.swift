@@ -1,4 +1,4 @@
-/// One line of `--events` output and `expected.jsonl` (CONTRACT.md §4).
+/// One line of `--events` output and `expected.jsonl` (Docs/CONTRACT.md §4).
 public struct OutcomeLine: Sendable, Hashable {
     /// 0-based index of the frame in the recording or connection.
     public var index: Int

@@ -1,4 +1,4 @@
-/// Why a frame did not get `verified`/`applied` (CONTRACT.md §4). Raw values are the wire codes.
+/// Why a frame did not get `verified`/`applied` (Docs/CONTRACT.md §4). Raw values are the wire codes.
 public enum Reason: String, Sendable, Hashable, CaseIterable, Codable {
     /// Header/body not strict DAG-CBOR, not exactly two items, truncated, over 5 MB.
     case malformedFrame = "malformed-frame"

@@ -1,4 +1,4 @@
-/// The recording codec of `frames.bin` (CONTRACT.md §2), the one place that knows its framing: each frame is a
+/// The recording codec of `frames.bin` (Docs/CONTRACT.md §2), the one place that knows its framing: each frame is a
 /// 4-byte big-endian length followed by that many bytes. Feed bytes in chunks of any size; complete frames come
 /// out in order (``encode(frame:)`` writes them).
 ///

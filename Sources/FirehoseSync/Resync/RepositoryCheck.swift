@@ -3,7 +3,7 @@ public import ATIdentity
 import ATRepo
 public import IPLD
 
-/// A full repository (`getRepo` CAR) that passed every check of SPEC.md §7.5 step 3: the new base of a resync.
+/// A full repository (`getRepo` CAR) that passed every check of Docs/SPEC.md §7.5 step 3: the new base of a resync.
 public struct ResyncRepository: Sendable, Hashable {
     /// The account.
     public let did: String
@@ -23,7 +23,7 @@ public struct ResyncRepository: Sendable, Hashable {
 }
 
 /// What checking a repository CAR gives: the verified repository, a request to retry with a freshly resolved
-/// key (the signature failed with a cached one), or the first failed check with a CONTRACT.md §4 reason.
+/// key (the signature failed with a cached one), or the first failed check with a Docs/CONTRACT.md §4 reason.
 public enum RepositoryVerdict: Sendable {
     /// Every check passed.
     case verified(ResyncRepository)
@@ -33,7 +33,7 @@ public enum RepositoryVerdict: Sendable {
     case failed(Rejection)
 }
 
-/// Full verification of a repository export for a resync (SPEC.md §7.5 step 3), pure: the caller supplies the
+/// Full verification of a repository export for a resync (Docs/SPEC.md §7.5 step 3), pure: the caller supplies the
 /// bytes, the account's current signing key and the time.
 ///
 /// Checked, in order: the CAR (version 1, roots, every block hashes to its CID: `malformed-car`,

@@ -2,7 +2,7 @@ public import IPLD
 
 /// What Breakwater keeps per account: the last verified commit, hosting status and sync state.
 ///
-/// SPEC.md §7.1; CONTRACT.md §5. No MST nodes are kept: Sync 1.1 proves each commit from its slice.
+/// Docs/SPEC.md §7.1; Docs/CONTRACT.md §5. No MST nodes are kept: Sync 1.1 proves each commit from its slice.
 public struct AccountState: Sendable, Hashable {
     /// The account DID.
     public var did: String

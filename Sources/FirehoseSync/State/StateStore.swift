@@ -45,7 +45,7 @@ public struct MirrorChange: Sendable, Hashable {
 }
 
 /// Everything one store transaction writes: account states, outcomes, mirror changes and the cursor that
-/// describes them. The cursor never runs ahead of the state (CONTRACT.md §5).
+/// describes them. The cursor never runs ahead of the state (Docs/CONTRACT.md §5).
 public struct StoreBatch: Sendable {
     /// Final states of the accounts touched in this batch.
     public var accounts: [String: AccountState] = [:]
@@ -67,7 +67,7 @@ public struct StoreBatch: Sendable {
     public var isEmpty: Bool { accounts.isEmpty && outcomes.isEmpty && mirrorUpdates.isEmpty && cursor == nil && audit.isEmpty }
 }
 
-/// Aggregated figures for `status` (CONTRACT.md §1).
+/// Aggregated figures for `status` (Docs/CONTRACT.md §1).
 public struct StoreSummary: Sendable, Hashable {
     /// Cursor per upstream.
     public var cursors: [String: Int64]

@@ -1,4 +1,4 @@
-/// Whether an account's stored state is a trustworthy base for chaining (SPEC.md §7.1).
+/// Whether an account's stored state is a trustworthy base for chaining (Docs/SPEC.md §7.1).
 public enum SyncState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Commits are chained against the stored state.
     case synchronized

@@ -3,7 +3,7 @@ import ATSyntax
 import IPLD
 
 /// The per-account state machine: applies one decoded message to an account's state, running the checks of
-/// CONTRACT.md §3 in order and producing exactly one ``Verdict`` (or the signal that the key must be looked up
+/// Docs/CONTRACT.md §3 in order and producing exactly one ``Verdict`` (or the signal that the key must be looked up
 /// again).
 ///
 /// Pure: no I/O, no clock reads. The caller supplies the stored state, the signing key and the time, and

@@ -31,7 +31,7 @@ enum SliceCheck<Passed: Sendable>: Sendable {
     case needsFreshKey
 }
 
-/// Steps 5–8 of CONTRACT.md §3 for one `#commit` (and the CAR/commit/signature steps for `#sync`).
+/// Steps 5–8 of Docs/CONTRACT.md §3 for one `#commit` (and the CAR/commit/signature steps for `#sync`).
 struct CommitChecker: Sendable {
     let policy: VerificationPolicy
 

@@ -6,7 +6,7 @@ public enum DecodedEvent: Sendable {
     /// Already judged (a malformed frame or event, an unknown type, a seq that does not advance).
     case final(Judgement, frameBytes: [UInt8])
 
-    /// Decodes one frame (CONTRACT.md §3 steps 1–2).
+    /// Decodes one frame (Docs/CONTRACT.md §3 steps 1–2).
     public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
         let frame: Frame
         do {

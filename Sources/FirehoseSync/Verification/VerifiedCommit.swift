@@ -11,7 +11,7 @@ public struct VerifiedCommit: Sendable {
     /// The event's `since` (the previous rev), when present.
     public let since: String?
     /// The event's `prevData` (the previous MST root), when present: a mirror applies the ops only on top of
-    /// exactly this root (CONTRACT.md §3 step 10).
+    /// exactly this root (Docs/CONTRACT.md §3 step 10).
     public let prevData: CID?
     /// The new MST root.
     public let data: CID

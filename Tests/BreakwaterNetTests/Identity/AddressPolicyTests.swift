@@ -2,7 +2,7 @@ import ATIdentity
 import BreakwaterNet
 import Testing
 
-/// The SSRF guard: which addresses and URLs identity look-ups may reach (SPEC.md §11).
+/// The SSRF guard: which addresses and URLs identity look-ups may reach (Docs/SPEC.md §11).
 @Suite struct AddressPolicyTests {
     static let refused = [
         "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254", "192.168.0.1", "127.0.0.1", "127.1.2.3",

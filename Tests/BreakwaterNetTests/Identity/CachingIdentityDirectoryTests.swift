@@ -9,7 +9,7 @@ import Logging
 import Testing
 
 /// The live key provider: static identities, then the persistent cache, then the network; fresh
-/// look-ups, purges, coalescing (SPEC.md §11).
+/// look-ups, purges, coalescing (Docs/SPEC.md §11).
 @Suite(.timeLimit(.minutes(1))) struct CachingIdentityDirectoryTests {
     typealias F = IdentityFixtures
 

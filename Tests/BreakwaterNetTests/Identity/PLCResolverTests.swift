@@ -4,7 +4,7 @@ import ATSyntax
 import BreakwaterNet
 import Testing
 
-/// PLC directory resolution over real HTTP on 127.0.0.1 (SPEC.md §11).
+/// PLC directory resolution over real HTTP on 127.0.0.1 (Docs/SPEC.md §11).
 @Suite(.timeLimit(.minutes(1))) struct PLCResolverTests {
     typealias F = IdentityFixtures
     let clock = TestClock()

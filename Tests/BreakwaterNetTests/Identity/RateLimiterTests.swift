@@ -2,7 +2,7 @@ import ATIdentity
 import BreakwaterNet
 import Testing
 
-/// Per-host request budgets for identity look-ups (SPEC.md §11: rate-limit PLC and did:web).
+/// Per-host request budgets for identity look-ups (Docs/SPEC.md §11: rate-limit PLC and did:web).
 @Suite struct RateLimiterTests {
     @Test func aFullBucketAllowsItsBurstAtOnceThenOnePerInterval() {
         var bucket = TokenBucket(rate: 2, burst: 3)

@@ -4,7 +4,7 @@ import FirehoseTesting
 import Foundation
 import Testing
 
-/// `breakwater consume` as a real process against a recording served on 127.0.0.1 (issue 06 §5): alerts as JSON
+/// `breakwater consume` as a real process against a recording served on 127.0.0.1: alerts as JSON
 /// log lines and webhook batches, `/metrics` in the Prometheus text format with the counts of the recording, and
 /// the status API.
 @Suite("consume alerts, metrics and status API", .timeLimit(.minutes(2)))
@@ -143,7 +143,7 @@ struct ConsumeObservabilityTests {
         #expect(metrics.value(Names.reconnects) == 0)
         #expect(metrics.value(Names.seqGaps) != nil)
         // The recording is served without full repositories, and each chain break of the demo is repaired by a #sync
-        // two frames later, which cancels its resync (issue 12 §1 item 3): at most an attempt already in flight
+        // two frames later, which cancels its resync: at most an attempt already in flight
         // starts (its getRepo gets a 404), none succeeds, and each started attempt fails or is dropped.
         let desynchronizedAccounts = Set(expected.filter { $0.outcome == "desynchronized" }.compactMap(\.did)).count
         let started = metrics.value(Names.resyncs, ["result": "started"]) ?? 0

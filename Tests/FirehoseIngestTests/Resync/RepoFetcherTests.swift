@@ -7,7 +7,7 @@ import Foundation
 import NIOCore
 import Testing
 
-/// The `getRepo` client's rules (SPEC.md §7.5 step 2, §13) against a scripted loopback server.
+/// The `getRepo` client's rules (Docs/SPEC.md §7.5 step 2, §13) against a scripted loopback server.
 @Suite(.timeLimit(.minutes(1))) struct RepoFetcherTests {
     static let did = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
     static let car: [UInt8] = Array(repeating: 0x42, count: 4096)

@@ -7,7 +7,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A resync whose reason is gone is cancelled (issue 12 §1 item 3): when a later `#sync` brings a desynchronized
+/// A resync whose reason is gone is cancelled: when a later `#sync` brings a desynchronized
 /// account back to `synchronized`, its pending resync is dropped, with no further attempts (no retry warnings).
 @Suite(.timeLimit(.minutes(1))) struct ResyncCancelTests {
     /// A fetcher that always fails after a short delay and counts its attempts (as `getRepo` to an unknown PDS does).

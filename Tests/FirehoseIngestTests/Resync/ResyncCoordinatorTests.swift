@@ -8,7 +8,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Fetch, verify, back off and give up (SPEC.md §7.5 steps 2, 3 and 6), with real HTTP on loopback.
+/// Fetch, verify, back off and give up (Docs/SPEC.md §7.5 steps 2, 3 and 6), with real HTTP on loopback.
 @Suite(.timeLimit(.minutes(1))) struct ResyncCoordinatorTests {
     /// One small synthetic account: its DID, final repository CAR and identities.
     static let account: (did: String, car: [UInt8], identities: Data, now: Int64) = {

@@ -12,7 +12,7 @@ import IPLD
 import Synchronization
 import Testing
 
-/// Resync in the live pipeline (SPEC.md §7.5, CONTRACT.md §3 step 3 and §5): chain breaks fetch the repository
+/// Resync in the live pipeline (Docs/SPEC.md §7.5, Docs/CONTRACT.md §3 step 3 and §5): chain breaks fetch the repository
 /// from `serve --repos` over HTTP, verify it, make it the new base in order with the account's events, and
 /// reconcile mirrors.
 @Suite(.timeLimit(.minutes(2))) struct ResyncPipelineTests {
@@ -174,7 +174,7 @@ import Testing
         #expect(summary.byReason[.chainBreak, default: 0] >= broken.count)
         #expect(summary.resyncs.succeeded >= broken.count)
         #expect(summary.resyncs.gaveUp == 0)
-        // The per-host scorecard counts each resync once started and once completed (issue 09).
+        // The per-host scorecard counts each resync once started and once completed.
         let hosts = try store.audit(topAccounts: 0).hosts
         #expect(hosts.reduce(0) { $0 + $1.resyncsStarted } == summary.resyncs.succeeded)
         #expect(hosts.reduce(0) { $0 + $1.resyncsCompleted } == summary.resyncs.succeeded)
