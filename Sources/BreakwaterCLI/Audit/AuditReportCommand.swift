@@ -33,11 +33,7 @@ struct AuditReport: AsyncParsableCommand {
         let data = try store.audit(topAccounts: accounts)
         let now = Date()
         if let out = htmlPath {
-            do {
-                try Data(AuditHTML.render(data, generatedAt: now).utf8).write(to: URL(fileURLWithPath: out))
-            } catch {
-                throw OperationalError("cannot-write", "cannot write \(out): \(error.localizedDescription)")
-            }
+            try AuditHTML.write(data, generatedAt: now, to: out)
             if !json { print("wrote \(out)") }
         }
         if json {
