@@ -24,7 +24,7 @@ func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logg
     let loopback = isLoopbackDirectory(plc)
     do {
         let resolving = try FirehoseIngest.makeKeyProvider(
-            plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
+            plc: plc.absoluteString, identities: identities, store: store.identities.cache(directory: plc.absoluteString),
             allowHTTPLoopback: loopback, logger: logger, metrics: metrics)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
     } catch {

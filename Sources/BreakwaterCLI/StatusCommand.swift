@@ -49,7 +49,7 @@ struct Status: AsyncParsableCommand {
                 if !document.known { throw Self.unknown(did) }
             } else {
                 let state = try store.accounts([did])[did]
-                let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
+                let violations = try store.status.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
                     guard !violations.isEmpty else { throw Self.unknown(did) }
                     print(StatusText.unknownAccount(did, violations: violations))
@@ -63,7 +63,7 @@ struct Status: AsyncParsableCommand {
             print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
-        print(StatusText.summary(try store.summary(recentViolations: limit)))
+        print(StatusText.summary(try store.status.summary(recentViolations: limit)))
     }
 
     /// `unknown-did`: the database knows nothing of `did`.
