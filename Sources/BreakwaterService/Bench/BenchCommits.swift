@@ -11,11 +11,7 @@ package struct BenchCommits {
 
     package init(recording: String) throws {
         let location = RecordingLocation(path: recording)
-        do {
-            keys = try IdentitiesFile.keyProvider(path: location.identities.path, required: true)
-        } catch {
-            throw ServiceError("invalid-identities", "\(error)")
-        }
+        keys = try StaticIdentities.load(path: location.identities.path, required: true)
         reader = try RecordingFrames.SyncIterator(path: location.frames.path)
     }
 

@@ -15,13 +15,7 @@ package enum MirrorSigningKey {
             }
         }
         if let identities {
-            let provider: StaticKeyProvider
-            do {
-                provider = try IdentitiesFile.keyProvider(path: identities, required: true)
-            } catch {
-                throw ServiceError("invalid-identities", "\(error)")
-            }
-            return try await signingKey(did: did, from: provider)
+            return try await signingKey(did: did, from: StaticIdentities.load(path: identities, required: true))
         }
         if let resolver { return try await signingKey(did: did, from: resolver) }
         let source = try makeResolver()
