@@ -9,6 +9,8 @@ public struct AuditStore: Sendable {
     /// The database.
     let database: SQLiteStateStore
 
+    /// Figures for `audit report`: outcome counts, per-host scorecards, the `topAccounts` accounts with the most
+    /// violations (each with its latest), outcomes per minute, relay health and cursors.
     public func report(topAccounts: Int) throws -> AuditData {
         try database.guarded {
             try database.pool.read { db in

@@ -17,10 +17,12 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
     /// The database.
     let database: SQLiteStateStore
 
+    /// The entry of `did` stored without a directory (fresh or not).
     public func loadIdentity(_ did: DID) throws -> IdentityCachePolicy.Entry? {
         try loadIdentity(did, directory: nil)
     }
 
+    /// Stores `entry` for `did` without a directory.
     public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
         try saveIdentity(did, entry, directory: nil)
     }
@@ -97,6 +99,7 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
         }
     }
 
+    /// Deletes the entry of `did`, whatever its directory.
     public func deleteIdentity(_ did: DID) throws {
         try database.guarded {
             try database.pool.write { db in
