@@ -113,10 +113,6 @@ struct OperationalError: Error, CustomStringConvertible {
         self.message = message
     }
 
-    init(code: String, message: String) {
-        self.init(code, message)
-    }
-
     var description: String { "\(code): \(message)" }
 
     /// The error for a failure thrown without a code of its own: the code its description starts with

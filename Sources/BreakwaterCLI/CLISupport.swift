@@ -13,7 +13,7 @@ enum CLISupport {
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw CLIFailure(code: "unreadable-file", message: "cannot read \(path): \(error.localizedDescription)")
+            throw OperationalError("unreadable-file", "cannot read \(path): \(error.localizedDescription)")
         }
     }
 
@@ -31,7 +31,7 @@ enum CLISupport {
     static func run(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let failure as CLIFailure {
+        } catch let failure as OperationalError {
             fail(code: failure.code, message: failure.message)
         } catch let failure as ServiceError {
             fail(code: failure.code, message: failure.reason)
@@ -49,6 +49,3 @@ enum CLISupport {
         OperationalError(code, message).exit()
     }
 }
-
-/// The inspect tools' name for ``OperationalError``.
-typealias CLIFailure = OperationalError

@@ -84,11 +84,7 @@ struct Consume: AsyncParsableCommand {
             try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
         }
         let recorder = try recordFolder.map { folder in
-            do {
-                return try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
-            } catch let error as IngestError {
-                throw OperationalError(error.code.description, error.reason)
-            }
+            try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
         }
         let output = try EventsOutput(path: eventsPath)
         let mirrors = try mirrorOptions.load(into: store)
@@ -110,34 +106,20 @@ struct Consume: AsyncParsableCommand {
             logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
-        let outcome: ConsumeService.Outcome
-        do {
-            outcome = try await consume.run(onOutcome: { line in output.write(line) })
-        } catch {
-            // The lines of every stored batch are written before the error ends the run.
-            output.close()
-            throw error
-        }
-        output.close()
+        let outcome = try await output.closing { try await consume.run(onOutcome: { line in output.write(line) }) }
         let result = outcome.result
         let crossCheck = outcome.comparison
         let summaryOutput = SummaryOutput(eventsPath: eventsPath)
-        // A run that failed before any event arrived (an unreachable relay, say) has nothing to sum up: its error
-        // line says it all. A run that failed later keeps its summary, the record of what was stored.
-        let summarised = result.flatMap { $0.failure != nil && $0.summary.events == 0 ? nil : $0 }
-        if let result = summarised, json {
-            summaryOutput.write(SummaryReport.json(result.summary, truncated: nil, resumedAfter: -1))
-        } else if let result = summarised {
-            summaryOutput.write(SummaryReport.consumeTable(result.summary, upstream: upstream, cursor: cursor,
-                                                           withResyncs: resync != nil))
+        if let summary = outcome.summaryToReport, json {
+            summaryOutput.write(SummaryReport.json(summary, truncated: nil, resumedAfter: -1))
+        } else if let summary = outcome.summaryToReport {
+            summaryOutput.write(SummaryReport.consumeTable(summary, upstream: upstream, cursor: cursor, withResyncs: resync != nil))
         }
         if let crossCheck, !json {
             summaryOutput.write(SummaryReport.comparison(crossCheck.counts, relays: [upstream, crossCheck.second.upstream],
                                                          started: crossCheck.started))
         }
-        if let failure = result?.failure {
-            throw OperationalError(failure.codeName, failure.reason)
-        }
+        if let failure = result?.failure { throw failure }
         if case .futureCursor(let message) = result?.subscription?.end {
             FileHandle.standardError.write(Data("warning: upstream sent FutureCursor\(message.map { " (\($0))" } ?? ""); stopped\n".utf8))
         }

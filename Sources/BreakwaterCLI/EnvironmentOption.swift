@@ -18,10 +18,14 @@ enum EnvironmentOption {
 
     /// The PLC directory: `--plc`, else `BREAKWATER_PLC`, else https://plc.directory; an http(s) URL.
     static func plcURL(_ option: String?) throws -> URL {
-        let text = value(option, env: "BREAKWATER_PLC", default: "https://plc.directory")
+        try httpURL(value(option, env: "BREAKWATER_PLC", default: "https://plc.directory"), option: "--plc")
+    }
+
+    /// `text` as an http(s) URL with a host, else `invalid-url` naming `option`.
+    static func httpURL(_ text: String, option: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               url.host?.isEmpty == false else {
-            throw OperationalError("invalid-url", "--plc must be an http(s) URL, not '\(text)'")
+            throw OperationalError("invalid-url", "\(option) must be an http(s) URL, not '\(text)'")
         }
         return url
     }

@@ -30,7 +30,7 @@ struct IdentityForget: ParsableCommand {
             throw OperationalError("file-not-found", "no database at \(database.path)")
         }
         let store = try database.openWritable()
-        let removed = try MirrorSupport.store { try store.forgetIdentity(did) }
+        let removed = try store.identities.forget(did)
         CLISupport.printOutput(removed ? "forgot the cached identity of \(did)" : "\(did) has no cached identity")
     }
 }

@@ -21,14 +21,14 @@ struct KeySource {
 func makeKeySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger,
                    metrics: IngestMetrics = IngestMetrics()) throws -> KeySource {
     guard let plc else {
-        let provider: any IdentityDirectory = try identities.map { try IdentityLoading.staticKeys(path: $0, required: true) }
+        let provider: any IdentityDirectory = try identities.map { try IdentitiesFileLoader.load(path: $0, required: true) }
             ?? StaticIdentityDirectory(keys: [:])
         return KeySource(provider: provider, shutdown: {})
     }
     let loopback = isLoopbackDirectory(plc)
     do {
         let resolving = try makeIdentityDirectory(
-            plc: plc.absoluteString, identities: identities, store: store.identityCache(directory: plc.absoluteString),
+            plc: plc.absoluteString, identities: identities, store: store.identities.cache(directory: plc.absoluteString),
             allowHTTPLoopback: loopback, logger: logger, metrics: metrics)
         return KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
     } catch let error as ATIdentityError where error.code == .invalidIdentitiesFile {

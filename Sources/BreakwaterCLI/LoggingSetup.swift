@@ -21,28 +21,23 @@ enum LoggingSetup {
 
     /// The format `BREAKWATER_LOG_FORMAT` names, if set and known.
     static var environmentFormat: LogFormat? {
-        variable("BREAKWATER_LOG_FORMAT").flatMap { LogFormat(rawValue: $0.lowercased()) }
+        EnvironmentOption.value(nil, env: "BREAKWATER_LOG_FORMAT").flatMap { LogFormat(rawValue: $0.lowercased()) }
     }
 
     /// The level `BREAKWATER_LOG_LEVEL` names, if set and known.
     static var environmentLevel: Logger.Level? {
-        variable("BREAKWATER_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        EnvironmentOption.value(nil, env: "BREAKWATER_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) }
     }
 
     /// Throws a `ValidationError` (exit 1, `bad-option`) when a `BREAKWATER_LOG_*` variable holds an unknown value.
     static func checkEnvironment() throws {
-        if let text = variable("BREAKWATER_LOG_FORMAT"), environmentFormat == nil {
+        if let text = EnvironmentOption.value(nil, env: "BREAKWATER_LOG_FORMAT"), environmentFormat == nil {
             throw ValidationError("BREAKWATER_LOG_FORMAT=\(text) is not one of text, json")
         }
-        if let text = variable("BREAKWATER_LOG_LEVEL"), environmentLevel == nil {
+        if let text = EnvironmentOption.value(nil, env: "BREAKWATER_LOG_LEVEL"), environmentLevel == nil {
             throw ValidationError("BREAKWATER_LOG_LEVEL=\(text) is not one of "
                 + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
-    }
-
-    private static func variable(_ name: String) -> String? {
-        guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return nil }
-        return text
     }
 
     static func bootstrap(format: LogFormat? = nil, level: Logger.Level? = nil) {

@@ -43,10 +43,7 @@ struct ObservabilityOptions: ParsableArguments {
         let httpAddress = try address(EnvironmentOption.value(http, env: "BREAKWATER_HTTP"), option: "--http")
         var webhookConfiguration: WebhookConfiguration? = nil
         if let url = EnvironmentOption.value(webhook, env: "BREAKWATER_WEBHOOK") {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  parsed.host?.isEmpty == false else {
-                throw OperationalError("invalid-url", "--webhook must be an http(s) URL, not '\(url)'")
-            }
+            _ = try EnvironmentOption.httpURL(url, option: "--webhook")
             webhookConfiguration = WebhookConfiguration(url: url, capacity: webhookQueue,
                                                         shutdownDeadline: .milliseconds(Int64(webhookDeadline * 1000)))
         }

@@ -30,7 +30,7 @@ struct Prune: ParsableCommand {
         let store = try database.openWritable()
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         let cutoff = now - Int64(olderThan * 86_400 * 1_000_000)
-        let result = try MirrorSupport.store { try store.prune(before: cutoff) }
+        let result = try store.audit.prune(before: cutoff)
         if json {
             print(JSONOutput.string(["violations": result.violations, "auditMinutes": result.auditMinutes, "before": cutoff] as [String: Any]))
         } else {

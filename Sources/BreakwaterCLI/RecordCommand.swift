@@ -68,14 +68,8 @@ struct Record: AsyncParsableCommand {
         let out = try outFolder()
         let cursor = try resumeCursor(folder: out)
         let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
-        let recorder: RecordingWriter
-        // DIDs are resolved as they appear and again on #identity, so keys rotated during the recording are kept.
-        let liveIdentities = identities.source.map { LiveIdentityRecorder(source: $0) }
-        do { recorder = try RecordingWriter(folder: out, identities: liveIdentities) } catch let error as IngestError {
-            throw OperationalError(error.code.description, error.reason)
-        }
-        let record = RecordService(
-            subscription: try live.subscription(logger: logger), writer: recorder, identities: identities.source, cursor: cursor,
+        let record = try RecordService(
+            subscription: try live.subscription(logger: logger), folder: out, identities: identities.source, cursor: cursor,
             maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
             progressLogger: logging.format == .json ? logger : nil, logger: logger)
         let outcome: RecordService.Outcome
@@ -87,11 +81,7 @@ struct Record: AsyncParsableCommand {
         }
         await identities.shutdown()
         let missing = outcome.missingIdentities
-        var line = "record: \(recorder.frames) frames from \(relay) → \(out)"
-        if !missing.isEmpty { line += "; \(missing.count) DIDs without an identity entry" }
-        note(String(line.dropFirst("record: ".count)))
-        if let failure = outcome.result?.failure {
-            throw OperationalError(failure.codeName, failure.reason)
-        }
+        note("\(outcome.frames) frames from \(relay) → \(out)" + (missing.isEmpty ? "" : "; \(missing.count) DIDs without an identity entry"))
+        if let failure = outcome.result?.failure { throw failure }
     }
 }

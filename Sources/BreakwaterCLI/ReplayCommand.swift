@@ -82,15 +82,7 @@ struct Replay: AsyncParsableCommand {
             framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys, mirrors: mirrors,
             settings: ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize,
                                             pacedByRecordedTime: pace == .original, progressInterval: progress, fromStart: fromStart))
-        let result: ReplayRunner.Result
-        do {
-            result = try await runner.run(onOutcome: { line in output.write(line) })
-        } catch {
-            // The lines of every stored batch are written before the error (disk-full, say) ends the run.
-            output.close()
-            throw error
-        }
-        output.close()
+        let result = try await output.closing { try await runner.run(onOutcome: { line in output.write(line) }) }
         let summary = result.summary
         let resumeAfter = result.resumedAfter
         if let truncation = result.truncation {

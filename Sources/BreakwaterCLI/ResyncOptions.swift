@@ -42,13 +42,9 @@ struct ResyncOptions: ParsableArguments {
                      mirrors: [String: MirrorFilter], logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring? {
         guard resyncConcurrency > 0 else { return nil }
         let loopback = plc.map(isLoopbackDirectory) ?? false
-        do {
-            return try ResyncWiring.start(
-                relay: relay, fetch: fetchConfiguration(loopback: loopback),
-                configuration: ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts),
-                keys: keys, store: store, mirrors: mirrors, logger: logger, metrics: metrics)
-        } catch let error as StoreError {
-            throw OperationalError(error.code.description, error.reason)
-        }
+        return try ResyncWiring.start(
+            relay: relay, fetch: fetchConfiguration(loopback: loopback),
+            configuration: ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts),
+            keys: keys, store: store, mirrors: mirrors, logger: logger, metrics: metrics)
     }
 }

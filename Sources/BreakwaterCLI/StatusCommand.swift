@@ -46,19 +46,13 @@ struct Status: AsyncParsableCommand {
             if json {
                 let document = try StatusJSON.repoDocument(store: store, did: did, limit: limit)
                 print(document.text)
-                if !document.known {
-                    throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
-                }
+                if !document.known { throw Self.unknown(did) }
             } else {
                 let state = try store.accounts([did])[did]
-                let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
+                let violations = try store.status.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
-                    guard !violations.isEmpty else {
-                        throw OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
-                    }
-                    print("\(did): no stored state")
-                    print("violations (\(violations.count))")
-                    for v in violations { print("  " + StatusJSON.violationLine(v)) }
+                    guard !violations.isEmpty else { throw Self.unknown(did) }
+                    print(StatusText.unknownAccount(did, violations: violations))
                     return
                 }
                 print(StatusText.account(state, violations: violations))
@@ -69,6 +63,11 @@ struct Status: AsyncParsableCommand {
             print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
-        print(StatusText.summary(try store.summary(recentViolations: limit)))
+        print(StatusText.summary(try store.status.summary(recentViolations: limit)))
+    }
+
+    /// `unknown-did`: the database knows nothing of `did`.
+    static func unknown(_ did: String) -> OperationalError {
+        OperationalError("unknown-did", "the database holds no state and no violations for \(did)")
     }
 }

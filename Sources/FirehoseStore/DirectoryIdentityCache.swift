@@ -1,7 +1,7 @@
 public import ATIdentity
 public import ATSyntax
 
-/// The database's identity cache as seen through one PLC directory (``SQLiteStateStore/identityCache(directory:)``):
+/// The database's identity cache as seen through one PLC directory (``SQLiteIdentityCache/cache(directory:)``):
 /// did:plc entries are stored with the directory that answered and only read back for look-ups through it, so a
 /// failure cached while asking `https://plc.directory` never answers a look-up through `--plc http://127.0.0.1:…`
 /// (and the other way round). did:web entries do not depend on the directory.
@@ -20,14 +20,14 @@ public struct DirectoryIdentityCache: IdentityCacheStore {
     }
 
     public func loadIdentity(_ did: DID) throws -> IdentityCachePolicy.Entry? {
-        try store.loadIdentity(did, directory: directory)
+        try store.identities.loadIdentity(did, directory: directory)
     }
 
     public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
-        try store.saveIdentity(did, entry, directory: directory)
+        try store.identities.saveIdentity(did, entry, directory: directory)
     }
 
     public func deleteIdentity(_ did: DID) throws {
-        try store.deleteIdentity(did)
+        try store.identities.deleteIdentity(did)
     }
 }

@@ -5,6 +5,10 @@ import IPLD
 
 /// The SQLite implementation of ``StateStore``: one file, WAL mode, versioned migrations, batched writes.
 ///
+/// It owns the database's one connection pool and serves the pipeline; each other concern has its own type over
+/// the same pool: ``status`` (``StatusQueries``), ``audit`` (``AuditStore``), ``identities``
+/// (``SQLiteIdentityCache``) and ``mirrors`` (``MirrorStore``).
+///
 /// Docs/CONTRACT.md §5. Each ``write(_:)`` is one transaction holding the account states, outcomes, mirror
 /// changes and the cursor that describes them, so after a crash the cursor never runs ahead of the state.
 public final class SQLiteStateStore: StateStore {
@@ -206,41 +210,6 @@ public final class SQLiteStateStore: StateStore {
             }
         }
         return perAccount
-    }
-
-    // MARK: - Status
-
-    public func summary(recentViolations: Int) throws -> StoreSummary {
-        try guarded {
-            try pool.read { db in
-                var cursors: [String: Int64] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT upstream, position FROM cursors") {
-                    cursors[row["upstream"]] = row["position"]
-                }
-                var accounts: [String: Int] = [:]
-                accounts["total"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
-                accounts["active"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE active = 1") ?? 0
-                accounts["inactive"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE active = 0") ?? 0
-                for state in SyncState.allCases {
-                    accounts[state.rawValue] = try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM accounts WHERE sync_state = ?", arguments: [SyncStateCode.encode(state)]) ?? 0
-                }
-                var outcomes: [String: Int] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT outcome, reason, count FROM outcome_counts") {
-                    let outcome: String = row["outcome"]
-                    let reason: String = row["reason"]
-                    outcomes[reason.isEmpty ? outcome : "\(outcome)/\(reason)"] = row["count"]
-                }
-                let recent = try SQLiteStateStore.fetchViolations(db: db, did: nil, sinceMicros: nil, limit: recentViolations)
-                var summary = StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
-                summary.hosts = try SQLiteStateStore.fetchHostScores(db: db)
-                return summary
-            }
-        }
-    }
-
-    public func violations(did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome] {
-        try guarded { try pool.read { db in try SQLiteStateStore.fetchViolations(db: db, did: did, sinceMicros: sinceMicros, limit: limit) } }
     }
 
     static func fetchViolations(db: Database, did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome] {

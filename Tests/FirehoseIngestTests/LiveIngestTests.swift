@@ -38,7 +38,7 @@ struct LiveIngestTests {
         #expect(live.map(\.index) == Array(0..<live.count))
         // The stored cursor is the last seq.
         let relayStore = try SQLiteStateStore(path: liveDatabase)
-        #expect(try relayStore.summary(recentViolations: 0).cursors.values.first == recording.seqs.compactMap { $0 }.max())
+        #expect(try relayStore.status.summary(recentViolations: 0).cursors.values.first == recording.seqs.compactMap { $0 }.max())
 
         _ = try await ReplayHarness.replay(folder: recording.folder, policy: .strict, workers: 2, database: replayDatabase)
         let dids = try recording.dids()

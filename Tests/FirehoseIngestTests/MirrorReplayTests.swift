@@ -44,7 +44,7 @@ import Testing
             let start = SynthConfiguration(repos: 1, commits: 0, seed: 0).startMicros
             let pipeline = VerificationPipeline(
                 configuration: PipelineConfiguration(workers: 2, policy: policy, batchSize: 16, chunkSize: 4,
-                                                     upstream: "file:test", mirrors: try store.mirrorFilters(),
+                                                     upstream: "file:test", mirrors: try store.mirrors.filters(),
                                                      now: { start + 86_400_000_000 }),
                 store: store, keys: keys)
             return try await pipeline.run(RecordingFrames(path: folder.appendingPathComponent("frames.bin").path))
@@ -71,17 +71,17 @@ import Testing
         let path = database()
         defer { remove(path) }
         let store = try SQLiteStateStore(path: path)
-        _ = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: key)
+        _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key)
         return try records(in: store, did: did)
     }
 
     static func records(in store: SQLiteStateStore, did: String) throws -> [String: [UInt8]] {
-        Dictionary(uniqueKeysWithValues: try store.mirrorRecords(did: did, limit: 1_000_000).map { ("\($0.collection)/\($0.rkey)", $0.bytes) })
+        Dictionary(uniqueKeysWithValues: try store.mirrors.records(did: did, limit: 1_000_000).map { ("\($0.collection)/\($0.rkey)", $0.bytes) })
     }
 
     static func export(_ store: SQLiteStateStore, did: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        try store.exportMirror(did: did) { bytes.append(contentsOf: $0) }
+        try store.mirrors.export(did: did) { bytes.append(contentsOf: $0) }
         return bytes
     }
 
@@ -92,18 +92,18 @@ import Testing
         let path = Self.database()
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        for (did, _) in run.repositories { try store.registerMirror(did: did, filter: .all) }
+        for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: .all) }
         let summary = try await run.replay(into: store)
         #expect(summary.byOutcome[.rejected, default: 0] == 0)
 
         var followedLive = 0
         for (did, car) in run.repositories {
-            let info = try #require(try store.mirror(did: did))
+            let info = try #require(try store.mirrors.mirror(did: did))
             let startedWithSync = run.expected.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync
             if startedWithSync {
                 // A repository that existed before the stream cannot be followed without an import.
                 #expect(info.stale != nil, "\(did)")
-                let report = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: try await run.key(did))
+                let report = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: try await run.key(did))
                 #expect(report.stale == nil)
             } else {
                 #expect(info.stale == nil, "\(did): \(info.stale ?? "")")
@@ -123,25 +123,25 @@ import Testing
         let path = Self.database()
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        for (did, _) in run.repositories { try store.registerMirror(did: did, filter: .all) }
+        for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: .all) }
         _ = try await run.replay(into: store)
 
         let broken = Set(run.expected.filter { $0.reason == .chainBreak }.compactMap(\.did))
         #expect(!broken.isEmpty)
         var reconciled = 0
         for (did, car) in run.repositories {
-            let info = try #require(try store.mirror(did: did))
+            let info = try #require(try store.mirrors.mirror(did: did))
             let startedWithSync = run.expected.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync
             if broken.contains(did) || startedWithSync {
                 #expect(info.stale != nil, "\(did)")
                 if broken.contains(did) && !startedWithSync { #expect(info.stale?.contains("chain-break") == true, "\(info.stale ?? "")") }
-                let report = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: try await run.key(did))
+                let report = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: try await run.key(did))
                 #expect(report.stale == nil && report.accountUpdated)
                 if !startedWithSync {
                     #expect(report.created > 0, "the commits lost to the break are created by the resync")
                     reconciled += 1
                 }
-                #expect(try store.mirror(did: did)?.stale == nil)
+                #expect(try store.mirrors.mirror(did: did)?.stale == nil)
                 #expect(try store.accounts([did])[did]?.sync == .synchronized)
             } else {
                 #expect(info.stale == nil)
@@ -159,11 +159,11 @@ import Testing
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let filter = try MirrorFilter(["app.bsky.feed.post", "app.bsky.actor.*"])
-        for (did, _) in run.repositories { try store.registerMirror(did: did, filter: filter) }
+        for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: filter) }
         _ = try await run.replay(into: store)
         var checked = 0
         for (did, car) in run.repositories {
-            guard let info = try store.mirror(did: did), info.stale == nil else { continue }
+            guard let info = try store.mirrors.mirror(did: did), info.stale == nil else { continue }
             let full = try Self.records(of: car, did: did, key: try await run.key(did))
             let kept = full.filter { filter.matches($0.key.split(separator: "/")[0]) }
             #expect(try Self.records(in: store, did: did) == kept)

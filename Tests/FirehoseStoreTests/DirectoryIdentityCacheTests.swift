@@ -10,13 +10,13 @@ import Testing
         try IdentityCacheStoreTests.withDatabase { path in
             let store = try SQLiteStateStore(path: path)
             let failure = IdentityCachePolicy.Entry(result: .failure(ATIdentityError(.timeout, "https://plc.directory/x: slow")), storedAt: 1)
-            try store.identityCache(directory: "https://plc.directory/").saveIdentity(IdentityCacheStoreTests.did, failure)
-            #expect(try store.identityCache(directory: "https://plc.directory").loadIdentity(IdentityCacheStoreTests.did) == failure)
-            #expect(try store.identityCache(directory: "http://127.0.0.1:2470").loadIdentity(IdentityCacheStoreTests.did) == nil)
-            #expect(try store.loadIdentity(IdentityCacheStoreTests.did) == nil)
-            #expect(try store.forgetIdentity(IdentityCacheStoreTests.did.description))
-            #expect(try store.identityCache(directory: "https://plc.directory").loadIdentity(IdentityCacheStoreTests.did) == nil)
-            #expect(try !store.forgetIdentity(IdentityCacheStoreTests.did.description))
+            try store.identities.cache(directory: "https://plc.directory/").saveIdentity(IdentityCacheStoreTests.did, failure)
+            #expect(try store.identities.cache(directory: "https://plc.directory").loadIdentity(IdentityCacheStoreTests.did) == failure)
+            #expect(try store.identities.cache(directory: "http://127.0.0.1:2470").loadIdentity(IdentityCacheStoreTests.did) == nil)
+            #expect(try store.identities.loadIdentity(IdentityCacheStoreTests.did) == nil)
+            #expect(try store.identities.forget(IdentityCacheStoreTests.did.description))
+            #expect(try store.identities.cache(directory: "https://plc.directory").loadIdentity(IdentityCacheStoreTests.did) == nil)
+            #expect(try !store.identities.forget(IdentityCacheStoreTests.did.description))
         }
     }
 
@@ -25,8 +25,8 @@ import Testing
             let store = try SQLiteStateStore(path: path)
             let did = try DID("did:web:example.com")
             let failure = IdentityCachePolicy.Entry(result: .failure(ATIdentityError(.notFound, "gone")), storedAt: 1)
-            try store.identityCache(directory: "https://plc.directory").saveIdentity(did, failure)
-            #expect(try store.identityCache(directory: "http://127.0.0.1:2470").loadIdentity(did) == failure)
+            try store.identities.cache(directory: "https://plc.directory").saveIdentity(did, failure)
+            #expect(try store.identities.cache(directory: "http://127.0.0.1:2470").loadIdentity(did) == failure)
         }
     }
 }

@@ -32,8 +32,8 @@ import Testing
     @Test func entriesRoundTripAcrossStoreInstances() throws {
         try Self.withDatabase { path in
             for entry in try Self.entries() {
-                try SQLiteStateStore(path: path).saveIdentity(Self.did, entry)
-                let loaded = try #require(try SQLiteStateStore(path: path).loadIdentity(Self.did))
+                try SQLiteStateStore(path: path).identities.saveIdentity(Self.did, entry)
+                let loaded = try #require(try SQLiteStateStore(path: path).identities.loadIdentity(Self.did))
                 #expect(loaded == entry)
                 if case .failure(let error) = loaded.result, case .failure(let original) = entry.result {
                     #expect(error.reason == original.reason)
@@ -51,8 +51,8 @@ import Testing
                                                     publicKeyMultibase: "z" + Base58.encode(Array(multikey.dropFirst(2))))
             #expect(reference.isLegacy)
             let identity = ResolvedIdentity(did: Self.did, signingKey: .success(reference), pds: nil, handle: nil, fetchedAt: 5)
-            try store.saveIdentity(Self.did, .init(result: .success(identity), storedAt: 5))
-            let loaded = try #require(try store.loadIdentity(Self.did))
+            try store.identities.saveIdentity(Self.did, .init(result: .success(identity), storedAt: 5))
+            let loaded = try #require(try store.identities.loadIdentity(Self.did))
             #expect(try loaded.result.get().signingKeyReference?.didKeyString == Self.didKey)
         }
     }
@@ -60,11 +60,11 @@ import Testing
     @Test func deletedAndUnknownDIDsHaveNoEntry() throws {
         try Self.withDatabase { path in
             let store = try SQLiteStateStore(path: path)
-            #expect(try store.loadIdentity(Self.did) == nil)
-            try store.saveIdentity(Self.did, try Self.entries()[2])
-            #expect(try store.identityCount() == 1)
-            try store.deleteIdentity(Self.did)
-            #expect(try store.loadIdentity(Self.did) == nil)
+            #expect(try store.identities.loadIdentity(Self.did) == nil)
+            try store.identities.saveIdentity(Self.did, try Self.entries()[2])
+            #expect(try store.identities.count() == 1)
+            try store.identities.deleteIdentity(Self.did)
+            #expect(try store.identities.loadIdentity(Self.did) == nil)
         }
     }
 
@@ -72,11 +72,11 @@ import Testing
         try Self.withDatabase { path in
             let store = try SQLiteStateStore(path: path)
             let other = try DID("did:web:example.com")
-            try store.saveIdentity(Self.did, try Self.entries()[0])  // stored at 1,000
-            try store.saveIdentity(other, try Self.entries()[3])  // stored at 4,000
-            #expect(try store.deleteIdentities(storedBefore: 2_000) == 1)
-            #expect(try store.loadIdentity(Self.did) == nil)
-            #expect(try store.loadIdentity(other) != nil)
+            try store.identities.saveIdentity(Self.did, try Self.entries()[0])  // stored at 1,000
+            try store.identities.saveIdentity(other, try Self.entries()[3])  // stored at 4,000
+            #expect(try store.identities.delete(storedBefore: 2_000) == 1)
+            #expect(try store.identities.loadIdentity(Self.did) == nil)
+            #expect(try store.identities.loadIdentity(other) != nil)
         }
     }
 }

@@ -13,7 +13,7 @@ import Testing
     func importing(_ blocks: [(cid: CID, data: [UInt8])], into store: SQLiteStateStore, did: String = TestRepo.did,
                    key: PublicKey = TestRepo.key.publicKey, filter: MirrorFilter? = nil) throws -> MirrorImportReport {
         let car = CARWriter.write(roots: [blocks[0].cid], blocks: blocks)
-        return try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter)
+        return try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter)
     }
 
     func expectError(_ code: StoreError.Code, _ body: () throws -> Void) {
@@ -53,7 +53,7 @@ import Testing
             var batch = StoreBatch()
             batch.mirrorUpdates = [update]
             try store.write(batch)
-            return try store.mirror(did: TestRepo.did)?.stale
+            return try store.mirrors.mirror(did: TestRepo.did)?.stale
         }
         #expect(try mark(.stale(did: TestRepo.did, reason: "same root", unlessRoot: root)) == nil)
         #expect(try mark(.stale(did: TestRepo.did, reason: "older sync", unlessRoot: CID.compute(for: [1]), unlessRevAtLeast: "3laaaaaaaaa22")) == nil)
@@ -69,7 +69,7 @@ import Testing
         let index = blocks.count - 1
         blocks[index].data[blocks[index].data.count - 2] ^= 0x01
         expectError(.blockCIDMismatch) { _ = try importing(blocks, into: store) }
-        #expect(try store.mirror(did: TestRepo.did) == nil)
+        #expect(try store.mirrors.mirror(did: TestRepo.did) == nil)
     }
 
     @Test func aMissingRecordIsMissingRecordBlock() throws {
@@ -81,7 +81,7 @@ import Testing
         let index = try #require(blocks.lastIndex { recordCIDs.contains($0.cid) })
         blocks.remove(at: index)
         expectError(.missingRecordBlock) { _ = try importing(blocks, into: store) }
-        #expect(try store.mirror(did: TestRepo.did) == nil)
+        #expect(try store.mirrors.mirror(did: TestRepo.did) == nil)
         #expect(try store.allMirrorRecords(did: TestRepo.did).isEmpty)
     }
 
@@ -121,7 +121,7 @@ import Testing
         let other = PrivateKey.derive(curve: .p256, seed: Array(repeating: 9, count: 32))
         expectError(.badSignature) { _ = try importing(try repo.blocks(), into: store, key: other.publicKey) }
         expectError(.badSignature) { _ = try importing(try repo.blocks(key: other), into: store) }
-        #expect(try store.mirror(did: TestRepo.did) == nil)
+        #expect(try store.mirrors.mirror(did: TestRepo.did) == nil)
     }
 
     @Test func anotherAccountsRepositoryIsADIDMismatch() throws {
@@ -138,7 +138,7 @@ import Testing
         let blocks = try repo.blocks()
         let car = CARWriter.write(roots: [blocks[0].cid], blocks: Array(blocks.dropFirst()))
         expectError(.carRootMismatch) {
-            _ = try store.importMirror(did: TestRepo.did, blocks: try CARBytesStream(bytes: car), key: TestRepo.key.publicKey)
+            _ = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: car), key: TestRepo.key.publicKey)
         }
     }
 
@@ -152,7 +152,7 @@ import Testing
         let stored = try store.allMirrorRecords(did: TestRepo.did)
         #expect(stored.count == 150)
         #expect(stored.allSatisfy { $0.collection.hasPrefix("app.bsky.feed.") })
-        #expect(try store.mirror(did: TestRepo.did)?.data == (try repo.tree().rootCID))
+        #expect(try store.mirrors.mirror(did: TestRepo.did)?.data == (try repo.tree().rootCID))
         // A broken record outside the kept collections still fails the import.
         var blocks = try repo.blocks()
         let follows = Set(repo.sortedEntries.filter { String(decoding: $0.key, as: UTF8.self).hasPrefix("app.bsky.graph.follow/") }.map(\.value))
@@ -196,20 +196,20 @@ import Testing
         _ = try importing(try repo.blocks(), into: store)
         #expect(try store.exportedCAR(did: TestRepo.did) == (try repo.car()))
         // Queries: one collection, paging with a cursor, a single record.
-        let likes = try store.mirrorRecords(did: TestRepo.did, collection: "app.bsky.feed.like", limit: 1000)
+        let likes = try store.mirrors.records(did: TestRepo.did, collection: "app.bsky.feed.like", limit: 1000)
         #expect(likes.count == 75)
-        let firstPage = try store.mirrorRecords(did: TestRepo.did, limit: 100)
-        let secondPage = try store.mirrorRecords(did: TestRepo.did, after: firstPage.last?.cursor, limit: 100)
+        let firstPage = try store.mirrors.records(did: TestRepo.did, limit: 100)
+        let secondPage = try store.mirrors.records(did: TestRepo.did, after: firstPage.last?.cursor, limit: 100)
         #expect(firstPage.count == 100 && secondPage.count == 100)
         #expect(Set(firstPage.map(\.cursor)).isDisjoint(with: secondPage.map(\.cursor)))
         #expect(firstPage.map { [$0.collection, $0.rkey] } == firstPage.map { [$0.collection, $0.rkey] }.sorted { $0.lexicographicallyPrecedes($1) })
         let one = try #require(likes.first)
-        #expect(try store.mirrorRecord(did: TestRepo.did, collection: one.collection, rkey: one.rkey) == one)
-        #expect(try store.mirrorRecord(did: TestRepo.did, collection: one.collection, rkey: "nope") == nil)
+        #expect(try store.mirrors.record(did: TestRepo.did, collection: one.collection, rkey: one.rkey) == one)
+        #expect(try store.mirrors.record(did: TestRepo.did, collection: one.collection, rkey: "nope") == nil)
         // Remove deletes the mirror and its records.
-        #expect(try store.removeMirror(did: TestRepo.did))
-        #expect(try store.mirror(did: TestRepo.did) == nil && (try store.allMirrorRecords(did: TestRepo.did)).isEmpty)
-        #expect(try !store.removeMirror(did: TestRepo.did))
+        #expect(try store.mirrors.remove(did: TestRepo.did))
+        #expect(try store.mirrors.mirror(did: TestRepo.did) == nil && (try store.allMirrorRecords(did: TestRepo.did)).isEmpty)
+        #expect(try !store.mirrors.remove(did: TestRepo.did))
     }
 
     @Test func anImportOlderThanTheVerifiedAccountStateLeavesTheMirrorStale() throws {
@@ -221,7 +221,7 @@ import Testing
         try store.write(batch)
         let report = try importing(try repo.blocks(), into: store)
         #expect(!report.accountUpdated && report.stale != nil)
-        #expect(try store.mirror(did: TestRepo.did)?.stale != nil)
+        #expect(try store.mirrors.mirror(did: TestRepo.did)?.stale != nil)
         #expect(try store.accounts([TestRepo.did])[TestRepo.did]?.rev == "3lzzzzzzzzz22")
     }
 }

@@ -53,7 +53,7 @@ import Testing
         defer { database.cleanUp() }
         let store = try database.open()
         let car = CARWriter.write(roots: [ordered[0].cid], blocks: [ordered[0]] + rest)
-        let report = try store.importMirror(did: TestRepo.did, blocks: try CARBytesStream(bytes: car), key: TestRepo.key.publicKey)
+        let report = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: car), key: TestRepo.key.publicKey)
         #expect(report.records == 3_000 && report.created == 3_000 && report.extraBlocks == 0)
         #expect(report.blocks == ordered.count + 50)
         #expect(report.data == (try repo.tree().rootCID))
@@ -69,13 +69,13 @@ import Testing
         let second = TemporaryDatabase()
         defer { database.cleanUp(); second.cleanUp() }
         let store = try database.open()
-        _ = try store.importMirror(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
+        _ = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
         let exported = try store.exportedCAR(did: TestRepo.did)
         let file = try CARFile(bytes: exported)
         #expect(file.blocks.count == Set(file.blocks.map(\.cid)).count, "every block once")
         #expect(exported == (try repo.car()))
         let again = try second.open()
-        let report = try again.importMirror(did: TestRepo.did, blocks: try CARBytesStream(bytes: exported), key: TestRepo.key.publicKey)
+        let report = try again.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: exported), key: TestRepo.key.publicKey)
         #expect(report.records == 205 && report.extraBlocks == 0)
     }
 
@@ -84,7 +84,7 @@ import Testing
         let database = TemporaryDatabase()
         defer { database.cleanUp() }
         let store = try database.open()
-        let report = try store.importMirror(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
+        let report = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
         #expect(report.records == 0 && report.data == MST.emptyRootCID && report.extraBlocks == 0)
         #expect(try store.exportedCAR(did: TestRepo.did) == (try repo.car()))
     }
@@ -109,12 +109,12 @@ import Testing
         defer { database.cleanUp() }
         let store = try database.open()
         do {
-            _ = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: nil)
+            _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: nil)
             Issue.record("a partial slice must not import")
         } catch let error as StoreError {
             #expect([.missingProofBlock, .missingRecordBlock].contains(error.code), "\(error)")
         }
-        #expect(try store.mirror(did: did) == nil)
+        #expect(try store.mirrors.mirror(did: did) == nil)
     }
 
     /// The rules on a real repository (calabro.car, 4,347 records, published without its key): a tampered
@@ -142,8 +142,8 @@ import Testing
             defer { database.cleanUp() }
             let store = try database.open()
             let car = CARWriter.write(roots: [commitCID], blocks: blocks)
-            if let key { return try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter) }
-            return try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: filter)
+            if let key { return try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter) }
+            return try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: filter)
         }
 
         var tampered = blocks

@@ -76,12 +76,12 @@ import Testing
             defer { database.cleanUp() }
             let store = try database.open()
             do {
-                _ = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), key: key)
+                _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key)
                 Issue.record("the signature must be refused")
             } catch let error as StoreError {
                 #expect(error.code == .badSignature && error.reason.contains(refused), "\(error)")
             }
-            #expect(try store.mirror(did: did) == nil)
+            #expect(try store.mirrors.mirror(did: did) == nil)
         }
         if testCase.refusedSignature != nil { key = nil }
         try roundTrip(car: car, did: did, key: key, expectedRecords: testCase.records)
@@ -92,12 +92,12 @@ import Testing
         let second = TemporaryDatabase()
         defer { first.cleanUp(); second.cleanUp() }
         let store = try first.open()
-        let report = try store.importMirror(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: key, filter: nil)
+        let report = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: key, filter: nil)
         #expect(report.signatureChecked == (key != nil))
         if let expectedRecords { #expect(report.records == expectedRecords) }
         #expect(report.kept == report.records && report.created == report.records)
         #expect(report.accountUpdated)
-        let info = try #require(try store.mirror(did: did))
+        let info = try #require(try store.mirrors.mirror(did: did))
         #expect(info.data == report.data && info.commit == report.commit && info.stale == nil)
         #expect(info.records == report.records)
         #expect(try store.accounts([did])[did]?.data == report.data)
@@ -109,7 +109,7 @@ import Testing
         #expect(reread.blocks.count > 1 && reread.blocks[1].cid == report.data)
 
         let again = try second.open()
-        let reimported = try again.importMirror(did: did, blocks: try CARBytesStream(bytes: exported), checkingSignatureWith: key, filter: nil)
+        let reimported = try again.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: exported), checkingSignatureWith: key, filter: nil)
         #expect(reimported.data == report.data && reimported.commit == report.commit)
         #expect(reimported.extraBlocks == 0)
         #expect(try again.allMirrorRecords(did: did) == (try store.allMirrorRecords(did: did)))

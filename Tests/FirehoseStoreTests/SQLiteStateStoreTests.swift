@@ -36,11 +36,11 @@ struct SQLiteStateStoreTests {
         #expect(account.count == 1)
         #expect(account["did:plc:a"]?.data == data)
         #expect(account["did:plc:a"]?.rev == "3lmxjza3nva27")
-        let summary = try reopened.summary(recentViolations: 10)
+        let summary = try reopened.status.summary(recentViolations: 10)
         #expect(summary.outcomes["verified"] == 1)
         #expect(summary.outcomes["rejected/bad-signature"] == 1)
         #expect(summary.outcomes["ignored/stale-rev"] == 1)
-        let violations = try reopened.violations(did: "did:plc:b", sinceMicros: nil, limit: 10)
+        let violations = try reopened.status.violations(did: "did:plc:b", sinceMicros: nil, limit: 10)
         #expect(violations.count == 2)
         // Rejected frames keep their bytes as evidence; other violations do not.
         #expect(violations.first { $0.line.outcome == .rejected }?.frame == [4, 5, 6])
@@ -57,7 +57,7 @@ struct SQLiteStateStoreTests {
             batch.cursor = ("file:x", Int64(round * 100 + 99))
             try store.write(batch)
         }
-        let summary = try store.summary(recentViolations: 0)
+        let summary = try store.status.summary(recentViolations: 0)
         #expect(summary.outcomes["verified"] == 500)
         #expect(summary.cursors["file:x"] == 499)
         #expect(summary.accounts["total"] == 7)

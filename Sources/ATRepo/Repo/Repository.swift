@@ -10,34 +10,21 @@ public struct Repository: Sendable {
     /// The number of records (tree entries).
     public let recordCount: Int
 
-    /// Imports a repository from its blocks: the commit `commitCID`, every tree node and every
-    /// record block must be present; every node passes the checks of Docs/SPEC.md §5.4; the tree rebuilt
-    /// from its entries must have the root `data`.
-    ///
-    /// Throws `invalid-repository` (no commit block, rebuild mismatch), `invalid-commit`,
-    /// `malformed-mst`, `missing-proof-block` (a node absent) or `missing-record-block`. The signature
-    /// is not checked here (see ``Commit/verifySignature(with:)``).
+    /// Loads a complete repository from its blocks once ``RepositoryVerifier`` accepted it (no DID or signature
+    /// expectation: see ``RepositoryVerifier/init(did:key:acceptVersion2:)``), keeping the whole tree in memory for
+    /// ``exportBlocks(records:)``. Throws the verifier's ``ATRepoError``.
     public init(commit commitCID: CID, blocks: some BlockSource, acceptVersion2: Bool = true) throws(ATRepoError) {
-        guard let commitBytes = blocks.block(for: commitCID) else {
-            throw ATRepoError(.invalidRepository, "the commit block is missing", cid: commitCID)
+        let verified: VerifiedRepository
+        do {
+            verified = try RepositoryVerifier(did: nil, key: nil, acceptVersion2: acceptVersion2).verify(root: commitCID, blocks: blocks)
+        } catch let error as ATRepoError {
+            throw error
+        } catch {
+            throw ATRepoError(.invalidRepository, "\(error)", cid: commitCID)
         }
-        let commit = try Commit(block: commitBytes, cid: commitCID, acceptVersion2: acceptVersion2)
-        let tree = try MST(root: commit.data, blocks: blocks, requireComplete: true)
-        var entries: [(key: [UInt8], value: CID)] = []
-        try tree.forEach { (key: [UInt8], value: CID) throws(ATRepoError) -> Bool in
-            guard blocks.contains(value) else {
-                throw ATRepoError(.missingRecordBlock, "record \(String(decoding: key, as: UTF8.self)) is missing", cid: value)
-            }
-            entries.append((key, value))
-            return true
-        }
-        let rebuilt = try MST(sorted: entries)
-        guard rebuilt.rootCID == commit.data else {
-            throw ATRepoError(.invalidRepository, "the tree rebuilt from its entries has root \(rebuilt.rootCID), not data", cid: commit.data)
-        }
-        self.commit = commit
-        self.tree = tree
-        self.recordCount = entries.count
+        self.commit = verified.commit
+        self.tree = try MST(root: verified.data, blocks: blocks, requireComplete: true)
+        self.recordCount = verified.recordCount
     }
 
     /// The blocks of an export in the order of Docs/SPEC.md §6: the commit first, then tree nodes in

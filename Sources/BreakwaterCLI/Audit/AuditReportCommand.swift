@@ -30,14 +30,10 @@ struct AuditReport: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let htmlPath = EnvironmentOption.value(html, env: "BREAKWATER_HTML")
         let store = try DatabaseAccess.readOnly(path)
-        let data = try store.audit(topAccounts: accounts)
+        let data = try store.audit.report(topAccounts: accounts)
         let now = Date()
         if let out = htmlPath {
-            do {
-                try Data(AuditHTML.render(data, generatedAt: now).utf8).write(to: URL(fileURLWithPath: out))
-            } catch {
-                throw OperationalError("cannot-write", "cannot write \(out): \(error.localizedDescription)")
-            }
+            try AuditHTML.write(data, generatedAt: now, to: out)
             if !json { print("wrote \(out)") }
         }
         if json {

@@ -60,7 +60,7 @@ struct InspectCAR: ParsableCommand {
         do {
             return (try PublicKey(didKey: key), key, did)
         } catch {
-            throw CLIFailure(code: "\(error.code)", message: error.reason)
+            throw OperationalError("\(error.code)", error.reason)
         }
     }
 

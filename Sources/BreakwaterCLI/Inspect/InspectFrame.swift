@@ -52,7 +52,7 @@ struct InspectFrame: ParsableCommand {
             do {
                 frame = try Frame(decoding: bytes)
             } catch let error as FirehoseSyncError {
-                throw CLIFailure(code: "\(error.code)", message: error.reason)
+                throw OperationalError("\(error.code)", error.reason)
             }
             CLISupport.printJSON(FrameDocument.view(frame, bytes: bytes, index: index, includeCAR: car))
         }

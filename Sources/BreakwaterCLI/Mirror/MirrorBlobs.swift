@@ -77,11 +77,11 @@ struct MirrorBlobs: AsyncParsableCommand {
     }
 }
 
-/// Fetching a mirror's missing blobs: what `mirror blobs` runs, and what `mirror add --blobs` and
-/// `mirror import --blobs` call after a successful import.
+/// Fetching a mirror's missing blobs with the blob options (``MirrorBlobFetch``): what `mirror blobs` runs, and
+/// what `mirror add --blobs` and `mirror import --blobs` call after a successful import.
 enum MirrorBlobSync {
-    /// After an import (`mirror import --blobs`, `mirror add --blobs`): fetches the missing blobs, reports them on
-    /// stderr, and throws the first failure's code when any blob could not be stored.
+    /// After an import: fetches the missing blobs, reports them on stderr, and throws the first failure's code when
+    /// any blob could not be stored.
     static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
@@ -89,16 +89,12 @@ enum MirrorBlobSync {
         if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
     }
 
-    /// The missing blobs of `did` fetched into the blob folder of `options` (``MirrorBlobFetch``).
+    /// The missing blobs of `did` fetched into the blob folder of `options`.
     static func fetchMissing(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String,
                              logger: Logger) async throws -> BlobFetchReport {
         let fetch = MirrorBlobFetch(blobStore: options.store(database: databasePath), explicitPDS: options.explicitPDS,
                                     plcDirectory: options.plcDirectory, maxBlobBytes: options.maxBlobBytes,
                                     timeout: .milliseconds(Int64(options.blobTimeout * 1000)))
-        do {
-            return try await fetch.fetchMissing(did: did, store: store, logger: logger)
-        } catch let error as StoreError {
-            throw OperationalError(error.code.description, error.reason)
-        }
+        return try await fetch.fetchMissing(did: did, store: store, logger: logger)
     }
 }

@@ -84,13 +84,4 @@ enum MirrorSupport {
             return ConsumeService.KeySource(provider: source.provider, shutdown: source.shutdown)
         }
     }
-
-    /// Runs a store operation, mapping store errors to `error: CODE: message`.
-    static func store<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as StoreError {
-            throw OperationalError(error.code.description, error.reason)
-        }
-    }
 }

@@ -173,7 +173,7 @@ struct MirrorRemove: ParsableCommand {
 
     func run() throws {
         let store = try database.openWritable()
-        guard try MirrorSupport.store({ try store.removeMirror(did: did) }) else {
+        guard try store.mirrors.remove(did: did) else {
             throw OperationalError("mirror-not-found", "\(did) is not mirrored")
         }
         CLISupport.printOutput("removed \(did)")
@@ -191,7 +191,7 @@ struct MirrorList: ParsableCommand {
 
     func run() throws {
         let store = try database.openReadOnly()
-        let mirrors = try MirrorSupport.store { try store.mirrors() }
+        let mirrors = try store.mirrors.all()
         if json {
             CLISupport.printOutput(JSONOutput.string(mirrors.map(MirrorListOutput.object), pretty: true))
         } else {

@@ -35,6 +35,6 @@ struct MirrorOptions: ParsableArguments {
     /// follows the stream from a commit that starts the repository, and otherwise needs `mirror import`.
     func load(into store: SQLiteStateStore) throws -> [String: MirrorFilter] {
         let filter = try MirrorSupport.filter(collections) ?? .all
-        return try MirrorSupport.store { try MirrorRegistration.register(mirrors, filter: filter, in: store) }
+        return try MirrorRegistration.register(mirrors, filter: filter, in: store)
     }
 }

@@ -36,12 +36,10 @@ struct MirrorRecords: ParsableCommand {
 
     func run() throws {
         let store = try database.openReadOnly()
-        guard try MirrorSupport.store({ try store.mirror(did: did) }) != nil else {
+        guard try store.mirrors.mirror(did: did) != nil else {
             throw OperationalError("mirror-not-found", "\(did) is not mirrored")
         }
-        let page = try MirrorSupport.store {
-            try store.mirrorRecords(did: did, collection: collection, after: cursor, limit: limit)
-        }
+        let page = try store.mirrors.records(did: did, collection: collection, after: cursor, limit: limit)
         let next = page.count == limit ? page.last?.cursor : nil
         let values = try page.map(MirrorRecordJSON.value(_:))
         if json {
@@ -71,10 +69,8 @@ struct MirrorGet: ParsableCommand {
             throw ValidationError("\(uri) must be at://DID/COLLECTION/RKEY")
         }
         let store = try database.openReadOnly()
-        guard let record = try MirrorSupport.store({
-            try store.mirrorRecord(did: did.description, collection: collection.description, rkey: rkey.description)
-        }) else {
-            if try MirrorSupport.store({ try store.mirror(did: did.description) }) == nil {
+        guard let record = try store.mirrors.record(did: did.description, collection: collection.description, rkey: rkey.description) else {
+            if try store.mirrors.mirror(did: did.description) == nil {
                 throw OperationalError("mirror-not-found", "\(did) is not mirrored")
             }
             throw OperationalError("record-not-found", "\(uri) is not in the mirror")

@@ -12,11 +12,7 @@ package struct BenchCommits {
 
     package init(recording: String) throws {
         let location = RecordingLocation(path: recording)
-        do {
-            keys = try StaticIdentityDirectory(path: location.identities.path, required: true)
-        } catch {
-            throw ServiceError("invalid-identities", "\(error)")
-        }
+        keys = try IdentitiesFileLoader.load(path: location.identities.path, required: true)
         reader = try RecordingFrames.SyncIterator(path: location.frames.path)
     }
 

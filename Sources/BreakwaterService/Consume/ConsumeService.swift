@@ -87,6 +87,13 @@ package struct ConsumeService {
         package let result: LiveIngest.Result?
         /// The live comparison with a second relay, when there was one.
         package let comparison: RelayCrossCheck?
+
+        /// The counts worth a closing summary: none for a run that failed before any event arrived (an unreachable
+        /// relay, say), whose error says it all; a run that failed later keeps its summary, the record of what was
+        /// stored.
+        package var summaryToReport: PipelineSummary? {
+            result.flatMap { $0.failure != nil && $0.summary.events == 0 ? nil : $0.summary }
+        }
     }
 
     /// The database.

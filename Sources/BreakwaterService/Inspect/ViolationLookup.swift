@@ -9,7 +9,7 @@ package enum ViolationLookup {
     package static func violation(seq: Int64, in store: SQLiteStateStore) throws -> RecordedOutcome {
         let recorded: RecordedOutcome?
         do {
-            recorded = try store.violation(seq: seq)
+            recorded = try store.status.violation(seq: seq)
         } catch let error as StoreError {
             throw ServiceError(error.code.description, error.reason)
         }

@@ -56,7 +56,7 @@ package enum MirrorAddition {
     package static func importRepository(did: String, blocks: some RepoBlockStream, key: PublicKey, filter: MirrorFilter?,
                               in store: SQLiteStateStore) throws -> MirrorImportReport {
         do {
-            return try store.importMirror(did: did, blocks: blocks, key: key, filter: filter)
+            return try store.mirrors.importRepository(did: did, blocks: blocks, key: key, filter: filter)
         } catch let error as StoreError {
             throw ServiceError(error.code.description, error.reason)
         }

@@ -30,7 +30,7 @@ package struct MirrorBlobFetch {
         self.timeout = timeout
     }
 
-    /// Finds every blob the stored records of `did` refer to (``SQLiteStateStore/mirrorBlobReferences(did:)``)
+    /// Finds every blob the stored records of `did` refer to (``MirrorStore/blobReferences(did:)``)
     /// and fetches those missing from ``blobStore`` with ``BlobFetcher/fetchMissing(did:references:pds:store:)``.
     ///
     /// The PDS is ``explicitPDS``, else the `#atproto_pds` of the DID document resolved from the PLC
@@ -39,7 +39,7 @@ package struct MirrorBlobFetch {
     /// applies to its PLC directory). Per-blob failures are in the report; store errors and an unresolvable
     /// PDS throw (``FirehoseStore/StoreError``, ``ServiceError``).
     package func fetchMissing(did: String, store: SQLiteStateStore, logger: Logger) async throws -> BlobFetchReport {
-        let references = try store.mirrorBlobReferences(did: did)
+        let references = try store.mirrors.blobReferences(did: did)
         guard references.contains(where: { !blobStore.contains($0.cid) }) else {
             var report = BlobFetchReport(referenced: references.count)
             report.present = references.count

@@ -25,7 +25,7 @@ package enum MirrorExportFile {
         do {
             let records: Int
             do {
-                records = try store.exportMirror(did: did) { chunk in try handle.write(contentsOf: chunk) }
+                records = try store.mirrors.export(did: did) { chunk in try handle.write(contentsOf: chunk) }
             } catch let error as StoreError {
                 throw ServiceError(error.code.description, error.reason)
             }

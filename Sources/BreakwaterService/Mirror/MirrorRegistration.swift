@@ -10,10 +10,10 @@ package enum MirrorRegistration {
     /// stream from a commit that starts the repository, and otherwise needs `mirror import`.
     package static func register(_ dids: [String], filter: MirrorFilter, in store: SQLiteStateStore) throws -> [String: MirrorFilter] {
         for did in dids {
-            if try !store.registerMirror(did: did, filter: filter), let existing = try store.mirror(did: did), existing.filter != filter {
+            if try !store.mirrors.register(did: did, filter: filter), let existing = try store.mirrors.mirror(did: did), existing.filter != filter {
                 FileHandle.standardError.write(Data("warning: \(did) is already mirrored with collections \(existing.filter); keeping them\n".utf8))
             }
         }
-        return try store.mirrorFilters()
+        return try store.mirrors.filters()
     }
 }

@@ -16,13 +16,7 @@ package enum MirrorSigningKey {
             }
         }
         if let identities {
-            let provider: StaticIdentityDirectory
-            do {
-                provider = try StaticIdentityDirectory(path: identities, required: true)
-            } catch {
-                throw ServiceError("invalid-identities", "\(error)")
-            }
-            return try await signingKey(did: did, from: provider)
+            return try await signingKey(did: did, from: IdentitiesFileLoader.load(path: identities, required: true))
         }
         if let resolver { return try await signingKey(did: did, from: resolver) }
         let source = try makeResolver()

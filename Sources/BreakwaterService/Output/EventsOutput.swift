@@ -44,6 +44,13 @@ package final class EventsOutput: Sendable {
         }
     }
 
+    /// Runs `body`, then closes the output whether it threw or not: the lines of every stored batch are written
+    /// before an error (a full disk, say) ends the run.
+    package func closing<Result>(after body: () async throws -> Result) async rethrows -> Result {
+        defer { close() }
+        return try await body()
+    }
+
     package func close() {
         state.withLock { s in
             if !s.buffer.isEmpty { s.handle?.write(Data(s.buffer)) }

@@ -14,6 +14,8 @@ package struct RecordService {
         package let result: LiveIngest.Result?
         /// The DIDs seen without an identity entry.
         package let missingIdentities: [String]
+        /// The frames in the recording.
+        package let frames: Int
     }
 
     /// The subscription recorded.
@@ -35,12 +37,13 @@ package struct RecordService {
     /// The service's logger.
     package let logger: Logger
 
-    /// A recording of `subscription` by `writer`.
-    package init(subscription: FirehoseSubscription, writer: RecordingWriter, identities: (any RecordingIdentitySource)?,
+    /// A recording of `subscription` into `folder` (created or appended to). DIDs are resolved as they appear and
+    /// again on `#identity`, so keys rotated during the recording are kept. Throws the writer's code.
+    package init(subscription: FirehoseSubscription, folder: String, identities: (any RecordingIdentitySource)?,
                  cursor: Int64?, maxEvents: Int?, duration: Duration?, progressInterval: Double, progressLogger: Logger?,
-                 logger: Logger) {
+                 logger: Logger) throws {
         self.subscription = subscription
-        self.writer = writer
+        self.writer = try RecordingWriter(folder: folder, identities: identities.map { LiveIdentityRecorder(source: $0) })
         self.identities = identities
         self.cursor = cursor
         self.maxEvents = maxEvents
@@ -71,6 +74,6 @@ package struct RecordService {
             let first = service.result?.failure ?? error
             throw ServiceError(first.codeName, first.reason)
         }
-        return Outcome(result: service.result, missingIdentities: missing)
+        return Outcome(result: service.result, missingIdentities: missing, frames: writer.frames)
     }
 }

@@ -98,12 +98,7 @@ package struct ReplayRunner {
     /// the one beside the recording, which may not (a warning on stderr then says that events needing a key will be
     /// unverifiable: a replay resolves nothing over the network). Throws `invalid-identities`.
     package static func keys(for location: RecordingLocation, identities: String?) throws -> StaticIdentityDirectory {
-        let provider: StaticIdentityDirectory
-        do {
-            provider = try StaticIdentityDirectory(path: identities ?? location.identities.path, required: identities != nil)
-        } catch {
-            throw ServiceError("invalid-identities", "\(error)")
-        }
+        let provider = try IdentitiesFileLoader.load(path: identities ?? location.identities.path, required: identities != nil)
         if identities == nil && !FileManager.default.fileExists(atPath: location.identities.path) {
             FileHandle.standardError.write(Data(("warning: no identities file found: looked for \(location.identities.path) "
                 + "(give one with --identities FILE); events that need a signing key will be unverifiable (identity-unavailable)\n").utf8))

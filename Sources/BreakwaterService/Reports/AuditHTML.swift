@@ -262,4 +262,13 @@ package enum AuditHTML {
         var c=(u!==undefined&&v!==undefined)?(parseFloat(u)-parseFloat(v)):p.textContent.localeCompare(q.textContent);return d==='a'?c:-c;});
         r.forEach(function(row){b.appendChild(row);});});});});
         """
+
+    /// Writes the page of `data` to the file `path`. Throws `cannot-write`.
+    package static func write(_ data: AuditData, generatedAt: Date, to path: String) throws {
+        do {
+            try Data(render(data, generatedAt: generatedAt).utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ServiceError("cannot-write", "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
 }

@@ -20,6 +20,12 @@ package enum StatusText {
         return lines.joined(separator: "\n")
     }
 
+    /// `status --did DID` for an account without stored state: its violations.
+    package static func unknownAccount(_ did: String, violations: [RecordedOutcome]) -> String {
+        (["\(did): no stored state", "violations (\(violations.count))"] + violations.map { "  " + StatusJSON.violationLine($0) })
+            .joined(separator: "\n")
+    }
+
     /// `status`: cursors, accounts by state, outcome counts, host scorecards and recent violations.
     package static func summary(_ summary: StoreSummary) -> String {
         var lines = ["cursors"]

@@ -20,9 +20,9 @@ package struct ResyncWiring {
         let fetcher = HTTPRepoFetcher(relay: relay, pds: keys as? any IdentityDirectory, configuration: fetch, logger: logger)
         let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
                                             metrics: metrics, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
-        let pending = try store.accountsNeedingResync(limit: configuration.maxPending)
+        let pending = try store.status.accountsNeedingResync(limit: configuration.maxPending)
         for did in pending { coordinator.request(did, reason: "left desynchronized by an earlier run") }
-        let backfills = try store.mirrors().filter { info in
+        let backfills = try store.mirrors.all().filter { info in
             mirrors[info.did] != nil && (info.data == nil || info.stale != nil)
         }
         for info in backfills {

@@ -98,11 +98,4 @@ public protocol StateStore: Sendable {
     func cursor(upstream: String) throws -> Int64?
     /// Writes a batch in one transaction.
     func write(_ batch: StoreBatch) throws
-    /// Figures for `status`.
-    func summary(recentViolations: Int) throws -> StoreSummary
-    /// The last violations of one account, newest first.
-    func violations(did: String?, sinceMicros: Int64?, limit: Int) throws -> [RecordedOutcome]
-    /// Figures for `audit report`: per-host scorecard, the `topAccounts` accounts with the most violations,
-    /// outcomes over time, relay health.
-    func audit(topAccounts: Int) throws -> AuditData
 }

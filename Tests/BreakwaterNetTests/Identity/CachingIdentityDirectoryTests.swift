@@ -200,7 +200,7 @@ import Testing
         let clock = TestClock()
         let server = try await TestHTTPServer.start(["/\(good)": .json(F.document(good, key: F.key(11).publicKey)), "/\(missing)": .status(404)])
 
-        let first = try await Self.setUp(store: try SQLiteStateStore(path: path), clock: clock, server: server)
+        let first = try await Self.setUp(store: try SQLiteStateStore(path: path).identities, clock: clock, server: server)
         #expect(Self.key(await first.provider.signingKey(for: good.description, seq: 1, fresh: false)) == F.key(11).publicKey)
         if case .key = await first.provider.signingKey(for: missing.description, seq: 1, fresh: false) { Issue.record("missing DID has a key") }
         await first.provider.shutdown()
@@ -209,7 +209,7 @@ import Testing
 
         // A second process on the same file: both answers come from disk.
         clock.advance(.seconds(60))
-        let second = try await Self.setUp(store: try SQLiteStateStore(path: path), clock: clock, server: server)
+        let second = try await Self.setUp(store: try SQLiteStateStore(path: path).identities, clock: clock, server: server)
         #expect(Self.key(await second.provider.signingKey(for: good.description, seq: 2, fresh: false)) == F.key(11).publicKey)
         if case .key = await second.provider.signingKey(for: missing.description, seq: 2, fresh: false) { Issue.record("missing DID has a key") }
         #expect(server.count("/\(good)") == 1)
@@ -218,7 +218,7 @@ import Testing
 
         // Failures expire after 2 minutes, successes after 24 hours, counted from when they were fetched.
         clock.advance(.seconds(61))
-        let third = try await Self.setUp(store: try SQLiteStateStore(path: path), clock: clock, server: server)
+        let third = try await Self.setUp(store: try SQLiteStateStore(path: path).identities, clock: clock, server: server)
         _ = await third.provider.signingKey(for: good.description, seq: 3, fresh: false)
         _ = await third.provider.signingKey(for: missing.description, seq: 3, fresh: false)
         #expect(server.count("/\(good)") == 1)
@@ -234,12 +234,12 @@ import Testing
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let did = F.did("purgedondisk")
         let store = try SQLiteStateStore(path: path)
-        let setup = try await Self.setUp(store: store)
+        let setup = try await Self.setUp(store: store.identities)
         setup.server.set("/\(did)", .json(F.document(did, key: F.key(12).publicKey)))
         _ = await setup.provider.signingKey(for: did.description, seq: 1, fresh: false)
-        #expect(try store.loadIdentity(did) != nil)
+        #expect(try store.identities.loadIdentity(did) != nil)
         await setup.provider.purge(did.description)
-        #expect(try store.loadIdentity(did) == nil)
+        #expect(try store.identities.loadIdentity(did) == nil)
         try await setup.finish()
     }
 }

@@ -44,8 +44,8 @@ import Testing
             #expect(states[did]?.sync == .synchronized && states[did]?.rev == final.rev, "\(did)")
         }
         var exported: [UInt8] = []
-        _ = try store.exportMirror(did: mirrored) { exported.append(contentsOf: $0) }
+        _ = try store.mirrors.export(did: mirrored) { exported.append(contentsOf: $0) }
         #expect(exported == scenario.repositories[mirrored])
-        #expect(try store.accountsNeedingResync(limit: 10).isEmpty)
+        #expect(try store.status.accountsNeedingResync(limit: 10).isEmpty)
     }
 }

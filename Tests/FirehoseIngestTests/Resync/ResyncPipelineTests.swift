@@ -130,7 +130,7 @@ import Testing
         for did in backfill { coordinator?.request(did, reason: "test backfill") }
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: 2, batchSize: 16, chunkSize: 1, upstream: "test", flushInterval: .milliseconds(20),
-                                                 mirrors: try store.mirrorFilters(), now: scenario.now),
+                                                 mirrors: try store.mirrors.filters(), now: scenario.now),
             store: store, keys: keys, resync: coordinator)
         let summary = try await pipeline.run(DrainingFrames(frames: scenario.frames, coordinator: coordinator,
                                                             range: range ?? 0..<scenario.frames.count, store: store, onEnd: onEnd))
@@ -140,7 +140,7 @@ import Testing
 
     /// Records of a mirror by path → CID.
     static func mirrorEntries(_ store: SQLiteStateStore, did: String) throws -> [String: CID] {
-        Dictionary(uniqueKeysWithValues: try store.mirrorRecords(did: did, limit: 1_000_000).map { ("\($0.collection)/\($0.rkey)", $0.cid) })
+        Dictionary(uniqueKeysWithValues: try store.mirrors.records(did: did, limit: 1_000_000).map { ("\($0.collection)/\($0.rkey)", $0.cid) })
     }
 
     /// Records of a repository CAR by path → CID.
@@ -174,8 +174,8 @@ import Testing
         #expect(summary.byReason[.chainBreak, default: 0] >= broken.count)
         #expect(summary.resyncs.succeeded >= broken.count)
         #expect(summary.resyncs.gaveUp == 0)
-        // The per-host scorecard counts each resync once started and once completed.
-        let hosts = try store.audit(topAccounts: 0).hosts
+        // The per-host scorecard counts each resync once started and once completed .
+        let hosts = try store.audit.report(topAccounts: 0).hosts
         #expect(hosts.reduce(0) { $0 + $1.resyncsStarted } == summary.resyncs.succeeded)
         #expect(hosts.reduce(0) { $0 + $1.resyncsCompleted } == summary.resyncs.succeeded)
         let states = try store.accounts(Array(broken))
@@ -185,7 +185,7 @@ import Testing
             #expect(state.sync == .synchronized, "\(did)")
             #expect(state.rev == repository.rev && state.data == repository.data && state.commit == repository.commit, "\(did)")
         }
-        #expect(try store.accountsNeedingResync(limit: 100).isEmpty)
+        #expect(try store.status.accountsNeedingResync(limit: 100).isEmpty)
         print("resync: \(broken.count) broken accounts, \(summary.resyncs)")
     }
 
@@ -207,7 +207,7 @@ import Testing
         let states = try store.accounts(Array(broken))
         for did in broken { #expect(states[did]?.sync == .desynchronized, "\(did)") }
         // A restart finds them and schedules them again.
-        #expect(Set(try store.accountsNeedingResync(limit: 100)) == broken)
+        #expect(Set(try store.status.accountsNeedingResync(limit: 100)) == broken)
         #expect(try store.cursor(upstream: "test") == Int64(scenario.frames.count - 1))
     }
 
@@ -219,7 +219,7 @@ import Testing
         let store = try SQLiteStateStore(path: path)
         let dids = scenario.repositories.keys.sorted()
         let mirrored = Array(dids.prefix(4))
-        for did in mirrored { try store.registerMirror(did: did, filter: .all) }
+        for did in mirrored { try store.mirrors.register(did: did, filter: .all) }
         // Two are backfilled with getRepo at start (as consume does for a new --mirror); the others follow the
         // stream from their first commit, or are backfilled when the repository existed before the stream.
         let startsWithSync = Set(mirrored.filter { did in scenario.lines.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync })
@@ -230,12 +230,12 @@ import Testing
         #expect(summary.resyncs.succeeded == backfill.count)
         #expect(summary.byOutcome[.rejected, default: 0] == 0)
         for did in mirrored {
-            let info = try #require(try store.mirror(did: did))
+            let info = try #require(try store.mirrors.mirror(did: did))
             #expect(info.stale == nil, "\(did): \(info.stale ?? "")")
             let car = try #require(scenario.repositories[did])
             #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(car)), "\(did)")
             var exported: [UInt8] = []
-            _ = try store.exportMirror(did: did) { exported.append(contentsOf: $0) }
+            _ = try store.mirrors.export(did: did) { exported.append(contentsOf: $0) }
             #expect(try Self.repositoryEntries(exported) == (try Self.repositoryEntries(car)), "\(did)")
             #expect(info.data == (try await scenario.finalRepository(did)).data)
         }
@@ -255,7 +255,7 @@ import Testing
         let path = Self.database()
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        try store.registerMirror(did: did, filter: .all)
+        try store.mirrors.register(did: did, filter: .all)
         _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<sync)
         let known = try #require(try store.accounts([did])[did])
         #expect(known.data == nil)
@@ -269,7 +269,7 @@ import Testing
 
         let rest = try await Self.run(scenario, store: store, relay: nil, range: sync..<scenario.frames.count)
         #expect(rest.byOutcome[.rejected, default: 0] == 0)
-        #expect(try store.mirror(did: did)?.stale == nil)
+        #expect(try store.mirrors.mirror(did: did)?.stale == nil)
         #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(try #require(scenario.repositories[did]))))
     }
 
@@ -281,7 +281,7 @@ import Testing
         let path = Self.database()
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        for did in scenario.repositories.keys { try store.registerMirror(did: did, filter: .all) }
+        for did in scenario.repositories.keys { try store.mirrors.register(did: did, filter: .all) }
         // Mirrors that need a repository from before the stream are backfilled first.
         let startsWithSync = scenario.repositories.keys.filter { did in
             scenario.lines.first { $0.did == did && ($0.type == .commit || $0.type == .sync) }?.type == .sync
@@ -294,7 +294,7 @@ import Testing
             let scratchPath = Self.database()
             defer { Self.remove(scratchPath) }
             let scratch = try SQLiteStateStore(path: scratchPath)
-            try scratch.registerMirror(did: did, filter: .all)
+            try scratch.mirrors.register(did: did, filter: .all)
             _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(breakIndex + 1))
             let before = try Self.mirrorEntries(scratch, did: did)
             let after = try Self.repositoryEntries(try #require(scenario.repositories[did]))
@@ -310,7 +310,7 @@ import Testing
         }
         #expect(summary.resyncs.succeeded >= broken.count)
         for did in scenario.repositories.keys.sorted() {
-            let info = try #require(try store.mirror(did: did))
+            let info = try #require(try store.mirrors.mirror(did: did))
             #expect(info.stale == nil, "\(did): \(info.stale ?? "")")
             let car = try #require(scenario.repositories[did])
             #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(car)), "\(did)")
@@ -344,16 +344,16 @@ import Testing
         let scratchPath = Self.database()
         defer { Self.remove(scratchPath) }
         let scratch = try SQLiteStateStore(path: scratchPath)
-        try scratch.registerMirror(did: did, filter: .all)
+        try scratch.mirrors.register(did: did, filter: .all)
         _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(commits[k] + 1))
         var repoK: [UInt8] = []
-        _ = try scratch.exportMirror(did: did) { repoK.append(contentsOf: $0) }
+        _ = try scratch.mirrors.export(did: did) { repoK.append(contentsOf: $0) }
 
         // The verifier is 3 commits behind that when the account is marked for resync.
         let path = Self.database()
         defer { Self.remove(path) }
         let store = try SQLiteStateStore(path: path)
-        try store.registerMirror(did: did, filter: .all)
+        try store.mirrors.register(did: did, filter: .all)
         let resume = commits[k - 2]
         _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<resume)
         var state = try #require(try store.accounts([did])[did])
@@ -373,7 +373,7 @@ import Testing
         let final = try await scenario.finalRepository(did)
         let after = try #require(try store.accounts([did])[did])
         #expect(after.sync == .synchronized && after.rev == final.rev && after.data == final.data)
-        #expect(try store.mirror(did: did)?.stale == nil)
+        #expect(try store.mirrors.mirror(did: did)?.stale == nil)
         #expect(try Self.mirrorEntries(store, did: did) == (try Self.repositoryEntries(try #require(scenario.repositories[did]))))
         print("held events: \(summary.resyncs)")
     }

@@ -79,7 +79,7 @@ extension SQLiteStateStore {
         var out: [MirrorRecord] = []
         var cursor: String? = nil
         for _ in 0..<100_000 {
-            let page = try mirrorRecords(did: did, after: cursor, limit: 500)
+            let page = try mirrors.records(did: did, after: cursor, limit: 500)
             out.append(contentsOf: page)
             guard page.count == 500, let last = page.last else { break }
             cursor = last.cursor
@@ -90,7 +90,7 @@ extension SQLiteStateStore {
     /// The mirror exported as CAR bytes.
     func exportedCAR(did: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        try exportMirror(did: did, chunkSize: 4096) { bytes.append(contentsOf: $0) }
+        try mirrors.export(did: did, chunkSize: 4096) { bytes.append(contentsOf: $0) }
         return bytes
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 import IPLD
 
 /// Importing a full repository into a mirror (`mirror import`, `mirror add`, resync: Docs/SPEC.md §7.5 steps 3–4).
-extension SQLiteStateStore {
+extension MirrorStore {
     /// Verifies the repository in `blocks` for `did` and makes it the mirror's content, in one transaction.
     ///
     /// Verified: every block's hash (by the stream), `roots[0]` is a commit block in the CAR, the commit's `did`
@@ -19,18 +19,18 @@ extension SQLiteStateStore {
     ///
     /// Blocks are streamed: they are staged on disk as they arrive and the tree is walked from there, so memory
     /// does not grow with the repository.
-    public func importMirror(did: String, blocks: some RepoBlockStream, key: PublicKey,
+    public func importRepository(did: String, blocks: some RepoBlockStream, key: PublicKey,
                              filter: MirrorFilter? = nil) throws -> MirrorImportReport {
-        try importMirror(did: did, blocks: blocks, checkingSignatureWith: key, filter: filter)
+        try importRepository(did: did, blocks: blocks, checkingSignatureWith: key, filter: filter)
     }
 
-    /// ``importMirror(did:blocks:key:filter:)`` with the signature check optional: nil skips it. Tests only (for
+    /// ``importRepository(did:blocks:key:filter:)`` with the signature check optional: nil skips it. Tests only (for
     /// repository vectors published without their key).
-    func importMirror(did: String, blocks: some RepoBlockStream, checkingSignatureWith key: PublicKey?,
+    func importRepository(did: String, blocks: some RepoBlockStream, checkingSignatureWith key: PublicKey?,
                       filter: MirrorFilter?) throws -> MirrorImportReport {
         var stream = blocks
-        return try guarded {
-            try pool.write { db in
+        return try database.guarded {
+            try database.pool.write { db in
                 var importer = MirrorImporter(did: did, verifier: RepositoryVerifier(did: did, key: key, acceptVersion2: true), db: db)
                 return try importer.run(&stream, filter: filter)
             }

@@ -3,14 +3,19 @@ import Foundation
 import GRDB
 import IPLD
 
-/// Mirrored accounts: registration, listing and record queries.
-extension SQLiteStateStore {
+/// The mirrors in the database: registering and removing them, reading their records, finding the blobs they
+/// refer to, exporting and importing repositories. Shares the store's pool; the pipeline's batches apply verified
+/// commits to them.
+public struct MirrorStore: Sendable {
+    /// The database.
+    let database: SQLiteStateStore
+
     /// Registers a mirror of `did` keeping `filter`'s collections, with no head until an import (or a commit
     /// that starts the repository). Returns false, changing nothing, when the DID is already mirrored.
     @discardableResult
-    public func registerMirror(did: String, filter: MirrorFilter) throws -> Bool {
-        try guarded {
-            try pool.write { db in
+    public func register(did: String, filter: MirrorFilter) throws -> Bool {
+        try database.guarded {
+            try database.pool.write { db in
                 let now = Clock.nowMicros()
                 try db.execute(sql: """
                     INSERT INTO mirrors (did, collections, added_at, updated_at) VALUES (?, ?, ?, ?)
@@ -23,9 +28,9 @@ extension SQLiteStateStore {
 
     /// Removes the mirror of `did` and its records. Returns false when there was none.
     @discardableResult
-    public func removeMirror(did: String) throws -> Bool {
-        try guarded {
-            try pool.write { db in
+    public func remove(did: String) throws -> Bool {
+        try database.guarded {
+            try database.pool.write { db in
                 try db.execute(sql: "DELETE FROM mirrors WHERE did = ?", arguments: [did])
                 let existed = db.changesCount > 0
                 try db.execute(sql: "DELETE FROM records WHERE did = ?", arguments: [did])
@@ -35,9 +40,9 @@ extension SQLiteStateStore {
     }
 
     /// Every mirror, by DID.
-    public func mirrors() throws -> [MirrorInfo] {
-        try guarded {
-            try pool.read { db in
+    public func all() throws -> [MirrorInfo] {
+        try database.guarded {
+            try database.pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT m.*, (SELECT COUNT(*) FROM records r WHERE r.did = m.did) AS n_records
                     FROM mirrors m ORDER BY m.did
@@ -48,8 +53,8 @@ extension SQLiteStateStore {
 
     /// The mirror of `did`, when there is one.
     public func mirror(did: String) throws -> MirrorInfo? {
-        try guarded {
-            try pool.read { db in
+        try database.guarded {
+            try database.pool.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT m.*, (SELECT COUNT(*) FROM records r WHERE r.did = m.did) AS n_records
                     FROM mirrors m WHERE m.did = ?
@@ -59,9 +64,9 @@ extension SQLiteStateStore {
     }
 
     /// The collection filter of every mirror: what a pipeline needs to turn verified commits into mirror updates.
-    public func mirrorFilters() throws -> [String: MirrorFilter] {
-        try guarded {
-            try pool.read { db in
+    public func filters() throws -> [String: MirrorFilter] {
+        try database.guarded {
+            try database.pool.read { db in
                 var filters: [String: MirrorFilter] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT did, collections FROM mirrors") {
                     filters[row["did"]] = try SQLiteStateStore.filter(row["collections"])
@@ -73,8 +78,8 @@ extension SQLiteStateStore {
 
     /// Up to `limit` records of `did` in (collection, rkey) order, after `cursor` (`COLLECTION/RKEY`, as
     /// ``MirrorRecord/cursor`` gives), optionally of one collection only.
-    public func mirrorRecords(did: String, collection: String? = nil, after cursor: String? = nil,
-                              limit: Int) throws -> [MirrorRecord] {
+    public func records(did: String, collection: String? = nil, after cursor: String? = nil,
+                        limit: Int) throws -> [MirrorRecord] {
         var sql = "SELECT collection, rkey, cid, bytes FROM records WHERE did = ?"
         var arguments: StatementArguments = [did]
         if let collection {
@@ -92,8 +97,8 @@ extension SQLiteStateStore {
         }
         sql += " ORDER BY collection, rkey LIMIT ?"
         _ = arguments.append(contentsOf: [max(0, limit)])
-        return try guarded {
-            try pool.read { db in
+        return try database.guarded {
+            try database.pool.read { db in
                 try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                     try SQLiteStateStore.record(from: row, did: did)
                 }
@@ -102,41 +107,18 @@ extension SQLiteStateStore {
     }
 
     /// One mirrored record, or nil when it is not stored.
-    public func mirrorRecord(did: String, collection: String, rkey: String) throws -> MirrorRecord? {
-        try guarded {
-            try pool.read { db in
+    public func record(did: String, collection: String, rkey: String) throws -> MirrorRecord? {
+        try database.guarded {
+            try database.pool.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT collection, rkey, cid, bytes FROM records WHERE did = ? AND collection = ? AND rkey = ?
                     """, arguments: [did, collection, rkey]).map { try SQLiteStateStore.record(from: $0, did: did) }
             }
         }
     }
+}
 
-    // MARK: - Rows
-
-    static func cid(_ data: Data?, _ what: String) throws -> CID? {
-        guard let data else { return nil }
-        do { return try CID(bytes: [UInt8](data)) } catch {
-            throw StoreError(.corruptRow, "\(what) holds an invalid CID")
-        }
-    }
-
-    static func filter(_ encoded: String) throws -> MirrorFilter {
-        do { return try MirrorFilter(encoded: encoded) } catch {
-            throw StoreError(.corruptRow, "mirror collections \(encoded) are invalid: \(error)")
-        }
-    }
-
-    static func mirrorInfo(from row: Row) throws -> MirrorInfo {
-        MirrorInfo(
-            did: row["did"], filter: try filter(row["collections"]), rev: row["rev"],
-            data: try cid(row["data"], "mirror data"), commit: try cid(row["commit_cid"], "mirror commit"),
-            stale: row["stale"], addedAt: row["added_at"], updatedAt: row["updated_at"], records: row["n_records"])
-    }
-
-    static func record(from row: Row, did: String) throws -> MirrorRecord {
-        let bytes: Data = row["bytes"]
-        guard let cid = try cid(row["cid"], "record cid") else { throw StoreError(.corruptRow, "record without CID") }
-        return MirrorRecord(did: did, collection: row["collection"], rkey: row["rkey"], cid: cid, bytes: [UInt8](bytes))
-    }
+extension SQLiteStateStore {
+    /// The mirror store over this store's pool.
+    public var mirrors: MirrorStore { MirrorStore(database: self) }
 }

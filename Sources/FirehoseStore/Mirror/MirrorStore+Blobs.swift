@@ -3,14 +3,14 @@ import Foundation
 import GRDB
 import IPLD
 
-/// The blobs mirrored records refer to.
-extension SQLiteStateStore {
+/// The blobs mirrored records refer to .
+extension MirrorStore {
     /// Every blob referenced by the stored records of `did` (``BlobReference/all(inRecord:)``), each CID
     /// once, in record order. Records are read one at a time; only the references are kept. Throws
     /// `mirror-not-found` when `did` is not mirrored.
-    public func mirrorBlobReferences(did: String) throws -> [BlobReference] {
-        try guarded {
-            try pool.read { db in
+    public func blobReferences(did: String) throws -> [BlobReference] {
+        try database.guarded {
+            try database.pool.read { db in
                 guard try Row.fetchOne(db, sql: "SELECT 1 FROM mirrors WHERE did = ?", arguments: [did]) != nil else {
                     throw StoreError(.mirrorNotFound, "\(did) is not mirrored")
                 }

@@ -5,7 +5,7 @@ import GRDB
 import IPLD
 
 /// Exporting a mirror as a repository CAR (`mirror export`).
-extension SQLiteStateStore {
+extension MirrorStore {
     /// Writes the mirror of `did` as a CAR v1 in the order of Docs/SPEC.md §6 (the stored commit block, then every
     /// tree node in pre-order with each record after the subtree before it, each record once), handing it to
     /// `write` in chunks.
@@ -17,9 +17,9 @@ extension SQLiteStateStore {
     /// `mirror-filtered` (a filtered mirror is not a complete repository) or `mirror-inconsistent`.
     /// Returns the number of records written.
     @discardableResult
-    public func exportMirror(did: String, chunkSize: Int = 1 << 20, write: ([UInt8]) throws -> Void) throws -> Int {
-        try guarded {
-            try pool.read { db in
+    public func export(did: String, chunkSize: Int = 1 << 20, write: ([UInt8]) throws -> Void) throws -> Int {
+        try database.guarded {
+            try database.pool.read { db in
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT collections, data, commit_cid, commit_bytes FROM mirrors WHERE did = ?
                     """, arguments: [did]) else {

@@ -11,28 +11,33 @@ import GRDB
 /// entry's time (µs since the epoch), from which ``IdentityCachePolicy`` decides freshness.
 ///
 /// A did:plc entry also keeps the PLC directory that answered (`directory`) and is only used by a look-up through
-/// that same directory (``identityCache(directory:)``), so a failure cached while asking one directory never
-/// answers for another. This conformance itself is the scope of no directory (entries stored without one).
-extension SQLiteStateStore: IdentityCacheStore {
+/// that same directory (``cache(directory:)``), so a failure cached while asking one directory never answers for
+/// another. This type itself is the scope of no directory (entries stored without one). Shares the store's database.pool.
+public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
+    /// The database.
+    let database: SQLiteStateStore
+
+    /// The entry of `did` stored without a directory (fresh or not).
     public func loadIdentity(_ did: DID) throws -> IdentityCachePolicy.Entry? {
         try loadIdentity(did, directory: nil)
     }
 
+    /// Stores `entry` for `did` without a directory.
     public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
         try saveIdentity(did, entry, directory: nil)
     }
 
     /// The identity cache as seen by look-ups through the PLC directory at `directory` (a URL; trailing `/` ignored).
-    public func identityCache(directory: String) -> DirectoryIdentityCache {
-        DirectoryIdentityCache(store: self, directory: directory)
+    public func cache(directory: String) -> DirectoryIdentityCache {
+        DirectoryIdentityCache(store: database, directory: directory)
     }
 
     /// The stored entry of `did` (fresh or not), when it applies to look-ups through `directory`: a did:plc entry
     /// only when it was resolved through the same directory (nil matches entries stored without one); a did:web
     /// entry whatever the directory.
     func loadIdentity(_ did: DID, directory: String?) throws -> IdentityCachePolicy.Entry? {
-        try guarded {
-            try pool.read { db in
+        try database.guarded {
+            try database.pool.read { db in
                 guard let row = try Row.fetchOne(
                     db.cachedStatement(sql: """
                         SELECT signing_key, pds, handle, error, key_error, fetched_at, directory FROM identities WHERE did = ?
@@ -41,7 +46,7 @@ extension SQLiteStateStore: IdentityCacheStore {
                 else { return nil }
                 let stored: String? = row["directory"]
                 if did.isPLC && stored != directory { return nil }
-                return try SQLiteStateStore.identityEntry(did: did, row: row)
+                return try SQLiteIdentityCache.identityEntry(did: did, row: row)
             }
         }
     }
@@ -55,7 +60,7 @@ extension SQLiteStateStore: IdentityCacheStore {
         var keyError: String?
         switch entry.result {
         case .failure(let failure):
-            error = SQLiteStateStore.encode(failure)
+            error = SQLiteIdentityCache.encode(failure)
         case .success(let identity):
             pds = identity.pds?.description
             handle = identity.handle?.description
@@ -64,15 +69,15 @@ extension SQLiteStateStore: IdentityCacheStore {
                 if let didKey = reference.didKeyString {
                     signingKey = didKey
                 } else {
-                    keyError = SQLiteStateStore.encode(ATIdentityError(.invalidKeyEncoding, "\(reference.type) key is not a valid point encoding"))
+                    keyError = SQLiteIdentityCache.encode(ATIdentityError(.invalidKeyEncoding, "\(reference.type) key is not a valid point encoding"))
                 }
             case .failure(let failure):
-                keyError = SQLiteStateStore.encode(failure)
+                keyError = SQLiteIdentityCache.encode(failure)
             }
         }
         let source = did.isPLC ? directory : nil
-        try guarded {
-            try pool.write { db in
+        try database.guarded {
+            try database.pool.write { db in
                 try db.cachedStatement(sql: """
                     INSERT INTO identities (did, signing_key, pds, handle, error, key_error, fetched_at, directory)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,33 +90,34 @@ extension SQLiteStateStore: IdentityCacheStore {
     }
 
     /// Deletes the cached identity of `did` (`breakwater identity forget`); false when there was none.
-    public func forgetIdentity(_ did: String) throws -> Bool {
-        try guarded {
-            try pool.write { db in
+    public func forget(_ did: String) throws -> Bool {
+        try database.guarded {
+            try database.pool.write { db in
                 try db.execute(sql: "DELETE FROM identities WHERE did = ?", arguments: [did])
                 return db.changesCount > 0
             }
         }
     }
 
+    /// Deletes the entry of `did`, whatever its directory.
     public func deleteIdentity(_ did: DID) throws {
-        try guarded {
-            try pool.write { db in
+        try database.guarded {
+            try database.pool.write { db in
                 try db.execute(sql: "DELETE FROM identities WHERE did = ?", arguments: [did.description])
             }
         }
     }
 
     /// The number of stored identity entries (fresh or not).
-    public func identityCount() throws -> Int {
-        try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identities") ?? 0 } }
+    public func count() throws -> Int {
+        try database.guarded { try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identities") ?? 0 } }
     }
 
     /// Deletes entries stored before `micros` (µs since the epoch); returns how many went.
     @discardableResult
-    public func deleteIdentities(storedBefore micros: Int64) throws -> Int {
-        try guarded {
-            try pool.write { db in
+    public func delete(storedBefore micros: Int64) throws -> Int {
+        try database.guarded {
+            try database.pool.write { db in
                 try db.execute(sql: "DELETE FROM identities WHERE fetched_at < ?", arguments: [micros])
                 return db.changesCount
             }
@@ -150,4 +156,9 @@ extension SQLiteStateStore: IdentityCacheStore {
         let code = ATIdentityError.Code(String(text[..<separator.lowerBound])) ?? .resolutionFailed
         return ATIdentityError(code, String(text[separator.upperBound...]))
     }
+}
+
+extension SQLiteStateStore {
+    /// The identity cache over this store's pool.
+    public var identities: SQLiteIdentityCache { SQLiteIdentityCache(database: self) }
 }
