@@ -75,13 +75,13 @@ struct Consume: AsyncParsableCommand {
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
         let store = try DatabaseAccess.writable(path)
         let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
-        let keySource = try makeKeySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger,
+        let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger,
                                           metrics: observe.metrics)
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
         let recordingIdentities = try recordFolder.map { _ in
-            try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
+            try IdentityWiring.recordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
         }
         let recorder = try recordFolder.map { folder in
             try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })

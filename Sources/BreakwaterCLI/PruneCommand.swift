@@ -1,3 +1,4 @@
+import FirehoseSync
 import ArgumentParser
 import BreakwaterService
 import FirehoseStore
@@ -28,7 +29,7 @@ struct Prune: ParsableCommand {
             throw OperationalError("file-not-found", "no database at \(database.path)")
         }
         let store = try database.openWritable()
-        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let now = WallClock.nowMicros()
         let cutoff = now - Int64(olderThan * 86_400 * 1_000_000)
         let result = try store.audit.prune(before: cutoff)
         if json {

@@ -67,7 +67,7 @@ struct Record: AsyncParsableCommand {
         let plc = try live.plcURL()
         let out = try outFolder()
         let cursor = try resumeCursor(folder: out)
-        let identities = try makeRecordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
+        let identities = try IdentityWiring.recordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
         let record = try RecordService(
             subscription: try live.subscription(logger: logger), folder: out, identities: identities.source, cursor: cursor,
             maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,

@@ -41,7 +41,7 @@ struct ResyncOptions: ParsableArguments {
     func coordinator(relay: String, plc: URL?, keys: any IdentityDirectory, store: SQLiteStateStore,
                      mirrors: [String: MirrorFilter], logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring? {
         guard resyncConcurrency > 0 else { return nil }
-        let loopback = plc.map(isLoopbackDirectory) ?? false
+        let loopback = plc.map(IdentityWiring.isLoopbackDirectory) ?? false
         return try ResyncWiring.start(
             relay: relay, fetch: fetchConfiguration(loopback: loopback),
             configuration: ResyncConfiguration(concurrency: resyncConcurrency, maxAttempts: resyncAttempts),

@@ -130,7 +130,7 @@ public final class SQLiteStateStore: StateStore {
                     try db.cachedStatement(sql: """
                         INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                        """).execute(arguments: [cursor.upstream, cursor.position, Clock.nowMicros()])
+                        """).execute(arguments: [cursor.upstream, cursor.position, WallClock.nowMicros()])
                 }
             }
         }
@@ -255,9 +255,4 @@ enum SyncStateCode {
         default: return .synchronized
         }
     }
-}
-
-/// Wall-clock time in microseconds (the store's only clock read, for bookkeeping columns).
-enum Clock {
-    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 }

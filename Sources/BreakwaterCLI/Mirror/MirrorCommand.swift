@@ -75,12 +75,12 @@ enum MirrorSupport {
     }
 
     /// The signing key of `did` (``MirrorSigningKey``); the PLC directory `plc()` resolves it the way `consume`
-    /// does (``makeKeySource(plc:identities:store:logger:metrics:)``) when neither a key, an identities file nor a
+    /// does (``IdentityWiring/keySource(plc:identities:store:logger:metrics:)``) when neither a key, an identities file nor a
     /// resolver is given.
     static func signingKey(did: String, key: String?, identities: String?, resolver: (any IdentityDirectory)?,
                            plc: @escaping () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
         try await MirrorSigningKey.resolve(did: did, key: key, identities: identities, resolver: resolver) {
-            let source = try makeKeySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
+            let source = try IdentityWiring.keySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
             return ConsumeService.KeySource(provider: source.provider, shutdown: source.shutdown)
         }
     }

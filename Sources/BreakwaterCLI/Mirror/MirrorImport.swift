@@ -140,11 +140,11 @@ struct MirrorAdd: AsyncParsableCommand {
         } else {
             let plc = try network.plcURL()
             source = .download(relay: network.relayText, configuration: RepoFetchConfiguration(
-                totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20, allowHTTPLoopback: isLoopbackDirectory(plc)))
+                totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20, allowHTTPLoopback: IdentityWiring.isLoopbackDirectory(plc)))
         }
         let report = try await MirrorAddition.add(did: did, from: source, key: key, identities: identitiesPath, filter: filter,
                                                   store: store, logger: logger) { identities in
-            let keys = try makeKeySource(plc: try network.plcURL(), identities: identities, store: store, logger: logger)
+            let keys = try IdentityWiring.keySource(plc: try network.plcURL(), identities: identities, store: store, logger: logger)
             return ConsumeService.KeySource(provider: keys.provider, shutdown: keys.shutdown)
         }
         CLISupport.printOutput(MirrorJSON.importReport(report))

@@ -151,7 +151,7 @@ package struct ConsumeService {
             // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
             configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500, chunkSize: 1,
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: settings.mirrors,
-                                                 now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
+                                                 now: { WallClock.nowMicros() }),
             store: store, keys: keys.provider, resync: resync?.coordinator,
             // With a recording, the frames of a batch reach frames.bin before the batch is stored (a full disk stops both).
             beforeWrite: { try recorder?.flush() }, metrics: observe.metrics,

@@ -68,7 +68,7 @@ package struct MirrorBlobFetch {
     package static func resolvePDS(did: String, plc: String, allowLoopback: Bool, logger: Logger) async throws -> String {
         guard let parsed = try? DID(did) else { throw ServiceError("invalid-did", "\(did) is not a DID") }
         let http = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(allowHTTPLoopback: allowLoopback), logger: logger)
-        let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+        let resolver = NetworkIdentityResolver(plcDirectory: plc, http: http, now: { WallClock.nowMicros() })
         let resolved: ResolvedIdentity
         do {
             resolved = try await resolver.resolve(parsed)

@@ -61,7 +61,7 @@ package struct Observability: Sendable {
             services.append(server)
         }
         let alerts = AlertDispatcher(host: host, logger: Logger(label: "breakwater.alerts"), webhook: webhookSender,
-                                     metrics: metrics, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+                                     metrics: metrics, now: { WallClock.nowMicros() })
         return Observability(alerts: alerts, metrics: metrics, services: services)
     }
 

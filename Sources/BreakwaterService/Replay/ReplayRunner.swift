@@ -78,7 +78,7 @@ package struct ReplayRunner {
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
                 workers: settings.workers, policy: settings.policy, batchSize: settings.batchSize, upstream: upstream,
-                mirrors: mirrors, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
+                mirrors: mirrors, now: { WallClock.nowMicros() }),
             store: store, keys: keys,
             onOutcome: { line in
                 onOutcome(line)

@@ -19,7 +19,7 @@ package struct ResyncWiring {
                       logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring {
         let fetcher = HTTPRepoFetcher(relay: relay, pds: keys as? any IdentityDirectory, configuration: fetch, logger: logger)
         let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
-                                            metrics: metrics, now: { Int64(Date().timeIntervalSince1970 * 1_000_000) })
+                                            metrics: metrics, now: { WallClock.nowMicros() })
         let pending = try store.status.accountsNeedingResync(limit: configuration.maxPending)
         for did in pending { coordinator.request(did, reason: "left desynchronized by an earlier run") }
         let backfills = try store.mirrors.all().filter { info in

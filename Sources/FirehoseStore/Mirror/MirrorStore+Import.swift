@@ -153,7 +153,7 @@ struct MirrorImporter {
         let (extraCount, extras) = try source.extras()
 
         // 7. The account's chain state (Docs/SPEC.md §7.5 step 4) and the mirror's head.
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         var stale: String? = nil
         var accountUpdated = false
         let account = try Row.fetchOne(db, sql: "SELECT rev, data, sync_state FROM accounts WHERE did = ?", arguments: [did])

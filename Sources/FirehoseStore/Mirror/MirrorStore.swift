@@ -16,7 +16,7 @@ public struct MirrorStore: Sendable {
     public func register(did: String, filter: MirrorFilter) throws -> Bool {
         try database.guarded {
             try database.pool.write { db in
-                let now = Clock.nowMicros()
+                let now = WallClock.nowMicros()
                 try db.execute(sql: """
                     INSERT INTO mirrors (did, collections, added_at, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(did) DO NOTHING

@@ -23,7 +23,7 @@ extension SQLiteStateStore {
         let advance = try db.cachedStatement(sql: """
             UPDATE mirrors SET data = ?, commit_cid = ?, commit_bytes = ?, rev = ?, updated_at = ? WHERE did = ?
             """)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         for update in updates {
             guard let row = try Row.fetchOne(head, arguments: [update.did]) else { continue }
             if case .replace(let repository) = update {
