@@ -72,7 +72,7 @@ let package = Package(
         // Pure audit logic: relay health and the live and recorded relay comparisons.
         .target(
             name: "FirehoseAudit",
-            dependencies: ["FirehoseSync", "ATSyntax", "IPLD"],
+            dependencies: ["FirehoseSync", "ATSyntax", "IPLD", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
         // SQLite persistence behind the `StateStore` protocol.
