@@ -72,7 +72,7 @@ let package = Package(
         // Pure audit logic: relay health and the live and recorded relay comparisons.
         .target(
             name: "FirehoseAudit",
-            dependencies: ["FirehoseSync", "ATSyntax", "IPLD"],
+            dependencies: ["FirehoseSync", "ATSyntax", "IPLD", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
         // SQLite persistence behind the `StateStore` protocol.
@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "FirehoseRelay",
             dependencies: [
-                "FirehoseSync", "ATSyntax", "IPLD",
+                "FirehoseSync", "ATIdentity", "ATSyntax", "IPLD",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,7 +129,7 @@ let package = Package(
         // Deterministic synthetic traffic with labelled faults (`breakwater synth`).
         .target(
             name: "FirehoseSynth",
-            dependencies: ["FirehoseSync", "ATRepo", "ATCrypto", "ATSyntax", "IPLD"],
+            dependencies: ["FirehoseSync", "ATIdentity", "ATRepo", "ATCrypto", "ATSyntax", "IPLD"],
             swiftSettings: strictSettings
         ),
         // The application layer: the consume service, the replay runner, resync wiring, status and metrics routes.

@@ -1,4 +1,5 @@
 public import ATSyntax
+import IPLD
 
 /// An in-memory caching ``IdentityResolver`` in front of another resolver.
 ///
@@ -32,7 +33,7 @@ public actor IdentityCache: IdentityResolver {
     private let upstream: any IdentityResolver
     private let store: (any IdentityCacheStore)?
     private let now: @Sendable () -> Int64
-    private var entries: LRUDictionary<DID, IdentityCachePolicy.Entry>
+    private var entries: BoundedLRU<DID, IdentityCachePolicy.Entry>
     private var inFlight: [DID: Flight] = [:]
     private var flightCounter: UInt64 = 0
 
@@ -43,7 +44,7 @@ public actor IdentityCache: IdentityResolver {
         self.store = store
         self.policy = policy
         self.now = now
-        self.entries = LRUDictionary(capacity: policy.capacity)
+        self.entries = BoundedLRU(capacity: policy.capacity)
     }
 
     /// The number of cached entries (successes and failures).

@@ -43,11 +43,14 @@ public struct StaticIdentities: Hashable, Sendable {
         public let signingKey: String
         /// The first seq this key no longer applies to.
         public let beforeSeq: Int64
+        /// A hex private key scalar (test identities only).
+        public let privateKey: String?
 
         /// Creates a history entry.
-        public init(signingKey: String, beforeSeq: Int64) {
+        public init(signingKey: String, beforeSeq: Int64, privateKey: String? = nil) {
             self.signingKey = signingKey
             self.beforeSeq = beforeSeq
+            self.privateKey = privateKey
         }
     }
 
@@ -79,12 +82,9 @@ public struct StaticIdentities: Hashable, Sendable {
             guard let did = try? DID(key) else {
                 throw ATIdentityError(.invalidIdentitiesFile, "key \"\(key)\" is not a DID")
             }
-            do throws(ATIdentityError) {
-                entries[did] = try StaticIdentities.entry(value)
-            } catch {
-                throw ATIdentityError(.invalidIdentitiesFile, "\(did): \(error)")
-            }
-            if let history = try StaticIdentities.previousKeys(value, did: did) { previousKeys[did] = history }
+            let decoded = try StaticIdentities.decodeEntry(value, did: did)
+            entries[did] = decoded.entry
+            if !decoded.previousKeys.isEmpty { previousKeys[did] = decoded.previousKeys }
         }
         self.entries = entries
         self.previousKeys = previousKeys
@@ -98,7 +98,7 @@ public struct StaticIdentities: Hashable, Sendable {
             guard let key = item["signingKey"]?.stringValue, case .int(let before)? = item["beforeSeq"] else {
                 throw ATIdentityError(.invalidIdentitiesFile, "\(did): previousKeys entries need signingKey and beforeSeq")
             }
-            history.append(PreviousKey(signingKey: key, beforeSeq: before))
+            history.append(PreviousKey(signingKey: key, beforeSeq: before, privateKey: item["privateKey"]?.stringValue))
         }
         return history
     }
@@ -119,22 +119,48 @@ public struct StaticIdentities: Hashable, Sendable {
         return .short(try ShortForm(signingKey: key, pds: try optionalString("pds"), privateKey: try optionalString("privateKey")))
     }
 
+    /// Reads one entry of an identities file (the value under its DID) with its key history, if any.
+    public static func decodeEntry(_ value: IdentityJSON, did: DID) throws(ATIdentityError) -> (entry: Entry, previousKeys: [PreviousKey]) {
+        let entry: Entry
+        do throws(ATIdentityError) {
+            entry = try StaticIdentities.entry(value)
+        } catch {
+            throw ATIdentityError(.invalidIdentitiesFile, "\(did): \(error)")
+        }
+        return (entry, try StaticIdentities.previousKeys(value, did: did) ?? [])
+    }
+
+    /// One entry as written in an identities file: a document as read, or the short form with its key history
+    /// (`previousKeys` only when there is some).
+    public static func encodeEntry(_ entry: Entry, previousKeys history: [PreviousKey] = []) -> IdentityJSON {
+        switch entry {
+        case .document(let document):
+            return document.json
+        case .short(let short):
+            var fields: [String: IdentityJSON] = ["signingKey": .string(short.signingKey)]
+            if let pds = short.pds { fields["pds"] = .string(pds) }
+            if let privateKey = short.privateKey { fields["privateKey"] = .string(privateKey) }
+            if !history.isEmpty {
+                fields["previousKeys"] = .array(history.map { previous in
+                    var item: [String: IdentityJSON] = ["signingKey": .string(previous.signingKey), "beforeSeq": .int(previous.beforeSeq)]
+                    if let privateKey = previous.privateKey { item["privateKey"] = .string(privateKey) }
+                    return .object(item)
+                })
+            }
+            return .object(fields)
+        }
+    }
+
+    /// The entry of `did` as written in the file, nil when absent.
+    public func encodedEntry(for did: DID) -> IdentityJSON? {
+        entries[did].map { StaticIdentities.encodeEntry($0, previousKeys: previousKeys[did] ?? []) }
+    }
+
     /// The file's bytes: a pretty-printed JSON object with sorted keys, ending in a newline.
     public func encoded() -> Data {
         var object: [String: IdentityJSON] = [:]
-        for (did, entry) in entries {
-            switch entry {
-            case .document(let document):
-                object[did.description] = document.json
-            case .short(let short):
-                var fields: [String: IdentityJSON] = ["signingKey": .string(short.signingKey)]
-                if let pds = short.pds { fields["pds"] = .string(pds) }
-                if let privateKey = short.privateKey { fields["privateKey"] = .string(privateKey) }
-                if let history = previousKeys[did], !history.isEmpty {
-                    fields["previousKeys"] = .array(history.map { .object(["signingKey": .string($0.signingKey), "beforeSeq": .int($0.beforeSeq)]) })
-                }
-                object[did.description] = .object(fields)
-            }
+        for did in entries.keys {
+            object[did.description] = encodedEntry(for: did)
         }
         var data = IdentityJSON.object(object).encoded(pretty: true)
         data.append(UInt8(ascii: "\n"))

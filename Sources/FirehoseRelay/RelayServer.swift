@@ -47,9 +47,6 @@ public final class RelayServer: Service, Sendable {
     /// The WebSocket URL clients connect to (`wss://` when serving TLS).
     public var url: String { "\(configuration.tls == nil ? "ws" : "wss")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    /// Frames in the recording at start-up.
-    public var frameCount: Int { index.frames }
-
     /// Scans the recording and binds the listening socket (serving starts with ``run()``).
     public static func bind(configuration: RelayServerConfiguration, logger: Logger,
                             group: MultiThreadedEventLoopGroup = .singleton) async throws -> RelayServer {

@@ -4,6 +4,5 @@ import ATSyntax
 enum SyntaxCheck {
     static func isDID(_ text: String) -> Bool { DID.isValid(text) }
     static func isTID(_ text: String) -> Bool { TID.isValid(text) }
-    static func isDatetime(_ text: String) -> Bool { (try? Datetime(text)) != nil }
     static func isRepoPath(_ text: String) -> Bool { RepoPath.isValid(text) }
 }

@@ -1,5 +1,7 @@
 import ATCrypto
+import ATIdentity
 import ATRepo
+import ATSyntax
 public import Foundation
 import IPLD
 
@@ -7,25 +9,19 @@ extension SynthGenerator {
     /// The identities file (Docs/CONTRACT.md §2, short form) of every created account except the ghost, with the
     /// test-only private keys and, after key rotations, `previousKeys` with the seq before which each applied.
     public func identitiesJSON() throws -> Data {
-        var object: [String: Any] = [:]
+        var identities = StaticIdentities()
         for account in accounts where account.created {
-            var entry: [String: Any] = [
-                "signingKey": account.key.publicKey.didKey,
-                "pds": account.host,
-                "privateKey": Self.hex(account.key.scalar),
-            ]
+            let did = try DID(account.did)
+            identities.entries[did] = .short(try StaticIdentities.ShortForm(
+                signingKey: account.key.publicKey.didKey, pds: account.host, privateKey: Self.hex(account.key.scalar)))
             if !account.previousKeys.isEmpty {
-                entry["previousKeys"] = account.previousKeys.map { previous in
-                    [
-                        "signingKey": previous.key.publicKey.didKey,
-                        "privateKey": Self.hex(previous.key.scalar),
-                        "beforeSeq": previous.beforeSeq,
-                    ] as [String: Any]
+                identities.previousKeys[did] = account.previousKeys.map { previous in
+                    StaticIdentities.PreviousKey(signingKey: previous.key.publicKey.didKey, beforeSeq: previous.beforeSeq,
+                                                 privateKey: Self.hex(previous.key.scalar))
                 }
             }
-            object[account.did] = entry
         }
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return identities.encoded()
     }
 
     /// Each created account's final full-repository CAR: the last commit, then every node in pre-order with

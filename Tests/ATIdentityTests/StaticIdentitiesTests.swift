@@ -21,6 +21,21 @@ import Testing
         return try JSONSerialization.data(withJSONObject: object)
     }
 
+    @Test func keyHistoryWithPrivateKeysRoundTripsEntryByEntry() throws {
+        let text = """
+        {"did:plc:aaaaaaaaaaaaaaaaaaaaaaaa": {"signingKey": "did:key:zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF", "pds": "https://pds.example.com",
+          "previousKeys": [{"signingKey": "did:key:zDnaeTiq1PdzvZXUaMdezchcMJQpBdH2VN4pgrrEhMCCbmwSb", "beforeSeq": 7, "privateKey": "01"}]}}
+        """
+        let identities = try StaticIdentities(data: Data(text.utf8))
+        let did = try DID("did:plc:aaaaaaaaaaaaaaaaaaaaaaaa")
+        #expect(identities.previousKeys[did] == [StaticIdentities.PreviousKey(
+            signingKey: "did:key:zDnaeTiq1PdzvZXUaMdezchcMJQpBdH2VN4pgrrEhMCCbmwSb", beforeSeq: 7, privateKey: "01")])
+        let entry = try #require(identities.encodedEntry(for: did))
+        let decoded = try StaticIdentities.decodeEntry(entry, did: did)
+        #expect(decoded.entry == identities.entries[did] && decoded.previousKeys == identities.previousKeys[did])
+        #expect(try StaticIdentities(data: identities.encoded()) == identities)
+    }
+
     @Test func identitiesFileRoundTrips() throws {
         let identities = try StaticIdentities(data: Self.sampleFile())
         #expect(identities.entries.count == 4)

@@ -156,24 +156,3 @@ struct LiveRelayComparisonTests {
         #expect(c.counts.unconfirmed == [3, 0])
     }
 }
-
-/// The bounded memory behind the live comparison.
-@Suite("recent keys")
-struct RecentKeysTests {
-    @Test func theOldestInsertedKeyIsForgottenFirstAndAReinsertedKeyCountsFromItsNewInsertion() {
-        var keys = RecentKeys<String, Int>()
-        keys.capacity = 3
-        keys["a"] = 1
-        keys["b"] = 2
-        keys["a"] = nil
-        keys["a"] = 3  // inserted again: now the newest
-        keys["c"] = 4
-        #expect(keys.count == 3 && keys.contains("a") && keys.contains("b") && keys.contains("c"))
-        keys["d"] = 5  // over capacity: "b" is the oldest live key
-        #expect(!keys.contains("b"))
-        #expect(keys["a"] == 3 && keys["c"] == 4 && keys["d"] == 5)
-        keys["c"] = 6  // an update keeps its place
-        keys["e"] = 7
-        #expect(!keys.contains("a") && keys["c"] == 6 && keys.count == 3)
-    }
-}

@@ -15,18 +15,6 @@ public struct MSTDiff: Sendable {
 }
 
 extension MST {
-    /// The covering proof of `key` (Docs/SPEC.md §7.3): the nodes on the search path from the root to
-    /// where the key is or would be (descending through every layer), plus, where the key is found,
-    /// the right spine of the subtree just before it and the left spine of the subtree just after it.
-    ///
-    /// These are the nodes an inversion of a change at `key` may need. Throws `missing-proof-block`
-    /// when one of them is a stub.
-    public func coveringProof(for key: [UInt8]) throws(ATRepoError) -> [CID] {
-        var nodes: [MSTNode] = []
-        try collectCoveringProof(for: key, into: &nodes)
-        return nodes.map(\.cid)
-    }
-
     /// The nodes on the search path from the root to where `key` is or would be (descending through
     /// every layer): a proof of the key's value or of its absence, as `getRecord` serves it.
     /// Throws `missing-proof-block` when one of them is a stub.
@@ -43,6 +31,10 @@ extension MST {
         return cids
     }
 
+    /// Appends the covering proof of `key`: the nodes on the search path from the root to where the key is or
+    /// would be (descending through every layer), plus, where the key is found, the right spine of the subtree
+    /// just before it and the left spine of the subtree just after it. These are the nodes an inversion of a
+    /// change at `key` may need. Throws `missing-proof-block` when one of them is a stub.
     func collectCoveringProof(for key: [UInt8], into nodes: inout [MSTNode]) throws(ATRepoError) {
         var current = root
         while let link = current {

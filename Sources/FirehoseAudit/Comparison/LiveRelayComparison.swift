@@ -1,5 +1,7 @@
 import ATSyntax
+import DequeModule
 import FirehoseSync
+import IPLD
 
 /// Compares two relays' streams as they arrive (`consume --relay A --relay B`). Pure: the caller
 /// feeds frames summarized by ``ComparedEvent/summarize(_:index:)`` with their arrival time and sweeps
@@ -78,13 +80,14 @@ public struct LiveRelayComparison: Sendable {
     }
 
     private var pending: [[String: Pending]] = [[:], [:]]
-    private var arrivals: [BoundedQueue<(key: String, order: Int, at: Int64)>] = [BoundedQueue(), BoundedQueue()]
+    private var arrivals: [Deque<(key: String, order: Int, at: Int64)>] = [Deque(), Deque()]
     private var nextOrder = [0, 0]
-    private var matched = RecentKeys<String, Void>()
-    private var reportedMissing = RecentKeys<String, Int>()  // copy key → the relay it was missing on
-    private var copies: [RecentKeys<String, Int>] = [RecentKeys(), RecentKeys()]
-    private var lastRev: [RecentKeys<String, Baseline>] = [RecentKeys(), RecentKeys()]
-    private var rejectedKeys = RecentKeys<String, Void>()
+    // Memories forgetting the oldest inserted key first: read and written through the order-keeping subscript.
+    private var matched: BoundedLRU<String, Void>
+    private var reportedMissing: BoundedLRU<String, Int>  // copy key → the relay it was missing on
+    private var copies: [BoundedLRU<String, Int>]
+    private var lastRev: [BoundedLRU<String, Baseline>]
+    private var rejectedKeys: BoundedLRU<String, Void>
     private var order = [SeqOrder(), SeqOrder()]
 
     /// Creates a comparison of `first` and `second`; `now` (µs since the epoch) dates the future-rev rule.
@@ -94,13 +97,11 @@ public struct LiveRelayComparison: Sendable {
         self.windowMicros = windowMicros
         self.capacity = max(1, capacity)
         self.now = now
-        matched.capacity = self.capacity
-        reportedMissing.capacity = self.capacity
-        rejectedKeys.capacity = self.capacity
-        for side in 0...1 {
-            lastRev[side].capacity = self.capacity
-            copies[side].capacity = self.capacity
-        }
+        matched = BoundedLRU(capacity: self.capacity)
+        reportedMissing = BoundedLRU(capacity: self.capacity)
+        rejectedKeys = BoundedLRU(capacity: self.capacity)
+        lastRev = [BoundedLRU(capacity: self.capacity), BoundedLRU(capacity: self.capacity)]
+        copies = [BoundedLRU(capacity: self.capacity), BoundedLRU(capacity: self.capacity)]
     }
 
     /// The key of the `copy`-th delivery of the event `key` by one relay.
@@ -219,7 +220,7 @@ public struct LiveRelayComparison: Sendable {
             counts.unconfirmed[side] += started ? pending[side].count : 0
             if !started { counts.beforeStart[side] += pending[side].count }
             pending[side] = [:]
-            arrivals[side] = BoundedQueue()
+            arrivals[side] = Deque()
         }
         return found
     }

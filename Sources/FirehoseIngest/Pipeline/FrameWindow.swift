@@ -1,10 +1,11 @@
+import DequeModule
 import Synchronization
 
 /// A counting semaphore bounding the frames between the pipeline's reader and its writer.
 final class FrameWindow: Sendable {
     private struct State {
         var available: Int
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters = Deque<(id: UInt64, continuation: CheckedContinuation<Void, Never>)>()
         var nextID: UInt64 = 0
     }
     private let state: Mutex<State>

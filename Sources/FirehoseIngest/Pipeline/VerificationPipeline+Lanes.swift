@@ -1,4 +1,5 @@
 import AsyncAlgorithms
+import DequeModule
 import FirehoseSync
 import Synchronization
 
@@ -10,7 +11,7 @@ import Synchronization
 extension VerificationPipeline {
     /// Events waiting per account in one worker; an account has a lane while it has an entry.
     final class Lanes: Sendable {
-        private let queues = Mutex<[String: [WorkItem]]>([:])
+        private let queues = Mutex<[String: Deque<WorkItem>]>([:])
 
         /// Queues `item` behind its account's lane and returns false, or opens the lane and returns true (the
         /// caller then starts a lane task with `item`).
@@ -28,12 +29,10 @@ extension VerificationPipeline {
         /// The next queued event of `did`'s lane, or nil after closing the lane (it had nothing left).
         func next(_ did: String) -> WorkItem? {
             queues.withLock { queues in
-                guard var queue = queues[did], !queue.isEmpty else {
+                guard let item = queues[did]?.popFirst() else {
                     queues.removeValue(forKey: did)
                     return nil
                 }
-                let item = queue.removeFirst()
-                queues[did] = queue
                 return item
             }
         }

@@ -1,3 +1,5 @@
+import ATIdentity
+import ATSyntax
 public import FirehoseSync
 import Foundation
 import Synchronization
@@ -88,18 +90,28 @@ public final class LiveIdentityRecorder: Sendable {
     /// The identities-file entries of every DID seen: the latest answer, plus `previousKeys` for each change of
     /// `signingKey` between answers (ordered by seq). `existing` entries (a continued recording) are kept, and
     /// extended when the key changed since. DIDs never answered are resolved now; those still without an answer
-    /// are returned in `missing`.
-    func entries(existing: [String: Any]) async -> (entries: [String: Any], missing: [String]) {
+    /// (or whose answers are not identities-file entries) are returned in `missing`.
+    func entries(existing: StaticIdentities) async -> (identities: StaticIdentities, missing: [String]) {
         let (seen, observations) = state.withLock { ($0.seen, $0.observations) }
         var merged = existing
         var missing: [String] = []
         var unanswered: [String] = []
-        for did in seen.sorted() {
-            guard let list = observations[did], !list.isEmpty else {
-                if merged[did] == nil { unanswered.append(did) }
+        for name in seen.sorted() {
+            guard let did = try? DID(name) else {
+                missing.append(name)
                 continue
             }
-            merged[did] = LiveIdentityRecorder.entry(existing: merged[did] as? [String: Any], observations: list)
+            guard let list = observations[name], !list.isEmpty else {
+                if merged.entries[did] == nil { unanswered.append(name) }
+                continue
+            }
+            let current = merged.entries[did].map { (entry: $0, previousKeys: merged.previousKeys[did] ?? []) }
+            guard let folded = LiveIdentityRecorder.entry(did: did, existing: current, observations: list) else {
+                if merged.entries[did] == nil { missing.append(name) }
+                continue
+            }
+            merged.entries[did] = folded.entry
+            merged.previousKeys[did] = folded.previousKeys.isEmpty ? nil : folded.previousKeys
         }
         // Resolve the rest now, `concurrency` at a time.
         var results: [String: Data] = [:]
@@ -116,33 +128,45 @@ public final class LiveIdentityRecorder: Sendable {
                 }
             }
         }
-        for did in unanswered {
-            if let data = results[did], let object = try? JSONSerialization.jsonObject(with: data) {
-                merged[did] = object
+        for name in unanswered {
+            if let did = try? DID(name), let data = results[name], let decoded = LiveIdentityRecorder.decode(data, did: did) {
+                merged.entries[did] = decoded.entry
+                merged.previousKeys[did] = decoded.previousKeys.isEmpty ? nil : decoded.previousKeys
             } else {
-                missing.append(did)
+                missing.append(name)
             }
         }
         return (merged, missing)
     }
 
-    /// Folds answers (any order) into one entry with key history.
-    static func entry(existing: [String: Any]?, observations: [Observation]) -> Any {
-        let ordered = observations.sorted { $0.seq < $1.seq }
-        let objects = ordered.compactMap { (try? JSONSerialization.jsonObject(with: $0.entry)) as? [String: Any] }
-        guard var latest = objects.last else { return existing ?? [:] }
+    /// One answer of the source read as an identities-file entry, nil when it is not one.
+    static func decode(_ data: Data, did: DID) -> (entry: StaticIdentities.Entry, previousKeys: [StaticIdentities.PreviousKey])? {
+        guard let json = try? IdentityJSON(data: data) else { return nil }
+        return try? StaticIdentities.decodeEntry(json, did: did)
+    }
+
+    /// Folds answers (any order) into one entry with key history; nil when no answer is an identities-file entry.
+    static func entry(did: DID, existing: (entry: StaticIdentities.Entry, previousKeys: [StaticIdentities.PreviousKey])?,
+                      observations: [Observation]) -> (entry: StaticIdentities.Entry, previousKeys: [StaticIdentities.PreviousKey])? {
+        let answers = observations.sorted { $0.seq < $1.seq }.compactMap { observation in
+            decode(observation.entry, did: did).map { (seq: observation.seq, entry: $0.entry, previousKeys: $0.previousKeys) }
+        }
+        guard let latest = answers.last else { return existing }
         // Without short-form keys there is no history to write: the latest answer stands.
-        guard objects.allSatisfy({ $0["signingKey"] is String }) else { return latest }
-        var previous: [[String: Any]] = (existing?["previousKeys"] as? [[String: Any]]) ?? []
-        var current = existing?["signingKey"] as? String
-        for (observation, object) in zip(ordered, objects) {
-            let key = object["signingKey"] as! String
+        let keys = answers.compactMap { answer -> String? in
+            if case .short(let short) = answer.entry { return short.signingKey }
+            return nil
+        }
+        guard keys.count == answers.count else { return (latest.entry, latest.previousKeys) }
+        var previous = existing?.previousKeys ?? []
+        var current: String?
+        if case .short(let short)? = existing?.entry { current = short.signingKey }
+        for (answer, key) in zip(answers, keys) {
             if let before = current, before != key {
-                previous.append(["signingKey": before, "beforeSeq": Int(observation.seq)])
+                previous.append(StaticIdentities.PreviousKey(signingKey: before, beforeSeq: answer.seq))
             }
             current = key
         }
-        if !previous.isEmpty { latest["previousKeys"] = previous }
-        return latest
+        return (latest.entry, previous.isEmpty ? latest.previousKeys : previous)
     }
 }

@@ -1,3 +1,5 @@
+import ATIdentity
+import ATSyntax
 public import Foundation
 
 /// Supplies the `identities.json` entry of a DID for a recording (Docs/CONTRACT.md §2): a DID document as the
@@ -8,9 +10,9 @@ public protocol RecordingIdentitySource: Sendable {
     func identityJSON(for did: String) async -> Data?
 }
 
-/// Entries copied from an existing identities file.
+/// Entries copied from an existing identities file (read and written through ``StaticIdentities``).
 public struct IdentitiesFileSource: RecordingIdentitySource {
-    let entries: [String: Data]
+    let identities: StaticIdentities
 
     /// Loads `path` (a JSON object keyed by DID).
     public init(path: String) throws {
@@ -22,17 +24,15 @@ public struct IdentitiesFileSource: RecordingIdentitySource {
 
     /// Parses identities-file bytes.
     public init(data: Data) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw IngestError(.recordingUnreadable, "identities file is not a JSON object")
+        do throws(ATIdentityError) {
+            identities = try StaticIdentities(data: data)
+        } catch {
+            throw IngestError(.recordingUnreadable, "identities file is not valid: \(error.reason)")
         }
-        var entries: [String: Data] = [:]
-        for (did, value) in object {
-            guard JSONSerialization.isValidJSONObject(value),
-                  let bytes = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else { continue }
-            entries[did] = bytes
-        }
-        self.entries = entries
     }
 
-    public func identityJSON(for did: String) async -> Data? { entries[did] }
+    public func identityJSON(for did: String) async -> Data? {
+        guard let did = try? DID(did) else { return nil }
+        return identities.encodedEntry(for: did)?.encoded()
+    }
 }

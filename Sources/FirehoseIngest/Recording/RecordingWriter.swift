@@ -1,3 +1,5 @@
+import ATIdentity
+import ATSyntax
 public import Foundation
 import FirehoseSync
 import Synchronization
@@ -119,25 +121,30 @@ public final class RecordingWriter: Sendable {
             return (s.dids, failure)
         }
         let url = folder.appendingPathComponent("identities.json")
-        var merged: [String: Any] = [:]
-        if let data = FileManager.default.contents(atPath: url.path),
-           let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        var merged = StaticIdentities()
+        if let data = FileManager.default.contents(atPath: url.path), let existing = try? StaticIdentities(data: data) {
             merged = existing
         }
         var missing: [String] = []
         if let live = self.identities {
             (merged, missing) = await live.entries(existing: merged)
-        }
-        for did in dids.sorted() where merged[did] == nil && self.identities == nil {
-            if let data = await identities?.identityJSON(for: did), let entry = try? JSONSerialization.jsonObject(with: data) {
-                merged[did] = entry
-            } else {
-                missing.append(did)
+        } else {
+            for name in dids.sorted() {
+                guard let did = try? DID(name) else {
+                    missing.append(name)
+                    continue
+                }
+                guard merged.entries[did] == nil else { continue }
+                if let data = await identities?.identityJSON(for: name), let decoded = LiveIdentityRecorder.decode(data, did: did) {
+                    merged.entries[did] = decoded.entry
+                    if !decoded.previousKeys.isEmpty { merged.previousKeys[did] = decoded.previousKeys }
+                } else {
+                    missing.append(name)
+                }
             }
         }
         do {
-            let data = try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: url, options: .atomic)
+            try merged.encoded().write(to: url, options: .atomic)
         } catch {
             if DiskSpace.isFull(error) { throw IngestError(.diskFull, "no space left for \(url.path)") }
             throw IngestError(.cannotWrite, "cannot write \(url.path): \(error.localizedDescription)")

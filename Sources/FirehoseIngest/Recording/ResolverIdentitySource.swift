@@ -18,8 +18,7 @@ public struct ResolverIdentitySource: RecordingIdentitySource {
         if let entry = await fallback?.identityJSON(for: did) { return entry }
         guard let parsed = try? DID(did), let resolved = try? await resolver.resolve(parsed),
               let key = resolved.signingKeyReference?.didKeyString else { return nil }
-        var entry: [String: String] = ["signingKey": key]
-        if let pds = resolved.pds { entry["pds"] = pds.description }
-        return try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys])
+        guard let short = try? StaticIdentities.ShortForm(signingKey: key, pds: resolved.pds?.description) else { return nil }
+        return StaticIdentities.encodeEntry(.short(short)).encoded()
     }
 }

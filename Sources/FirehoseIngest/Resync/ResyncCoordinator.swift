@@ -1,6 +1,7 @@
 public import ATIdentity
 public import FirehoseSync
 public import Logging
+import DequeModule
 import Synchronization
 
 /// Schedules and runs resyncs (Docs/SPEC.md §7.5): an account whose chain broke (or a mirror that needs a backfill)
@@ -39,8 +40,7 @@ public final class ResyncCoordinator: Sendable {
 
     struct State {
         var entries: [String: Entry] = [:]
-        var ready: [String] = []
-        var readyHead = 0
+        var ready = Deque<String>()
         var delayed: [(did: String, at: ContinuousClock.Instant)] = []
         var queuedBytes = 0
         var counts = ResyncCounts()
@@ -215,13 +215,7 @@ public final class ResyncCoordinator: Sendable {
                 }
                 s.delayed = later
             }
-            while s.readyHead < s.ready.count {
-                let did = s.ready[s.readyHead]
-                s.readyHead += 1
-                if s.readyHead > 1024 && s.readyHead * 2 > s.ready.count {
-                    s.ready.removeFirst(s.readyHead)
-                    s.readyHead = 0
-                }
+            while let did = s.ready.popFirst() {
                 guard var entry = s.entries[did], !entry.claimed else { continue }
                 entry.claimed = true
                 s.entries[did] = entry
