@@ -2,6 +2,7 @@ import ATIdentity
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -56,14 +57,10 @@ enum ExpectedOutcomes {
 
 /// Runs the real pipeline over a recording folder into a fresh SQLite file.
 enum ReplayHarness {
-    static func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("bw-test-\(UUID().uuidString).sqlite").path
-    }
-
     static func replay(folder: URL, policy: VerificationPolicy, workers: Int, database: String? = nil) async throws -> [OutcomeLine] {
         let location = RecordingLocation(path: folder.path)
         let keys = try StaticIdentityDirectory(path: location.identities.path)
-        let path = database ?? temporaryDatabase()
+        let path = database ?? TemporaryDatabase().path
         let store = try SQLiteStateStore(path: path)
         let collected = Mutex<[OutcomeLine]>([])
         let pipeline = VerificationPipeline(
