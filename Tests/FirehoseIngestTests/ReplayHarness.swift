@@ -68,9 +68,7 @@ enum ReplayHarness {
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, onOutcome: { line in collected.withLock { $0.append(line) } })
         _ = try await pipeline.run(RecordingFrames(path: location.frames.path))
-        if database == nil {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        if database == nil { TemporaryDatabase.remove(path) }
         return collected.withLock { $0 }
     }
 }

@@ -42,6 +42,7 @@ struct ReplayContinuationTests {
         // post_lifecycle's first commit, then rev_ordering (which starts with the same commit): on the shared
         // database the repeated commit is stale.
         let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let first = try await ReplayHarness.replay(folder: ScenarioReplayTests.replays.appendingPathComponent("indigo-post-lifecycle"),
                                                    policy: .strict, workers: 1, database: database)
         #expect(first.allSatisfy { $0.outcome == .verified })
