@@ -181,8 +181,6 @@ let package = Package(
                 "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
                 "ATIdentity", "BreakwaterNet", "FirehoseRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,10 +196,7 @@ let package = Package(
         .testTarget(
             name: "BreakwaterNetTests",
             dependencies: [
-                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore", "FirehoseTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

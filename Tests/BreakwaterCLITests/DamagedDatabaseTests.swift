@@ -13,8 +13,8 @@ struct DamagedDatabaseTests {
     }
 
     static let intact: Result<Data, SetupFailure> = {
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("bw-intact-\(UUID().uuidString).sqlite")
-        defer { removeDatabase(database) }
+        let database = TemporaryDatabase(label: "bw-intact").url
+        defer { TemporaryDatabase.remove(database.path) }
         let demo = Vectors.projectRoot.appendingPathComponent("Replays/demo").path
         guard let result = try? BreakwaterBinary.run(["replay", demo, "--db", database.path]), result.status == 0,
               let bytes = try? Data(contentsOf: database) else { return .failure(.init(description: "replay of the demo failed")) }
@@ -48,15 +48,11 @@ struct DamagedDatabaseTests {
         }
     }
 
-    static func removeDatabase(_ url: URL) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
-    }
-
     @Test(arguments: Damage.allCases)
     func aDamagedDatabaseIsRefusedAtOpenWithDatabaseCorruptAndLeftUntouched(damage: Damage) throws {
         let damaged = damage.apply(to: try Self.intact.get())
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("bw-damaged-\(UUID().uuidString).sqlite")
-        defer { Self.removeDatabase(database) }
+        let database = TemporaryDatabase(label: "bw-damaged").url
+        defer { TemporaryDatabase.remove(database.path) }
         try damaged.write(to: database)
         let demo = Vectors.projectRoot.appendingPathComponent("Replays/demo").path
         let commands: [[String]] = [
@@ -78,8 +74,8 @@ struct DamagedDatabaseTests {
 
     @Test func statusSaysWhatIsWrongWithADamagedDatabase() throws {
         let damaged = Damage.pagesOverwritten.apply(to: try Self.intact.get())
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("bw-damaged-\(UUID().uuidString).sqlite")
-        defer { Self.removeDatabase(database) }
+        let database = TemporaryDatabase(label: "bw-damaged").url
+        defer { TemporaryDatabase.remove(database.path) }
         try damaged.write(to: database)
         let result = try BreakwaterBinary.run(["status", "--db", database.path])
         #expect(result.status == 1)
@@ -89,8 +85,8 @@ struct DamagedDatabaseTests {
     }
 
     @Test func anIntactDatabasePassesTheQuickCheckAndIsUsedAsBefore() throws {
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("bw-intact-\(UUID().uuidString).sqlite")
-        defer { Self.removeDatabase(database) }
+        let database = TemporaryDatabase(label: "bw-intact").url
+        defer { TemporaryDatabase.remove(database.path) }
         try Self.intact.get().write(to: database)
         let result = try BreakwaterBinary.run(["status", "--db", database.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")

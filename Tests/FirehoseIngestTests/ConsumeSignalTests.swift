@@ -21,11 +21,11 @@ struct ConsumeSignalTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first (swift build)")
         let recording = SynthRecording.faulty
         let lastSeq = try #require(recording.seqs.compactMap { $0 }.max())
-        let database = ReplayHarness.temporaryDatabase()
-        let replayDatabase = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
+        let replayDatabase = TemporaryDatabase().path
         defer {
-            LiveTest.removeDatabase(database)
-            LiveTest.removeDatabase(replayDatabase)
+            TemporaryDatabase.remove(database)
+            TemporaryDatabase.remove(replayDatabase)
         }
         var configuration = RelayServerConfiguration(recording: recording.location)
         configuration.eventsPerSecond = 500

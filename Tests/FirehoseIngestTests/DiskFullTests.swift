@@ -133,7 +133,7 @@ struct DiskFullTests {
         defer { disk.unmount() }
         let out = disk.folder.appendingPathComponent("rec")
         let database = BreakwaterProcess.temporaryFile("db").path
-        defer { LiveTest.removeDatabase(database) }
+        defer { TemporaryDatabase.remove(database) }
         let server = try await BreakwaterProcess.serve(recording.folder)
         defer { server.stop() }
         try disk.fill(leaving: 2_500_000)

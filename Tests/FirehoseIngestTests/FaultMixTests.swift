@@ -19,7 +19,7 @@ struct FaultMixRecording: Sendable {
 
     static let shared: Result<FaultMixRecording, BreakwaterProcess.Failure> =
         CachedSynthRecording.make(prefix: "synth3k", arguments: arguments).flatMap { recording in
-            let replayed = ReplayHarness.temporaryDatabase()
+            let replayed = TemporaryDatabase().path
             guard let replay = try? BreakwaterBinary.run(["replay", recording.folder.path, "--db", replayed, "--workers", "2"]),
                   replay.status == 0 else {
                 return .failure(.init(description: "replay failed"))
@@ -65,11 +65,11 @@ struct FaultMixTests {
         let mix = Self.mixes[mixNumber]
         let recording = try FaultMixRecording.shared.get()
         #expect(recording.frames >= 3_000)
-        let database = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
         let events = BreakwaterProcess.temporaryFile("events")
         let stderr = BreakwaterProcess.temporaryFile("stderr")
         defer {
-            LiveTest.removeDatabase(database)
+            TemporaryDatabase.remove(database)
             try? FileManager.default.removeItem(at: events)
             try? FileManager.default.removeItem(at: stderr)
         }

@@ -3,6 +3,7 @@ import ATCrypto
 @testable import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -83,8 +84,8 @@ struct KeyLaneTests {
         let blocked = try #require(peeks[blockedIndex].did)
         let keys = GatedKeys(inner: try StaticIdentityDirectory(path: recording.location.identities.path), blocked: blocked)
         let window = 64
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let lines = OutcomeCollector()
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: 1, batchSize: 1, chunkSize: 4, upstream: "test", window: window, now: LiveTest.now),
@@ -125,8 +126,8 @@ struct KeyLaneTests {
     @Test func laneOutcomesMatchTheExpectedOutcomesWithManyWorkersAndASmallWindow() async throws {
         let recording = SynthRecording.faulty
         let expected = try ExpectedOutcomes.load(recording.location.expected)
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let lines = OutcomeCollector()
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(workers: 3, chunkSize: 8, upstream: "test", window: 5, now: LiveTest.now),

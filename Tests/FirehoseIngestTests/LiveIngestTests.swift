@@ -3,6 +3,7 @@ import FirehoseIngest
 import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -14,11 +15,11 @@ struct LiveIngestTests {
 
     @Test func consumingASynthRecordingLiveGivesItsExpectedOutcomesAndTheReplayState() async throws {
         let expected = try ExpectedOutcomes.load(recording.location.expected)
-        let liveDatabase = ReplayHarness.temporaryDatabase()
-        let replayDatabase = ReplayHarness.temporaryDatabase()
+        let liveDatabase = TemporaryDatabase().path
+        let replayDatabase = TemporaryDatabase().path
         defer {
-            LiveTest.removeDatabase(liveDatabase)
-            LiveTest.removeDatabase(replayDatabase)
+            TemporaryDatabase.remove(liveDatabase)
+            TemporaryDatabase.remove(replayDatabase)
         }
         let lines = OutcomeCollector()
         let recording = self.recording
@@ -51,8 +52,8 @@ struct LiveIngestTests {
     /// The live ingest needs no socket: any `AsyncSequence` of frames (``FrameSequence``) gives the same outcomes.
     @Test func anyAsyncSequenceOfFramesFeedsTheLiveIngest() async throws {
         let expected = try ExpectedOutcomes.load(recording.location.expected)
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let lines = OutcomeCollector()
         let (stream, continuation) = AsyncStream.makeStream(of: IncomingFrame.self)
         for (index, (bytes, seq)) in zip(recording.frames, recording.seqs).enumerated() {

@@ -93,12 +93,12 @@ struct LiveProcessTests {
     func twentyThousandEventsConsumedLiveAcrossReconnectsGiveTheExpectedOutcomesAndTheReplayState() async throws {
         let recording = try LargeSynthRecording.shared.get()
         #expect(recording.frames >= 20_000)
-        let live = ReplayHarness.temporaryDatabase()
-        let replayed = ReplayHarness.temporaryDatabase()
+        let live = TemporaryDatabase().path
+        let replayed = TemporaryDatabase().path
         let events = BreakwaterProcess.temporaryFile("events")
         defer {
-            LiveTest.removeDatabase(live)
-            LiveTest.removeDatabase(replayed)
+            TemporaryDatabase.remove(live)
+            TemporaryDatabase.remove(replayed)
             try? FileManager.default.removeItem(at: events)
         }
         // The server drops every connection after 6,000 frames: three reconnects mid-stream.
@@ -130,11 +130,11 @@ struct LiveProcessTests {
 
     @Test func aServerThatGoesSilentIsDroppedAfterTheReadTimeoutAndTheStreamCompletes() async throws {
         let recording = SynthRecording.faulty
-        let database = ReplayHarness.temporaryDatabase()
-        let replayed = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
+        let replayed = TemporaryDatabase().path
         defer {
-            LiveTest.removeDatabase(database)
-            LiveTest.removeDatabase(replayed)
+            TemporaryDatabase.remove(database)
+            TemporaryDatabase.remove(replayed)
         }
         let server = try await BreakwaterProcess.serve(recording.folder, ["--stall-after", "800", "--ping-interval", "0.2"])
         defer { server.stop() }
@@ -152,8 +152,8 @@ struct LiveProcessTests {
 
     @Test func aCursorBeyondTheEndStopsConsumeWithFutureCursor() async throws {
         let recording = SynthRecording.clean
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let server = try await BreakwaterProcess.serve(recording.folder)
         defer { server.stop() }
         let last = try #require(recording.seqs.compactMap { $0 }.max())
@@ -226,10 +226,10 @@ struct LiveProcessTests {
 
     @Test func consumerTooSlowMidStreamReconnectsFromTheCursorWithNoGapAndNoDuplicate() async throws {
         let recording = SynthRecording.faulty
-        let database = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
         let events = BreakwaterProcess.temporaryFile("events")
         defer {
-            LiveTest.removeDatabase(database)
+            TemporaryDatabase.remove(database)
             try? FileManager.default.removeItem(at: events)
         }
         // Every connection gets ConsumerTooSlow after 700 frames: several reconnects through the recording. The error

@@ -98,10 +98,6 @@ enum LiveTest {
         try SQLiteStateStore(path: database).accounts(dids)
     }
 
-    static func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     /// The i-independent fields of an outcome line (Docs/CONTRACT.md §4), for comparing runs whose indices differ.
     static func key(_ line: OutcomeLine) -> String {
         "\(line.seq.map(String.init) ?? "null") \(line.type.rawValue) \(line.did ?? "null") \(line.rev ?? "null") \(line.outcome.rawValue) \(line.reason?.rawValue ?? "null")"

@@ -4,6 +4,7 @@ import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
 import IPLD
 import Testing
@@ -58,18 +59,10 @@ import Testing
         }
     }
 
-    static func database() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("bw-mirror-\(UUID().uuidString).sqlite").path
-    }
-
-    static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     /// The records of a repository CAR by path, read through a mirror import into a scratch database.
     static func records(of car: [UInt8], did: String, key: PublicKey) throws -> [String: [UInt8]] {
-        let path = database()
-        defer { remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key)
         return try records(in: store, did: did)
@@ -89,8 +82,8 @@ import Testing
     func replayedMirrorsEqualTheFinalRepositories() async throws {
         let run = try SynthRun(SynthConfiguration(repos: 12, commits: 400, seed: 7))
         defer { run.cleanUp() }
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: .all) }
         let summary = try await run.replay(into: store)
@@ -120,8 +113,8 @@ import Testing
     func aChainBreakMarksTheMirrorStaleAndAReimportReconciles() async throws {
         let run = try SynthRun(SynthConfiguration(repos: 8, commits: 300, seed: 11, faultRate: 0.1, faultKinds: [.chainBreak]))
         defer { run.cleanUp() }
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: .all) }
         _ = try await run.replay(into: store)
@@ -155,8 +148,8 @@ import Testing
     func aFilteredMirrorKeepsOnlyItsCollections() async throws {
         let run = try SynthRun(SynthConfiguration(repos: 6, commits: 250, seed: 3))
         defer { run.cleanUp() }
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let filter = try MirrorFilter(["app.bsky.feed.post", "app.bsky.actor.*"])
         for (did, _) in run.repositories { try store.mirrors.register(did: did, filter: filter) }

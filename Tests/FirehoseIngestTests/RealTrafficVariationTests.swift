@@ -166,10 +166,10 @@ struct RealTrafficVariationTests {
 struct ConformanceWarningsLiveTests {
     @Test func consumingTheQuirksScenarioLiveGivesItsWarningsAndTheirCountsPerHost() async throws {
         let folder = Vectors.projectRoot.appendingPathComponent("Replays/rule-quirks")
-        let database = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
         let events = BreakwaterProcess.temporaryFile("events")
         defer {
-            LiveTest.removeDatabase(database)
+            TemporaryDatabase.remove(database)
             try? FileManager.default.removeItem(at: events)
         }
         let expected = try ExpectedOutcomes.load(folder.appendingPathComponent("expected.jsonl"))

@@ -2,6 +2,7 @@ import ATIdentity
 import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -56,14 +57,10 @@ enum ExpectedOutcomes {
 
 /// Runs the real pipeline over a recording folder into a fresh SQLite file.
 enum ReplayHarness {
-    static func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("bw-test-\(UUID().uuidString).sqlite").path
-    }
-
     static func replay(folder: URL, policy: VerificationPolicy, workers: Int, database: String? = nil) async throws -> [OutcomeLine] {
         let location = RecordingLocation(path: folder.path)
         let keys = try StaticIdentityDirectory(path: location.identities.path)
-        let path = database ?? temporaryDatabase()
+        let path = database ?? TemporaryDatabase().path
         let store = try SQLiteStateStore(path: path)
         let collected = Mutex<[OutcomeLine]>([])
         let pipeline = VerificationPipeline(
@@ -71,9 +68,7 @@ enum ReplayHarness {
                                                  now: { Int64(Date().timeIntervalSince1970 * 1_000_000) }),
             store: store, keys: keys, onOutcome: { line in collected.withLock { $0.append(line) } })
         _ = try await pipeline.run(RecordingFrames(path: location.frames.path))
-        if database == nil {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        if database == nil { TemporaryDatabase.remove(path) }
         return collected.withLock { $0 }
     }
 }

@@ -41,7 +41,8 @@ struct ReplayContinuationTests {
     @Test func aSecondReplayOfAnotherRecordingContinuesFromTheStoredState() async throws {
         // post_lifecycle's first commit, then rev_ordering (which starts with the same commit): on the shared
         // database the repeated commit is stale.
-        let database = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let first = try await ReplayHarness.replay(folder: ScenarioReplayTests.replays.appendingPathComponent("indigo-post-lifecycle"),
                                                    policy: .strict, workers: 1, database: database)
         #expect(first.allSatisfy { $0.outcome == .verified })

@@ -3,6 +3,7 @@
 import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import NIOCore
 import NIOWebSocket
@@ -23,9 +24,9 @@ struct SubscriptionRobustnessTests {
     }
 
     @Test func aServerThatAcceptsButNeverAnswersTheUpgradeTimesOutAndIsRetried() async throws {
-        let server = try await ScriptedServer.start(.silent)
-        defer { Task { await server.stop() } }
-        let subscription = try Self.subscription(server.url, handshake: .milliseconds(500), retries: 2)
+        let server = try ScriptedHTTPServer { _, _ in .hang }
+        defer { server.stop() }
+        let subscription = try Self.subscription(server.webSocketURL, handshake: .milliseconds(500), retries: 2)
         await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
@@ -33,9 +34,9 @@ struct SubscriptionRobustnessTests {
     }
 
     @Test func aServerThatClosesBeforeTheUpgradeIsRetried() async throws {
-        let server = try await ScriptedServer.start(.close)
-        defer { Task { await server.stop() } }
-        let subscription = try Self.subscription(server.url, retries: 2)
+        let server = try ScriptedHTTPServer { _, _ in .close }
+        defer { server.stop() }
+        let subscription = try Self.subscription(server.webSocketURL, retries: 2)
         await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
@@ -82,22 +83,22 @@ struct SubscriptionRobustnessTests {
         }
     }
 
-    /// The server's count of accepted connections, once it reached `count` (or after two seconds).    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
-    static func accepted(_ server: ScriptedServer, atLeast count: Int) async -> Int {
-        for _ in 0..<100 where server.accepted.withLock({ $0.count }) < count {
+    /// The server's count of accepted connections, once it reached `count` (or after two seconds).
+    static func accepted(_ server: ScriptedHTTPServer, atLeast count: Int) async -> Int {
+        for _ in 0..<100 where server.connectionArrivals.count < count {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return server.accepted.withLock { $0.count }
+        return server.connectionArrivals.count
     }
 
     @Test func cancellationEndsAnAttemptStuckInTheHandshake() async throws {
-        let server = try await ScriptedServer.start(.silent)
-        defer { Task { await server.stop() } }
-        let subscription = try Self.subscription(server.url, handshake: .seconds(600), retries: nil)
+        let server = try ScriptedHTTPServer { _, _ in .hang }
+        defer { server.stop() }
+        let subscription = try Self.subscription(server.webSocketURL, handshake: .seconds(600), retries: nil)
         let result = try await withThrowingTaskGroup(of: SubscriptionResult?.self) { group in
             group.addTask { try await subscription.run(cursor: nil) { _ in true } }
             group.addTask {
-                while server.accepted.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+                while server.connectionArrivals.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
                 return nil
             }
             _ = try await group.next()  // the connection is open and waiting for the upgrade answer
@@ -108,27 +109,28 @@ struct SubscriptionRobustnessTests {
     }
 
     @Test func http503WithRetryAfterDelaysTheNextAttempt() async throws {
-        let server = try await ScriptedServer.start(.respond(
-            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-        defer { Task { await server.stop() } }
+        let server = try ScriptedHTTPServer { _, _ in
+            .raw(Array("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+        }
+        defer { server.stop() }
         // Jitter draws zero, so only Retry-After can space the attempts.
-        let subscription = try Self.subscription(server.url, retries: 1)
+        let subscription = try Self.subscription(server.webSocketURL, retries: 1)
         await #expect(throws: NetError(.upstreamUnreachable, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
-        let times = server.accepted.withLock { $0 }
+        let times = server.connectionArrivals
         #expect(times.count == 2)
         if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(950)) }
     }
 
     @Test func http501IsAFinalRefusal() async throws {
-        let server = try await ScriptedServer.start(.respond("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n"))
-        defer { Task { await server.stop() } }
-        let subscription = try Self.subscription(server.url, retries: 5)
+        let server = try ScriptedHTTPServer { _, _ in .raw(Array("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n".utf8)) }
+        defer { server.stop() }
+        let subscription = try Self.subscription(server.webSocketURL, retries: 5)
         await #expect(throws: NetError(.upstreamRefused, "")) {
             try await subscription.run(cursor: nil) { _ in true }
         }
-        #expect(server.accepted.withLock { $0.count } == 1)
+        #expect(server.connectionArrivals.count == 1)
     }
 
     @Test func aServerThatStopsAnsweringPingsIsDroppedAndTheStreamResumes() async throws {
@@ -136,8 +138,8 @@ struct SubscriptionRobustnessTests {
         let expected = try ExpectedOutcomes.load(recording.location.expected)
         var configuration = RelayServerConfiguration(recording: recording.location)
         configuration.stallAfter = 250
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let lines = OutcomeCollector()
         let result = try await LiveTest.withServer(configuration) { server in
             let subscription = try Self.subscription(server.url, retries: 3, ping: .milliseconds(200), readTimeout: .seconds(1))
@@ -190,7 +192,7 @@ struct SubscriptionRobustnessTests {
         configuration.closeAfter = perConnection
         configuration.inclusiveCursor = true
         let run = try await Self.consumeLive(recording, server: configuration, maxEvents: frames + connections - 1, retries: 3)
-        defer { LiveTest.removeDatabase(run.database) }
+        defer { TemporaryDatabase.remove(run.database) }
         #expect(run.result.subscription?.reconnects == connections - 1)
         #expect(run.result.summary.seqRegressions == connections - 1)
         #expect(run.lines.filter { $0.reason == .staleRev }.count == connections - 1)
@@ -207,8 +209,8 @@ struct SubscriptionRobustnessTests {
 
         /// Whether the stored account states equal those of a strict replay of `source`.
         func matchesReplay(of source: SynthRecording) async throws -> Bool {
-            let replayDatabase = ReplayHarness.temporaryDatabase()
-            defer { LiveTest.removeDatabase(replayDatabase) }
+            let replayDatabase = TemporaryDatabase().path
+            defer { TemporaryDatabase.remove(replayDatabase) }
             _ = try await ReplayHarness.replay(folder: source.folder, policy: .strict, workers: 2, database: replayDatabase)
             let dids = try source.dids()
             return try LiveTest.states(database: database, dids: dids) == LiveTest.states(database: replayDatabase, dids: dids)
@@ -219,9 +221,9 @@ struct SubscriptionRobustnessTests {
     /// that the caller removes (``LiveRun/database``).
     static func consumeLive(_ recording: SynthRecording, server configuration: RelayServerConfiguration, maxEvents: Int,
                             retries: Int? = 1) async throws -> LiveRun {
-        let database = ReplayHarness.temporaryDatabase()
+        let database = TemporaryDatabase().path
         var finished = false
-        defer { if !finished { LiveTest.removeDatabase(database) } }
+        defer { if !finished { TemporaryDatabase.remove(database) } }
         let lines = OutcomeCollector()
         let (result, upstream) = try await LiveTest.withServer(configuration) { server in
             let upstream = try RelayURL(server.url).description
@@ -250,7 +252,7 @@ struct SubscriptionRobustnessTests {
         let recording = SynthRecording(folder: folder, frames: frames)
         let run = try await Self.consumeLive(recording, server: RelayServerConfiguration(recording: recording.location),
                                              maxEvents: frames.count)
-        defer { LiveTest.removeDatabase(run.database) }
+        defer { TemporaryDatabase.remove(run.database) }
         #expect(run.result.summary.seqRegressions == 1)
         // Docs/SPEC.md §2: the frame is not processed and the connection is dropped, then resumed from the highest seq.
         #expect(run.result.subscription?.reconnects == 1)

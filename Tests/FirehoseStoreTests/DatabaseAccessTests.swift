@@ -1,5 +1,6 @@
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Testing
 
@@ -7,7 +8,9 @@ import Testing
 @Suite("Database access: writer lock and read-only opening")
 struct DatabaseAccessTests {
     @Test func aSecondExclusiveWriterIsRefusedWithTheHoldersPid() throws {
-        let path = SQLiteStateStoreTests.temporaryPath()
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         let first = try SQLiteStateStore(path: path, exclusive: true)
         let refusal = #expect(throws: StoreError.self) { try SQLiteStateStore(path: path, exclusive: true) }
         #expect(refusal?.code == .locked)
@@ -18,13 +21,17 @@ struct DatabaseAccessTests {
     }
 
     @Test func theWriterLockIsReleasedWithItsStore() throws {
-        let path = SQLiteStateStoreTests.temporaryPath()
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         do { _ = try SQLiteStateStore(path: path, exclusive: true) }
         _ = try SQLiteStateStore(path: path, exclusive: true)
     }
 
     @Test func aReadOnlyStoreOpensWithoutWriteAccessAndRefusesWrites() throws {
-        let path = SQLiteStateStoreTests.temporaryPath()
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         _ = try SQLiteStateStore(path: path)
         let reader = try SQLiteStateStore.openReadOnly(path: path)
         #expect(reader.isReadOnly)
@@ -35,18 +42,24 @@ struct DatabaseAccessTests {
     }
 
     @Test func aReadOnlyOpenNeverCreatesOrMigratesADatabase() throws {
-        let missing = SQLiteStateStoreTests.temporaryPath()
+        let missingDatabase = TemporaryDatabase()
+        defer { missingDatabase.remove() }
+        let missing = missingDatabase.path
         let notFound = #expect(throws: StoreError.self) { try SQLiteStateStore.openReadOnly(path: missing) }
         #expect(notFound?.code == .notFound)
         #expect(!FileManager.default.fileExists(atPath: missing))
 
-        let empty = SQLiteStateStoreTests.temporaryPath()
+        let emptyDatabase = TemporaryDatabase()
+        defer { emptyDatabase.remove() }
+        let empty = emptyDatabase.path
         #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         let notADatabase = #expect(throws: StoreError.self) { try SQLiteStateStore.openReadOnly(path: empty) }
         #expect(notADatabase?.code == .notADatabase)
         #expect(try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int == 0)
 
-        let garbage = SQLiteStateStoreTests.temporaryPath()
+        let garbageDatabase = TemporaryDatabase()
+        defer { garbageDatabase.remove() }
+        let garbage = garbageDatabase.path
         #expect(FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 0x41, count: 4096)))
         #expect(throws: StoreError.self) { try SQLiteStateStore.openReadOnly(path: garbage) }
     }

@@ -1,6 +1,7 @@
 import ATIdentity
 import ATSyntax
 import FirehoseStore
+import FirehoseTesting
 import Foundation
 import IPLD
 import Testing
@@ -12,9 +13,7 @@ import Testing
     static let didKey = "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme"
 
     static func withDatabase(_ body: (String) throws -> Void) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("breakwater-identities-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try body(path)
+        try TemporaryDatabase.with(body)
     }
 
     static func entries() throws -> [IdentityCachePolicy.Entry] {

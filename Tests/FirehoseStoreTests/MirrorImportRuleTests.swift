@@ -2,6 +2,7 @@ import ATCrypto
 import ATRepo
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import IPLD
 import Testing
@@ -29,7 +30,7 @@ import Testing
 
     @Test func aValidRepositoryImportsEveryRecord() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let report = try importing(try repo.blocks(), into: store)
         #expect(report.records == 300 && report.kept == 300 && report.created == 300 && report.extraBlocks == 0)
@@ -45,7 +46,7 @@ import Testing
     /// any other mark makes the mirror stale.
     @Test func aSyncStaleMarkSparesAMirrorAlreadyAtItsRootOrALaterRev() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         _ = try importing(try repo.blocks(), into: store)
         let root = try repo.tree().rootCID
@@ -63,7 +64,7 @@ import Testing
 
     @Test func aTamperedBlockIsABlockCIDMismatch() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         var blocks = try repo.blocks()
         let index = blocks.count - 1
@@ -74,7 +75,7 @@ import Testing
 
     @Test func aMissingRecordIsMissingRecordBlock() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let recordCIDs = Set(repo.sortedEntries.map(\.value))
         var blocks = try repo.blocks()
@@ -87,7 +88,7 @@ import Testing
 
     @Test func aMissingNodeIsMissingProofBlock() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         var blocks = try repo.blocks()
         // blocks[1] is the root node; drop the next node (a subtree).
@@ -99,7 +100,7 @@ import Testing
 
     @Test func extraUnreferencedBlocksAreToleratedAndReported() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         var blocks = try repo.blocks()
         let extraRecord = DAGCBOR.encode(.map(["$type": .string("app.bsky.feed.post"), "text": .string("stray")]))
@@ -116,7 +117,7 @@ import Testing
 
     @Test func aWrongKeyIsABadSignature() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let other = PrivateKey.derive(curve: .p256, seed: Array(repeating: 9, count: 32))
         expectError(.badSignature) { _ = try importing(try repo.blocks(), into: store, key: other.publicKey) }
@@ -126,14 +127,14 @@ import Testing
 
     @Test func anotherAccountsRepositoryIsADIDMismatch() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         expectError(.didMismatch) { _ = try importing(try repo.blocks(), into: store, did: "did:plc:someoneelse0000000000000") }
     }
 
     @Test func aMissingCommitBlockIsACARRootMismatch() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let blocks = try repo.blocks()
         let car = CARWriter.write(roots: [blocks[0].cid], blocks: Array(blocks.dropFirst()))
@@ -144,7 +145,7 @@ import Testing
 
     @Test func aCollectionFilterStoresOnlyThoseCollectionsYetVerifiesTheWholeRoot() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let filter = try MirrorFilter(["app.bsky.feed.*"])
         let report = try importing(try repo.blocks(), into: store, filter: filter)
@@ -170,7 +171,7 @@ import Testing
 
     @Test func aReimportReconcilesCreatedUpdatedAndDeletedRecords() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         _ = try importing(try repo.blocks(), into: store)
         var next = repo
@@ -191,7 +192,7 @@ import Testing
 
     @Test func anExportFollowsSpecOrderAndEqualsTheSourceRepository() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         _ = try importing(try repo.blocks(), into: store)
         #expect(try store.exportedCAR(did: TestRepo.did) == (try repo.car()))
@@ -214,7 +215,7 @@ import Testing
 
     @Test func anImportOlderThanTheVerifiedAccountStateLeavesTheMirrorStale() throws {
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         var batch = StoreBatch()
         batch.accounts[TestRepo.did] = AccountState(did: TestRepo.did, rev: "3lzzzzzzzzz22", data: CID.compute(for: [1]), commit: CID.compute(for: [2]))

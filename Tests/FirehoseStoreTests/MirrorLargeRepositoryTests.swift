@@ -50,7 +50,7 @@ import Testing
         rest.append(contentsOf: rest.prefix(50))
         rest = Self.shuffled(rest, seed: 7)
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let car = CARWriter.write(roots: [ordered[0].cid], blocks: [ordered[0]] + rest)
         let report = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: car), key: TestRepo.key.publicKey)
@@ -67,7 +67,7 @@ import Testing
         for i in 0..<5 { repo.records["app.bsky.feed.like/3zz\(i)"] = shared }
         let database = TemporaryDatabase()
         let second = TemporaryDatabase()
-        defer { database.cleanUp(); second.cleanUp() }
+        defer { database.remove(); second.remove() }
         let store = try database.open()
         _ = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
         let exported = try store.exportedCAR(did: TestRepo.did)
@@ -82,7 +82,7 @@ import Testing
     @Test func anEmptyRepositoryImportsAndExports() throws {
         let repo = TestRepo.make(count: 0)
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         let report = try store.mirrors.importRepository(did: TestRepo.did, blocks: try CARBytesStream(bytes: try repo.car()), key: TestRepo.key.publicKey)
         #expect(report.records == 0 && report.data == MST.emptyRootCID && report.extraBlocks == 0)
@@ -106,7 +106,7 @@ import Testing
         let car = [UInt8](try Vectors.data(partial))
         let did = try MirrorVectorTests.commitDID(car)
         let database = TemporaryDatabase()
-        defer { database.cleanUp() }
+        defer { database.remove() }
         let store = try database.open()
         do {
             _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: nil)
@@ -139,7 +139,7 @@ import Testing
         }
         func attempt(_ blocks: [(cid: CID, data: [UInt8])], key: PublicKey? = nil, filter: MirrorFilter? = nil) throws -> MirrorImportReport {
             let database = TemporaryDatabase()
-            defer { database.cleanUp() }
+            defer { database.remove() }
             let store = try database.open()
             let car = CARWriter.write(roots: [commitCID], blocks: blocks)
             if let key { return try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter) }

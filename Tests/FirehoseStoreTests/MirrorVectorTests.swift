@@ -73,7 +73,7 @@ import Testing
         var key = try Self.documents()[did]
         if let key, let refused = testCase.refusedSignature {
             let database = TemporaryDatabase()
-            defer { database.cleanUp() }
+            defer { database.remove() }
             let store = try database.open()
             do {
                 _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key)
@@ -90,7 +90,7 @@ import Testing
     func roundTrip(car: [UInt8], did: String, key: PublicKey?, expectedRecords: Int?) throws {
         let first = TemporaryDatabase()
         let second = TemporaryDatabase()
-        defer { first.cleanUp(); second.cleanUp() }
+        defer { first.remove(); second.remove() }
         let store = try first.open()
         let report = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: key, filter: nil)
         #expect(report.signatureChecked == (key != nil))

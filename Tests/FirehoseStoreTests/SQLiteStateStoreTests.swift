@@ -1,22 +1,21 @@
 import FirehoseStore
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import IPLD
 import Testing
 
 @Suite("SQLite state store (Docs/CONTRACT.md §5)")
 struct SQLiteStateStoreTests {
-    static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("bw-store-\(UUID().uuidString).sqlite").path
-    }
-
     static func line(_ index: Int, _ did: String?, _ outcome: Outcome, _ reason: Reason? = nil) -> OutcomeLine {
         OutcomeLine(index: index, seq: Int64(index + 1), type: .commit, did: did, rev: "3lmxjza3nva27", outcome: outcome,
                     reason: reason, detail: reason.map { "detail of \($0.rawValue)" })
     }
 
     @Test func aBatchIsWrittenAtomicallyWithItsCursor() throws {
-        let path = Self.temporaryPath()
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         let store = try SQLiteStateStore(path: path)
         let data = CID.compute(for: [0xa0])
         var batch = StoreBatch()
@@ -48,7 +47,9 @@ struct SQLiteStateStoreTests {
     }
 
     @Test func countsAccumulateAcrossBatches() throws {
-        let store = try SQLiteStateStore(path: Self.temporaryPath())
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try SQLiteStateStore(path: database.path)
         for round in 0..<5 {
             var batch = StoreBatch()
             batch.outcomes = (0..<100).map { i in
@@ -64,7 +65,9 @@ struct SQLiteStateStoreTests {
     }
 
     @Test func theDatabaseUsesWALAndIsMigrated() throws {
-        let path = Self.temporaryPath()
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         _ = try SQLiteStateStore(path: path)
         let again = try SQLiteStateStore(path: path)  // migrating twice is a no-op
         #expect(try again.journalMode() == "wal")

@@ -3,6 +3,7 @@ import ATIdentity
 import ATSyntax
 import BreakwaterNet
 import FirehoseStore
+import FirehoseTesting
 import FirehoseSync
 import Foundation
 import Logging
@@ -15,19 +16,19 @@ import Testing
 
     /// A running server, a provider over it, and a clock; torn down by `finish()`.
     struct Setup {
-        let server: TestHTTPServer
+        let server: ScriptedHTTPServer
         let provider: CachingIdentityDirectory
         let clock: TestClock
 
         func finish() async throws {
             await provider.shutdown()
-            try await server.shutdown()
+            server.stop()
         }
     }
 
     static func setUp(identities: String? = nil, store: (any IdentityCacheStore)? = nil, clock: TestClock = TestClock(),
-                      server: TestHTTPServer? = nil) async throws -> Setup {
-        let server = if let server { server } else { try await TestHTTPServer.start() }
+                      server: ScriptedHTTPServer? = nil) async throws -> Setup {
+        let server = if let server { server } else { try ScriptedHTTPServer() }
         let staticKeys = try identities.map { try StaticIdentityDirectory(path: $0, required: true) }
         var configuration = F.configuration()
         let directory = try GuardedURL(server.baseURL, configuration: configuration)
@@ -67,7 +68,7 @@ import Testing
         #expect(Self.key(lookup) == F.key(1).publicKey)
         let refreshed = await setup.provider.signingKey(for: did.description, seq: 1, fresh: true)
         #expect(Self.key(refreshed) == F.key(1).publicKey)
-        #expect(setup.server.totalCount == 0)
+        #expect(setup.server.requests.count == 0)
         // DIDs not in the file are resolved.
         let other = F.did("dynamic")
         setup.server.set("/\(other)", .json(F.document(other, key: F.key(3).publicKey)))
@@ -165,19 +166,19 @@ import Testing
     }
 
     @Test func didWebOnLocalhostIsRefusedWithoutLoopbackPermission() async throws {
-        let server = try await TestHTTPServer.start()
+        let server = try ScriptedHTTPServer()
         let did = try DID("did:web:localhost%3A\(server.port)")
         server.set("/.well-known/did.json", .json(F.document(did, key: F.key(9).publicKey)))
         let client = GuardedHTTPClient(configuration: GuardedHTTPConfiguration(), logger: F.logger)
         let result = await F.capture { () async throws(ATIdentityError) in try await WebDIDResolver(http: client, now: { 0 }).resolve(did) }
         #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try result.get() }
-        #expect(server.totalCount == 0)
+        #expect(server.requests.count == 0)
         await client.shutdown()
-        try await server.shutdown()
+        server.stop()
     }
 
     @Test func aHostNameResolvingToARefusedAddressIsRefusedAfterConnecting() async throws {
-        let server = try await TestHTTPServer.start()
+        let server = try ScriptedHTTPServer()
         let did = F.did("rebound")
         server.set("/\(did)", .json(F.document(did, key: F.key(10).publicKey)))
         // http to loopback names passes the URL check, but the address it resolves to is refused.
@@ -188,17 +189,18 @@ import Testing
             return await F.capture { () async throws(ATIdentityError) in try await resolver.resolve(did) }
         }
         #expect(throws: ATIdentityError(.forbiddenAddress, "")) { try result.get() }
-        #expect(server.totalCount == 0)
-        try await server.shutdown()
+        #expect(server.requests.count == 0)
+        server.stop()
     }
 
     @Test func thePersistentCacheSurvivesARestartAndHonoursItsTTLs() async throws {
-        let path = Self.temporaryPath("state.sqlite")
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         let good = F.did("persisted")
         let missing = F.did("persistedmissing")
         let clock = TestClock()
-        let server = try await TestHTTPServer.start(["/\(good)": .json(F.document(good, key: F.key(11).publicKey)), "/\(missing)": .status(404)])
+        let server = try ScriptedHTTPServer(routes: ["/\(good)": .json(F.document(good, key: F.key(11).publicKey)), "/\(missing)": .status(404)])
 
         let first = try await Self.setUp(store: try SQLiteStateStore(path: path).identities, clock: clock, server: server)
         #expect(Self.key(await first.provider.signingKey(for: good.description, seq: 1, fresh: false)) == F.key(11).publicKey)
@@ -230,8 +232,9 @@ import Testing
     }
 
     @Test func purgeAlsoForgetsThePersistentEntry() async throws {
-        let path = Self.temporaryPath("state.sqlite")
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let path = database.path
         let did = F.did("purgedondisk")
         let store = try SQLiteStateStore(path: path)
         let setup = try await Self.setUp(store: store.identities)

@@ -2,6 +2,7 @@ import ATCrypto
 import ATIdentity
 import ATSyntax
 import BreakwaterNet
+import FirehoseTesting
 import Testing
 
 /// PLC directory resolution over real HTTP on 127.0.0.1 (Docs/SPEC.md §11).
@@ -9,14 +10,14 @@ import Testing
     typealias F = IdentityFixtures
     let clock = TestClock()
 
-    func resolve(_ did: DID, reply: TestHTTPServer.Reply,
+    func resolve(_ did: DID, reply: ScriptedHTTPReply,
                  configuration: GuardedHTTPConfiguration = F.configuration()) async throws -> Result<ResolvedIdentity, ATIdentityError> {
-        let server = try await TestHTTPServer.start(["/\(did)": reply])
+        let server = try ScriptedHTTPServer(routes: ["/\(did)": reply])
         let result = try await F.withClient(configuration) { client in
             let resolver = PLCResolver(directory: server.baseURL + "/", http: client, now: clock.closure)
             return await F.capture { () async throws(ATIdentityError) in try await resolver.resolve(did) }
         }
-        try await server.shutdown()
+        server.stop()
         return result
     }
 
@@ -33,13 +34,13 @@ import Testing
 
     @Test func requestsCarryAUserAgentAndAskForJSON() async throws {
         let did = F.did("agent")
-        let server = try await TestHTTPServer.start(["/\(did)": .json(F.document(did, key: F.key(1).publicKey))])
+        let server = try ScriptedHTTPServer(routes: ["/\(did)": .json(F.document(did, key: F.key(1).publicKey))])
         try await F.withClient { client in
             _ = try await PLCResolver(directory: server.baseURL, http: client, now: clock.closure).resolve(did)
         }
-        #expect(server.lastHeaders["user-agent"] == GuardedHTTPConfiguration.defaultUserAgent)
-        #expect(server.lastHeaders["accept"]?.contains("application/json") == true)
-        try await server.shutdown()
+        #expect(server.requests.last?.headerFields["user-agent"] == GuardedHTTPConfiguration.defaultUserAgent)
+        #expect(server.requests.last?.headerFields["accept"]?.contains("application/json") == true)
+        server.stop()
     }
 
     @Test func aLegacyKeyDocumentGivesTheSameKey() async throws {
@@ -93,7 +94,7 @@ import Testing
 
     @Test func redirectsAreFollowedWhenAllowed() async throws {
         let did = F.did("moved")
-        let server = try await TestHTTPServer.start()
+        let server = try ScriptedHTTPServer()
         server.set("/\(did)", .redirect("/elsewhere"))
         server.set("/elsewhere", .json(F.document(did, key: F.key(4).publicKey)))
         let identity = try await F.withClient { client in
@@ -101,18 +102,18 @@ import Testing
         }
         #expect(identity.signingKeyReference?.didKeyString == F.key(4).publicKey.didKey)
         #expect(server.count("/elsewhere") == 1)
-        try await server.shutdown()
+        server.stop()
     }
 
     @Test(arguments: ["http://10.0.0.1/x", "https://192.168.1.1/x", "https://[fd00::1]/x", "ftp://example.com/x", "/loop"])
     func redirectsToRefusedURLsOrInLoopsFail(location: String) async throws {
         let did = F.did("redirect")
-        let server = try await TestHTTPServer.start(["/\(did)": .redirect(location), "/loop": .redirect("/loop")])
+        let server = try ScriptedHTTPServer(routes: ["/\(did)": .redirect(location), "/loop": .redirect("/loop")])
         let result = try await F.withClient { client in
             let resolver = PLCResolver(directory: server.baseURL, http: client, now: clock.closure)
             return await F.capture { () async throws(ATIdentityError) in try await resolver.resolve(did) }
         }
         #expect(throws: ATIdentityError(.badRedirect, "")) { try result.get() }
-        try await server.shutdown()
+        server.stop()
     }
 }

@@ -1,6 +1,7 @@
 import BreakwaterNet
 import FirehoseIngest
 import FirehoseSync
+import FirehoseTesting
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -3,6 +3,7 @@ import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
 import Testing
 
@@ -18,8 +19,8 @@ import Testing
         let broken = scenario.brokenDIDs
         try #require(!broken.isEmpty)
         let mirrored = try #require(scenario.repositories.keys.sorted().first)
-        let database = ReplayHarness.temporaryDatabase()
-        defer { LiveTest.removeDatabase(database) }
+        let database = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(database) }
         let output = try await LiveTest.withServer(scenario.server(repos: true)) { server in
             let http = server.url.replacingOccurrences(of: "ws://", with: "http://")
             let process = Process()

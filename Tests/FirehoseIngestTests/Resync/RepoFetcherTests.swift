@@ -3,8 +3,8 @@ import BreakwaterNet
 import FirehoseIngest
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
-import NIOCore
 import Testing
 
 /// The `getRepo` client's rules (Docs/SPEC.md §7.5 step 2, §13) against a scripted loopback server.
@@ -45,81 +45,81 @@ import Testing
     }
 
     @Test func relayRedirectIsFollowedToThePDS() async throws {
-        let pds = try await ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
-        let relay = try await ScriptedHTTPServer { uri, _ in .redirect(pds.base + uri) }
-        let fetcher = Self.fetcher(relay: relay.base)
+        let pds = try ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
+        let relay = try ScriptedHTTPServer { request, _ in .redirect(pds.baseURL + request.target) }
+        let fetcher = Self.fetcher(relay: relay.baseURL)
         let bytes = try await fetcher.fetchRepository(did: Self.did)
         await fetcher.shutdown()
         #expect(bytes == Self.car)
-        #expect(relay.requestURIs == ["/xrpc/com.atproto.sync.getRepo?did=\(Self.did)"])
-        #expect(pds.requestURIs == relay.requestURIs)
-        await relay.close(); await pds.close()
+        #expect(relay.targets == ["/xrpc/com.atproto.sync.getRepo?did=\(Self.did)"])
+        #expect(pds.targets == relay.targets)
+        relay.stop(); pds.stop()
     }
 
     @Test func relayWithoutTheRepositoryFallsBackToThePDSOfTheDIDDocument() async throws {
-        let relay = try await ScriptedHTTPServer { _, _ in .status(501, body: #"{"error":"MethodNotImplemented"}"#) }
-        let pds = try await ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
-        let fetcher = Self.fetcher(relay: "ws://127.0.0.1:\(relay.port)", pds: pds.base)
+        let relay = try ScriptedHTTPServer { _, _ in .json(#"{"error":"MethodNotImplemented"}"#, status: 501) }
+        let pds = try ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
+        let fetcher = Self.fetcher(relay: "ws://127.0.0.1:\(relay.port)", pds: pds.baseURL)
         #expect(try await fetcher.fetchRepository(did: Self.did) == Self.car)
         await fetcher.shutdown()
-        #expect(relay.requestURIs.count == 1 && pds.requestURIs.count == 1)
-        await relay.close(); await pds.close()
+        #expect(relay.targets.count == 1 && pds.targets.count == 1)
+        relay.stop(); pds.stop()
     }
 
     @Test func missingRepositoryIsRepoNotFound() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .status(404, body: #"{"error":"RepoNotFound","message":"no"}"#) }
-        #expect(await Self.code(Self.fetcher(relay: server.base, pds: server.base)) == "repo-not-found")
-        let takendown = try await ScriptedHTTPServer { _, _ in .status(400, body: #"{"error":"RepoTakendown"}"#) }
-        #expect(await Self.code(Self.fetcher(relay: takendown.base)) == "repo-unavailable")
-        await server.close(); await takendown.close()
+        let server = try ScriptedHTTPServer { _, _ in .json(#"{"error":"RepoNotFound","message":"no"}"#, status: 404) }
+        #expect(await Self.code(Self.fetcher(relay: server.baseURL, pds: server.baseURL)) == "repo-not-found")
+        let takendown = try ScriptedHTTPServer { _, _ in .json(#"{"error":"RepoTakendown"}"#, status: 400) }
+        #expect(await Self.code(Self.fetcher(relay: takendown.baseURL)) == "repo-unavailable")
+        server.stop(); takendown.stop()
     }
 
     @Test func serverErrorIsFetchFailed() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .status(500, body: "{}") }
-        #expect(await Self.code(Self.fetcher(relay: server.base)) == "fetch-failed")
-        let html = try await ScriptedHTTPServer { _, _ in .status(200, body: "<html></html>", headers: [("Content-Type", "text/html")]) }
-        #expect(await Self.code(Self.fetcher(relay: html.base)) == "fetch-failed")
-        await server.close(); await html.close()
+        let server = try ScriptedHTTPServer { _, _ in .json("{}", status: 500) }
+        #expect(await Self.code(Self.fetcher(relay: server.baseURL)) == "fetch-failed")
+        let html = try ScriptedHTTPServer { _, _ in .status(200, headers: [("Content-Type", "text/html")], body: Array("<html></html>".utf8)) }
+        #expect(await Self.code(Self.fetcher(relay: html.baseURL)) == "fetch-failed")
+        server.stop(); html.stop()
     }
 
     @Test func silentServerHitsTheOverallTimeLimit() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .hang }
+        let server = try ScriptedHTTPServer { _, _ in .hang }
         let started = ContinuousClock.now
-        #expect(await Self.code(Self.fetcher(relay: server.base) { $0.totalTimeout = .milliseconds(600) }) == "fetch-timeout")
+        #expect(await Self.code(Self.fetcher(relay: server.baseURL) { $0.totalTimeout = .milliseconds(600) }) == "fetch-timeout")
         #expect(ContinuousClock.now - started < .seconds(10))
-        await server.close()
+        server.stop()
     }
 
     @Test func repositoryOverTheCapIsRefused() async throws {
-        let announced = try await ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
-        #expect(await Self.code(Self.fetcher(relay: announced.base) { $0.maxBytes = 1000 }) == "response-too-large")
-        let unannounced = try await ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car, announceLength: false) }
-        #expect(await Self.code(Self.fetcher(relay: unannounced.base) { $0.maxBytes = 1000 }) == "response-too-large")
-        await announced.close(); await unannounced.close()
+        let announced = try ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
+        #expect(await Self.code(Self.fetcher(relay: announced.baseURL) { $0.maxBytes = 1000 }) == "response-too-large")
+        let unannounced = try ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car, announceLength: false) }
+        #expect(await Self.code(Self.fetcher(relay: unannounced.baseURL) { $0.maxBytes = 1000 }) == "response-too-large")
+        announced.stop(); unannounced.stop()
     }
 
     @Test func transferBelowTheMinimumRateIsCut() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .trickle(RepoFetcherTests.car, chunk: 16, interval: .milliseconds(100)) }
-        let code = await Self.code(Self.fetcher(relay: server.base) {
+        let server = try ScriptedHTTPServer { _, _ in .trickle(200, headers: [("Content-Type", "application/vnd.ipld.car")], body: RepoFetcherTests.car, chunk: 16, interval: .milliseconds(100)) }
+        let code = await Self.code(Self.fetcher(relay: server.baseURL) {
             $0.minimumBytesPerSecond = 10_000
             $0.rateGracePeriod = .milliseconds(400)
         })
         #expect(code == "fetch-too-slow")
-        await server.close()
+        server.stop()
     }
 
     @Test func redirectsAreBounded() async throws {
-        let server = try await ScriptedHTTPServer { uri, _ in .redirect(uri) }
-        #expect(await Self.code(Self.fetcher(relay: server.base) { $0.maxRedirects = 2 }) == "bad-redirect")
-        #expect(server.requestURIs.count == 3)
-        let elsewhere = try await ScriptedHTTPServer { _, _ in .redirect("http://10.0.0.1/xrpc/com.atproto.sync.getRepo") }
-        #expect(await Self.code(Self.fetcher(relay: elsewhere.base)) == "bad-redirect")
-        await server.close(); await elsewhere.close()
+        let server = try ScriptedHTTPServer { request, _ in .redirect(request.target) }
+        #expect(await Self.code(Self.fetcher(relay: server.baseURL) { $0.maxRedirects = 2 }) == "bad-redirect")
+        #expect(server.targets.count == 3)
+        let elsewhere = try ScriptedHTTPServer { _, _ in .redirect("http://10.0.0.1/xrpc/com.atproto.sync.getRepo") }
+        #expect(await Self.code(Self.fetcher(relay: elsewhere.baseURL)) == "bad-redirect")
+        server.stop(); elsewhere.stop()
     }
 
     @Test func retryAfterLeavesTheHostAlone() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .status(429, body: "{}", headers: [("Retry-After", "60")]) }
-        let fetcher = Self.fetcher(relay: server.base)
+        let server = try ScriptedHTTPServer { _, _ in .json("{}", status: 429, headers: [("Retry-After", "60")]) }
+        let fetcher = Self.fetcher(relay: server.baseURL)
         for _ in 0..<2 {
             do {
                 _ = try await fetcher.fetchRepository(did: Self.did)
@@ -128,16 +128,16 @@ import Testing
                 #expect(error.code == .rateLimited)
             }
         }
-        #expect(server.requestURIs.count == 1)  // the second attempt did not reach the host
+        #expect(server.targets.count == 1)  // the second attempt did not reach the host
         await fetcher.shutdown()
-        await server.close()
+        server.stop()
     }
 
     @Test func loopbackNeedsTheSameSwitchAsThePLCDirectory() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
-        #expect(await Self.code(Self.fetcher(relay: server.base) { $0.allowHTTPLoopback = false }) == "forbidden-address")
-        #expect(server.requestURIs.isEmpty)
+        let server = try ScriptedHTTPServer { _, _ in .car(RepoFetcherTests.car) }
+        #expect(await Self.code(Self.fetcher(relay: server.baseURL) { $0.allowHTTPLoopback = false }) == "forbidden-address")
+        #expect(server.targets.isEmpty)
         #expect(await Self.code(Self.fetcher(relay: nil)) == "no-repo-source")
-        await server.close()
+        server.stop()
     }
 }

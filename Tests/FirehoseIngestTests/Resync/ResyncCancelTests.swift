@@ -3,6 +3,7 @@ import FirehoseIngest
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -36,8 +37,8 @@ import Testing
         // Each chain break is followed by a #sync of the same account (synth's repair), which restores it.
         try #require(expected.contains { $0.type == .sync && broken.contains($0.did ?? "") })
 
-        let path = ResyncPipelineTests.database()
-        defer { ResyncPipelineTests.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let keys = try StaticIdentityDirectory(data: try generator.identitiesJSON())
         let fetcher = FailingFetcher()

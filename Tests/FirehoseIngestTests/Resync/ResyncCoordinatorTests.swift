@@ -4,6 +4,7 @@ import ATCrypto
 @testable import FirehoseIngest
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
 import Synchronization
 import Testing
@@ -21,7 +22,7 @@ import Testing
     /// Requests a resync of the account from `server` and returns the first completion (or nil after `limit`).
     static func resync(from server: ScriptedHTTPServer, keys: (any IdentityDirectory)? = nil, maxAttempts: Int = 3) async throws
         -> (completion: ResyncCompletion?, counts: ResyncCounts) {
-        let fetcher = HTTPRepoFetcher(relay: server.base, pds: nil,
+        let fetcher = HTTPRepoFetcher(relay: server.baseURL, pds: nil,
                                       configuration: RepoFetchConfiguration(totalTimeout: .seconds(5), allowHTTPLoopback: true,
                                                                             perHostLimit: .init(perSecond: 1000, burst: 1000)),
                                       logger: LiveTest.logger)
@@ -55,8 +56,8 @@ import Testing
     }
 
     @Test func serverErrorThenSuccessRetriesAfterABackoff() async throws {
-        let server = try await ScriptedHTTPServer { _, count in
-            count == 0 ? .status(500, body: "{}") : .car(ResyncCoordinatorTests.account.car)
+        let server = try ScriptedHTTPServer { _, count in
+            count == 0 ? .json("{}", status: 500) : .car(ResyncCoordinatorTests.account.car)
         }
         let (completion, counts) = try await Self.resync(from: server)
         guard case .fetched(let repository)? = completion?.result else {
@@ -65,21 +66,21 @@ import Testing
         }
         #expect(repository.did == Self.account.did && repository.records > 0)
         #expect(counts.started == 2 && counts.failed == 1 && counts.gaveUp == 0)
-        #expect(server.requestURIs.count == 2)
-        await server.close()
+        #expect(server.targets.count == 2)
+        server.stop()
     }
 
     @Test func missingRepositoryGivesUpAfterTheLastAttempt() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .status(404, body: #"{"error":"RepoNotFound"}"#) }
+        let server = try ScriptedHTTPServer { _, _ in .json(#"{"error":"RepoNotFound"}"#, status: 404) }
         let (completion, counts) = try await Self.resync(from: server, maxAttempts: 3)
         #expect(Self.failure(completion)?.hasPrefix("repo-not-found") == true, "\(String(describing: completion))")
         #expect(counts.started == 3 && counts.failed == 3 && counts.gaveUp == 1)
-        await server.close()
+        server.stop()
     }
 
     @Test func silentServerTimesOut() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .hang }
-        let fetcher = HTTPRepoFetcher(relay: server.base, pds: nil,
+        let server = try ScriptedHTTPServer { _, _ in .hang }
+        let fetcher = HTTPRepoFetcher(relay: server.baseURL, pds: nil,
                                       configuration: RepoFetchConfiguration(totalTimeout: .milliseconds(300), allowHTTPLoopback: true),
                                       logger: LiveTest.logger)
         let coordinator = ResyncCoordinator(configuration: ResyncConfiguration(concurrency: 1, maxAttempts: 1), fetcher: fetcher,
@@ -89,12 +90,12 @@ import Testing
         let completion = await coordinator.perform(did: Self.account.did, attempt: 1)
         #expect(Self.failure(completion)?.hasPrefix("fetch-timeout") == true, "\(String(describing: completion))")
         await fetcher.shutdown()
-        await server.close()
+        server.stop()
     }
 
     @Test func oversizeRepositoryIsRefused() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .car(ResyncCoordinatorTests.account.car) }
-        let fetcher = HTTPRepoFetcher(relay: server.base, pds: nil,
+        let server = try ScriptedHTTPServer { _, _ in .car(ResyncCoordinatorTests.account.car) }
+        let fetcher = HTTPRepoFetcher(relay: server.baseURL, pds: nil,
                                       configuration: RepoFetchConfiguration(maxBytes: 512, allowHTTPLoopback: true), logger: LiveTest.logger)
         let coordinator = ResyncCoordinator(configuration: ResyncConfiguration(concurrency: 1, maxAttempts: 1), fetcher: fetcher,
                                             keys: try StaticIdentityDirectory(data: Self.account.identities), logger: LiveTest.logger,
@@ -103,27 +104,27 @@ import Testing
         let completion = await coordinator.perform(did: Self.account.did, attempt: 1)
         #expect(Self.failure(completion)?.hasPrefix("response-too-large") == true, "\(String(describing: completion))")
         await fetcher.shutdown()
-        await server.close()
+        server.stop()
     }
 
     @Test func malformedCARIsAnInvalidRepository() async throws {
         var tampered = Self.account.car
         tampered[tampered.count - 5] ^= 0xff  // a record block no longer hashes to its CID
         for (car, reason) in [([UInt8](repeating: 7, count: 100), "malformed-car"), (tampered, "block-cid-mismatch")] {
-            let server = try await ScriptedHTTPServer { _, _ in .car(car) }
+            let server = try ScriptedHTTPServer { _, _ in .car(car) }
             let (completion, counts) = try await Self.resync(from: server, maxAttempts: 1)
             #expect(Self.failure(completion)?.hasPrefix("invalid-repository: \(reason)") == true, "\(String(describing: completion))")
             #expect(counts.gaveUp == 1)
-            await server.close()
+            server.stop()
         }
     }
 
     @Test func repositorySignedWithAnotherKeyIsABadSignature() async throws {
-        let server = try await ScriptedHTTPServer { _, _ in .car(ResyncCoordinatorTests.account.car) }
+        let server = try ScriptedHTTPServer { _, _ in .car(ResyncCoordinatorTests.account.car) }
         let other = try PrivateKey(curve: .k256, scalar: Array(repeating: 0x11, count: 32)).publicKey
         let keys = StaticIdentityDirectory(keys: [Self.account.did: [.init(lookup: .key(other, fresh: false), beforeSeq: nil)]])
         let (completion, _) = try await Self.resync(from: server, keys: keys, maxAttempts: 1)
         #expect(Self.failure(completion)?.hasPrefix("invalid-repository: bad-signature") == true, "\(String(describing: completion))")
-        await server.close()
+        server.stop()
     }
 }

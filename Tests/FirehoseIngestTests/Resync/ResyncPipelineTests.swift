@@ -7,6 +7,7 @@ import FirehoseRelay
 import FirehoseStore
 import FirehoseSync
 import FirehoseSynth
+import FirehoseTesting
 import Foundation
 import IPLD
 import Synchronization
@@ -107,14 +108,6 @@ import Testing
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self, next: range.lowerBound) }
     }
 
-    static func database() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("bw-resync-\(UUID().uuidString).sqlite").path
-    }
-
-    static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     /// Runs `scenario`'s frames in `range` through a pipeline with resyncs fetched from `relay`.
     static func run(_ scenario: Scenario, store: SQLiteStateStore, relay: String?, range: Range<Int>? = nil,
                     resync configuration: ResyncConfiguration = ResyncConfiguration(concurrency: 2, initialBackoff: .milliseconds(20)),
@@ -162,8 +155,8 @@ import Testing
         defer { scenario.cleanUp() }
         let broken = scenario.brokenDIDs
         try #require(!broken.isEmpty)
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let summary = try await LiveTest.withServer(scenario.server(repos: true)) { server in
             try await Self.run(scenario, store: store, relay: "ws://127.0.0.1:\(server.port)")
@@ -194,8 +187,8 @@ import Testing
         defer { scenario.cleanUp() }
         let broken = scenario.brokenDIDs
         try #require(!broken.isEmpty)
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let summary = try await LiveTest.withServer(scenario.server(repos: false)) { server in  // getRepo: 404
             try await Self.run(scenario, store: store, relay: "http://127.0.0.1:\(server.port)",
@@ -214,8 +207,8 @@ import Testing
     @Test func mirrorsBackfilledOrFollowedEqualTheFinalRepositories() async throws {
         let scenario = try Scenario(SynthConfiguration(repos: 6, commits: 300, seed: 9))
         defer { scenario.cleanUp() }
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         let dids = scenario.repositories.keys.sorted()
         let mirrored = Array(dids.prefix(4))
@@ -252,8 +245,8 @@ import Testing
         })
         let sync = try #require(scenario.lines.firstIndex { $0.did == did && $0.type == .sync })
         try #require(scenario.lines[..<sync].contains { $0.did == did })  // #identity/#account came first
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         try store.mirrors.register(did: did, filter: .all)
         _ = try await Self.run(scenario, store: store, relay: nil, range: 0..<sync)
@@ -278,8 +271,8 @@ import Testing
         defer { scenario.cleanUp() }
         let broken = scenario.brokenDIDs.sorted()
         try #require(!broken.isEmpty)
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         for did in scenario.repositories.keys { try store.mirrors.register(did: did, filter: .all) }
         // Mirrors that need a repository from before the stream are backfilled first.
@@ -291,8 +284,8 @@ import Testing
         var created = 0, updated = 0, deleted = 0
         for did in broken {
             let breakIndex = try #require(scenario.lines.firstIndex { $0.did == did && $0.reason == .chainBreak })
-            let scratchPath = Self.database()
-            defer { Self.remove(scratchPath) }
+            let scratchPath = TemporaryDatabase().path
+            defer { TemporaryDatabase.remove(scratchPath) }
             let scratch = try SQLiteStateStore(path: scratchPath)
             try scratch.mirrors.register(did: did, filter: .all)
             _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(breakIndex + 1))
@@ -341,8 +334,8 @@ import Testing
         let commits = scenario.lines.indices.filter { scenario.lines[$0].did == did && scenario.lines[$0].type == .commit }
         let k = commits.count / 2
         // The repository as it stood after commit k: a mirror that followed the stream, exported.
-        let scratchPath = Self.database()
-        defer { Self.remove(scratchPath) }
+        let scratchPath = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(scratchPath) }
         let scratch = try SQLiteStateStore(path: scratchPath)
         try scratch.mirrors.register(did: did, filter: .all)
         _ = try await Self.run(scenario, store: scratch, relay: nil, range: 0..<(commits[k] + 1))
@@ -350,8 +343,8 @@ import Testing
         _ = try scratch.mirrors.export(did: did) { repoK.append(contentsOf: $0) }
 
         // The verifier is 3 commits behind that when the account is marked for resync.
-        let path = Self.database()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase().path
+        defer { TemporaryDatabase.remove(path) }
         let store = try SQLiteStateStore(path: path)
         try store.mirrors.register(did: did, filter: .all)
         let resume = commits[k - 2]

@@ -62,17 +62,6 @@ struct TestRepo {
     }
 }
 
-/// A fresh database file, removed by `cleanUp`.
-struct TemporaryDatabase {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bw-mirror-\(UUID().uuidString).sqlite").path
-
-    func open() throws -> SQLiteStateStore { try SQLiteStateStore(path: path) }
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-}
-
 extension SQLiteStateStore {
     /// Every stored record of `did`, paged through the public query.
     func allMirrorRecords(did: String) throws -> [MirrorRecord] {
