@@ -1,4 +1,4 @@
-public import ATCrypto
+import ATCrypto
 import ATSyntax
 public import Foundation
 

@@ -78,7 +78,7 @@ struct ConsumeSignalTests {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("consume-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         Self.logs.withLock { $0[ObjectIdentifier(process)] = log }
         try process.run()

@@ -132,7 +132,7 @@ struct EnvelopeLeniencyTests {
         #expect(event.listedOpCount == 3)
     }
 
-    nonisolated(unsafe) static let repetitions: [(String, [RepoOp], Reason)] = [
+    static let repetitions: [(String, [RepoOp], Reason)] = [
         ("create with prev alone", [RepoOp(action: .create, path: path, cid: cidB, prev: cidA)], .invalidOp),
         ("delete then create with another prev", [
             RepoOp(action: .delete, path: path, cid: nil, prev: cidA), RepoOp(action: .create, path: path, cid: cidB, prev: cidB),

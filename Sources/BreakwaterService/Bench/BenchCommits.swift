@@ -1,7 +1,7 @@
 package import ATCrypto
 package import FirehoseIngest
 package import FirehoseSync
-public import ATIdentity
+package import ATIdentity
 import Foundation
 import IPLD
 

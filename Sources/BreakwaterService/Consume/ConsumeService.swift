@@ -1,8 +1,8 @@
 package import FirehoseIngest
 package import FirehoseStore
 package import FirehoseSync
-public import ATIdentity
-public import BreakwaterNet
+package import ATIdentity
+package import BreakwaterNet
 import Foundation
 package import Logging
 import ServiceLifecycle

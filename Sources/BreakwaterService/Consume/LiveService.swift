@@ -1,8 +1,8 @@
 package import FirehoseIngest
-package import Foundation
+import Foundation
 package import Logging
-package import ServiceLifecycle
-package import Synchronization
+import ServiceLifecycle
+import Synchronization
 
 /// Runs a ``LiveIngest`` under a `ServiceGroup` (signals → graceful shutdown), printing progress to stderr.
 package final class LiveService: Service, Sendable {

@@ -1,4 +1,4 @@
-package import FirehoseIngest
+import FirehoseIngest
 package import FirehoseSync
 import Foundation
 package import IPLD

@@ -1,6 +1,6 @@
 package import Foundation
 package import Logging
-package import Synchronization
+import Synchronization
 
 /// A swift-log handler writing one JSON object per line on stderr (`--log-format json`):
 /// `{"time": RFC 3339 UTC, "level", "label", "message", "source", …metadata}` with the metadata keys at the top

@@ -1,7 +1,7 @@
-package import ATIdentity
+import ATIdentity
 package import BreakwaterNet
 package import ATCrypto
-package import FirehoseIngest
+import FirehoseIngest
 package import FirehoseStore
 package import FirehoseSync
 package import Logging
@@ -32,7 +32,7 @@ package enum MirrorAddition {
             let keys = try makeKeySource(identities)
             resolver = keys
             do {
-                stream = try await RepositorySource.download(did: did, relay: relay, pds: keys.provider as? any IdentityDirectory,
+                stream = try await RepositorySource.download(did: did, relay: relay, pds: keys.provider,
                                                              configuration: configuration, logger: logger)
             } catch {
                 await keys.shutdown()

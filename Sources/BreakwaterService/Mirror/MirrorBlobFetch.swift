@@ -1,6 +1,6 @@
 package import FirehoseIngest
 package import FirehoseStore
-public import BreakwaterNet
+import BreakwaterNet
 import FirehoseSync
 import ATSyntax
 import ATIdentity

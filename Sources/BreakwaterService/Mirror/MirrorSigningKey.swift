@@ -1,6 +1,6 @@
 package import ATCrypto
-package import FirehoseIngest
-public import ATIdentity
+import FirehoseIngest
+package import ATIdentity
 import FirehoseSync
 
 /// The key a mirror's repository must be signed with: the one given (`--key`), else the identities file's, else the

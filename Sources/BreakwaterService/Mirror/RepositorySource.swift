@@ -1,7 +1,7 @@
 package import FirehoseIngest
 package import FirehoseSync
-public import ATIdentity
-public import BreakwaterNet
+package import ATIdentity
+package import BreakwaterNet
 import Foundation
 package import Logging
 

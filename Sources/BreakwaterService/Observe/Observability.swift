@@ -1,11 +1,11 @@
-package import BreakwaterNet
+import BreakwaterNet
 package import FirehoseIngest
 package import FirehoseStore
 package import FirehoseSync
-package import Foundation
+import Foundation
 package import Logging
-package import Metrics
-package import Prometheus
+import Metrics
+import Prometheus
 package import ServiceLifecycle
 
 /// What ``Observability/prepare(metrics:http:webhook:upstream:host:store:build:logger:)`` set up: the alert dispatcher to feed with

@@ -1,6 +1,6 @@
 package import FirehoseSync
-package import Foundation
-package import Synchronization
+import Foundation
+import Synchronization
 
 /// Writes outcome lines (Docs/CONTRACT.md §4) to a file or stdout, buffered: written out every 64 KiB, and at the first
 /// line after ``flushInterval`` (so a slow stream, or a paced replay, shows its lines as they come).

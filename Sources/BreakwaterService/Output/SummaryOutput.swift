@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Where a command's closing summary goes: stdout, unless `--events -` already takes stdout for the outcome lines;
 /// then stderr, so that the lines stay machine-readable and the summary is still shown.

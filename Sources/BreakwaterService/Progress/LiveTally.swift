@@ -1,7 +1,7 @@
-package import FirehoseIngest
+import FirehoseIngest
 package import FirehoseSync
 package import Logging
-package import Synchronization
+import Synchronization
 
 /// Running counts for progress lines (fed from the pipeline's outcome callback).
 package final class LiveTally: Sendable {

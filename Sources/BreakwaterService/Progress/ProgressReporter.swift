@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Progress lines on stderr every `interval` seconds while a batch command runs (`replay --progress SECONDS`):
 /// the same line as `consume` and `record` print, from a ``LiveTally`` the command feeds.

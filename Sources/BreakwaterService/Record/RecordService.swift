@@ -1,7 +1,7 @@
 import FirehoseSync
 package import FirehoseIngest
 package import Logging
-public import BreakwaterNet
+package import BreakwaterNet
 import ServiceLifecycle
 import UnixSignals
 

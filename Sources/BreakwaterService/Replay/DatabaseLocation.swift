@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// The database path: the user's, or a temporary file removed at the end.
 package struct DatabaseLocation {

@@ -1,7 +1,7 @@
-package import FirehoseIngest
+import FirehoseIngest
 package import FirehoseSync
-package import Foundation
-package import IPLD
+import Foundation
+import IPLD
 
 /// Re-times a recording by the `time` fields of its events (`--pace original`): each frame is released
 /// when as much time has passed since the first frame as separates their recorded times. A stop request ends the

@@ -1,7 +1,7 @@
 package import FirehoseIngest
 package import FirehoseStore
 package import FirehoseSync
-public import ATIdentity
+package import ATIdentity
 import Foundation
 
 /// `replay`: the verification pipeline of the live service over a recording's frames, resuming after the last frame

@@ -1,6 +1,6 @@
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
-package import Foundation
+import Foundation
 
 /// The plain-text scorecard.
 package enum AuditText {

@@ -1,6 +1,6 @@
 package import FirehoseAudit
-package import FirehoseIngest
-package import Foundation
+import FirehoseIngest
+import Foundation
 
 /// JSON and text shapes of a ``RecordingComparison``.
 package enum CompareJSON {

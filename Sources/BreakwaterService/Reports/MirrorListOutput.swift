@@ -1,7 +1,7 @@
 package import FirehoseStore
-package import FirehoseSync
-package import Foundation
-package import IPLD
+import FirehoseSync
+import Foundation
+import IPLD
 
 /// `mirror list` output: a table for people (the default), JSON for machines (`--json`), times in RFC 3339.
 package enum MirrorListOutput {

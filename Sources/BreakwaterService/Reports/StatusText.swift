@@ -1,4 +1,4 @@
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
 import IPLD
 

@@ -1,7 +1,7 @@
 package import FirehoseAudit
 package import FirehoseIngest
-package import FirehoseSync
-package import Foundation
+import FirehoseSync
+import Foundation
 
 /// Human and JSON renderings of a pipeline summary.
 package enum SummaryReport {

@@ -3,7 +3,7 @@ package import BreakwaterNet
 package import FirehoseIngest
 package import FirehoseStore
 package import FirehoseSync
-package import Foundation
+import Foundation
 package import Logging
 
 /// A resync coordinator and how to release its HTTP client.
@@ -17,7 +17,7 @@ package struct ResyncWiring {
     package static func start(relay: String, fetch: RepoFetchConfiguration, configuration: ResyncConfiguration,
                       keys: any IdentityDirectory, store: SQLiteStateStore, mirrors: [String: MirrorFilter],
                       logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring {
-        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys as? any IdentityDirectory, configuration: fetch, logger: logger)
+        let fetcher = HTTPRepoFetcher(relay: relay, pds: keys, configuration: fetch, logger: logger)
         let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
                                             metrics: metrics, now: { WallClock.nowMicros() })
         let pending = try store.status.accountsNeedingResync(limit: configuration.maxPending)

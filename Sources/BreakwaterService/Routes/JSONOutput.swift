@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Deterministic JSON output (sorted keys).
 package enum JSONOutput {

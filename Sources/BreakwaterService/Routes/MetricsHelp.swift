@@ -1,4 +1,4 @@
-package import FirehoseIngest
+import FirehoseIngest
 
 /// The `# HELP` line of every metric in `/metrics`: swift-metrics carries no help text, so the exposition is
 /// completed here, one line before each `# TYPE` that lacks one (a metric not in ``texts`` gets a generic text,

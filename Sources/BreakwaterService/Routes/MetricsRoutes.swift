@@ -1,5 +1,5 @@
 package import BreakwaterNet
-package import FirehoseIngest
+import FirehoseIngest
 package import Prometheus
 
 /// `GET /metrics` of `consume --metrics HOST:PORT`: the Prometheus text exposition format (0.0.4) of every

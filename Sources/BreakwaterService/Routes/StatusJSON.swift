@@ -1,8 +1,8 @@
-package import ATSyntax
+import ATSyntax
 package import FirehoseStore
 package import FirehoseSync
 import IPLD
-package import Foundation
+import Foundation
 
 /// JSON shapes shared by `status --json` and the HTTP status API (`consume --http`): both print the documents
 /// built here, so they are the same byte for byte.

@@ -1,6 +1,6 @@
 package import BreakwaterNet
-package import ATSyntax
-package import FirehoseIngest
+import ATSyntax
+import FirehoseIngest
 package import FirehoseStore
 package import Foundation
 

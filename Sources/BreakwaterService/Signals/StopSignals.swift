@@ -1,8 +1,8 @@
 import FirehoseSync
-package import Dispatch
-package import FirehoseIngest
-package import Foundation
-package import Synchronization
+import Dispatch
+import FirehoseIngest
+import Foundation
+import Synchronization
 
 /// SIGINT and SIGTERM as a request to stop cleanly, for commands that run without a `ServiceGroup` (`replay`):
 /// the first signal is recorded (the command stops reading, finishes what it read, writes its outputs and cleans

@@ -1,5 +1,5 @@
 package import FirehoseSync
-package import FirehoseIngest
+import FirehoseIngest
 
 /// A frame source that ends once a stop was requested: the pipeline then finishes the frames it already read.
 package struct StoppableFrames<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == IncomingFrame {

@@ -1,4 +1,4 @@
-public import FirehoseSync
+import FirehoseSync
 import Foundation
 import GRDB
 import IPLD

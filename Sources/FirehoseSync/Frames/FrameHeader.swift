@@ -1,4 +1,4 @@
-public import IPLD
+import IPLD
 
 /// What the transport, the recorder and the relay comparisons need from a frame, read without building its body:
 /// the header (`op`, `t`) and the body's `seq`, account, and error or info name. Every other body value is

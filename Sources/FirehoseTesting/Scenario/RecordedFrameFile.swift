@@ -1,4 +1,4 @@
-public import FirehoseSync
+import FirehoseSync
 public import Foundation
 
 /// A recording's `frames.bin` read whole into frames with the one recording codec (``RecordingDecoder``).
