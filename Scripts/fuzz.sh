@@ -108,7 +108,7 @@ done
 # Rebuild an instrumented binary only when one of its sources is newer than it.
 fresh() { local binary="$1"; shift; [ -x "$binary" ] && [ -z "$(find "$@" -name '*.swift' -newer "$binary" | head -1)" ]; }
 
-IPLD_COMMON=(-parse-as-library -module-name IPLDFuzz -O -I "$DEBUG/Modules" "${MODULE_MAPS[@]}"
+IPLD_COMMON=(-parse-as-library -module-name IPLDFuzz -package-name Breakwater -O -I "$DEBUG/Modules" "${MODULE_MAPS[@]}"
              $(find Sources/IPLD -name '*.swift' | sort) Scripts/Fuzz/FuzzIPLD.swift "${CRYPTO_OBJECTS[@]}" -lstdc++)
 
 # The verification modules as one module: each source copied under a unique name, its imports of the other five
@@ -127,7 +127,7 @@ build_verify() {
             grep -vE "$pattern" "$file" > "$src/${name//\//_}"
         done < <(find "Sources/$module" -name '*.swift' | sort)
     done
-    swiftc -parse-as-library -module-name VerifyFuzz -O -sanitize=fuzzer,address \
+    swiftc -parse-as-library -module-name VerifyFuzz -package-name Breakwater -O -sanitize=fuzzer,address \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
         -I "$DEBUG/Modules" -I Sources/CSecp256k1 "${MODULE_MAPS[@]}" \
         "$src"/*.swift Scripts/Fuzz/Verify/*.swift "${CRYPTO_OBJECTS[@]}" -lstdc++ -lsecp256k1 \
