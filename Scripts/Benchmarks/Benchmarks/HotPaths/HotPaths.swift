@@ -23,7 +23,7 @@ final class Inputs: Sendable {
     /// Signatures by curve over commit-sized messages.
     let signatures: [Curve: [(key: PublicKey, message: [UInt8], signature: [UInt8])]]
 
-    static let shared = Inputs()
+    static let prepared = Inputs()
 
     init() {
         var frames: [(bytes: [UInt8], line: OutcomeLine)] = []
@@ -84,7 +84,7 @@ final class Inputs: Sendable {
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.cpuTotal, .wallClock, .mallocCountTotal, .throughput],
                                            maxDuration: .seconds(3), maxIterations: 1_000_000)
-    let inputs = Inputs.shared
+    let inputs = Inputs.prepared
 
     // MARK: DAG-CBOR and frames
 
