@@ -71,22 +71,7 @@ extension DAGCBORReader {
         var previousKey: UnsafeRawBufferPointer? = nil
         var seen: Set<String> = []
         for _ in 0..<count {
-            let keyStart = offset
-            let keyBytes = try readMapKeyBytes()
-            if let previous = previousKey {
-                switch DAGCBORReader.compareKeys(previous, keyBytes) {
-                case .orderedSame:
-                    throw IPLDError(.duplicateMapKey, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" appears twice", offset: keyStart)
-                case .orderedDescending:
-                    throw IPLDError(.unsortedMapKeys, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" is out of canonical order", offset: keyStart)
-                case .orderedAscending:
-                    break
-                }
-            }
-            guard let key = String(validating: keyBytes, as: UTF8.self) else {
-                throw IPLDError(.invalidUTF8, "map key is not valid UTF-8", offset: keyStart)
-            }
-            previousKey = keyBytes
+            let (key, keyStart) = try readCanonicalMapKey(after: &previousKey)
             if wanted.contains(key) {
                 selected[key] = try readValue(depth: depth + 1)
             } else {

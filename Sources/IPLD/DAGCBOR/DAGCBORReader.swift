@@ -138,22 +138,7 @@ public struct DAGCBORReader: ~Copyable {
             var entries: [String: IPLDValue] = Dictionary(minimumCapacity: count)
             var previousKey: UnsafeRawBufferPointer? = nil
             for _ in 0..<count {
-                let keyStart = offset
-                let keyBytes = try readMapKeyBytes()
-                if let previous = previousKey {
-                    switch DAGCBORReader.compareKeys(previous, keyBytes) {
-                    case .orderedSame:
-                        throw IPLDError(.duplicateMapKey, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" appears twice", offset: keyStart)
-                    case .orderedDescending:
-                        throw IPLDError(.unsortedMapKeys, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" is out of canonical order", offset: keyStart)
-                    case .orderedAscending:
-                        break
-                    }
-                }
-                guard let key = String(validating: keyBytes, as: UTF8.self) else {
-                    throw IPLDError(.invalidUTF8, "map key is not valid UTF-8", offset: keyStart)
-                }
-                previousKey = keyBytes
+                let (key, keyStart) = try readCanonicalMapKey(after: &previousKey)
                 let value = try readValue(depth: depth + 1)
                 // Swift `String` equality is Unicode canonical equivalence, so two distinct byte sequences
                 // (e.g. precomposed and decomposed "é") would collapse into one dictionary entry and lose
@@ -190,6 +175,29 @@ public struct DAGCBORReader: ~Copyable {
         }
         offset += length
         return text
+    }
+
+    /// Reads one map key (its start offset returned too) and checks it against the key before it (`previous`,
+    /// updated): strictly after it in canonical order and valid UTF-8. Used by every map walk of this reader, so
+    /// building and skipping refuse the same keys.
+    mutating func readCanonicalMapKey(after previous: inout UnsafeRawBufferPointer?) throws(IPLDError) -> (key: String, start: Int) {
+        let keyStart = offset
+        let keyBytes = try readMapKeyBytes()
+        if let previous {
+            switch DAGCBORReader.compareKeys(previous, keyBytes) {
+            case .orderedSame:
+                throw IPLDError(.duplicateMapKey, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" appears twice", offset: keyStart)
+            case .orderedDescending:
+                throw IPLDError(.unsortedMapKeys, "map key \"\(String(decoding: keyBytes, as: UTF8.self))\" is out of canonical order", offset: keyStart)
+            case .orderedAscending:
+                break
+            }
+        }
+        guard let key = String(validating: keyBytes, as: UTF8.self) else {
+            throw IPLDError(.invalidUTF8, "map key is not valid UTF-8", offset: keyStart)
+        }
+        previous = keyBytes
+        return (key, keyStart)
     }
 
     /// Reads a map key (which must be a text string) and returns its raw bytes.
