@@ -16,43 +16,54 @@ public struct Frame: Sendable {
     /// Decodes a frame strictly: size ≤ 5 MB, exactly two strict DAG-CBOR items, a map header with an
     /// integer `op` (and a text `t` when `op` is 1), a map body.
     public init(decoding bytes: [UInt8]) throws(FirehoseSyncError) {
-        guard bytes.count <= Frame.maxSize else {
-            throw FirehoseSyncError(.frameTooLarge, "frame of \(bytes.count) bytes exceeds \(Frame.maxSize)")
-        }
-        let decoded: (IPLDValue, IPLDValue)
-        do {
-            decoded = try bytes.withUnsafeBytes { buffer in
-                var reader = DAGCBORReader(buffer)
-                let header = try reader.readValue()
-                guard !reader.isAtEnd else { throw IPLDError(.truncated, "frame has a header but no body") }
-                let body = try reader.readValue()
-                guard reader.isAtEnd else {
-                    throw IPLDError(.trailingBytes, "frame holds more than two items", offset: reader.offset)
-                }
-                return (header, body)
-            }
-        } catch let error as IPLDError {
-            throw FirehoseSyncError(.malformedFrame, "\(error)")
-        } catch {
-            throw FirehoseSyncError(.malformedFrame, "\(error)")
-        }
-        guard case .map(let header) = decoded.0 else {
-            throw FirehoseSyncError(.malformedFrame, "frame header is not a map")
-        }
-        guard let op = header["op"]?.intValue else {
-            throw FirehoseSyncError(.malformedFrame, "frame header has no integer op")
-        }
-        var type: String? = nil
-        if let t = header["t"] {
-            guard let text = t.stringValue else { throw FirehoseSyncError(.malformedFrame, "frame header t is not a string") }
-            type = text
-        }
-        guard case .map(let body) = decoded.1 else {
+        let items = try Frame.readItems(bytes) { reader throws(IPLDError) in try reader.readValue() }
+        let (op, type) = try Frame.headerFields(items.header)
+        guard case .map(let body) = items.body else {
             throw FirehoseSyncError(.malformedFrame, "frame body is not a map")
         }
         self.op = op
         self.type = type
         self.body = body
+    }
+
+    /// The two items of a frame, read strictly: size ≤ ``maxSize``, the header as a value, the body through
+    /// `readBody`, nothing after it. ``init(decoding:)`` and ``FrameHeader/init(peeking:)`` both read through it, so
+    /// a frame peeks exactly when it decodes.
+    static func readItems<Body>(_ bytes: [UInt8], body readBody: (inout DAGCBORReader) throws(IPLDError) -> Body)
+        throws(FirehoseSyncError) -> (header: IPLDValue, body: Body) {
+        guard bytes.count <= Frame.maxSize else {
+            throw FirehoseSyncError(.frameTooLarge, "frame of \(bytes.count) bytes exceeds \(Frame.maxSize)")
+        }
+        do {
+            return try bytes.withUnsafeBytes { buffer in
+                var reader = DAGCBORReader(buffer)
+                let header = try reader.readValue()
+                guard !reader.isAtEnd else { throw IPLDError(.truncated, "frame has a header but no body") }
+                let body = try readBody(&reader)
+                guard reader.isAtEnd else {
+                    throw IPLDError(.trailingBytes, "frame holds more than two items", offset: reader.offset)
+                }
+                return (header, body)
+            }
+        } catch {
+            throw FirehoseSyncError(.malformedFrame, "\(error)")
+        }
+    }
+
+    /// The header's `op` and `t`: the header must be a map with an integer `op`, and `t`, when present, text.
+    static func headerFields(_ header: IPLDValue) throws(FirehoseSyncError) -> (op: Int64, type: String?) {
+        guard case .map(let fields) = header else {
+            throw FirehoseSyncError(.malformedFrame, "frame header is not a map")
+        }
+        guard let op = fields["op"]?.intValue else {
+            throw FirehoseSyncError(.malformedFrame, "frame header has no integer op")
+        }
+        var type: String? = nil
+        if let t = fields["t"] {
+            guard let text = t.stringValue else { throw FirehoseSyncError(.malformedFrame, "frame header t is not a string") }
+            type = text
+        }
+        return (op, type)
     }
 
     /// Creates a frame from parts (for encoding).

@@ -26,36 +26,9 @@ public struct FrameHeader: Sendable, Hashable {
     /// Peeks at a frame: the same refusals as ``Frame/init(decoding:)`` (size, strict DAG-CBOR for both items,
     /// nothing trailing, a map header with an integer `op` and a text `t`, a map body).
     public init(peeking bytes: [UInt8]) throws(FirehoseSyncError) {
-        guard bytes.count <= Frame.maxSize else {
-            throw FirehoseSyncError(.frameTooLarge, "frame of \(bytes.count) bytes exceeds \(Frame.maxSize)")
-        }
-        let decoded: (IPLDValue, [String: IPLDValue]?)
-        do {
-            decoded = try bytes.withUnsafeBytes { buffer in
-                var reader = DAGCBORReader(buffer)
-                let header = try reader.readValue()
-                guard !reader.isAtEnd else { throw IPLDError(.truncated, "frame has a header but no body") }
-                let body = try reader.readMap(selecting: FrameHeader.readKeys)
-                guard reader.isAtEnd else {
-                    throw IPLDError(.trailingBytes, "frame holds more than two items", offset: reader.offset)
-                }
-                return (header, body)
-            }
-        } catch {
-            throw FirehoseSyncError(.malformedFrame, "\(error)")
-        }
-        guard case .map(let header) = decoded.0 else {
-            throw FirehoseSyncError(.malformedFrame, "frame header is not a map")
-        }
-        guard let op = header["op"]?.intValue else {
-            throw FirehoseSyncError(.malformedFrame, "frame header has no integer op")
-        }
-        var type: String? = nil
-        if let t = header["t"] {
-            guard let text = t.stringValue else { throw FirehoseSyncError(.malformedFrame, "frame header t is not a string") }
-            type = text
-        }
-        guard let body = decoded.1 else {
+        let items = try Frame.readItems(bytes) { reader throws(IPLDError) in try reader.readMap(selecting: FrameHeader.readKeys) }
+        let (op, type) = try Frame.headerFields(items.header)
+        guard let body = items.body else {
             throw FirehoseSyncError(.malformedFrame, "frame body is not a map")
         }
         self.op = op
