@@ -194,7 +194,7 @@ public struct FirehoseSubscription: FrameSubscription {
                     // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
                     let position = max(peek.seq ?? Int64.min, s.lastSeq ?? -1)
                     let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: position,
-                                              connection: s.connections, receivedAt: WallClock.nowMicros())
+                                              connection: s.connections, receivedAt: WallClock.nowMicros(), peek: peek)
                     s.index += 1
                     return frame
                 }

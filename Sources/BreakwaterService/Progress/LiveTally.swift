@@ -55,7 +55,7 @@ package final class LiveTally: Sendable {
 
     /// Counts a frame as received, without verification (`record`): events, commits, and the seq as cursor.
     package func count(_ frame: IncomingFrame) {
-        let peek = FramePeek(frame.bytes)
+        let peek = frame.peek ?? FramePeek(frame.bytes)
         state.withLock { s in
             s.events += 1
             if peek.type == "#commit" { s.commits += 1 }

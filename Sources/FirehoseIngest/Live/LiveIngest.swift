@@ -116,7 +116,7 @@ public struct LiveIngest: Sendable {
             let result = try await self.subscription.run(cursor: cursor) { frame in
                 if let recorder {
                     do {
-                        try recorder.append(frame.bytes)
+                        try recorder.append(frame.bytes, peek: frame.peek)
                     } catch {
                         // The recording cannot go on (a full disk): stop here, so that it ends with its last whole frame
                         // and has no gap, and so that this frame is not verified without being recorded.

@@ -1,7 +1,7 @@
 import ATIdentity
 import ATSyntax
 public import Foundation
-import FirehoseSync
+public import FirehoseSync
 import Synchronization
 
 /// Writes a recording (Docs/CONTRACT.md §2) while frames arrive: each frame exactly as received, length-prefixed,
@@ -52,9 +52,9 @@ public final class RecordingWriter: Sendable {
         state = Mutex(State(handle: handle))
     }
 
-    /// Appends one frame as received.
-    public func append(_ frame: [UInt8]) throws {
-        let peek = FramePeek(frame)
+    /// Appends one frame as received; `peek` is its header peek when the caller already took one.
+    public func append(_ frame: [UInt8], peek known: FramePeek? = nil) throws {
+        let peek = known ?? FramePeek(frame)
         let did = peek.did
         identities?.observe(peek)
         try state.withLock { s in

@@ -11,9 +11,14 @@ public struct IncomingFrame: Sendable {
     public var connection: Int
     /// When it was received from the network (µs since the epoch); nil for recordings (no lag is measured).
     public var receivedAt: Int64?
+    /// The header peek already taken by whoever received the frame (the subscription), so the recorder and the
+    /// progress tally need not peek again; nil when none was taken.
+    public var peek: FramePeek?
 
     /// Creates an incoming frame.
-    public init(index: Int, bytes: [UInt8], cursorPosition: Int64, connection: Int = 0, receivedAt: Int64? = nil) {
+    public init(index: Int, bytes: [UInt8], cursorPosition: Int64, connection: Int = 0, receivedAt: Int64? = nil,
+                peek: FramePeek? = nil) {
+        self.peek = peek
         self.index = index
         self.bytes = bytes
         self.cursorPosition = cursorPosition
