@@ -8,6 +8,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The verification path's targets also get, in release builds only: cross-module optimization (generic hot
+/// code specialised across module boundaries) and exclusivity checks off (dynamic `inout` access tracking on
+/// every class property access). Bounds and overflow checks stay on: `-Ounchecked` is never used, because
+/// they are part of reading hostile input (Docs/ARCHITECTURE.md, "Decisions").
+let hotPathSettings: [SwiftSetting] = strictSettings + [
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Breakwater",
     platforms: [.macOS(.v15)],
@@ -38,36 +46,36 @@ let package = Package(
             providers: [.apt(["libsecp256k1-dev"])]
         ),
         // Validated atproto syntax types. Standard library only.
-        .target(name: "ATSyntax", swiftSettings: strictSettings),
+        .target(name: "ATSyntax", swiftSettings: hotPathSettings),
         // Strict DAG-CBOR, CIDs, multibase, CAR v1, atproto JSON.
         .target(
             name: "IPLD",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // Keys, did:key/Multikey, low-S signature verification and signing.
         .target(
             name: "ATCrypto",
             dependencies: ["IPLD", "CSecp256k1", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // Commits, MST (partial trees, inversion, diffs), repository CARs.
         .target(
             name: "ATRepo",
             dependencies: ["IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // DID documents, resolver protocol, cache policy, static identities.
         .target(
             name: "ATIdentity",
             dependencies: ["ATSyntax", "ATCrypto", "IPLD"],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // Event frames, per-account state machine, the commit verifier, policies, recordings codec.
         .target(
             name: "FirehoseSync",
             dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // Pure audit logic: relay health and the live and recorded relay comparisons.
         .target(
@@ -79,7 +87,7 @@ let package = Package(
         .target(
             name: "FirehoseStore",
             dependencies: ["FirehoseSync", "ATRepo", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // The live and replay pipeline: sources, sharded verification workers, batched store writes.
         .target(
@@ -92,7 +100,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: hotPathSettings
         ),
         // The network: the firehose subscription, the guarded HTTP client (PLC, did:web, getRepo, getBlob,
         // webhook) and the HTTP server of the status API and metrics.

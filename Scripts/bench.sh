@@ -6,7 +6,10 @@
 # tree), then measures on this machine:
 #   - the bound: single-core K-256 / P-256 verifications per CPU-second on the recording's own keys,
 #     messages and signatures (`breakwater bench signatures`);
-#   - `replay` (strict pipeline, real SQLite file) on 1 worker and on all cores;
+#   - `replay` (strict pipeline, real SQLite file) on 1 worker and on all cores, on the mixed recording and on a
+#     K-256-only one: CPU-seconds (user + sys) per commit and the ratio to the bound;
+#   - heap allocations per commit (a 1-worker replay of the K-256 recording with Scripts/Bench/malloc-count.c
+#     preloaded);
 #   - the same stream through `serve` + `consume` over loopback;
 #   - peak RSS of each run, database bytes per account;
 #   - per-stage cost per commit (`breakwater bench stages`);
@@ -15,6 +18,7 @@
 # are printed beside them.
 #
 # Environment: BENCH_COMMITS (200000), BENCH_REPOS (20000), BENCH_LARGEST_TREE (100000), BENCH_SEED (8),
+# BENCH_K256_COMMITS (100000; the K-256-only recording has a tenth as many accounts),
 # BENCH_SKIP_BUILD=1 (use the existing binary), BENCH_BIN (the binary; default .build/release/breakwater),
 # BENCH_OUT (BENCHMARKS.md).
 set -euo pipefail
@@ -23,6 +27,7 @@ COMMITS=${BENCH_COMMITS:-200000}
 REPOS=${BENCH_REPOS:-20000}
 LARGEST=${BENCH_LARGEST_TREE:-100000}
 SEED=${BENCH_SEED:-8}
+K256_COMMITS=${BENCH_K256_COMMITS:-100000}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 CORES=$(nproc)
 BIN=${BENCH_BIN:-.build/release/breakwater}
@@ -80,6 +85,14 @@ RECORDING_COMMITS=$(grep -c '"type": "commit"' "$REC/expected.jsonl")
 read -r ACCOUNTS K256_ACCOUNTS < <(python3 -c "import json; d=json.load(open('$REC/identities.json')); print(len(d), sum(1 for e in d.values() if e['signingKey'].startswith('did:key:zQ3s')))")
 RECORDING_MB=$(du -m "$REC/frames.bin" | cut -f1)
 echo "    $EVENTS events, $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB"
+KREC=.bench-cache/synth-k256-c$K256_COMMITS-r$((K256_COMMITS / 10))-s$SEED
+if [ ! -f "$KREC/frames.bin" ]; then
+    echo "==> synth: $K256_COMMITS commits, K-256 only (cached in $KREC)"
+    rm -rf "$KREC.tmp"
+    mkdir -p .bench-cache
+    "$BIN" synth --out "$KREC.tmp" --repos $((K256_COMMITS / 10)) --commits "$K256_COMMITS" --seed "$SEED" --curves k256 2>/dev/null
+    mv "$KREC.tmp" "$KREC"
+fi
 
 # --- synth rate (fresh, 20,000 commits with the 100,000-record tree) --------------------------------
 echo "==> synth rate"
@@ -113,6 +126,23 @@ replay replayN "$CORES"
 RN_WALL=$T_WALL; RN_CPU=$T_CPU; RN_RSS=$T_RSS_MB
 RN_RATE_CPU=$(ratio "$R_COMMITS" "$RN_CPU"); RN_RATE_WALL=$(ratio "$R_COMMITS" "$RN_WALL")
 echo "    $RN_RATE_WALL commits/s wall ($(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')x one worker)"
+
+echo "==> replay of the K-256-only recording, 1 worker"
+REC_MIXED=$REC
+REC=$KREC
+replay replayK 1
+RK_COMMITS=$R_COMMITS; RK_CPU=$T_CPU; RK_WALL=$T_WALL; RK_RSS=$T_RSS_MB
+RK_RATE_CPU=$(ratio "$RK_COMMITS" "$RK_CPU"); RK_RATE_WALL=$(ratio "$RK_COMMITS" "$RK_WALL")
+echo "    $RK_RATE_CPU commits/CPU-s, $RK_RATE_WALL commits/s wall"
+echo "==> heap allocations per commit (K-256 recording, 1 worker, malloc counter preloaded)"
+gcc -O2 -shared -fPIC -o "$WORK/malloc-count.so" Scripts/Bench/malloc-count.c -ldl
+rm -f "$WORK/alloc.sqlite"*
+BREAKWATER_MALLOC_COUNT_OUT="$WORK/alloc.txt" LD_PRELOAD="$WORK/malloc-count.so" \
+    "$BIN" replay "$KREC" --workers 1 --db "$WORK/alloc.sqlite" --json > "$WORK/alloc.json"
+ALLOCS=$(sed -n 's/^allocations=//p' "$WORK/alloc.txt")
+ALLOCS_PER_COMMIT=$(awk -v a="$ALLOCS" -v n="$RK_COMMITS" 'BEGIN { printf "%.1f", a / n }')
+echo "    $ALLOCS allocations, $ALLOCS_PER_COMMIT per commit"
+REC=$REC_MIXED
 
 # --- serve + consume over loopback -------------------------------------------------------------------
 echo "==> serve + consume"
@@ -166,15 +196,34 @@ if [ -f "$CALABRO" ]; then
 fi
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+K256_US=$(awk -v b="$K256" 'BEGIN { printf "%.1f", 1e6 / b }')
+RK_US=$(awk -v c="$RK_CPU" -v n="$RK_COMMITS" 'BEGIN { printf "%.1f", 1e6 * c / n }')
+R1_US_SHORT=$(awk -v c="$R1_CPU" -v n="$R1_COMMITS" 'BEGIN { printf "%.1f", 1e6 * c / n }')
+SCALING=$(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')
+LIVE_VS_REPLAY=$(percent "$C1_RATE_CPU" "$R1_RATE_CPU")
 ELAPSED=$(( $(date +%s) - STARTED ))
 
 # --- Report ------------------------------------------------------------------------------------------
 TABLE=$(cat <<EOF
+Against the targets (1 worker unless said; CPU = user + sys of the whole process):
+
+| figure | measured | target |
+|---|---|---|
+| one K-256 verification (the bound) | $K256_US µs | – |
+| K-256-only recording: CPU per commit | $RK_US µs ($(percent "$RK_RATE_CPU" "$K256") of the bound per CPU-second) | ≤ 56 µs (≥ 75%) |
+| mixed recording (10% P-256): CPU per commit | $R1_US_SHORT µs ($(percent "$R1_RATE_CPU" "$K256") of the bound per CPU-second) | – |
+| cores used by 1 worker (CPU ÷ wall) | $(awk -v c="$R1_CPU" -v w="$R1_WALL" 'BEGIN { printf "%.2f", c / w }') | ≈ 1 |
+| $CORES workers vs 1, wall clock | ${SCALING}× | ≥ 1.8× |
+| \`consume\` vs \`replay\` per CPU-second | $LIVE_VS_REPLAY | ≥ 90% |
+| peak RSS, 1-worker replay of $R1_COMMITS commits | $R1_RSS MB | ≤ 200 MB |
+| heap allocations per commit (K-256 recording) | $ALLOCS_PER_COMMIT | < 15 |
+
 | what | per CPU-second | wall clock | vs K-256 bound | peak RSS |
 |---|---|---|---|---|
 | **bound**: K-256 verifications, one core | $(fmt "$K256")/s | – | 100% | – |
 | **bound**: P-256 verifications, one core | $(fmt "$P256")/s | – | – | – |
 | \`replay\`, 1 worker (commits) | $(fmt "$R1_RATE_CPU")/s | $(fmt "$R1_RATE_WALL")/s | $(percent "$R1_RATE_CPU" "$K256") | $R1_RSS MB |
+| \`replay\` of the K-256-only recording ($RK_COMMITS commits), 1 worker | $(fmt "$RK_RATE_CPU")/s | $(fmt "$RK_RATE_WALL")/s | $(percent "$RK_RATE_CPU" "$K256") | $RK_RSS MB |
 | \`replay\`, $CORES workers (commits) | $(fmt "$RN_RATE_CPU")/s | $(fmt "$RN_RATE_WALL")/s ($(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')× 1 worker) | $(percent "$RN_RATE_WALL" "$K256") | $RN_RSS MB |
 | \`serve\` + \`consume\`, 1 worker (commits) | $(fmt "$C1_RATE_CPU")/s | $(fmt "$C1_RATE_WALL")/s | $(percent "$C1_RATE_CPU" "$K256") | $C1_RSS MB |
 | \`serve\` + \`consume\`, $CORES workers (commits) | $(fmt "$CN_RATE_CPU")/s | $(fmt "$CN_RATE_WALL")/s | $(percent "$CN_RATE_WALL" "$K256") | $CN_RSS MB |
@@ -214,7 +263,8 @@ if [ -f "$OUT" ]; then NOTES=$(sed -n '/^## Where the time goes/,$p' "$OUT"); fi
     echo "- Load average before / after: $LOAD_BEFORE / $LOAD_AFTER (the machine is shared: wall-clock figures"
     echo "  depend on the neighbours; per-CPU-second figures much less)"
     echo "- Recording: \`synth --repos $REPOS --commits $COMMITS --seed $SEED --largest-tree $LARGEST\`: $EVENTS events,"
-    echo "  $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB"
+    echo "  $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB; K-256-only recording:"
+    echo "  \`synth --repos $((K256_COMMITS / 10)) --commits $K256_COMMITS --seed $SEED --curves k256\`"
     echo
     echo "$TABLE"
     echo
