@@ -159,7 +159,7 @@ done
 consume() {  # consume NAME WORKERS
     timed "$1" "$BIN" consume --relay "$URL" --plc "${URL/ws:/http:}" --identities "$REC/identities.json" \
         --db "$WORK/$1.sqlite" --max-events "$EVENTS" --workers "$2" --progress 0 > "$WORK/$1.out" 2>"$WORK/$1.err"
-    C_COMMITS=$(awk '$1 == "commits" { print $2 }' "$WORK/$1.out")
+    C_COMMITS=$(awk '$1 == "commits" { gsub(",", "", $2); print $2 }' "$WORK/$1.out")
 }
 consume consume1 1
 C1_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); C1_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); C1_RSS=$T_RSS_MB
