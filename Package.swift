@@ -66,7 +66,7 @@ let package = Package(
         // Event frames, per-account state machine, the commit verifier, policies, recordings codec.
         .target(
             name: "FirehoseSync",
-            dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
+            dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // Pure audit logic: relay health and the live and recorded relay comparisons.

@@ -109,9 +109,15 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func cursor(upstream: String) throws -> Int64? {
-        try guarded {
+        try cursor(upstream: upstream, partition: .whole)
+    }
+
+    /// The cursor of (upstream, partition), stored under ``CursorKey/name(upstream:partition:)``.
+    public func cursor(upstream: String, partition: Partition) throws -> Int64? {
+        let name = CursorKey.name(upstream: upstream, partition: partition)
+        return try guarded {
             try pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE upstream = ?", arguments: [upstream])
+                try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE upstream = ?", arguments: [name])
             }
         }
     }
@@ -120,6 +126,10 @@ public final class SQLiteStateStore: StateStore {
 
     public func write(_ batch: StoreBatch) throws {
         guard !batch.isEmpty else { return }
+        if let fence = batch.fence {
+            // A SQLite file has one writer (the database lock); leases live in a shared database only.
+            throw StoreError(.leasesUnsupported, "a SQLite database keeps no leases, so a write fenced by the lease of \(fence.key) cannot be checked")
+        }
         try guarded {
             try pool.write { db in
                 let counters = try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
@@ -130,7 +140,9 @@ public final class SQLiteStateStore: StateStore {
                     try db.cachedStatement(sql: """
                         INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                        """).execute(arguments: [cursor.upstream, cursor.position, WallClock.nowMicros()])
+                        """).execute(arguments: [
+                            CursorKey.name(upstream: cursor.upstream, partition: batch.partition), cursor.position, WallClock.nowMicros(),
+                        ])
                 }
             }
         }
