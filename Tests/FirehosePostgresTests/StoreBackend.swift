@@ -49,14 +49,14 @@ struct FreshDatabase {
 }
 
 /// A store opened on a test database, through its ports.
-struct OpenedStore {
+struct OpenedStore: Sendable {
     let state: any StateStore
     let reader: any StatusReader
     let leases: (any LeaseStore)?
     /// The schema version, where the backend numbers it (PostgreSQL).
-    let schemaVersion: () throws -> Int?
+    let schemaVersion: @Sendable () throws -> Int?
     /// The identity cache for look-ups through a PLC directory (nil: entries stored without one).
-    let identities: (String?) -> any IdentityCacheStore
+    let identities: @Sendable (String?) -> any IdentityCacheStore
 
     init(sqlite store: SQLiteStateStore) {
         state = store
