@@ -64,6 +64,9 @@ struct Status: AsyncParsableCommand {
             return
         }
         print(StatusText.summary(try store.status.summary(recentViolations: limit)))
+        if let leases = try ((store as Any) as? any LeaseStore)?.leases(), !leases.isEmpty {
+            print(StatusText.leases(leases, nowMicros: WallClock.nowMicros()))
+        }
     }
 
     /// `unknown-did`: the database knows nothing of `did`.
