@@ -148,8 +148,8 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Writes each account touched by the batch with one statement: the new state (when the batch has one)
-    /// and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
+    /// Writes each account touched by the batch with one statement: the new state (when the batch has one and
+    /// it does not move the rev backwards) and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
     /// a rejected frame) get a row with counters only.
     static func writeAccounts(_ accounts: [String: AccountState], counters: [String: [Outcome: Int]], db: Database) throws {
         let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
@@ -158,12 +158,15 @@ public final class SQLiteStateStore: StateStore {
             n_rejected = n_rejected + excluded.n_rejected, n_desynchronized = n_desynchronized + excluded.n_desynchronized,
             n_ignored = n_ignored + excluded.n_ignored, n_unverifiable = n_unverifiable + excluded.n_unverifiable
             """
+        // A stored state is replaced only when its rev is empty or not after the new one (TIDs compare byte-wise):
+        // a rev never moves backwards; an equal rev still updates status, activity and sync state.
+        let fresh = "(accounts.rev IS NULL OR (excluded.rev IS NOT NULL AND accounts.rev <= excluded.rev))"
+        let guardedState = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
+            .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE accounts.\($0) END" }.joined(separator: ", ")
         let withState = try db.cachedStatement(sql: """
             INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(did) DO UPDATE SET rev = excluded.rev, data = excluded.data, commit_cid = excluded.commit_cid,
-                active = excluded.active, status = excluded.status, sync_state = excluded.sync_state,
-                last_seq = excluded.last_seq, \(addCounters)
+            ON CONFLICT(did) DO UPDATE SET \(guardedState), \(addCounters)
             """)
         let countersOnly = try db.cachedStatement(sql: """
             INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
