@@ -37,7 +37,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
-        let store = try StoreFactory.readOnly(path).reader
+        let opened = try StoreFactory.readOnly(path)
+        let store = opened.reader
         if let violation {
             try ViolationEvidence(store: store, seq: violation).run(frame: EnvironmentOption.value(frame, env: "BREAKWATER_FRAME"), json: json)
             return
@@ -64,6 +65,9 @@ struct Status: AsyncParsableCommand {
             return
         }
         print(StatusText.summary(try store.summary(recentViolations: limit)))
+        if let leases = try opened.leases?.leases(), !leases.isEmpty {
+            print(StatusText.leases(leases, nowMicros: WallClock.nowMicros()))
+        }
     }
 
     /// `unknown-did`: the database knows nothing of `did`.
