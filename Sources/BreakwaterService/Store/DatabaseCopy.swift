@@ -75,7 +75,7 @@ package enum DatabaseCopy {
             Table("audit_resyncs", [("host", .text), ("day", .text), ("started", .bigint), ("completed", .bigint)], orderBy: ["host", "day"]),
             Table("relay_health", [("upstream", .text)] + ["frames", "gaps", "missing_seqs", "duplicates", "reconnects", "lag_count", "lag_sum_ms",
                                                           "lag_max_ms"].map { ($0, Kind.bigint) }
-                  + [("lag_buckets", .text), ("first_seen", .bigint), ("last_seen", .bigint), ("last_seq", .bigint), ("backfill_events", .bigint)],
+                  + [("lag_buckets", .bigintList), ("first_seen", .bigint), ("last_seen", .bigint), ("last_seq", .bigint), ("backfill_events", .bigint)],
                   orderBy: ["upstream"]),
         ]
     }()
