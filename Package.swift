@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System library over Debian's libsecp256k1 (K-256 signatures).
@@ -74,7 +75,7 @@ let package = Package(
         // Event frames, per-account state machine, the commit verifier, policies, recordings codec.
         .target(
             name: "FirehoseSync",
-            dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity"],
+            dependencies: ["ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: hotPathSettings
         ),
         // Pure audit logic: relay health and the live and recorded relay comparisons.
@@ -88,6 +89,20 @@ let package = Package(
             name: "FirehoseStore",
             dependencies: ["FirehoseSync", "ATRepo", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: hotPathSettings
+        ),
+        // PostgreSQL persistence behind the same ports as SQLite (`StateStore`, `LeaseStore`), for shared and
+        // partitioned deployments.
+        .target(
+            name: "FirehosePostgres",
+            dependencies: [
+                "FirehoseSync", "ATIdentity", "ATSyntax", "IPLD",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
         ),
         // The live and replay pipeline: sources, sharded verification workers, batched store writes.
         .target(
@@ -145,7 +160,7 @@ let package = Package(
             name: "BreakwaterService",
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
-                "BreakwaterNet",
+                "BreakwaterNet", "FirehosePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -207,6 +222,11 @@ let package = Package(
                 "BreakwaterNet", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", "FirehoseSync", "FirehoseStore", "FirehoseTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FirehosePostgresTests",
+            dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax", "ATIdentity"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),

@@ -14,7 +14,7 @@ struct Breakwater: AsyncParsableCommand {
         commandName: "breakwater",
         abstract: "Verify the AT Protocol (Bluesky) firehose under Sync v1.1.",
         version: version,
-        subcommands: [Consume.self, Replay.self, Record.self, Serve.self, Synth.self, Status.self, MirrorCommand.self, IdentityCommand.self, Inspect.self, Audit.self, Bench.self, Prune.self, VersionCommand.self]
+        subcommands: [Consume.self, Replay.self, Record.self, Serve.self, Synth.self, Status.self, MirrorCommand.self, IdentityCommand.self, Inspect.self, Audit.self, Bench.self, Prune.self, DatabaseCommand.self, VersionCommand.self]
     )
 
     /// Runs the command with the exit codes of Docs/CONTRACT.md §1: 0 success (and `--help`, `--version`); 1 operational

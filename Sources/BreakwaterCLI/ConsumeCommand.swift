@@ -59,6 +59,8 @@ struct Consume: AsyncParsableCommand {
 
     @OptionGroup var resyncOptions: ResyncOptions
 
+    @OptionGroup(title: "Partitions and standby") var cluster: ClusterOptions
+
     func validate() throws {
         guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         try resyncOptions.check()
@@ -74,11 +76,16 @@ struct Consume: AsyncParsableCommand {
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
         let store = try DatabaseAccess.writable(path)
+        // The lease first: the cursor read below is the one its previous holder left.
+        let lease = try await LeaseStart.take(leases: (store as Any) as? any LeaseStore, upstream: upstream, partition: cluster.value,
+                                              standby: cluster.standby, ttlMicros: cluster.ttlMicros,
+                                              report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        defer { lease?.release() }
         let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
         let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger,
                                           metrics: observe.metrics)
         let keys = keySource.provider
-        let stored = try store.cursor(upstream: upstream).flatMap { $0 >= 0 ? $0 : nil }
+        let stored = try store.cursor(upstream: upstream, partition: cluster.value).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
         let recordingIdentities = try recordFolder.map { _ in
             try IdentityWiring.recordingIdentitySource(plc: plc, identities: live.identitiesPath, logger: logger)
@@ -93,6 +100,11 @@ struct Consume: AsyncParsableCommand {
         let comparison = try live.secondRelayURL().map { second in
             (subscription: live.subscription(to: second, logger: logger, metrics: observe.metrics), window: Duration.milliseconds(Int64(compareWindow * 1000)))
         }
+        var settings = ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
+                                               maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
+                                               progressLogger: logging.format == .json ? logger : nil)
+        (settings.partition, settings.lease) = (cluster.value, lease)
+        settings.onLeaseLost = { lost in OperationalError("lease-lost", lost.reason).exit() }
         let consume = ConsumeService(
             store: store, upstream: upstream, subscription: try live.subscription(logger: logger, metrics: observe.metrics), comparison: comparison,
             observability: observe, keys: ConsumeService.KeySource(provider: keys, shutdown: keySource.shutdown), resync: resync,
@@ -100,10 +112,7 @@ struct Consume: AsyncParsableCommand {
                 ConsumeService.Recording(writer: writer, identities: recordingIdentities?.source,
                                          shutdown: { await recordingIdentities?.shutdown() })
             },
-            settings: ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
-                                              maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
-                                              progressLogger: logging.format == .json ? logger : nil),
-            logger: logger)
+            settings: settings, logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
         let outcome = try await output.closing { try await consume.run(onOutcome: { line in output.write(line) }) }

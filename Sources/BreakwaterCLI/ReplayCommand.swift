@@ -56,6 +56,9 @@ struct Replay: AsyncParsableCommand {
 
     @OptionGroup var mirrorOptions: MirrorOptions
 
+    @Option(help: ArgumentHelp("Verify only the accounts of partition K of N; other frames are skipped.", valueName: "K/N"))
+    var partition: PartitionOption?
+
     func validate() throws {
         guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
@@ -78,10 +81,11 @@ struct Replay: AsyncParsableCommand {
 
         let mirrors = try mirrorOptions.load(into: store)
         let output = try EventsOutput(path: eventsPath)
-        let runner = ReplayRunner(
-            framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys, mirrors: mirrors,
-            settings: ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize,
-                                            pacedByRecordedTime: pace == .original, progressInterval: progress, fromStart: fromStart))
+        var settings = ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize,
+                                             pacedByRecordedTime: pace == .original, progressInterval: progress, fromStart: fromStart)
+        settings.partition = partition?.value ?? .whole
+        let runner = ReplayRunner(framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys,
+                                  mirrors: mirrors, settings: settings)
         let result = try await output.closing { try await runner.run(onOutcome: { line in output.write(line) }) }
         let summary = result.summary
         let resumeAfter = result.resumedAfter

@@ -37,7 +37,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
-        let store = try DatabaseAccess.readOnly(path)
+        let opened = try StoreFactory.readOnly(path)
+        let store = opened.reader
         if let violation {
             try ViolationEvidence(store: store, seq: violation).run(frame: EnvironmentOption.value(frame, env: "BREAKWATER_FRAME"), json: json)
             return
@@ -49,7 +50,7 @@ struct Status: AsyncParsableCommand {
                 if !document.known { throw Self.unknown(did) }
             } else {
                 let state = try store.accounts([did])[did]
-                let violations = try store.status.violations(did: did, sinceMicros: nil, limit: limit)
+                let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
                 guard let state else {
                     guard !violations.isEmpty else { throw Self.unknown(did) }
                     print(StatusText.unknownAccount(did, violations: violations))
@@ -63,7 +64,10 @@ struct Status: AsyncParsableCommand {
             print(try StatusJSON.statusDocument(store: store, limit: limit))
             return
         }
-        print(StatusText.summary(try store.status.summary(recentViolations: limit)))
+        print(StatusText.summary(try store.summary(recentViolations: limit)))
+        if let leases = try opened.leases?.leases(), !leases.isEmpty {
+            print(StatusText.leases(leases, nowMicros: WallClock.nowMicros()))
+        }
     }
 
     /// `unknown-did`: the database knows nothing of `did`.

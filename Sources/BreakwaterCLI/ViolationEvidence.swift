@@ -7,7 +7,7 @@ import Foundation
 /// database kept for it (rejected events keep theirs), written exactly as received so that `inspect frame OUT.bin`
 /// or a bug report can use them.
 struct ViolationEvidence {
-    let store: SQLiteStateStore
+    let store: any StatusReader
     let seq: Int64
 
     func run(frame output: String?, json: Bool) throws {

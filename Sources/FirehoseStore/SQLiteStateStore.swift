@@ -109,9 +109,15 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func cursor(upstream: String) throws -> Int64? {
-        try guarded {
+        try cursor(upstream: upstream, partition: .whole)
+    }
+
+    /// The cursor of (upstream, partition), stored under ``CursorKey/name(upstream:partition:)``.
+    public func cursor(upstream: String, partition: Partition) throws -> Int64? {
+        let name = CursorKey.name(upstream: upstream, partition: partition)
+        return try guarded {
             try pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE upstream = ?", arguments: [upstream])
+                try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE upstream = ?", arguments: [name])
             }
         }
     }
@@ -120,6 +126,10 @@ public final class SQLiteStateStore: StateStore {
 
     public func write(_ batch: StoreBatch) throws {
         guard !batch.isEmpty else { return }
+        if let fence = batch.fence {
+            // A SQLite file has one writer (the database lock); leases live in a shared database only.
+            throw StoreError(.leasesUnsupported, "a SQLite database keeps no leases, so a write fenced by the lease of \(fence.key) cannot be checked")
+        }
         try guarded {
             try pool.write { db in
                 let counters = try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
@@ -130,14 +140,16 @@ public final class SQLiteStateStore: StateStore {
                     try db.cachedStatement(sql: """
                         INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                        """).execute(arguments: [cursor.upstream, cursor.position, WallClock.nowMicros()])
+                        """).execute(arguments: [
+                            CursorKey.name(upstream: cursor.upstream, partition: batch.partition), cursor.position, WallClock.nowMicros(),
+                        ])
                 }
             }
         }
     }
 
-    /// Writes each account touched by the batch with one statement: the new state (when the batch has one)
-    /// and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
+    /// Writes each account touched by the batch with one statement: the new state (when the batch has one and
+    /// it does not move the rev backwards) and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
     /// a rejected frame) get a row with counters only.
     static func writeAccounts(_ accounts: [String: AccountState], counters: [String: [Outcome: Int]], db: Database) throws {
         let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
@@ -146,12 +158,15 @@ public final class SQLiteStateStore: StateStore {
             n_rejected = n_rejected + excluded.n_rejected, n_desynchronized = n_desynchronized + excluded.n_desynchronized,
             n_ignored = n_ignored + excluded.n_ignored, n_unverifiable = n_unverifiable + excluded.n_unverifiable
             """
+        // A stored state is replaced only when its rev is empty or not after the new one (TIDs compare byte-wise):
+        // a rev never moves backwards; an equal rev still updates status, activity and sync state.
+        let fresh = "(accounts.rev IS NULL OR (excluded.rev IS NOT NULL AND accounts.rev <= excluded.rev))"
+        let guardedState = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
+            .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE accounts.\($0) END" }.joined(separator: ", ")
         let withState = try db.cachedStatement(sql: """
             INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(did) DO UPDATE SET rev = excluded.rev, data = excluded.data, commit_cid = excluded.commit_cid,
-                active = excluded.active, status = excluded.status, sync_state = excluded.sync_state,
-                last_seq = excluded.last_seq, \(addCounters)
+            ON CONFLICT(did) DO UPDATE SET \(guardedState), \(addCounters)
             """)
         let countersOnly = try db.cachedStatement(sql: """
             INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -42,6 +42,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case invalidRepository = "invalid-repository"
             case corrupt = "database-corrupt"
             case diskFull = "disk-full"
+            case leasesUnsupported = "leases-unsupported"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -95,5 +96,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let corrupt = Code(.corrupt)
         /// The file system holding the database has no room left (SQLite rolled the failed write back).
         public static let diskFull = Code(.diskFull)
+        /// A write fenced by a lease reached a SQLite database, which keeps no leases (they need PostgreSQL).
+        public static let leasesUnsupported = Code(.leasesUnsupported)
     }
 }

@@ -29,6 +29,8 @@ public struct FirehoseSyncError: Error, Hashable, Sendable, CustomStringConverti
             case truncatedRecording = "truncated-recording"
             case frameTooLarge = "frame-too-large"
             case invalidCollectionFilter = "invalid-collection-filter"
+            case invalidPartition = "invalid-partition"
+            case leaseLost = "lease-lost"
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -42,5 +44,9 @@ public struct FirehoseSyncError: Error, Hashable, Sendable, CustomStringConverti
         public static let frameTooLarge = Code(.frameTooLarge)
         /// A mirror collection filter is neither an NSID nor an NSID prefix followed by `.*`.
         public static let invalidCollectionFilter = Code(.invalidCollectionFilter)
+        /// A partition is not `K/N` with `0 ≤ K < N ≤ 1024`.
+        public static let invalidPartition = Code(.invalidPartition)
+        /// A write fenced by a lease found the lease held by another holder or epoch: nothing was committed.
+        public static let leaseLost = Code(.leaseLost)
     }
 }

@@ -44,13 +44,19 @@ struct LayoutTests {
         files(target).reduce(0) { $0 + $1.text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
     }
 
-    @Test func onlyTheNetworkAndRelayTargetsImportNIOOrTheHTTPClient() {
+    @Test func onlyTheNetworkRelayAndPostgresTargetsImportNIOOrTheHTTPClient() {
         let network: Set = ["NIO", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOWebSocket", "NIOSSL", "NIOFoundationCompat", "AsyncHTTPClient", "WSClient"]
-        for target in Self.targets where !["BreakwaterNet", "FirehoseRelay", "FirehoseTesting"].contains(target) {
+        for target in Self.targets where !["BreakwaterNet", "FirehoseRelay", "FirehosePostgres", "FirehoseTesting"].contains(target) {
             for file in Self.files(target) {
                 let used = Self.imports(file.text).intersection(network)
                 #expect(used.isEmpty, "\(file.path) imports \(used.sorted())")
             }
+        }
+    }
+
+    @Test func onlyThePostgresStoreImportsPostgresNIO() {
+        for target in Self.targets where target != "FirehosePostgres" {
+            for file in Self.files(target) { #expect(!Self.imports(file.text).contains("PostgresNIO"), "\(file.path) imports PostgresNIO") }
         }
     }
 

@@ -29,8 +29,7 @@ struct AuditReport: AsyncParsableCommand {
     func run() async throws {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let htmlPath = EnvironmentOption.value(html, env: "BREAKWATER_HTML")
-        let store = try DatabaseAccess.readOnly(path)
-        let data = try store.audit.report(topAccounts: accounts)
+        let data = try StoreFactory.readOnly(path).reader.auditReport(topAccounts: accounts)
         let now = Date()
         if let out = htmlPath {
             try AuditHTML.write(data, generatedAt: now, to: out)

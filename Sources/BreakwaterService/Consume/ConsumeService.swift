@@ -66,6 +66,12 @@ package struct ConsumeService {
         package var progressInterval: Double
         /// With JSON logs: progress goes through this logger instead of a text line on stderr.
         package var progressLogger: Logger?
+        /// The partition verified (`--partition`); the frames of the others are skipped.
+        package var partition: Partition = .whole
+        /// The lease held while running (PostgreSQL): renewed every third of its time to live, the fence of every write.
+        package var lease: LeaseHolder?
+        /// Called when a renewal finds the lease taken over (the process must end: `lease-lost`).
+        package var onLeaseLost: @Sendable (FirehoseSyncError) -> Void = { _ in }
 
         /// Settings with the given values.
         package init(workers: Int, policy: VerificationPolicy, mirrors: [String: MirrorFilter], cursor: Int64?,
@@ -152,7 +158,8 @@ package struct ConsumeService {
             configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500, chunkSize: 1,
                                                  upstream: upstream, flushInterval: .seconds(1), mirrors: settings.mirrors,
                                                  now: { WallClock.nowMicros() }),
-            store: store, keys: keys.provider, resync: resync?.coordinator,
+            store: PartitionStore(base: store, partition: settings.partition, lease: settings.lease),
+            keys: keys.provider, resync: resync?.coordinator,
             // With a recording, the frames of a batch reach frames.bin before the batch is stored (a full disk stops both).
             beforeWrite: { try recorder?.flush() }, metrics: observe.metrics,
             onOutcome: { line in
@@ -161,8 +168,12 @@ package struct ConsumeService {
                 observe.outcome(line)
                 crossCheck?.verified(line)
             })
+        let filter = PartitionFilter(partition: settings.partition, onSkip: { tally.countSkipped() })
+        var admits: (@Sendable (IncomingFrame) -> Bool)? = nil
+        if !settings.partition.isWhole { admits = { @Sendable frame in filter.admits(frame) } }
         let ingest = LiveIngest(subscription: subscription, pipeline: pipeline, recorder: recorder,
-                                maxEvents: settings.maxEvents, duration: settings.duration, onFrame: onFrame, logger: logger)
+                                maxEvents: settings.maxEvents, duration: settings.duration, onFrame: onFrame,
+                                admits: admits, logger: logger)
         let service = LiveService(ingest: ingest, cursor: settings.cursor, tally: tally, progressInterval: settings.progressInterval,
                                   label: "consume", progressLogger: settings.progressLogger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -170,6 +181,13 @@ package struct ConsumeService {
                                                            failureTerminationBehavior: .gracefullyShutdownGroup),
                                              beside: crossCheck.map { [$0] } ?? [any Service]()),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let heartbeat: Task<Void, Never>? = settings.lease.map { lease in
+            let (logger, onLost) = (self.logger, settings.onLeaseLost)
+            return Task {
+                await lease.heartbeat(onLost: onLost, onError: { error in logger.warning("lease renewal failed: \(error)") })
+            }
+        }
+        defer { heartbeat?.cancel() }
         do {
             try await group.run()
         } catch {

@@ -1,4 +1,5 @@
-package import FirehoseStore
+import FirehosePostgres
+import FirehoseStore
 package import FirehoseSync
 import Foundation
 
@@ -6,11 +7,13 @@ import Foundation
 /// theirs), exactly as received.
 package enum ViolationLookup {
     /// The violation of `seq`. Throws the store's code, or `no-such-violation`.
-    package static func violation(seq: Int64, in store: SQLiteStateStore) throws -> RecordedOutcome {
+    package static func violation(seq: Int64, in store: any StatusReader) throws -> RecordedOutcome {
         let recorded: RecordedOutcome?
         do {
-            recorded = try store.status.violation(seq: seq)
+            recorded = try store.violation(seq: seq)
         } catch let error as StoreError {
+            throw ServiceError(error.code.description, error.reason)
+        } catch let error as PostgresStoreError {
             throw ServiceError(error.code.description, error.reason)
         }
         guard let recorded else {

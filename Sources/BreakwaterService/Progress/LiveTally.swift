@@ -10,6 +10,8 @@ package final class LiveTally: Sendable {
         package var commits = 0
         package var outcomes: [Outcome: Int] = [:]
         package var cursor: Int64?
+        /// Frames of other partitions passed over (a partitioned run).
+        package var skipped = 0
         package var at = ContinuousClock.now
 
         /// The progress line's figures as log metadata (`progress.events`, `progress.commits_per_second`, one key per
@@ -21,6 +23,7 @@ package final class LiveTally: Sendable {
             var metadata: Logger.Metadata = ["progress.events": .stringConvertible(events),
                                              "progress.commits_per_second": .stringConvertible(Int(rate.rounded()))]
             for outcome in Outcome.allCases { if let count = outcomes[outcome] { metadata["progress.\(outcome.rawValue)"] = .stringConvertible(count) } }
+            if skipped > 0 { metadata["progress.skipped"] = .stringConvertible(skipped) }
             if let cursor { metadata["progress.cursor"] = .stringConvertible(cursor) }
             return metadata
         }
@@ -30,7 +33,8 @@ package final class LiveTally: Sendable {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(commits - previous.commits) / seconds : 0
             let counts = Outcome.allCases.compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
-            return (["\(groupedDigits(events)) events", "\(groupedDigits(Int(rate.rounded()))) commits/s"] + counts
+            let skips = skipped > 0 ? ["skipped \(groupedDigits(skipped))"] : []
+            return (["\(groupedDigits(events)) events", "\(groupedDigits(Int(rate.rounded()))) commits/s"] + counts + skips
                 + ["cursor \(cursor.map(String.init) ?? "none")"]).joined(separator: ", ")
         }
     }
@@ -51,6 +55,11 @@ package final class LiveTally: Sendable {
             s.outcomes[line.outcome, default: 0] += 1
             if let seq = line.seq { s.cursor = max(s.cursor ?? seq, seq) }
         }
+    }
+
+    /// Counts a frame of another partition, passed over without an outcome.
+    package func countSkipped() {
+        state.withLock { s in s.skipped += 1 }
     }
 
     /// Counts a frame as received, without verification (`record`): events, commits, and the seq as cursor.

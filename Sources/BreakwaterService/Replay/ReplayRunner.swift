@@ -21,6 +21,8 @@ package struct ReplayRunner {
         package var progressInterval: Double
         /// Whether every frame is processed even when the database holds a cursor for the recording.
         package var fromStart: Bool
+        /// The partition verified (`--partition`); the frames of the others are skipped.
+        package var partition: Partition = .whole
 
         /// Settings with the given values.
         package init(workers: Int, policy: VerificationPolicy, batchSize: Int, pacedByRecordedTime: Bool,
@@ -72,22 +74,24 @@ package struct ReplayRunner {
 
     /// Runs the replay, handing every stored outcome line to `onOutcome` (in order, after its batch is stored).
     package func run(onOutcome: @escaping @Sendable (OutcomeLine) -> Void) async throws -> Result {
-        let resumeAfter = settings.fromStart ? -1 : Int(try store.cursor(upstream: upstream) ?? -1)
+        let partitioned = PartitionStore(base: store, partition: settings.partition, lease: nil)
+        let resumeAfter = settings.fromStart ? -1 : Int(try partitioned.cursor(upstream: upstream) ?? -1)
         let tally = LiveTally()
         let frames = RecordingFrames(path: framesPath, skipThrough: resumeAfter)
         let pipeline = VerificationPipeline(
             configuration: PipelineConfiguration(
                 workers: settings.workers, policy: settings.policy, batchSize: settings.batchSize, upstream: upstream,
                 mirrors: mirrors, now: { WallClock.nowMicros() }),
-            store: store, keys: keys,
+            store: partitioned, keys: keys,
             onOutcome: { line in
                 onOutcome(line)
                 tally.count(line)
             })
         let signals = StopSignals.install()
+        let kept = PartitionFrames(frames, filter: PartitionFilter(partition: settings.partition, onSkip: { tally.countSkipped() }))
         let source: any AsyncSequence<IncomingFrame, any Error> & Sendable =
-            settings.pacedByRecordedTime ? StoppableFrames(base: PacedFrames(frames, signals: signals), signals: signals)
-                                         : StoppableFrames(base: frames, signals: signals)
+            settings.pacedByRecordedTime ? StoppableFrames(base: PacedFrames(kept, signals: signals), signals: signals)
+                                         : StoppableFrames(base: kept, signals: signals)
         let reporter = ProgressReporter(tally: tally, interval: settings.progressInterval, label: "replay")
         defer { reporter.stop() }
         let summary = try await pipeline.run(source, startIndex: resumeAfter + 1)

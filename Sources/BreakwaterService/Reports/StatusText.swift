@@ -26,6 +26,18 @@ package enum StatusText {
             .joined(separator: "\n")
     }
 
+    /// `status`'s leases section (a database that keeps leases, when it holds any): per (relay, partition) the holder,
+    /// the fencing epoch and the time left (or `expired`).
+    package static func leases(_ leases: [Lease], nowMicros: Int64) -> String {
+        var lines = ["leases"]
+        for lease in leases.sorted(by: { ($0.key.upstream, $0.key.partition.count, $0.key.partition.index) < ($1.key.upstream, $1.key.partition.count, $1.key.partition.index) }) {
+            let left = lease.expiresAt - nowMicros
+            let state = left > 0 ? "expires in \(left / 1000) ms" : "expired"
+            lines.append("  \(lease.key.upstream)  partition \(lease.key.partition)  holder \(lease.holder)  epoch \(lease.epoch)  \(state)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// `status`: cursors, accounts by state, outcome counts, host scorecards and recent violations.
     package static func summary(_ summary: StoreSummary) -> String {
         var lines = ["cursors"]

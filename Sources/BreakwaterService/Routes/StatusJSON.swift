@@ -1,5 +1,5 @@
 import ATSyntax
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
 import IPLD
 import Foundation
@@ -9,23 +9,23 @@ import Foundation
 package enum StatusJSON {
     /// `status --json` and `GET /status`: cursors, accounts by state, outcome counts, the `limit` most recent
     /// violations.
-    package static func statusDocument(store: SQLiteStateStore, limit: Int) throws -> String {
-        JSONOutput.string(summary(try store.status.summary(recentViolations: limit)))
+    package static func statusDocument(store: any StatusReader, limit: Int) throws -> String {
+        JSONOutput.string(summary(try store.summary(recentViolations: limit)))
     }
 
     /// `status --did DID --json` and `GET /repos/{did}`: the account's stored state (null when none) and its
     /// `limit` most recent violations; `known` is false when the database has neither.
-    package static func repoDocument(store: SQLiteStateStore, did: String, limit: Int) throws -> (text: String, known: Bool) {
+    package static func repoDocument(store: any StatusReader, did: String, limit: Int) throws -> (text: String, known: Bool) {
         let state = try store.accounts([did])[did]
-        let violations = try store.status.violations(did: did, sinceMicros: nil, limit: limit)
+        let violations = try store.violations(did: did, sinceMicros: nil, limit: limit)
         var object: [String: Any] = ["did": did, "violations": violations.map(violation)]
         object["state"] = state.map(account) ?? NSNull()
         return (JSONOutput.string(object), state != nil || !violations.isEmpty)
     }
 
     /// `GET /violations`: violations processed at or after `sinceMicros`, newest first, at most `limit`.
-    package static func violationsDocument(store: SQLiteStateStore, sinceMicros: Int64?, limit: Int) throws -> String {
-        let violations = try store.status.violations(did: nil, sinceMicros: sinceMicros, limit: limit)
+    package static func violationsDocument(store: any StatusReader, sinceMicros: Int64?, limit: Int) throws -> String {
+        let violations = try store.violations(did: nil, sinceMicros: sinceMicros, limit: limit)
         return JSONOutput.string(["since": sinceMicros ?? NSNull(), "limit": limit, "violations": violations.map(violation)] as [String: Any])
     }
 

@@ -1,7 +1,7 @@
 package import BreakwaterNet
 import ATSyntax
 import FirehoseIngest
-package import FirehoseStore
+package import FirehoseSync
 package import Foundation
 
 /// The status API of `consume --http HOST:PORT`:
@@ -13,13 +13,13 @@ package import Foundation
 /// - `GET /violations[?since=S][&limit=N]`: violations newest first; `since` is µs since the Unix epoch or an
 ///   RFC 3339 datetime (violations processed at or after it), `limit` defaults to 100 and is capped at 1,000.
 package struct StatusRoutes: HTTPRouteSet {
-    package let store: SQLiteStateStore
+    package let store: any StatusReader
     package let upstream: String
     package let build: BuildDescription
     package let startedAt = Date()
 
     /// The routes over `store` for a service reading `upstream`, built as `build` says.
-    package init(store: SQLiteStateStore, upstream: String, build: BuildDescription) {
+    package init(store: any StatusReader, upstream: String, build: BuildDescription) {
         self.store = store
         self.upstream = upstream
         self.build = build

@@ -22,6 +22,9 @@ public struct LiveIngest: Sendable {
     public var maxEvents: Int?
     /// Called with each frame as it arrives, before it is handed to the pipeline (e.g. ``RelayCrossCheck/observeFirst(_:)``).
     public var onFrame: (@Sendable (IncomingFrame) -> Void)?
+    /// Decides which frames reach the pipeline (e.g. one partition's); the others are still recorded and counted
+    /// toward `maxEvents`. nil: every frame.
+    public var admits: (@Sendable (IncomingFrame) -> Bool)?
     /// Stop after this long.
     public var duration: Duration?
     let logger: Logger
@@ -39,8 +42,9 @@ public struct LiveIngest: Sendable {
     /// Creates a live ingest.
     public init(subscription: any FrameSubscription, pipeline: VerificationPipeline?, recorder: RecordingWriter? = nil,
                 maxEvents: Int? = nil, duration: Duration? = nil, onFrame: (@Sendable (IncomingFrame) -> Void)? = nil,
-                logger: Logger) {
+                admits: (@Sendable (IncomingFrame) -> Bool)? = nil, logger: Logger) {
         self.onFrame = onFrame
+        self.admits = admits
         self.subscription = subscription
         self.pipeline = pipeline
         self.recorder = recorder
@@ -111,6 +115,7 @@ public struct LiveIngest: Sendable {
         let recorder = self.recorder
         let logger = self.logger
         let onFrame = self.onFrame
+        let admits = self.admits
         let recordingFailure = Mutex<IngestError?>(nil)
         let work: @Sendable () async throws -> SubscriptionResult = {
             let result = try await self.subscription.run(cursor: cursor) { frame in
@@ -126,7 +131,7 @@ public struct LiveIngest: Sendable {
                     }
                 }
                 onFrame?(frame)
-                await channel.send(frame)
+                if admits?(frame) ?? true { await channel.send(frame) }
                 let count = counter.increment()
                 return limit.map { count < $0 } ?? true
             }

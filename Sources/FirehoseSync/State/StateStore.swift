@@ -59,6 +59,11 @@ public struct StoreBatch: Sendable {
     /// Audit increments (per-host and per-minute outcome counts, account hosts, relay health of the cursor's
     /// upstream), written in the same transaction.
     public var audit = AuditTally()
+    /// The partition whose cursor ``cursor`` is: the cursor stored is that of (cursor.upstream, partition).
+    public var partition: Partition = .whole
+    /// When set, the write commits only if the store's lease for `fence.key` still has `fence.holder` and
+    /// `fence.epoch`, checked inside the same transaction; otherwise it rolls back and throws `lease-lost`.
+    public var fence: Lease? = nil
 
     /// Creates an empty batch.
     public init() {}
@@ -94,8 +99,10 @@ public struct StoreSummary: Sendable, Hashable {
 public protocol StateStore: Sendable {
     /// The stored states of the given accounts (absent DIDs are missing from the result).
     func accounts(_ dids: [String]) throws -> [String: AccountState]
-    /// The stored cursor of an upstream.
+    /// The stored cursor of an upstream's unpartitioned run (``Partition/whole``).
     func cursor(upstream: String) throws -> Int64?
+    /// The stored cursor of one partition of an upstream.
+    func cursor(upstream: String, partition: Partition) throws -> Int64?
     /// Writes a batch in one transaction.
     func write(_ batch: StoreBatch) throws
 }

@@ -23,10 +23,15 @@ public struct InMemoryAccountStore: Sendable {
     /// The stored cursor of an upstream.
     public func cursor(upstream: String) -> Int64? { cursors[upstream] }
 
+    /// The stored cursor of one partition of an upstream.
+    public func cursor(upstream: String, partition: Partition) -> Int64? {
+        cursors[CursorKey.name(upstream: upstream, partition: partition)]
+    }
+
     /// Writes a batch: its account states, its outcomes and its cursor (mirror updates and audit counts are not kept).
     public mutating func write(_ batch: StoreBatch) {
         for (did, state) in batch.accounts { states[did] = state }
         outcomes.append(contentsOf: batch.outcomes)
-        if let cursor = batch.cursor { cursors[cursor.upstream] = cursor.position }
+        if let cursor = batch.cursor { cursors[CursorKey.name(upstream: cursor.upstream, partition: batch.partition)] = cursor.position }
     }
 }
