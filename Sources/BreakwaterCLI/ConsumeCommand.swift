@@ -75,15 +75,20 @@ struct Consume: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
-        let store = try DatabaseAccess.writable(path)
+        let opened = try StoreFactory.writable(path)
+        let (store, sqlite) = (opened.state, opened.sqlite)
+        // Mirrors and resyncs keep their state in SQLite: on PostgreSQL, consume runs without them.
+        if sqlite == nil, !mirrorOptions.mirrors.isEmpty {
+            throw OperationalError("needs-sqlite", "--mirror keeps its records in a SQLite database; on PostgreSQL run consume without it")
+        }
         // The lease first: the cursor read below is the one its previous holder left.
-        let lease = try await LeaseStart.take(leases: (store as Any) as? any LeaseStore, upstream: upstream, partition: cluster.value,
+        let lease = try await LeaseStart.take(leases: opened.leases, upstream: upstream, partition: cluster.value,
                                               standby: cluster.standby, ttlMicros: cluster.ttlMicros,
                                               report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         defer { lease?.release() }
-        let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
-        let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger,
-                                          metrics: observe.metrics)
+        let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: opened.reader, logger: logger)
+        let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, cache: { opened.identities(directory: $0) },
+                                                     logger: logger, metrics: observe.metrics)
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream, partition: cluster.value).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
@@ -94,9 +99,9 @@ struct Consume: AsyncParsableCommand {
             try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
         }
         let output = try EventsOutput(path: eventsPath)
-        let mirrors = try mirrorOptions.load(into: store)
-        let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
-                                                   logger: logger, metrics: observe.metrics)
+        let mirrors = try sqlite.map { try mirrorOptions.load(into: $0) } ?? [:]
+        let resync = try sqlite.flatMap { try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: $0, mirrors: mirrors,
+                                                                        logger: logger, metrics: observe.metrics) }
         let comparison = try live.secondRelayURL().map { second in
             (subscription: live.subscription(to: second, logger: logger, metrics: observe.metrics), window: Duration.milliseconds(Int64(compareWindow * 1000)))
         }

@@ -103,7 +103,7 @@ package struct ConsumeService {
     }
 
     /// The database.
-    package let store: SQLiteStateStore
+    package let store: any StateStore
     /// The relay's name, under which the cursor is stored.
     package let upstream: String
     /// The subscription verified.
@@ -124,7 +124,7 @@ package struct ConsumeService {
     package let logger: Logger
 
     /// A consume of `subscription` into `store`.
-    package init(store: SQLiteStateStore, upstream: String, subscription: FirehoseSubscription,
+    package init(store: any StateStore, upstream: String, subscription: FirehoseSubscription,
                  comparison: (subscription: FirehoseSubscription, window: Duration)?, observability: Observability,
                  keys: KeySource, resync: ResyncWiring?, recording: Recording?, settings: Settings, logger: Logger) {
         self.store = store
