@@ -23,6 +23,7 @@ TTL=${BREAKWATER_LEASE_TTL:-3s}
 COUNT=$(grep -c . "$DEMO/expected.jsonl")
 
 WORK=$(mktemp -d)
+chmod 755 "$WORK"  # the cluster runs as the postgres user when this script runs as root
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -70,6 +71,7 @@ HALF=$((COUNT / 2 / 100))
 sleep "$HALF"
 echo "==> SIGKILL of the active partition-0 process (pid $(cat "$WORK/p0.pid")) halfway"
 kill -KILL "$(cat "$WORK/p0.pid")"
+wait "$(cat "$WORK/p0.pid")" 2>/dev/null || true
 KILLED=$(date +%s.%N)
 for _ in $(seq 1 300); do
     grep -q "took over" "$WORK/standby0.err" && break
