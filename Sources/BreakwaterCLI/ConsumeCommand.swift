@@ -58,7 +58,6 @@ struct Consume: AsyncParsableCommand {
     @OptionGroup var mirrorOptions: MirrorOptions
 
     @OptionGroup var resyncOptions: ResyncOptions
-
     @OptionGroup(title: "Partitions and standby") var cluster: ClusterOptions
 
     func validate() throws {
@@ -75,15 +74,15 @@ struct Consume: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
-        let store = try DatabaseAccess.writable(path)
-        // The lease first: the cursor read below is the one its previous holder left.
-        let lease = try await LeaseStart.take(leases: (store as Any) as? any LeaseStore, upstream: upstream, partition: cluster.value,
-                                              standby: cluster.standby, ttlMicros: cluster.ttlMicros,
-                                              report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let opened = try StoreFactory.writable(path), store = opened.state, sqlite = opened.sqlite
+        if sqlite == nil, !mirrorOptions.mirrors.isEmpty { throw OperationalError("needs-sqlite", "--mirror needs a SQLite database") }
+        // The lease first (PostgreSQL): the cursor read below is the one its previous holder left.
+        let lease = try await LeaseStart.take(leases: opened.leases, upstream: upstream, partition: cluster.value, standby: cluster.standby,
+                                              ttlMicros: cluster.ttlMicros)
         defer { lease?.release() }
-        let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: store, logger: logger)
-        let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, store: store, logger: logger,
-                                          metrics: observe.metrics)
+        let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: opened.reader, logger: logger)
+        let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, cache: { opened.identities(directory: $0) },
+                                                     logger: logger, metrics: observe.metrics)
         let keys = keySource.provider
         let stored = try store.cursor(upstream: upstream, partition: cluster.value).flatMap { $0 >= 0 ? $0 : nil }
         let cursor = live.cursor ?? stored
@@ -94,17 +93,12 @@ struct Consume: AsyncParsableCommand {
             try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
         }
         let output = try EventsOutput(path: eventsPath)
-        let mirrors = try mirrorOptions.load(into: store)
-        let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: store, mirrors: mirrors,
-                                                   logger: logger, metrics: observe.metrics)
+        let mirrors = try sqlite.map { try mirrorOptions.load(into: $0) } ?? [:]
+        let resync = try sqlite.flatMap { try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: $0, mirrors: mirrors,
+                                                                        logger: logger, metrics: observe.metrics) }
         let comparison = try live.secondRelayURL().map { second in
             (subscription: live.subscription(to: second, logger: logger, metrics: observe.metrics), window: Duration.milliseconds(Int64(compareWindow * 1000)))
         }
-        var settings = ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
-                                               maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
-                                               progressLogger: logging.format == .json ? logger : nil)
-        (settings.partition, settings.lease) = (cluster.value, lease)
-        settings.onLeaseLost = { lost in OperationalError("lease-lost", lost.reason).exit() }
         let consume = ConsumeService(
             store: store, upstream: upstream, subscription: try live.subscription(logger: logger, metrics: observe.metrics), comparison: comparison,
             observability: observe, keys: ConsumeService.KeySource(provider: keys, shutdown: keySource.shutdown), resync: resync,
@@ -112,7 +106,10 @@ struct Consume: AsyncParsableCommand {
                 ConsumeService.Recording(writer: writer, identities: recordingIdentities?.source,
                                          shutdown: { await recordingIdentities?.shutdown() })
             },
-            settings: settings, logger: logger)
+            settings: ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
+                                              maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
+                                              progressLogger: logging.format == .json ? logger : nil, partition: cluster.value, lease: lease),
+            logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
         let outcome = try await output.closing { try await consume.run(onOutcome: { line in output.write(line) }) }

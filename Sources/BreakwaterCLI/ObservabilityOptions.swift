@@ -38,7 +38,7 @@ struct ObservabilityOptions: ParsableArguments {
     /// Bootstraps metrics (when served) and prepares the webhook, the HTTP servers and the alert dispatcher
     /// (``Observability/prepare(metrics:http:webhook:upstream:host:store:build:logger:)``) from the options and
     /// their environment variables. `host` is named in alerts.
-    func prepare(upstream: String, host: String, store: SQLiteStateStore, logger: Logger) async throws -> Observability {
+    func prepare(upstream: String, host: String, store: any StatusReader, logger: Logger) async throws -> Observability {
         let metricsAddress = try address(EnvironmentOption.value(metrics, env: "BREAKWATER_METRICS"), option: "--metrics")
         let httpAddress = try address(EnvironmentOption.value(http, env: "BREAKWATER_HTTP"), option: "--http")
         var webhookConfiguration: WebhookConfiguration? = nil

@@ -16,6 +16,13 @@ package enum IdentityWiring {
     /// directory of `breakwater serve`).
     package static func keySource(plc: URL?, identities: String?, store: SQLiteStateStore, logger: Logger,
                                       metrics: IngestMetrics = IngestMetrics()) throws -> ConsumeService.KeySource {
+        try keySource(plc: plc, identities: identities, cache: { store.identities.cache(directory: $0) }, logger: logger, metrics: metrics)
+    }
+
+    /// ``keySource(plc:identities:store:logger:metrics:)`` over any database's identity cache: `cache` gives the cache
+    /// as seen through a PLC directory (e.g. ``OpenedStore/identities(directory:)``).
+    package static func keySource(plc: URL?, identities: String?, cache: (String) -> any IdentityCacheStore, logger: Logger,
+                                  metrics: IngestMetrics = IngestMetrics()) throws -> ConsumeService.KeySource {
         guard let plc else {
             let provider: any IdentityDirectory = try identities.map { try IdentitiesFileLoader.load(path: $0, required: true) }
                 ?? StaticIdentityDirectory(keys: [:])
@@ -24,7 +31,7 @@ package enum IdentityWiring {
         let loopback = isLoopbackDirectory(plc)
         do {
             let resolving = try directory(
-                plc: plc.absoluteString, identities: identities, store: store.identities.cache(directory: plc.absoluteString),
+                plc: plc.absoluteString, identities: identities, store: cache(plc.absoluteString),
                 allowHTTPLoopback: loopback, logger: logger, metrics: metrics)
             return ConsumeService.KeySource(provider: resolving, shutdown: { await resolving.shutdown() })
         } catch let error as ATIdentityError where error.code == .invalidIdentitiesFile {

@@ -1,6 +1,6 @@
 import BreakwaterNet
 package import FirehoseIngest
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
 import Foundation
 package import Logging
@@ -21,7 +21,7 @@ package struct Observability: Sendable {
     /// building the pipeline (metrics handles are made from the backend bootstrapped here). `host` is named in
     /// alerts.
     package static func prepare(metrics metricsAddress: ListenAddress?, http httpAddress: ListenAddress?,
-                        webhook: WebhookConfiguration?, upstream: String, host: String, store: SQLiteStateStore,
+                        webhook: WebhookConfiguration?, upstream: String, host: String, store: any StatusReader,
                         build: BuildDescription, logger: Logger) async throws -> Observability {
         var routes: [ListenAddress: [any HTTPRouteSet]] = [:]
         if let metricsAddress {
