@@ -218,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FirehosePostgresTests",
-            dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax"],
+            dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax", "ATIdentity"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),

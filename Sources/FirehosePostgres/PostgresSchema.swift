@@ -11,10 +11,10 @@ enum PostgresSchema {
     /// The advisory lock key taken while migrating.
     static let migrationLock: Int64 = 0x4277_6174_6572  // "Bwater"
 
-    /// The migrations, in order; version N is `migrations[N - 1]`. Statements end with a semicolon at the end of a
-    /// line (the extended query protocol takes one statement at a time).
-    static let migrations: [String] = [
-        """
+    /// The migrations, in order; version N is `migrations[N - 1]`, a list of statements (the extended query
+    /// protocol takes one statement at a time).
+    static let migrations: [[String]] = [
+        statements(of: """
         CREATE TABLE cursors (
             upstream TEXT NOT NULL,
             partition_index INTEGER NOT NULL,
@@ -129,7 +129,7 @@ enum PostgresSchema {
             lag_count BIGINT NOT NULL DEFAULT 0,
             lag_sum_ms BIGINT NOT NULL DEFAULT 0,
             lag_max_ms BIGINT NOT NULL DEFAULT 0,
-            lag_buckets TEXT NOT NULL DEFAULT '0,0,0,0,0,0',
+            lag_buckets BIGINT[] NOT NULL DEFAULT '{0,0,0,0,0,0}',
             first_seen BIGINT,
             last_seen BIGINT,
             last_seq BIGINT,
@@ -144,8 +144,33 @@ enum PostgresSchema {
             expires_at TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (upstream, partition_index, partition_count)
         );
-        """,
+        """) + [
+            // The fence of a batch (sent in the same pipeline as the batch): locks the lease row until the
+            // transaction ends and raises SQLSTATE BW001 (`lease-lost`) unless the lease has this holder and epoch.
+            """
+            CREATE FUNCTION breakwater_check_fence(p_upstream TEXT, p_index INTEGER, p_count INTEGER, p_holder TEXT, p_epoch BIGINT)
+            RETURNS VOID LANGUAGE plpgsql AS $$
+            DECLARE
+                stored_holder TEXT;
+                stored_epoch BIGINT;
+            BEGIN
+                SELECT holder, epoch INTO stored_holder, stored_epoch FROM leases
+                WHERE upstream = p_upstream AND partition_index = p_index AND partition_count = p_count FOR UPDATE;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'no lease of % partition %/% is stored', p_upstream, p_index, p_count USING ERRCODE = 'BW001';
+                END IF;
+                IF stored_holder <> p_holder OR stored_epoch <> p_epoch THEN
+                    RAISE EXCEPTION 'the lease of % partition %/% is held by % at epoch %, not % at epoch %: nothing written',
+                        p_upstream, p_index, p_count, stored_holder, stored_epoch, p_holder, p_epoch USING ERRCODE = 'BW001';
+                END IF;
+            END
+            $$
+            """,
+        ],
     ]
+
+    /// The SQLSTATE `breakwater_check_fence` raises.
+    static let leaseLostState = "BW001"
 
     /// The newest version this build knows.
     static var currentVersion: Int { migrations.count }
@@ -175,7 +200,7 @@ enum PostgresSchema {
                     throw PostgresStoreError(.schemaTooNew, "\(session.address) has schema version \(applied); this build knows up to \(currentVersion): upgrade Breakwater")
                 }
                 for version in Int(applied)..<currentVersion {
-                    for statement in Self.statements(of: migrations[version]) {
+                    for statement in migrations[version] {
                         try statements.execute(statement)
                     }
                     var binds = Binds()

@@ -104,6 +104,9 @@ final class PostgresSession: @unchecked Sendable {
             if state == "28P01" || state == "28000" {
                 return PostgresStoreError(.auth, "\(address) refused the credentials: \(message)")
             }
+            if state == PostgresSchema.leaseLostState {
+                return PostgresStoreError(.leaseLost, message)
+            }
             if state == "3D000" {
                 return PostgresStoreError(.unreachable, "\(address): \(message)")
             }

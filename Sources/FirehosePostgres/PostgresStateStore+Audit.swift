@@ -67,45 +67,33 @@ extension PostgresStateStore {
         }
     }
 
-    /// Adds `delta` to the relay health of `upstream` (the row is locked while it is read and written).
-    static func addRelayHealth(_ delta: RelayHealthDelta, upstream: String, statements: Statements) throws {
-        var key = Binds()
-        key.add(upstream)
-        let rows = try statements.query("SELECT \(relayHealthColumns) FROM relay_health WHERE upstream = $1 FOR UPDATE", key.values)
-        var current = try rows.first.map { try relayHealth(RowReader($0)) } ?? RelayHealthDelta()
-        current.frames += delta.frames
-        current.gaps += delta.gaps
-        current.missingSeqs += delta.missingSeqs
-        current.duplicates += delta.duplicates
-        current.reconnects += delta.reconnects
-        current.lagCount += delta.lagCount
-        current.backfillEvents += delta.backfillEvents
-        current.lagSumMillis &+= delta.lagSumMillis
-        current.lagMaxMillis = max(current.lagMaxMillis, delta.lagMaxMillis)
-        for i in current.lagBuckets.indices where i < delta.lagBuckets.count { current.lagBuckets[i] += delta.lagBuckets[i] }
-        current.firstSeenMicros = current.firstSeenMicros ?? delta.firstSeenMicros
-        current.lastSeenMicros = delta.lastSeenMicros ?? current.lastSeenMicros
-        current.lastSeq = delta.lastSeq ?? current.lastSeq
+    /// Queues the addition of `delta` to the relay health of `upstream`, computed by the server on the stored row
+    /// (counts added, the largest lag kept, buckets added element-wise, the first sighting kept, the last replaced).
+    static func queueRelayHealth(_ delta: RelayHealthDelta, upstream: String, into queued: inout [(String, PostgresBindings)]) {
         var binds = Binds()
         binds.add(upstream)
-        for value in [current.frames, current.gaps, current.missingSeqs, current.duplicates, current.reconnects,
-                      current.lagCount, current.lagSumMillis, current.lagMaxMillis] {
+        for value in [delta.frames, delta.gaps, delta.missingSeqs, delta.duplicates, delta.reconnects,
+                      delta.lagCount, delta.lagSumMillis, delta.lagMaxMillis] {
             binds.add(value)
         }
-        binds.add(current.lagBuckets.map(String.init).joined(separator: ","))
-        binds.add(current.firstSeenMicros)
-        binds.add(current.lastSeenMicros)
-        binds.add(current.lastSeq)
-        binds.add(current.backfillEvents)
-        try statements.query("""
-            INSERT INTO relay_health (upstream, \(relayHealthColumns))
+        binds.values.append(delta.lagBuckets)
+        binds.add(delta.firstSeenMicros)
+        binds.add(delta.lastSeenMicros)
+        binds.add(delta.lastSeq)
+        binds.add(delta.backfillEvents)
+        queued.append(("""
+            INSERT INTO relay_health AS r (upstream, \(relayHealthColumns))
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            ON CONFLICT (upstream) DO UPDATE SET frames = excluded.frames, gaps = excluded.gaps,
-                missing_seqs = excluded.missing_seqs, duplicates = excluded.duplicates, reconnects = excluded.reconnects,
-                lag_count = excluded.lag_count, lag_sum_ms = excluded.lag_sum_ms, lag_max_ms = excluded.lag_max_ms,
-                lag_buckets = excluded.lag_buckets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                last_seq = excluded.last_seq, backfill_events = excluded.backfill_events
-            """, binds.values)
+            ON CONFLICT (upstream) DO UPDATE SET frames = r.frames + excluded.frames, gaps = r.gaps + excluded.gaps,
+                missing_seqs = r.missing_seqs + excluded.missing_seqs, duplicates = r.duplicates + excluded.duplicates,
+                reconnects = r.reconnects + excluded.reconnects, lag_count = r.lag_count + excluded.lag_count,
+                lag_sum_ms = r.lag_sum_ms + excluded.lag_sum_ms, lag_max_ms = GREATEST(r.lag_max_ms, excluded.lag_max_ms),
+                lag_buckets = CASE WHEN cardinality(r.lag_buckets) = cardinality(excluded.lag_buckets)
+                    THEN ARRAY(SELECT t.a + t.b FROM unnest(r.lag_buckets, excluded.lag_buckets) WITH ORDINALITY AS t(a, b, i) ORDER BY t.i)
+                    ELSE excluded.lag_buckets END,
+                first_seen = COALESCE(r.first_seen, excluded.first_seen), last_seen = COALESCE(excluded.last_seen, r.last_seen),
+                last_seq = COALESCE(excluded.last_seq, r.last_seq), backfill_events = r.backfill_events + excluded.backfill_events
+            """, binds.values))
     }
 
     /// The columns ``relayHealth(_:)`` reads, in order.
@@ -125,9 +113,8 @@ extension PostgresStateStore {
         health.lagCount = try row.value(offset + 5)
         health.lagSumMillis = try row.value(offset + 6)
         health.lagMaxMillis = try row.value(offset + 7)
-        let buckets: String = try row.value(offset + 8)
-        let parsed = buckets.split(separator: ",").compactMap { Int64($0) }
-        if parsed.count == health.lagBuckets.count { health.lagBuckets = parsed }
+        let buckets: [Int64] = try row.value(offset + 8)
+        if buckets.count == health.lagBuckets.count { health.lagBuckets = buckets }
         health.firstSeenMicros = try row.value(offset + 9)
         health.lastSeenMicros = try row.value(offset + 10)
         health.lastSeq = try row.value(offset + 11)

@@ -17,6 +17,8 @@ extension PostgresStateStore {
         case text
         /// BYTEA.
         case bytea
+        /// BIGINT[], from comma-separated decimal text.
+        case bigintList
     }
 
     /// Inserts `rows` into `table` in one transaction. Each value is converted to its column's kind; a value
@@ -27,7 +29,11 @@ extension PostgresStateStore {
             throw PostgresStoreError(.query, "\(name) is not a plain identifier")
         }
         let placeholders = columns.enumerated().map { index, column in
-            column.kind == .boolean ? "($\(index + 1)::BIGINT <> 0)" : "$\(index + 1)"
+            switch column.kind {
+            case .boolean: return "($\(index + 1)::BIGINT <> 0)"
+            case .bigintList: return "string_to_array($\(index + 1), ',')::BIGINT[]"
+            default: return "$\(index + 1)"
+            }
         }
         let sql = "INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))"
         var queued: [(String, PostgresBindings)] = []
@@ -67,7 +73,7 @@ extension PostgresStateStore {
         case (.integer(let n), .smallint):
             guard let narrow = Int16(exactly: n) else { throw mismatch() }
             binds.append(narrow)
-        case (.text(let text), .text): binds.append(text)
+        case (.text(let text), .text), (.text(let text), .bigintList): binds.append(text)
         case (.blob(let bytes), .bytea): binds.append(ByteBuffer(bytes: bytes))
         default: throw mismatch()
         }

@@ -7,9 +7,9 @@ import PostgresNIO
 ///
 /// Each ``write(_:)`` is one transaction holding the account states, outcomes (the frame bytes of rejected
 /// ones), audit figures, mirror changes and the cursor of (upstream, partition), so the cursor never runs ahead of
-/// the state (Docs/CONTRACT.md §5). A batch with a ``StoreBatch/fence`` first locks the lease row and rolls back
-/// with `lease-lost` unless the lease still has the fence's holder and epoch: a process that lost its lease can
-/// never commit again.
+/// the state (Docs/CONTRACT.md §5). A batch with a ``StoreBatch/fence`` first locks the lease row
+/// (`breakwater_check_fence`) and rolls back with `lease-lost` unless the lease still has the fence's holder and
+/// epoch: a process that lost its lease can never commit again. A batch is sent as one pipeline, one round trip.
 ///
 /// The account upsert never moves a rev backwards: a stored state is replaced only when its rev is empty or not
 /// after the new one (revs are TIDs and compare byte-wise, `COLLATE "C"`); an equal rev still updates the
@@ -99,52 +99,51 @@ public final class PostgresStateStore: StateStore, LeaseStore {
 
     public func write(_ batch: StoreBatch) throws {
         guard !batch.isEmpty || batch.fence != nil else { return }
-        try session.transaction { statements in
-            if let fence = batch.fence {
-                try Self.checkFence(fence, statements: statements)
-            }
-            var queued: [(String, PostgresBindings)] = []
-            let counters = Self.queueOutcomes(batch.outcomes, into: &queued)
-            Self.queueAudit(batch.audit, into: &queued)
-            Self.queueAccounts(batch.accounts, counters: counters, into: &queued)
-            if let cursor = batch.cursor {
-                var binds = Binds()
-                binds.add(cursor.upstream)
-                binds.add(Int32(batch.partition.index))
-                binds.add(Int32(batch.partition.count))
-                binds.add(cursor.position)
-                binds.add(WallClock.nowMicros())
-                queued.append(("""
-                    INSERT INTO cursors (upstream, partition_index, partition_count, position, updated_at) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT (upstream, partition_index, partition_count)
-                    DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                    """, binds.values))
-            }
-            try statements.pipeline(queued)
-            if let upstream = batch.cursor?.upstream, !batch.audit.relay.isEmpty {
-                try Self.addRelayHealth(batch.audit.relay, upstream: upstream, statements: statements)
-            }
-            try Self.writeMirrorUpdates(batch.mirrorUpdates, statements: statements)
+        // The whole batch is sent as one pipeline (BEGIN, the fence, every statement, COMMIT): one round trip.
+        // After a failure the server skips the rest of the transaction and turns the COMMIT into a rollback.
+        var queued: [(String, PostgresBindings)] = [("BEGIN", PostgresBindings())]
+        if let fence = batch.fence {
+            var binds = Binds()
+            binds.add(fence.key.upstream)
+            binds.add(Int32(fence.key.partition.index))
+            binds.add(Int32(fence.key.partition.count))
+            binds.add(fence.holder)
+            binds.add(fence.epoch)
+            queued.append(("SELECT breakwater_check_fence($1, $2, $3, $4, $5)", binds.values))
         }
-    }
-
-    /// Locks the fence's lease row for the rest of the transaction and throws `lease-lost` unless it still has the
-    /// fence's holder and epoch.
-    static func checkFence(_ fence: Lease, statements: Statements) throws {
-        var binds = Binds()
-        binds.add(fence.key.upstream)
-        binds.add(Int32(fence.key.partition.index))
-        binds.add(Int32(fence.key.partition.count))
-        let rows = try statements.query("""
-            SELECT holder, epoch FROM leases WHERE upstream = $1 AND partition_index = $2 AND partition_count = $3 FOR UPDATE
-            """, binds.values)
-        guard let row = rows.first.map(RowReader.init) else {
-            throw PostgresStoreError(.leaseLost, "no lease of \(fence.key.upstream) partition \(fence.key.partition) is stored")
+        let counters = Self.queueOutcomes(batch.outcomes, into: &queued)
+        Self.queueAudit(batch.audit, into: &queued)
+        if let upstream = batch.cursor?.upstream, !batch.audit.relay.isEmpty {
+            Self.queueRelayHealth(batch.audit.relay, upstream: upstream, into: &queued)
         }
-        let holder = try row.value(0, as: String.self)
-        let epoch = try row.value(1, as: Int64.self)
-        guard holder == fence.holder, epoch == fence.epoch else {
-            throw PostgresStoreError(.leaseLost, "the lease of \(fence.key.upstream) partition \(fence.key.partition) is held by \(holder) at epoch \(epoch), not \(fence.holder) at epoch \(fence.epoch): nothing written")
+        Self.queueAccounts(batch.accounts, counters: counters, into: &queued)
+        if let cursor = batch.cursor {
+            var binds = Binds()
+            binds.add(cursor.upstream)
+            binds.add(Int32(batch.partition.index))
+            binds.add(Int32(batch.partition.count))
+            binds.add(cursor.position)
+            binds.add(WallClock.nowMicros())
+            queued.append(("""
+                INSERT INTO cursors (upstream, partition_index, partition_count, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (upstream, partition_index, partition_count)
+                DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                """, binds.values))
+        }
+        try session.withConnection { statements in
+            do {
+                if batch.mirrorUpdates.isEmpty {
+                    queued.append(("COMMIT", PostgresBindings()))
+                    try statements.pipeline(queued)
+                } else {
+                    try statements.pipeline(queued)
+                    try Self.writeMirrorUpdates(batch.mirrorUpdates, statements: statements)
+                    try statements.execute("COMMIT")
+                }
+            } catch {
+                _ = try? statements.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 

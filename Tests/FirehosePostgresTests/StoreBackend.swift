@@ -1,3 +1,4 @@
+import ATIdentity
 import FirehosePostgres
 import FirehoseStore
 import FirehoseSync
@@ -48,18 +49,24 @@ struct FreshDatabase {
 }
 
 /// A store opened on a test database, through its ports.
-struct OpenedStore {
+struct OpenedStore: Sendable {
     let state: any StateStore
     let reader: any StatusReader
     let leases: (any LeaseStore)?
     /// The schema version, where the backend numbers it (PostgreSQL).
-    let schemaVersion: () throws -> Int?
+    let schemaVersion: @Sendable () throws -> Int?
+    /// The identity cache for look-ups through a PLC directory (nil: entries stored without one).
+    let identities: @Sendable (String?) -> any IdentityCacheStore
 
     init(sqlite store: SQLiteStateStore) {
         state = store
         reader = store
         leases = (store as Any) as? any LeaseStore
         schemaVersion = { nil }
+        identities = { directory in
+            guard let directory else { return store.identities }
+            return store.identities.cache(directory: directory)
+        }
     }
 
     init(postgres store: PostgresStateStore) {
@@ -67,6 +74,7 @@ struct OpenedStore {
         reader = store
         leases = store
         schemaVersion = { try store.schemaVersion() }
+        identities = { store.identities(directory: $0) }
     }
 }
 

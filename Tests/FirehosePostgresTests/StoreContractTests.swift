@@ -180,4 +180,52 @@ struct StoreContractTests {
             }
         }
     }
+
+    @Test("two partitions writing at once both commit, and the shared counts add up", arguments: StoreBackend.allCases)
+    func concurrentPartitionWriters(backend: StoreBackend) throws {
+        try backend.withFreshDatabase("concurrentPartitionWriters") { database in
+            let partitions = [try #require(Partition(parsing: "0/2")), try #require(Partition(parsing: "1/2"))]
+            let stores = try partitions.map { _ in try database.open() }
+            let batches = 40, perBatch = 5
+            let failures = FailureList()
+            DispatchQueue.concurrentPerform(iterations: partitions.count) { worker in
+                let partition = partitions[worker]
+                do {
+                    for n in 0..<batches {
+                        var batch = StoreBatch()
+                        batch.partition = partition
+                        for k in 0..<perBatch {
+                            let did = "did:plc:p\(worker)a\(k)aaaaaaaaaaaaaaaaaaaa"
+                            batch.accounts[did] = Self.state(did, rev: "3kaaaaaaa\(String(format: "%02d", n))22", seq: Int64(n))
+                            batch.outcomes.append(Self.outcome(n * perBatch + k, did: did, outcome: .applied))
+                            batch.audit.hostDays[AuditTally.HostDay(host: "pds.test", day: "2026-12-05", outcome: .applied, reason: nil), default: 0] += 1
+                            batch.audit.minutes[AuditTally.Minute(minute: 29_000_000, outcome: .applied), default: 0] += 1
+                        }
+                        batch.cursor = (upstream: Self.upstream, position: Int64(n))
+                        try stores[worker].state.write(batch)
+                    }
+                } catch {
+                    failures.add("\(partition): \(error)")
+                }
+            }
+            #expect(failures.all.isEmpty, "\(failures.all)")
+            let reader = try database.open()
+            let summary = try reader.reader.summary(recentViolations: 0)
+            #expect(summary.outcomes["applied"] == partitions.count * batches * perBatch)
+            #expect(summary.accounts["total"] == partitions.count * perBatch)
+            #expect(summary.hosts.first?.events == partitions.count * batches * perBatch)
+            for partition in partitions {
+                #expect(try reader.state.cursor(upstream: Self.upstream, partition: partition) == Int64(batches - 1))
+            }
+        }
+    }
+}
+
+/// Failures collected from concurrent workers.
+final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+
+    func add(_ item: String) { lock.withLock { items.append(item) } }
+    var all: [String] { lock.withLock { items } }
 }

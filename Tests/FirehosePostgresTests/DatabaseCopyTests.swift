@@ -1,0 +1,52 @@
+import FirehosePostgres
+import FirehoseTesting
+import Foundation
+import Testing
+
+/// `breakwater db copy SRC DST` and the read commands on PostgreSQL: a replayed SQLite database copied into
+/// PostgreSQL reads back the same `status`, `status --json`, `audit report --json` and violation frames.
+@Suite("db copy into PostgreSQL", .serialized)
+struct DatabaseCopyTests {
+    static let recordings = ["demo", "rule-bad-signature", "indigo-account-lifecycle"]
+
+    /// Runs `breakwater`, expecting exit status 0; returns standard output.
+    static func run(_ arguments: [String]) throws -> String {
+        let result = try BreakwaterBinary.run(arguments)
+        #expect(result.status == 0, "breakwater \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result.stdout
+    }
+
+    /// The audit report without its generation time.
+    static func audit(_ db: String) throws -> String {
+        try run(["audit", "report", "--json", "--db", db]).split(separator: "\n").filter { !$0.contains("generated") }.joined(separator: "\n")
+    }
+
+    @Test("the copy reads back exactly as the SQLite file does", arguments: recordings)
+    func copyReadsBackTheSame(recording: String) throws {
+        guard let url = StoreBackend.postgresURL else {
+            print("note: copyReadsBackTheSame [\(recording)] skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlite = folder.appendingPathComponent("state.sqlite").path
+        _ = try Self.run(["replay", Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path, "--db", sqlite])
+        let server = try PostgresAddress(parsing: url)
+        var address = server
+        address.database = "bw_copy_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresAdministration.createDatabase(address.database, on: server)
+        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
+        let postgres = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
+
+        let copy = try Self.run(["db", "copy", sqlite, postgres])
+        #expect(copy.contains("every count matches"), "\(copy)")
+        #expect(try Self.run(["status", "--db", postgres]) == Self.run(["status", "--db", sqlite]))
+        #expect(try Self.run(["status", "--json", "--limit", "1000", "--db", postgres]) == Self.run(["status", "--json", "--limit", "1000", "--db", sqlite]))
+        #expect(try Self.audit(postgres) == Self.audit(sqlite))
+
+        let again = try BreakwaterBinary.run(["db", "copy", sqlite, postgres])
+        #expect(again.status == 1 && again.stderr.contains("database-not-empty"), "\(again.stderr)")
+        print("db copy [\(recording)]: \(copy.split(separator: "\n").last ?? "")")
+    }
+}
