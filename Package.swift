@@ -202,7 +202,7 @@ let package = Package(
             name: "FirehoseIngestTests",
             dependencies: [
                 "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
-                "ATIdentity", "BreakwaterNet", "FirehoseRelay",
+                "ATIdentity", "BreakwaterNet", "FirehoseRelay", "FirehosePostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -58,7 +58,6 @@ struct Consume: AsyncParsableCommand {
     @OptionGroup var mirrorOptions: MirrorOptions
 
     @OptionGroup var resyncOptions: ResyncOptions
-
     @OptionGroup(title: "Partitions and standby") var cluster: ClusterOptions
 
     func validate() throws {
@@ -75,16 +74,11 @@ struct Consume: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
-        let opened = try StoreFactory.writable(path)
-        let (store, sqlite) = (opened.state, opened.sqlite)
-        // Mirrors and resyncs keep their state in SQLite: on PostgreSQL, consume runs without them.
-        if sqlite == nil, !mirrorOptions.mirrors.isEmpty {
-            throw OperationalError("needs-sqlite", "--mirror keeps its records in a SQLite database; on PostgreSQL run consume without it")
-        }
-        // The lease first: the cursor read below is the one its previous holder left.
-        let lease = try await LeaseStart.take(leases: opened.leases, upstream: upstream, partition: cluster.value,
-                                              standby: cluster.standby, ttlMicros: cluster.ttlMicros,
-                                              report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let opened = try StoreFactory.writable(path), store = opened.state, sqlite = opened.sqlite
+        if sqlite == nil, !mirrorOptions.mirrors.isEmpty { throw OperationalError("needs-sqlite", "--mirror needs a SQLite database") }
+        // The lease first (PostgreSQL): the cursor read below is the one its previous holder left.
+        let lease = try await LeaseStart.take(leases: opened.leases, upstream: upstream, partition: cluster.value, standby: cluster.standby,
+                                              ttlMicros: cluster.ttlMicros)
         defer { lease?.release() }
         let observe = try await observability.prepare(upstream: upstream, host: relay.host, store: opened.reader, logger: logger)
         let keySource = try IdentityWiring.keySource(plc: plc, identities: live.identitiesPath, cache: { opened.identities(directory: $0) },
@@ -105,11 +99,6 @@ struct Consume: AsyncParsableCommand {
         let comparison = try live.secondRelayURL().map { second in
             (subscription: live.subscription(to: second, logger: logger, metrics: observe.metrics), window: Duration.milliseconds(Int64(compareWindow * 1000)))
         }
-        var settings = ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
-                                               maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
-                                               progressLogger: logging.format == .json ? logger : nil)
-        (settings.partition, settings.lease) = (cluster.value, lease)
-        settings.onLeaseLost = { lost in OperationalError("lease-lost", lost.reason).exit() }
         let consume = ConsumeService(
             store: store, upstream: upstream, subscription: try live.subscription(logger: logger, metrics: observe.metrics), comparison: comparison,
             observability: observe, keys: ConsumeService.KeySource(provider: keys, shutdown: keySource.shutdown), resync: resync,
@@ -117,7 +106,10 @@ struct Consume: AsyncParsableCommand {
                 ConsumeService.Recording(writer: writer, identities: recordingIdentities?.source,
                                          shutdown: { await recordingIdentities?.shutdown() })
             },
-            settings: settings, logger: logger)
+            settings: ConsumeService.Settings(workers: workerCount, policy: policy.value, mirrors: mirrors, cursor: cursor,
+                                              maxEvents: live.maxEvents, duration: live.durationLimit, progressInterval: progress,
+                                              progressLogger: logging.format == .json ? logger : nil, partition: cluster.value, lease: lease),
+            logger: logger)
         logger.info("consuming", metadata: ["relay.url": "\(upstream)", "relay.cursor": "\(cursor.map(String.init) ?? "none")",
                                             "store.path": "\(path)"])
         let outcome = try await output.closing { try await consume.run(onOutcome: { line in output.write(line) }) }

@@ -55,14 +55,14 @@ struct Replay: AsyncParsableCommand {
     var progress: Double = 0
 
     @OptionGroup var mirrorOptions: MirrorOptions
-
     @Option(help: ArgumentHelp("Verify only the accounts of partition K of N; other frames are skipped.", valueName: "K/N"))
-    var partition: PartitionOption?
+    var partition: String?
 
     func validate() throws {
         guard (1...256).contains(workerCount) else { throw ValidationError("--workers must be between 1 and 256") }
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
         guard progress >= 0 else { throw ValidationError("--progress must not be negative") }
+        try ClusterOptions.check(partition)
     }
 
     func run() async throws {
@@ -81,11 +81,10 @@ struct Replay: AsyncParsableCommand {
 
         let mirrors = try mirrorOptions.load(into: store)
         let output = try EventsOutput(path: eventsPath)
-        var settings = ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize,
-                                             pacedByRecordedTime: pace == .original, progressInterval: progress, fromStart: fromStart)
-        settings.partition = partition?.value ?? .whole
-        let runner = ReplayRunner(framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys,
-                                  mirrors: mirrors, settings: settings)
+        let runner = ReplayRunner(
+            framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys, mirrors: mirrors,
+            settings: ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize, pacedByRecordedTime: pace == .original,
+                                            progressInterval: progress, fromStart: fromStart, partition: partition.flatMap(Partition.init(parsing:)) ?? .whole))
         let result = try await output.closing { try await runner.run(onOutcome: { line in output.write(line) }) }
         let summary = result.summary
         let resumeAfter = result.resumedAfter

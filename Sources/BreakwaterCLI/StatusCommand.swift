@@ -65,9 +65,7 @@ struct Status: AsyncParsableCommand {
             return
         }
         print(StatusText.summary(try store.summary(recentViolations: limit)))
-        if let leases = try opened.leases?.leases(), !leases.isEmpty {
-            print(StatusText.leases(leases, nowMicros: WallClock.nowMicros()))
-        }
+        if let leases = try opened.leases?.leases(), !leases.isEmpty { print(StatusText.leases(leases, nowMicros: WallClock.nowMicros())) }
     }
 
     /// `unknown-did`: the database knows nothing of `did`.

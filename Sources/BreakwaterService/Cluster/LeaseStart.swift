@@ -12,7 +12,7 @@ package enum LeaseStart {
     /// Takes the lease and returns its holder (nil without a lease store), writing what it waits for and what it
     /// took to `report` (stderr).
     package static func take(leases: (any LeaseStore)?, upstream: String, partition: Partition, standby: Bool,
-                             ttlMicros: Int64, report: (String) -> Void) async throws -> LeaseHolder? {
+                             ttlMicros: Int64, report: (String) -> Void = LeaseStart.standardError) async throws -> LeaseHolder? {
         guard let leases else {
             if standby {
                 throw ServiceError("standby-needs-postgres", "--standby waits for a lease, and leases are kept in a PostgreSQL "
@@ -45,6 +45,11 @@ package enum LeaseStart {
         let micros = value * scale
         guard micros >= 100_000, micros <= 3_600_000_000 else { return nil }
         return Int64(micros)
+    }
+
+    /// Writes a line to stderr.
+    package static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     static func seconds(_ micros: Int64) -> String {

@@ -1,5 +1,5 @@
 package import FirehoseIngest
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
 package import ATIdentity
 package import BreakwaterNet
@@ -70,12 +70,16 @@ package struct ConsumeService {
         package var partition: Partition = .whole
         /// The lease held while running (PostgreSQL): renewed every third of its time to live, the fence of every write.
         package var lease: LeaseHolder?
-        /// Called when a renewal finds the lease taken over (the process must end: `lease-lost`).
-        package var onLeaseLost: @Sendable (FirehoseSyncError) -> Void = { _ in }
+        /// Called when a renewal finds the lease taken over: by default the process ends with `error: lease-lost: …`
+        /// on stderr and exit status 1 (Docs/CONTRACT.md §6).
+        package var onLeaseLost: @Sendable (FirehoseSyncError) -> Void = { lost in LeaseLoss.endProcess(lost) }
 
         /// Settings with the given values.
         package init(workers: Int, policy: VerificationPolicy, mirrors: [String: MirrorFilter], cursor: Int64?,
-                     maxEvents: Int?, duration: Duration?, progressInterval: Double, progressLogger: Logger?) {
+                     maxEvents: Int?, duration: Duration?, progressInterval: Double, progressLogger: Logger?,
+                     partition: Partition = .whole, lease: LeaseHolder? = nil) {
+            self.partition = partition
+            self.lease = lease
             self.workers = workers
             self.policy = policy
             self.mirrors = mirrors

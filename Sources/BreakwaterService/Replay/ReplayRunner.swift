@@ -26,7 +26,8 @@ package struct ReplayRunner {
 
         /// Settings with the given values.
         package init(workers: Int, policy: VerificationPolicy, batchSize: Int, pacedByRecordedTime: Bool,
-                     progressInterval: Double, fromStart: Bool) {
+                     progressInterval: Double, fromStart: Bool, partition: Partition = .whole) {
+            self.partition = partition
             self.workers = workers
             self.policy = policy
             self.batchSize = batchSize

@@ -1,4 +1,5 @@
 import FirehosePostgres
+import Foundation
 import FirehoseStore
 import FirehoseSync
 
@@ -91,6 +92,7 @@ package enum DatabaseCopy {
         guard case .sqlite(let path) = try StoreAddress(parsing: source) else {
             throw ServiceError("invalid-source", "the source is a PostgreSQL URL; db copy reads a SQLite file")
         }
+        guard FileManager.default.fileExists(atPath: path) else { throw ServiceError("file-not-found", "no database at \(path)") }
         let sqlite = try DatabaseAccess.readOnly(path)
         guard let postgres = try StoreFactory.writable(destination).postgres else {
             throw ServiceError("invalid-destination", "the destination \(destination) is not a postgres:// URL")
@@ -118,5 +120,15 @@ package enum DatabaseCopy {
         } catch let error as PostgresStoreError {
             throw ServiceError(error.code.description, error.reason)
         }
+    }
+
+    /// One table's line: `TABLE  N rows, M copied`.
+    package static func line(_ count: TableCount) -> String {
+        "\(count.table.padding(toLength: 20, withPad: " ", startingAt: 0)) \(count.source) rows, \(count.copied) copied"
+    }
+
+    /// The closing line.
+    package static func summary(_ counts: [TableCount]) -> String {
+        "copied \(counts.reduce(0) { $0 + $1.copied }) rows in \(counts.count) tables; every count matches"
     }
 }
