@@ -18,6 +18,9 @@ final class PostgresSession: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: PostgresConnection?
 
+    /// How long the server lets a session sit idle inside a transaction before ending it.
+    static let idleInTransactionTimeout = "2s"
+
     /// Connects; throws `postgres-unreachable`, `postgres-auth` or `postgres-tls`.
     init(address: PostgresAddress) throws {
         self.address = address
@@ -54,11 +57,22 @@ final class PostgresSession: @unchecked Sendable {
             host: address.host, port: address.port, username: address.user, password: address.password,
             database: address.database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
+        let connection: PostgresConnection
         do {
-            return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
+            connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
         } catch {
             throw Self.mapped(error, address: address, connecting: true)
         }
+        // A process paused inside a transaction (SIGSTOP, a stalled machine) would hold the lease row locked by its
+        // fence and block the standby's takeover; the server ends such a session after this idle time instead.
+        do {
+            _ = try connection.query(PostgresQuery(unsafeSQL: "SET idle_in_transaction_session_timeout = '\(idleInTransactionTimeout)'"),
+                                     logger: logger).wait()
+        } catch {
+            _ = try? connection.close().wait()
+            throw Self.mapped(error, address: address, connecting: true)
+        }
+        return connection
     }
 
     /// The connection, opened again when the server dropped it. Called with `lock` held.
@@ -106,6 +120,9 @@ final class PostgresSession: @unchecked Sendable {
             }
             if state == PostgresSchema.leaseLostState {
                 return PostgresStoreError(.leaseLost, message)
+            }
+            if state == "25P03" || state.hasPrefix("57P") || state.hasPrefix("08") {
+                return PostgresStoreError(.unreachable, "\(address) ended the session: \(message) (SQLSTATE \(state))")
             }
             if state == "3D000" {
                 return PostgresStoreError(.unreachable, "\(address): \(message)")

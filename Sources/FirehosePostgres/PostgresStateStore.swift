@@ -130,14 +130,30 @@ public final class PostgresStateStore: StateStore, LeaseStore {
                 DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
                 """, binds.values))
         }
+        do {
+            try send(queued, mirrorUpdates: batch.mirrorUpdates)
+        } catch let error as PostgresStoreError where error.code == .unreachable {
+            // The connection was lost mid-batch (the server ends a session paused inside a transaction): the batch
+            // was rolled back; when the lease has changed hands meanwhile, that is the failure to report.
+            if let fence = batch.fence, let current = try? leases().first(where: { $0.key == fence.key }),
+               current.holder != fence.holder || current.epoch != fence.epoch {
+                throw PostgresStoreError(.leaseLost, "the lease of \(fence.key.upstream) partition \(fence.key.partition) is held by \(current.holder) at epoch \(current.epoch), not \(fence.holder) at epoch \(fence.epoch): nothing written")
+            }
+            throw error
+        }
+    }
+
+    /// Sends a queued batch and commits it (the mirror updates, which read, go between the batch and COMMIT).
+    private func send(_ queued: [(String, PostgresBindings)], mirrorUpdates: [MirrorUpdate]) throws {
+        var queued = queued
         try session.withConnection { statements in
             do {
-                if batch.mirrorUpdates.isEmpty {
+                if mirrorUpdates.isEmpty {
                     queued.append(("COMMIT", PostgresBindings()))
                     try statements.pipeline(queued)
                 } else {
                     try statements.pipeline(queued)
-                    try Self.writeMirrorUpdates(batch.mirrorUpdates, statements: statements)
+                    try Self.writeMirrorUpdates(mirrorUpdates, statements: statements)
                     try statements.execute("COMMIT")
                 }
             } catch {
