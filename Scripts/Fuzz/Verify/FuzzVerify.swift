@@ -3,6 +3,7 @@
 // removed) into one libFuzzer binary; `BREAKWATER_FUZZ_TARGET` chooses the target:
 //   frame     one frame through DecodedEvent.decode + AccountMachine.process (FuzzFrameTarget.swift)
 //   proof     MST node decoding, tree loading and CommitProof.verify (FuzzProofTarget.swift)
+//   sliceproof  SliceProof against CommitProof on the same inputs (FuzzSliceProofTarget.swift)
 //   identity  DID documents, identities files, signing keys (FuzzIdentityTarget.swift)
 //   car       the CAR slice: CARFile, block lookups, the commit block (FuzzCARTarget.swift)
 //
@@ -29,9 +30,10 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     switch fuzzTarget {
     case "frame": fuzzFrame(bytes)
     case "proof": fuzzProof(bytes)
+    case "sliceproof": fuzzSliceProof(bytes)
     case "identity": fuzzIdentity(bytes)
     case "car": fuzzCAR(bytes)
-    default: fatalError("unknown BREAKWATER_FUZZ_TARGET \(fuzzTarget): frame, proof, identity or car")
+    default: fatalError("unknown BREAKWATER_FUZZ_TARGET \(fuzzTarget): frame, proof, sliceproof, identity or car")
     }
     return 0
 }

@@ -7,8 +7,8 @@ import IPLD
 
 /// `bench stages`: the cost per `#commit` of each verification stage, run one stage at a time over chunks of
 /// commits (so the timer is read twice per stage and chunk, not per commit): frame decode and envelope checks; CAR
-/// parse with every block hashed; commit decode and signature; forward check and inversion; the SQLite write of the
-/// account states and outcomes (batches of 1,000).
+/// parse with every block hashed; commit decode and signature; forward check and inversion (``SliceProof``, one
+/// arena for the run); the SQLite write of the account states and outcomes (batches of 1,000).
 package enum StageCosts {
     /// The stages, in the order of ``Result/microsecondsPerCommit``.
     package static let names = ["decode", "car", "signature", "proof", "store"]
@@ -30,6 +30,7 @@ package enum StageCosts {
         var measured = 0
         var failures = 0
         var done = false
+        let proofArena = SliceProofArena()  // one per worker, as the pipeline holds it
         while !done {
             var chunk: [(bytes: [UInt8], key: PublicKey)] = []
             while chunk.count < 1000, measured + chunk.count < limit {
@@ -68,7 +69,8 @@ package enum StageCosts {
             t = threadCPUSeconds()
             for (index, event) in events.enumerated() {
                 guard let car = cars[index], let commit = signed[index] else { continue }
-                if case .invalid = CommitProof.verify(data: commit.data, prevData: event.prevData, ops: event.ops, blocks: car) {
+                if case .invalid = SliceProof.verify(data: commit.data, prevData: event.prevData, ops: event.ops, blocks: car,
+                                                     arena: proofArena) {
                     failures += 1
                 }
             }

@@ -79,8 +79,10 @@ struct CommitChecker: Sendable {
         return .passed((car, commit))
     }
 
-    /// Steps 5–8 for a `#commit`.
-    func check(_ event: CommitEvent, key: SigningKeyLookup?, isFirstSight: Bool) -> SliceCheck<CommitCheckResult> {
+    /// Steps 5–8 for a `#commit`. `proofArena` holds the partial tree of the proof: a worker passes its own to reuse
+    /// the storage across commits; by default each check has a fresh one.
+    func check(_ event: CommitEvent, key: SigningKeyLookup?, isFirstSight: Bool,
+               proofArena: SliceProofArena? = nil) -> SliceCheck<CommitCheckResult> {
         let loaded: (car: CARFile, commit: Commit)
         switch loadCommit(blocks: event.blocks, expectedCommit: event.commit, did: event.repo, rev: event.rev, key: key) {
         case .passed(let value): loaded = value
@@ -93,8 +95,8 @@ struct CommitChecker: Sendable {
         let newRepo = event.since == nil && event.prevData == nil
         // Steps 7 and 8 run together in ATRepo: forward check, then inversion when prevData is present.
         // A missing op prev surfaces as legacy-commit only after the forward check passed.
-        let outcome = CommitProof.verify(data: loaded.commit.data, prevData: event.prevData, ops: event.ops,
-                                         blocks: loaded.car)
+        let outcome = SliceProof.verify(data: loaded.commit.data, prevData: event.prevData, ops: event.ops,
+                                        blocks: loaded.car, arena: proofArena ?? SliceProofArena())
         switch outcome {
         case .invalid(let failure) where failure.reason == .legacyCommit:
             break
