@@ -5,7 +5,8 @@
 #   proof     MST node decoding, partial trees and CommitProof.verify
 #   identity  DID documents and identities files
 #   car       the CAR slice of a commit
-# (the last four: Scripts/Fuzz/Verify/*.swift compiled with ATSyntax, IPLD, ATCrypto, ATRepo, ATIdentity and
+#   decode    the in-place decoders (CAR slice index, commit view) against the generic ones
+# (the last five: Scripts/Fuzz/Verify/*.swift compiled with ATSyntax, IPLD, ATCrypto, ATRepo, ATIdentity and
 # FirehoseSync as one module).
 #   Scripts/fuzz.sh --ci          bounded run (FUZZ_CI_SECONDS per target, default 14 s; binaries are rebuilt only
 #                                 when sources change), used by Scripts/test.sh
@@ -25,11 +26,11 @@ for arg in "$@"; do
     case "$arg" in
         --ci) CI=1; SECONDS_TO_RUN="${FUZZ_CI_SECONDS:-14}" ;;
         [0-9]*) SECONDS_TO_RUN="$arg" ;;
-        -h|--help) sed -n 2,19p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,20p "$0"; exit 0 ;;
         *) echo "usage: $0 [--ci] [SECONDS]" >&2; exit 2 ;;
     esac
 done
-TARGETS=(${FUZZ_TARGETS:-ipld frame proof identity car})
+TARGETS=(${FUZZ_TARGETS:-ipld frame proof identity car decode})
 JOBS="${FUZZ_JOBS:-1}"
 
 OUT=.build/fuzz
@@ -60,7 +61,7 @@ SEEDS_STAMP="$OUT/seeds.stamp"
 if [ ! -f "$SEEDS_STAMP" ] || [ -n "$(find Replays "$VECTORS" Scripts/fuzz.sh -newer "$SEEDS_STAMP" -print -quit 2>/dev/null)" ]; then
     echo "==> fuzz: seed corpora from Replays/*/frames.bin and $VECTORS"
     rm -rf "$OUT"/seeds-*
-    mkdir -p "$OUT"/seeds-{ipld,frame,proof,identity,car}
+    mkdir -p "$OUT"/seeds-{ipld,frame,proof,identity,car,decode}
     # ipld: small real blocks and CARs, the codec fixtures, data-model JSON.
     if [ -d "$VECTORS" ]; then
         find "$VECTORS/ipld-codec-fixtures/fixtures" -name '*.dag-cbor' -size -64k -exec cp {} "$OUT/seeds-ipld/" \; 2>/dev/null || true
@@ -75,8 +76,10 @@ if [ ! -f "$SEEDS_STAMP" ] || [ -n "$(find Replays "$VECTORS" Scripts/fuzz.sh -n
     done
     cp "$OUT"/seeds-frame/* "$OUT/seeds-proof/"
     cp "$OUT"/seeds-frame/* "$OUT/seeds-car/"
+    cp "$OUT"/seeds-frame/* "$OUT/seeds-decode/"
     if [ -d "$VECTORS" ]; then
         find "$VECTORS" -name '*.car' -size -64k -exec cp {} "$OUT/seeds-car/" \; 2>/dev/null || true
+        find "$VECTORS" -name '*.car' -size -64k -exec cp {} "$OUT/seeds-decode/" \; 2>/dev/null || true
     fi
     # identity: DID documents of the vectors, identities files of the recordings, did:key strings.
     if [ -d "$VECTORS" ]; then
