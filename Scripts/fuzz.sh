@@ -6,7 +6,8 @@
 #   sliceproof  SliceProof against CommitProof on the same commit (traps when they disagree)
 #   identity  DID documents and identities files
 #   car       the CAR slice of a commit
-# (the last five: Scripts/Fuzz/Verify/*.swift compiled with ATSyntax, IPLD, ATCrypto, ATRepo, ATIdentity and
+#   decode    the in-place decoders (CAR slice index, commit view) against the generic ones
+# (the last seven: Scripts/Fuzz/Verify/*.swift compiled with ATSyntax, IPLD, ATCrypto, ATRepo, ATIdentity and
 # FirehoseSync as one module).
 #   Scripts/fuzz.sh --ci          bounded run (FUZZ_CI_SECONDS per target, default 14 s; binaries are rebuilt only
 #                                 when sources change), used by Scripts/test.sh
@@ -30,7 +31,7 @@ for arg in "$@"; do
         *) echo "usage: $0 [--ci] [SECONDS]" >&2; exit 2 ;;
     esac
 done
-TARGETS=(${FUZZ_TARGETS:-ipld frame proof sliceproof identity car})
+TARGETS=(${FUZZ_TARGETS:-ipld frame proof sliceproof identity car decode})
 JOBS="${FUZZ_JOBS:-1}"
 
 OUT=.build/fuzz
@@ -61,7 +62,7 @@ SEEDS_STAMP="$OUT/seeds.stamp"
 if [ ! -f "$SEEDS_STAMP" ] || [ -n "$(find Replays "$VECTORS" Scripts/fuzz.sh -newer "$SEEDS_STAMP" -print -quit 2>/dev/null)" ]; then
     echo "==> fuzz: seed corpora from Replays/*/frames.bin and $VECTORS"
     rm -rf "$OUT"/seeds-*
-    mkdir -p "$OUT"/seeds-{ipld,frame,proof,sliceproof,identity,car}
+    mkdir -p "$OUT"/seeds-{ipld,frame,proof,sliceproof,identity,car,decode}
     # ipld: small real blocks and CARs, the codec fixtures, data-model JSON.
     if [ -d "$VECTORS" ]; then
         find "$VECTORS/ipld-codec-fixtures/fixtures" -name '*.dag-cbor' -size -64k -exec cp {} "$OUT/seeds-ipld/" \; 2>/dev/null || true
@@ -77,8 +78,10 @@ if [ ! -f "$SEEDS_STAMP" ] || [ -n "$(find Replays "$VECTORS" Scripts/fuzz.sh -n
     cp "$OUT"/seeds-frame/* "$OUT/seeds-proof/"
     cp "$OUT"/seeds-frame/* "$OUT/seeds-sliceproof/"
     cp "$OUT"/seeds-frame/* "$OUT/seeds-car/"
+    cp "$OUT"/seeds-frame/* "$OUT/seeds-decode/"
     if [ -d "$VECTORS" ]; then
         find "$VECTORS" -name '*.car' -size -64k -exec cp {} "$OUT/seeds-car/" \; 2>/dev/null || true
+        find "$VECTORS" -name '*.car' -size -64k -exec cp {} "$OUT/seeds-decode/" \; 2>/dev/null || true
     fi
     # identity: DID documents of the vectors, identities files of the recordings, did:key strings.
     if [ -d "$VECTORS" ]; then

@@ -6,6 +6,7 @@
 //   sliceproof  SliceProof against CommitProof on the same inputs (FuzzSliceProofTarget.swift)
 //   identity  DID documents, identities files, signing keys (FuzzIdentityTarget.swift)
 //   car       the CAR slice: CARFile, block lookups, the commit block (FuzzCARTarget.swift)
+//   decode    the in-place decoders against the generic ones (FuzzDecodeTarget.swift)
 //
 // Oracles: no crash, no trap, no hang (libFuzzer -timeout), bounded memory (-rss_limit_mb / -malloc_limit_mb),
 // and each target's own checks (fuzzRequire), which trap with a message when they fail.
@@ -33,7 +34,8 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     case "sliceproof": fuzzSliceProof(bytes)
     case "identity": fuzzIdentity(bytes)
     case "car": fuzzCAR(bytes)
-    default: fatalError("unknown BREAKWATER_FUZZ_TARGET \(fuzzTarget): frame, proof, sliceproof, identity or car")
+    case "decode": fuzzDecode(bytes)
+    default: fatalError("unknown BREAKWATER_FUZZ_TARGET \(fuzzTarget): frame, proof, sliceproof, identity, car or decode")
     }
     return 0
 }

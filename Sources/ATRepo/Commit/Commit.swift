@@ -94,10 +94,13 @@ public struct Commit: Sendable, Hashable {
     }
 
     /// Checks ``signature`` against `key` over ``unsignedBytes`` (atproto signs the SHA-256 of the commit map
-    /// without `sig`, canonically encoded). Every place that checks a commit's signature calls this.
-    /// Spec: https://atproto.com/specs/repository#commit-objects
+    /// without `sig`, canonically encoded). A block of the usual shape is hashed in place (``CommitView``), without
+    /// encoding the map again. Spec: https://atproto.com/specs/repository#commit-objects
     public func verifySignature(with key: PublicKey) -> SignatureCheck {
-        key.verify(signature: signature, message: unsignedBytes)
+        if let canonical = CommitView.readCanonical(bytes) {
+            return key.verify(signature: signature, digest: canonical.unsignedDigest)
+        }
+        return key.verify(signature: signature, message: unsignedBytes)
     }
 
     /// Creates and signs a v3 commit. `sign` receives the unsigned commit bytes (the message, to be

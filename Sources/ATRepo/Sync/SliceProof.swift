@@ -14,6 +14,12 @@ public enum SliceProof {
         arena.withClearedTree { tree in run(data: data, prevData: prevData, ops: ops, blocks: blocks, tree: &tree) }
     }
 
+    /// ``CommitProof/verify(data:prevData:ops:blocks:)`` over an indexed CAR slice (the commit checker's), in `arena`.
+    public static func verify(data: CID, prevData: CID?, ops: [RepoOp], blocks: CARSlice,
+                              arena: SliceProofArena = SliceProofArena()) -> CommitProofResult {
+        arena.withClearedTree { tree in run(data: data, prevData: prevData, ops: ops, blocks: blocks, tree: &tree) }
+    }
+
     /// ``CommitProof/verify(data:prevData:ops:blocks:)`` over any block source, in `arena`.
     public static func verify(data: CID, prevData: CID?, ops: [RepoOp], blocks: some BlockSource,
                               arena: SliceProofArena = SliceProofArena()) -> CommitProofResult {

@@ -35,26 +35,28 @@ enum SliceCheck<Passed: Sendable>: Sendable {
 struct CommitChecker: Sendable {
     let policy: VerificationPolicy
 
-    /// Parses the slice and the signed commit (step 5) and checks the signature (step 6).
+    /// Parses the slice and the signed commit (step 5) and checks the signature (step 6). The slice is indexed in place
+    /// (``CARSlice``, every block hashed once) and the commit read in place with its signing digest (``CommitView``);
+    /// both accept and refuse exactly what ``CARFile`` and ``Commit`` do, with the same errors.
     func loadCommit(blocks: [UInt8], expectedCommit: CID?, did: String, rev: String, key: SigningKeyLookup?)
-        -> SliceCheck<(car: CARFile, commit: Commit)> {
-        let car: CARFile
+        -> SliceCheck<(car: CARSlice, commit: CommitView)> {
+        let car: CARSlice
         do {
-            car = try CARFile(bytes: blocks)
+            car = try CARSlice(bytes: blocks)
         } catch {
             if error.code == .blockHashMismatch { return .failed(Rejection(.blockCIDMismatch, error.reason)) }
             return .failed(Rejection(.malformedCAR, "\(error)"))
         }
-        guard let root = car.roots.first else { return .failed(Rejection(.malformedCAR, "CAR has no roots")) }
+        let root = car.root
         if let expectedCommit, root != expectedCommit {
             return .failed(Rejection(.carRootMismatch, "CAR root \(root.string) is not commit \(expectedCommit.string)"))
         }
         guard let commitBytes = car.data(for: root) else {
             return .failed(Rejection(.carRootMismatch, "commit block \(root.string) is missing from the CAR"))
         }
-        let commit: Commit
+        let commit: CommitView
         do {
-            commit = try Commit(block: Array(commitBytes), cid: root, hashVerified: car.verifiedHashes)
+            commit = try CommitView(block: Array(commitBytes), cid: root, hashVerified: true)
         } catch {
             return .failed(Rejection(.invalidCommit, error.reason))
         }
@@ -83,7 +85,7 @@ struct CommitChecker: Sendable {
     /// the storage across commits; by default each check has a fresh one.
     func check(_ event: CommitEvent, key: SigningKeyLookup?, isFirstSight: Bool,
                proofArena: SliceProofArena? = nil) -> SliceCheck<CommitCheckResult> {
-        let loaded: (car: CARFile, commit: Commit)
+        let loaded: (car: CARSlice, commit: CommitView)
         switch loadCommit(blocks: event.blocks, expectedCommit: event.commit, did: event.repo, rev: event.rev, key: key) {
         case .passed(let value): loaded = value
         case .failed(let rejection): return .failed(rejection)

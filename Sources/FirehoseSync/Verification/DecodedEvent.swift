@@ -6,8 +6,18 @@ public enum DecodedEvent: Sendable {
     /// Already judged (a malformed frame or event, an unknown type, a seq that does not advance).
     case final(Judgement, frameBytes: [UInt8])
 
-    /// Decodes one frame (Docs/CONTRACT.md §3 steps 1–2).
+    /// Decodes one frame (Docs/CONTRACT.md §3 steps 1–2). A `#commit` frame of the usual shape is read in place
+    /// (``FrameView``); every other frame goes through ``decodeGeneric(_:index:policy:)``, with the same result.
     public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
+        if let event = FrameView.commitEvent(bytes, enforceDeprecatedFlags: !policy.tolerates(.deprecatedFlag)) {
+            return .message(.commit(event), index: index, frameBytes: bytes)
+        }
+        return decodeGeneric(bytes, index: index, policy: policy)
+    }
+
+    /// Decodes one frame through the generic decode (``Frame/init(decoding:)``, the body as a map) and
+    /// ``FirehoseMessage/classify(_:enforceDeprecatedFlags:)``: what ``decode(_:index:policy:)`` gives for every frame.
+    package static func decodeGeneric(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
         let frame: Frame
         do {
             frame = try Frame(decoding: bytes)
