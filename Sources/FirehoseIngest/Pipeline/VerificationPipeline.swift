@@ -84,10 +84,10 @@ public final class VerificationPipeline: Sendable {
                 var pending = [[WorkItem]](repeating: [], count: workerCount)
                 var seqs = SeqTracker()
                 var ordinal = 0
-                func dispatch(_ item: WorkItem, worker: Int, now: Bool) {
+                func dispatch(_ item: WorkItem, worker: Int, now: Bool) async {
                     pending[worker].append(item)
                     if now || pending[worker].count >= self.configuration.chunkSize {
-                        inboxes[worker].post(.items(pending[worker]))
+                        await inboxes[worker].send(.items(pending[worker]))
                         pending[worker].removeAll(keepingCapacity: true)
                     }
                 }
@@ -95,7 +95,7 @@ public final class VerificationPipeline: Sendable {
                     if !window.tryAcquire(bytes: frame.bytes.count) {
                         // Hand over what is buffered (the writer may be waiting for it), then wait for a place.
                         for worker in 0..<workerCount where !pending[worker].isEmpty {
-                            inboxes[worker].post(.items(pending[worker]))
+                            await inboxes[worker].send(.items(pending[worker]))
                             pending[worker].removeAll(keepingCapacity: true)
                         }
                         await window.acquire(bytes: frame.bytes.count)
@@ -107,7 +107,7 @@ public final class VerificationPipeline: Sendable {
                     self.metrics.seqDuplicates(seqs.regressions - regressions)
                     self.inFlight.add(1, ordering: .relaxed)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
-                    dispatch(.frame(FrameWork(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal, size: frame.bytes.count,
+                    await dispatch(.frame(FrameWork(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal, size: frame.bytes.count,
                                                     receipt: self.receipt(of: frame, decoded: raw))),
                                    worker: worker, now: false)
                     ordinal += 1
@@ -119,7 +119,7 @@ public final class VerificationPipeline: Sendable {
                             await handle(frame)
                         case .completion(let completion):
                             let worker = VerificationPipeline.shard(completion.did, workers: workerCount)
-                            dispatch(.resyncCompletion(completion, ordinal: ordinal), worker: worker, now: true)
+                            await dispatch(.resyncCompletion(completion, ordinal: ordinal), worker: worker, now: true)
                             ordinal += 1
                         }
                     }
@@ -130,7 +130,7 @@ public final class VerificationPipeline: Sendable {
                     }
                 }
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
-                    inboxes[worker].post(.items(pending[worker]))
+                    await inboxes[worker].send(.items(pending[worker]))
                 }
                 seqCounts.store(seqs)
                 return nil

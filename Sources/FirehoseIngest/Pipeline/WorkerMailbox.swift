@@ -4,26 +4,57 @@ import Synchronization
 /// A verification worker's inbox: batches of work from the reader and settled jobs from the worker's own key
 /// look-ups, in the order they were posted, for one consumer.
 ///
-/// Posting never waits: the frames between the reader and the writer are bounded by the pipeline's
-/// ``FrameWindow``, and a worker has at most one job per account, so the queue is bounded by the window too.
+/// The reader ``send(_:)``s and waits while ``limit`` of its inputs are queued, so it decodes no further ahead of a
+/// busy worker than that; a job's ``post(_:)`` never waits (a worker has at most one job per account, and the
+/// frames in flight are bounded by the pipeline's ``FrameWindow``).
 final class WorkerMailbox<Input: Sendable>: Sendable {
     private struct State {
-        var inputs = Deque<Input>()
+        var inputs = Deque<(input: Input, fromReader: Bool)>()
+        /// The reader's inputs queued.
+        var fromReader = 0
+        /// The reader, when it waits for room.
+        var sender: CheckedContinuation<Void, Never>?
         var closed = false
         var waiter: CheckedContinuation<Input?, Never>?
         /// The waiting worker has jobs out, so closing does not end its wait.
         var waiterExpectsMore = false
     }
     private let state = Mutex(State())
+    /// The most reader inputs queued before ``send(_:)`` waits.
+    let limit: Int
 
-    /// Creates an empty, open mailbox.
-    init() {}
+    /// Creates an empty, open mailbox holding up to `limit` of the reader's inputs.
+    init(limit: Int = 4) { self.limit = max(1, limit) }
 
-    /// Posts `input`, waking the worker if it waits.
-    func post(_ input: Input) {
+    /// Posts a job's `input`, waking the worker if it waits; never waits.
+    func post(_ input: Input) { deliver(input, fromReader: false) }
+
+    /// Posts the reader's `input`, first waiting while ``limit`` of its inputs are queued (or until cancelled).
+    func send(_ input: Input) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let full = state.withLock { s -> Bool in
+                    guard s.fromReader >= limit, !Task.isCancelled else { return false }
+                    s.sender = continuation
+                    return true
+                }
+                if !full { continuation.resume() }
+            }
+        } onCancel: {
+            let sender = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                defer { s.sender = nil }
+                return s.sender
+            }
+            sender?.resume()
+        }
+        deliver(input, fromReader: true)
+    }
+
+    private func deliver(_ input: Input, fromReader: Bool) {
         let waiter = state.withLock { s -> CheckedContinuation<Input?, Never>? in
             guard let waiter = s.waiter else {
-                s.inputs.append(input)
+                s.inputs.append((input, fromReader))
+                if fromReader { s.fromReader += 1 }
                 return nil
             }
             s.waiter = nil
@@ -48,13 +79,19 @@ final class WorkerMailbox<Input: Sendable>: Sendable {
     func next(expectsMore: Bool) async -> Input? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Input?, Never>) in
-                let answer = state.withLock { s -> Input?? in
-                    if let input = s.inputs.popFirst() { return .some(input) }
-                    if (s.closed && !expectsMore) || Task.isCancelled { return .some(nil) }
+                let (answer, sender) = state.withLock { s -> (Input??, CheckedContinuation<Void, Never>?) in
+                    if let first = s.inputs.popFirst() {
+                        guard first.fromReader else { return (.some(first.input), nil) }
+                        s.fromReader -= 1
+                        defer { s.sender = nil }
+                        return (.some(first.input), s.sender)
+                    }
+                    if (s.closed && !expectsMore) || Task.isCancelled { return (.some(nil), nil) }
                     s.waiter = continuation
                     s.waiterExpectsMore = expectsMore
-                    return nil
+                    return (nil, nil)
                 }
+                sender?.resume()
                 if let answer { continuation.resume(returning: answer) }
             }
         } onCancel: {
