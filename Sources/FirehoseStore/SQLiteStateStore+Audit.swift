@@ -4,7 +4,9 @@ import GRDB
 
 /// Audit figures: written with each batch, read by `audit report` and `status`.
 extension SQLiteStateStore {
-    static func writeAudit(_ tally: AuditTally, upstream: String?, db: Database) throws {
+    /// Writes the audit increments of a batch; with `accountHostsWritten`, the accounts' PDS hosts were written with
+    /// their account rows (``writeAccounts(_:counters:hosts:db:)``) and are skipped here.
+    static func writeAudit(_ tally: AuditTally, upstream: String?, accountHostsWritten: Bool = false, db: Database) throws {
         guard !tally.isEmpty else { return }
         if !tally.hostDays.isEmpty {
             let statement = try db.cachedStatement(sql: """
@@ -33,7 +35,7 @@ extension SQLiteStateStore {
                 try statement.execute(arguments: [key.minute, key.outcome.rawValue, n])
             }
         }
-        if !tally.accountHosts.isEmpty {
+        if !accountHostsWritten && !tally.accountHosts.isEmpty {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO accounts (did, pds_host) VALUES (?, ?)
                 ON CONFLICT(did) DO UPDATE SET pds_host = excluded.pds_host WHERE pds_host IS NOT excluded.pds_host

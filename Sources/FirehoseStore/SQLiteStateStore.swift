@@ -30,6 +30,9 @@ public final class SQLiteStateStore: StateStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 16 MiB of page cache per connection (SQLite's default is 2 MB): the account index of a large batch stays
+            // in memory.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -77,17 +80,30 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: - Reads
 
+    /// DIDs per `IN (…)` query of ``accounts(_:)``.
+    static let accountsPerQuery = 256
+
+    /// The stored states of `dids`, read with one `IN (…)` query per ``accountsPerQuery`` accounts.
     public func accounts(_ dids: [String]) throws -> [String: AccountState] {
         guard !dids.isEmpty else { return [:] }
         return try guarded {
             try pool.read { db in
                 var result: [String: AccountState] = [:]
-                let statement = try db.cachedStatement(sql: """
-                    SELECT did, rev, data, commit_cid, active, status, sync_state, last_seq FROM accounts WHERE did = ?
-                    """)
-                for did in dids {
-                    if let row = try Row.fetchOne(statement, arguments: [did]) {
-                        result[did] = try SQLiteStateStore.accountState(from: row)
+                var start = dids.startIndex
+                while start < dids.endIndex {
+                    let chunk = dids[start..<min(start + SQLiteStateStore.accountsPerQuery, dids.endIndex)]
+                    start = chunk.endIndex
+                    let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                    let sql = """
+                        SELECT did, rev, data, commit_cid, active, status, sync_state, last_seq FROM accounts WHERE did IN (\(placeholders))
+                        """
+                    // The full-size query is reused; a shorter last one is prepared once.
+                    let statement = chunk.count == SQLiteStateStore.accountsPerQuery || chunk.count == 1
+                        ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+                    let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(chunk)))
+                    while let row = try rows.next() {
+                        let state = try SQLiteStateStore.accountState(from: row)
+                        result[state.did] = state
                     }
                 }
                 return result
@@ -133,8 +149,8 @@ public final class SQLiteStateStore: StateStore {
         try guarded {
             try pool.write { db in
                 let counters = try SQLiteStateStore.writeOutcomes(batch.outcomes, db: db)
-                try SQLiteStateStore.writeAudit(batch.audit, upstream: batch.cursor?.upstream, db: db)
-                try SQLiteStateStore.writeAccounts(batch.accounts, counters: counters, db: db)
+                try SQLiteStateStore.writeAudit(batch.audit, upstream: batch.cursor?.upstream, accountHostsWritten: true, db: db)
+                try SQLiteStateStore.writeAccounts(batch.accounts, counters: counters, hosts: batch.audit.accountHosts, db: db)
                 try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
                     try db.cachedStatement(sql: """
@@ -148,15 +164,38 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Writes each account touched by the batch with one statement: the new state (when the batch has one and
-    /// it does not move the rev backwards) and the outcome counters added to the stored ones. Accounts first seen through a non-state event (e.g.
-    /// a rejected frame) get a row with counters only.
-    static func writeAccounts(_ accounts: [String: AccountState], counters: [String: [Outcome: Int]], db: Database) throws {
-        let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
+    /// One account's outcome counts in a batch, in the order of the `n_…` columns.
+    struct OutcomeCounters {
+        var counts = (verified: 0, applied: 0, rejected: 0, desynchronized: 0, ignored: 0, unverifiable: 0)
+
+        mutating func add(_ outcome: Outcome) {
+            switch outcome {
+            case .verified: counts.verified += 1
+            case .applied: counts.applied += 1
+            case .rejected: counts.rejected += 1
+            case .desynchronized: counts.desynchronized += 1
+            case .ignored: counts.ignored += 1
+            case .unverifiable: counts.unverifiable += 1
+            }
+        }
+
+        var values: [(any DatabaseValueConvertible)?] {
+            [counts.verified, counts.applied, counts.rejected, counts.desynchronized, counts.ignored, counts.unverifiable]
+        }
+    }
+
+    /// Writes each account touched by the batch with one statement: the new state (when the batch has one and it
+    /// does not move the rev backwards), the outcome counters added to the stored ones and the PDS host the audit
+    /// attributed its events to (when known).
+    /// Accounts first seen through a non-state event (e.g. a rejected frame) get a row with counters only.
+    static func writeAccounts(_ accounts: [String: AccountState], counters: [String: OutcomeCounters], hosts: [String: String],
+                              db: Database) throws {
+        let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable, pds_host"
         let addCounters = """
             n_verified = n_verified + excluded.n_verified, n_applied = n_applied + excluded.n_applied,
             n_rejected = n_rejected + excluded.n_rejected, n_desynchronized = n_desynchronized + excluded.n_desynchronized,
-            n_ignored = n_ignored + excluded.n_ignored, n_unverifiable = n_unverifiable + excluded.n_unverifiable
+            n_ignored = n_ignored + excluded.n_ignored, n_unverifiable = n_unverifiable + excluded.n_unverifiable,
+            pds_host = coalesce(excluded.pds_host, pds_host)
             """
         // A stored state is replaced only when its rev is empty or not after the new one (TIDs compare byte-wise):
         // a rev never moves backwards; an equal rev still updates status, activity and sync state.
@@ -165,21 +204,19 @@ public final class SQLiteStateStore: StateStore {
             .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE accounts.\($0) END" }.joined(separator: ", ")
         let withState = try db.cachedStatement(sql: """
             INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(guardedState), \(addCounters)
             """)
         let countersOnly = try db.cachedStatement(sql: """
-            INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(addCounters)
             """)
-        var dids = Set(accounts.keys)
-        dids.formUnion(counters.keys)
-        for did in dids.sorted() {
-            let counts = counters[did] ?? [:]
-            let values: [(any DatabaseValueConvertible)?] = [
-                counts[.verified] ?? 0, counts[.applied] ?? 0, counts[.rejected] ?? 0,
-                counts[.desynchronized] ?? 0, counts[.ignored] ?? 0, counts[.unverifiable] ?? 0,
-            ]
+        var dids = Array(accounts.keys)
+        for did in counters.keys where accounts[did] == nil { dids.append(did) }
+        for did in hosts.keys where accounts[did] == nil && counters[did] == nil { dids.append(did) }
+        dids.sort()
+        for did in dids {
+            let values = (counters[did] ?? OutcomeCounters()).values + [hosts[did]]
             if let state = accounts[did] {
                 let stateValues: [(any DatabaseValueConvertible)?] = [
                     state.did, state.rev, state.data.map { Data($0.bytes) }, state.commit.map { Data($0.bytes) },
@@ -193,20 +230,26 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// An outcome and its reason, the key of the `outcome_counts` totals.
+    struct OutcomeKey: Hashable {
+        var outcome: Outcome
+        var reason: Reason?
+    }
+
     /// Writes the violations and the outcome totals; returns the outcome counts per account for
-    /// ``writeAccounts(_:counters:db:)``.
-    static func writeOutcomes(_ outcomes: [RecordedOutcome], db: Database) throws -> [String: [Outcome: Int]] {
-        var perAccount: [String: [Outcome: Int]] = [:]
+    /// ``writeAccounts(_:counters:hosts:db:)``.
+    static func writeOutcomes(_ outcomes: [RecordedOutcome], db: Database) throws -> [String: OutcomeCounters] {
+        var perAccount: [String: OutcomeCounters] = [:]
         guard !outcomes.isEmpty else { return perAccount }
-        var totals: [String: [String: Int]] = [:]
+        var totals: [OutcomeKey: Int] = [:]
         let violation = try db.cachedStatement(sql: """
             INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for recorded in outcomes {
             let line = recorded.line
-            totals[line.outcome.rawValue, default: [:]][line.reason?.rawValue ?? "", default: 0] += 1
-            if let did = line.did { perAccount[did, default: [:]][line.outcome, default: 0] += 1 }
+            totals[OutcomeKey(outcome: line.outcome, reason: line.reason), default: 0] += 1
+            if let did = line.did { perAccount[did, default: OutcomeCounters()].add(line.outcome) }
             if line.outcome != .verified && line.outcome != .applied {
                 try violation.execute(arguments: [
                     line.index, line.seq, line.type.rawValue, line.did, line.rev, line.outcome.rawValue,
@@ -219,10 +262,9 @@ public final class SQLiteStateStore: StateStore {
             INSERT INTO outcome_counts (outcome, reason, count) VALUES (?, ?, ?)
             ON CONFLICT(outcome, reason) DO UPDATE SET count = count + excluded.count
             """)
-        for outcome in totals.keys.sorted() {
-            for (reason, n) in totals[outcome]!.sorted(by: { $0.key < $1.key }) {
-                try count.execute(arguments: [outcome, reason, n])
-            }
+        let rows = totals.map { (outcome: $0.key.outcome.rawValue, reason: $0.key.reason?.rawValue ?? "", count: $0.value) }
+        for row in rows.sorted(by: { ($0.outcome, $0.reason) < ($1.outcome, $1.reason) }) {
+            try count.execute(arguments: [row.outcome, row.reason, row.count])
         }
         return perAccount
     }

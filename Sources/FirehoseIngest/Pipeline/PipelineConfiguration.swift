@@ -13,6 +13,8 @@ public struct PipelineConfiguration: Sendable {
     /// The most frames between reading and writing (the reorder buffer's bound): how far the stream may run
     /// ahead of an account that waits for its signing key.
     public var window: Int
+    /// The most bytes of frames between reading and writing (a frame larger than this passes alone).
+    public var windowBytes: Int
     /// Also write a partial batch once this long has passed since the last write (live streams with low
     /// rates); nil: only full batches and the final one.
     public var flushInterval: Duration?
@@ -25,14 +27,15 @@ public struct PipelineConfiguration: Sendable {
     public var mirrors: [String: MirrorFilter]
 
     /// Creates a configuration.
-    public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 32,
+    public init(workers: Int, policy: VerificationPolicy = .strict, batchSize: Int = 1000, chunkSize: Int = 128,
                 upstream: String, flushInterval: Duration? = nil, mirrors: [String: MirrorFilter] = [:], window: Int = 4096,
-                now: @escaping @Sendable () -> Int64) {
+                windowBytes: Int = 64 << 20, now: @escaping @Sendable () -> Int64) {
         self.workers = max(1, workers)
         self.policy = policy
         self.batchSize = max(1, batchSize)
         self.chunkSize = max(1, chunkSize)
         self.window = max(1, window)
+        self.windowBytes = max(1, windowBytes)
         self.upstream = upstream
         self.flushInterval = flushInterval
         self.mirrors = mirrors

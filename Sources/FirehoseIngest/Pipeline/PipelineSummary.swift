@@ -6,12 +6,8 @@ public struct PipelineSummary: Sendable {
     public var events = 0
     /// `#commit` frames processed.
     public var commits = 0
-    /// Counts by outcome.
-    public var byOutcome: [Outcome: Int] = [:]
-    /// Counts by reason.
-    public var byReason: [Reason: Int] = [:]
-    /// Counts by outcome, then reason (`nil` reason for verified/applied).
-    public var byOutcomeAndReason: [String: Int] = [:]
+    /// Counts by outcome and reason, keyed by the enums (the keys' strings are built only when asked for).
+    var tally: [OutcomeKey: Int] = [:]
     /// Wall time of the run in seconds.
     public var seconds: Double = 0
     /// The part of it spent working (``ActiveTime``: waits for input of over a second left out), in seconds.
@@ -28,13 +24,33 @@ public struct PipelineSummary: Sendable {
     /// Creates an empty summary.
     public init() {}
 
+    /// An outcome and its reason (nil for verified/applied).
+    struct OutcomeKey: Hashable, Sendable {
+        var outcome: Outcome
+        var reason: Reason?
+    }
+
     mutating func count(_ line: OutcomeLine) {
         events += 1
         if line.type == .commit { commits += 1 }
-        byOutcome[line.outcome, default: 0] += 1
-        if let reason = line.reason { byReason[reason, default: 0] += 1 }
-        let key = line.outcome.rawValue + (line.reason.map { "/" + $0.rawValue } ?? "")
-        byOutcomeAndReason[key, default: 0] += 1
+        tally[OutcomeKey(outcome: line.outcome, reason: line.reason), default: 0] += 1
+    }
+
+    /// Counts by outcome.
+    public var byOutcome: [Outcome: Int] {
+        tally.reduce(into: [:]) { counts, entry in counts[entry.key.outcome, default: 0] += entry.value }
+    }
+    /// Counts by reason.
+    public var byReason: [Reason: Int] {
+        tally.reduce(into: [:]) { counts, entry in
+            if let reason = entry.key.reason { counts[reason, default: 0] += entry.value }
+        }
+    }
+    /// Counts by outcome, then reason (`nil` reason for verified/applied).
+    public var byOutcomeAndReason: [String: Int] {
+        tally.reduce(into: [:]) { counts, entry in
+            counts[entry.key.outcome.rawValue + (entry.key.reason.map { "/" + $0.rawValue } ?? ""), default: 0] += entry.value
+        }
     }
 
     /// The time the rates are computed over: the active time, or the wall time when too little was measured to tell

@@ -13,11 +13,18 @@ extension VerificationPipeline {
                      connection: frame.connection, fromNetwork: frame.receivedAt != nil)
     }
 
-    /// `result` with its receipt and the PDS host of its account (as far as the key provider knows it).
-    func attributed(_ result: WorkResult, item: WorkItem) async -> WorkResult {
+    /// `result` with its receipt and the PDS host of its account (as far as the key provider knows it; `fixedHost`, when
+    /// given, is the identities file's answer for the item's account).
+    func attributed(_ result: WorkResult, item: WorkItem, fixedHost: String??) async -> WorkResult {
         var result = result
         var receipt = item.receipt ?? EventReceipt(host: nil, receivedMicros: result.processedAt, eventMicros: nil, connection: 0)
-        if let did = result.judgement?.event.did ?? result.newState?.did { receipt.host = await keys.pdsHost(for: did) }
+        if let did = result.judgement?.event.did ?? result.newState?.did {
+            if let fixedHost, did == item.did {
+                receipt.host = fixedHost
+            } else {
+                receipt.host = await keys.pdsHost(for: did)
+            }
+        }
         result.receipt = receipt
         return result
     }

@@ -1,45 +1,38 @@
 import ATIdentity
 import FirehoseSync
 
-/// The pipeline's per-event work, on the account's lane (``VerificationPipeline/workInLanes(inbox:results:)``):
+/// The pipeline's per-event work, on the account's worker (``VerificationPipeline/work(_:results:capacity:)``):
 /// the account machine's verdict, the identity purge, mirror updates and the resync hook.
 extension VerificationPipeline {
-    /// Processes one item, attributes it to its account's PDS host, and records the verification latency.
-    func processMeasured(_ item: WorkItem) async throws -> WorkResult {
+    /// Processes one item given its account's state, attributes it to its account's PDS host (`fixedHost` when the
+    /// identities file answers for the account), and records the verification latency.
+    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??) async -> WorkResult {
         let started = ContinuousClock.now
-        let result = await attributed(try await process(item), item: item)
+        var result = await attributed(await process(item, state: state), item: item, fixedHost: fixedHost)
+        result.size = item.size
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return result
     }
 
-    func process(_ item: WorkItem) async throws -> WorkResult {
+    func process(_ item: WorkItem, state: AccountState?) async -> WorkResult {
         let now = configuration.now()
         switch item {
         case .resyncCompletion(let completion, let ordinal):
-            return try await applyResync(completion, ordinal: ordinal, now: now)
+            return await applyResync(completion, state: state, ordinal: ordinal, now: now)
         case .frame(let work):
-            return try await process(work, now: now)
+            return await process(work, state: state, now: now)
         }
     }
 
     /// Judges one frame: a verdict reached at decoding, or its message through the account machine with the account's
-    /// state and signing key.
-    func process(_ work: FrameWork, now: Int64) async throws -> WorkResult {
+    /// state (`state`, nil when it has none) and signing key.
+    func process(_ work: FrameWork, state: AccountState?, now: Int64) async -> WorkResult {
         switch work.decoded {
         case .final(let judgement, let bytes):
             return WorkResult(index: work.index, cursorPosition: work.cursorPosition, judgement: judgement, newState: nil,
                               frame: judgement.verdict.isRejected ? bytes : nil, processedAt: now, ordinal: work.ordinal)
         case .message(let message, let index, let bytes):
-            var state: AccountState? = nil
-            if let did = message.did {
-                if let cached = cache.lookup(did) {
-                    state = cached
-                } else if let stored = try store.accounts([did])[did] {
-                    cache.putClean(stored)
-                    state = stored
-                }
-            }
             var step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now)) { fresh in
                 guard let did = message.did else { return nil }
                 return await keys.signingKey(for: did, seq: message.seq, fresh: fresh)
@@ -51,7 +44,6 @@ extension VerificationPipeline {
             if let resync, let did = message.did {
                 step = resyncHook(resync, step: step, message: message, did: did, state: state, index: index, size: bytes.count, mirror: mirror)
             }
-            if let newState = step.newState { cache.putDirty(newState, index: work.ordinal) }
             return WorkResult(index: index, cursorPosition: work.cursorPosition, judgement: step.judgement, newState: step.newState,
                               frame: step.verdict.isRejected ? bytes : nil, processedAt: now, mirror: mirror,
                               eventTime: message.time, ordinal: work.ordinal)

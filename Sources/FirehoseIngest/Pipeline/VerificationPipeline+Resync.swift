@@ -82,14 +82,9 @@ extension VerificationPipeline {
         return step
     }
 
-    /// Applies a resync completion for its account (on the account's worker, in order).
-    func applyResync(_ completion: ResyncCompletion, ordinal: Int, now: Int64) async throws -> WorkResult {
+    /// Applies a resync completion for its account (on the account's worker, in order), given the account's state.
+    func applyResync(_ completion: ResyncCompletion, state: AccountState?, ordinal: Int, now: Int64) async -> WorkResult {
         let did = completion.did
-        var state: AccountState? = cache.lookup(did)
-        if state == nil, let stored = try store.accounts([did])[did] {
-            cache.putClean(stored)
-            state = stored
-        }
         var result = WorkResult(index: -1, cursorPosition: nil, judgement: nil, newState: nil, frame: nil, processedAt: now, ordinal: ordinal)
         guard let resync, let entry = resync.finish(did) else { return result }
         switch completion.result {
@@ -143,7 +138,6 @@ extension VerificationPipeline {
                 resync.logSuccess(did: did, rev: repository.rev, records: repository.records, applied: rebased.applied, dropped: rebased.dropped)
             }
         }
-        if let newState = result.newState { cache.putDirty(newState, index: ordinal) }
         return result
     }
 }

@@ -24,10 +24,33 @@ extension VerificationPipeline {
             }
         }
 
+        /// The frame's size in bytes (0 for a resync completion), its share of the window.
+        var size: Int {
+            if case .frame(let work) = self { return work.size }
+            return 0
+        }
+
         /// Where and when the frame arrived (nil for a resync completion).
         var receipt: EventReceipt? {
             if case .frame(let work) = self { return work.receipt }
             return nil
+        }
+
+        /// True for a resync completion.
+        var isResyncCompletion: Bool {
+            if case .resyncCompletion = self { return true }
+            return false
+        }
+
+        /// True for an item judged against its account's state: a message about an account, a resync completion.
+        var needsState: Bool {
+            switch self {
+            case .frame(let work):
+                if case .message(let message, _, _) = work.decoded { return message.did != nil }
+                return false
+            case .resyncCompletion:
+                return true
+            }
         }
 
         /// True for an event whose verification asks for a signing key (which may mean a network look-up).
@@ -44,6 +67,8 @@ extension VerificationPipeline {
         var cursorPosition: Int64
         /// Position in the writer's order.
         var ordinal: Int
+        /// The frame's size in bytes.
+        var size: Int
         /// Where and when the frame arrived (per-host attribution, relay health).
         var receipt: EventReceipt?
     }
@@ -65,5 +90,7 @@ extension VerificationPipeline {
         var resyncMirrors: [MirrorUpdate] = []
         /// Where and when the frame arrived, with its account's PDS host (filled in by the worker).
         var receipt: EventReceipt? = nil
+        /// The frame's size in bytes (0 for a resync completion), released from the window when written.
+        var size = 0
     }
 }

@@ -16,8 +16,8 @@ extension VerificationPipeline {
             }
         }
         var summary = PipelineSummary()
-        var pending: [Int: WorkResult] = [:]
-        var nextIndex: Int? = 0  // the ordinal of the next result to write
+        let storeThread = StoreThread()
+        var pending = ReorderRing<WorkResult>(capacity: configuration.window * 2)
         var batch = StoreBatch()
         var batchLines: [OutcomeLine] = []
         var lastIndexInBatch = -1
@@ -25,14 +25,19 @@ extension VerificationPipeline {
         var lastEventTime: String?
         var relayHealth = RelayHealthTracker()
         var activity = ActiveTime()
+        /// Window places and bytes freed since the last release (handed back once per chunk).
+        var released = (count: 0, bytes: 0)
 
-        func flush() throws {
+        func flush() async throws {
             lastFlush = .now
             guard !batchLines.isEmpty || !batch.isEmpty else { return }
             batch.audit.relay = relayHealth.take()
-            try beforeWrite()
-            try store.write(batch)
-            cache.markCommitted(upTo: lastIndexInBatch)
+            let written = batch
+            try await storeThread.perform { [beforeWrite, store] in
+                try beforeWrite()
+                try store.write(written)
+            }
+            committed.store(lastIndexInBatch, ordering: .releasing)
             for line in batchLines { onOutcome(line) }
             if let position = batch.cursor?.position { summary.lastCursor = position }
             recordStored(batchLines, cursor: batch.cursor?.position, eventTime: lastEventTime)
@@ -44,7 +49,8 @@ extension VerificationPipeline {
             if let judgement = result.judgement {
                 // The edge: the verdict becomes its outcome line here, for the store, the summary and the outputs.
                 let line = judgement.line
-                window.release()  // one place per frame (resync completions take none)
+                released.count += 1  // one place per frame (resync completions take none)
+                released.bytes += result.size
                 summary.count(line)
                 VerificationPipeline.tally(result, line: line, into: &batch.audit, relay: &relayHealth)
                 batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))
@@ -65,23 +71,24 @@ extension VerificationPipeline {
         for await chunk in results {
             if !chunk.isEmpty { activity.mark() }
             for result in chunk {
-                pending[result.ordinal] = result
+                pending.insert(result, at: result.ordinal)
             }
             // Emit the contiguous prefix in order.
-            while let ordinal = nextIndex, let result = pending.removeValue(forKey: ordinal) {
+            while let result = pending.popNext() {
                 add(result)
-                nextIndex = ordinal + 1
-                if batchLines.count >= configuration.batchSize { try flush() }
+                if batchLines.count >= configuration.batchSize { try await flush() }
             }
-            if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try flush() }
+            window.release(released.count, bytes: released.bytes)
+            released = (0, 0)
+            if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try await flush() }
             metrics.queueDepth(BreakwaterMetricNames.Queue.reorder, pending.count)
             metrics.queueDepth(BreakwaterMetricNames.Queue.batch, batchLines.count)
         }
         // Anything left is a gap in indices (should not happen); write it in order anyway.
-        for ordinal in pending.keys.sorted() {
-            add(pending[ordinal]!)
+        for result in pending.drain() {
+            add(result)
         }
-        try flush()
+        try await flush()
         summary.activeSeconds = activity.seconds
         return summary
     }

@@ -8,14 +8,20 @@ import Synchronization
 /// The verification pipeline shared by `replay` and `consume` (Docs/ARCHITECTURE.md, "Conventions"):
 /// decode → shard by DID → N workers (in order per DID, DIDs in parallel) → reorder → batched store writes.
 ///
-/// Every hand-off is a rendezvous channel, so a slow store slows the source instead of buffering without bound.
+/// The reader hands each worker batches of events (``WorkerMailbox``); the frames between reader and writer are
+/// bounded by the window, so a slow store slows the source instead of buffering without bound.
 /// Results are written strictly in frame order, and each store transaction carries the cursor of its last
 /// frame, so the cursor never runs ahead of the state it describes (Docs/CONTRACT.md §5).
 public final class VerificationPipeline: Sendable {
     let configuration: PipelineConfiguration
     let store: any StateStore
     let keys: any IdentityDirectory
-    let cache: StateCache
+    /// The identities file behind ``keys``, when there is one: it answers for its DIDs without waiting.
+    let fixedDirectory: FixedDirectory
+    /// How many accounts each worker keeps (``AccountTable``).
+    let accountsPerWorker: Int
+    /// The ordinal of the last result durably written (the workers' tables evict only states at or below it).
+    let committed = Atomic<Int>(-1)
     let machine: AccountMachine
     /// Called once per frame, in frame order, after its batch is durably stored.
     let onOutcome: @Sendable (OutcomeLine) -> Void
@@ -30,16 +36,18 @@ public final class VerificationPipeline: Sendable {
     let beforeWrite: @Sendable () throws -> Void
 
     /// Creates a pipeline. With `resync`, chain breaks schedule a resync whose result is applied in order with the
-    /// account's events (``ResyncCoordinator``).
+    /// account's events (``ResyncCoordinator``). The workers keep up to `accountCapacity` written account states
+    /// between them.
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any IdentityDirectory,
-                cache: StateCache = StateCache(), resync: ResyncCoordinator? = nil,
+                accountCapacity: Int = 200_000, resync: ResyncCoordinator? = nil,
                 beforeWrite: @escaping @Sendable () throws -> Void = {}, metrics: IngestMetrics = IngestMetrics(),
                 onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
         self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.keys = keys
-        self.cache = cache
+        self.fixedDirectory = FixedDirectory(keys)
+        self.accountsPerWorker = accountCapacity / configuration.workers
         self.machine = AccountMachine(policy: configuration.policy)
         self.resync = resync
         self.onOutcome = onOutcome
@@ -51,9 +59,9 @@ public final class VerificationPipeline: Sendable {
     public func run<Frames: AsyncSequence & Sendable>(_ frames: Frames, startIndex: Int = 0) async throws -> PipelineSummary
     where Frames.Element == IncomingFrame {
         let workerCount = configuration.workers
-        let inboxes = (0..<workerCount).map { _ in AsyncChannel<[WorkItem]>() }
+        let inboxes = (0..<workerCount).map { _ in WorkerMailbox<WorkerInput>() }
         let results = AsyncChannel<[WorkResult]>()
-        let window = FrameWindow(size: configuration.window)
+        let window = FrameWindow(size: configuration.window, bytes: configuration.windowBytes)
         let seqCounts = SeqTracker.Totals()
         let started = ContinuousClock.now
         let summary = try await withThrowingTaskGroup(of: PipelineSummary?.self) { group in
@@ -63,7 +71,7 @@ public final class VerificationPipeline: Sendable {
             group.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { workers in
                     for worker in 0..<workerCount {
-                        workers.addTask { try await self.workInLanes(inbox: inboxes[worker], results: results) }
+                        workers.addTask { try await self.work(inboxes[worker], results: results, capacity: self.accountsPerWorker) }
                     }
                     try await workers.waitForAll()
                 }
@@ -72,25 +80,25 @@ public final class VerificationPipeline: Sendable {
             }
             // Reader: decode and shard (merging in resync completions when resyncs run).
             group.addTask {
-                defer { for inbox in inboxes { inbox.finish() } }
+                defer { for inbox in inboxes { inbox.close() } }
                 var pending = [[WorkItem]](repeating: [], count: workerCount)
                 var seqs = SeqTracker()
                 var ordinal = 0
                 func dispatch(_ item: WorkItem, worker: Int, now: Bool) async {
                     pending[worker].append(item)
                     if now || pending[worker].count >= self.configuration.chunkSize {
-                        await inboxes[worker].send(pending[worker])
+                        await inboxes[worker].send(.items(pending[worker]))
                         pending[worker].removeAll(keepingCapacity: true)
                     }
                 }
                 func handle(_ frame: IncomingFrame) async {
-                    if !window.tryAcquire() {
+                    if !window.tryAcquire(bytes: frame.bytes.count) {
                         // Hand over what is buffered (the writer may be waiting for it), then wait for a place.
                         for worker in 0..<workerCount where !pending[worker].isEmpty {
-                            await inboxes[worker].send(pending[worker])
+                            await inboxes[worker].send(.items(pending[worker]))
                             pending[worker].removeAll(keepingCapacity: true)
                         }
-                        await window.acquire()
+                        await window.acquire(bytes: frame.bytes.count)
                     }
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
                     let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy)
@@ -99,7 +107,7 @@ public final class VerificationPipeline: Sendable {
                     self.metrics.seqDuplicates(seqs.regressions - regressions)
                     self.inFlight.add(1, ordering: .relaxed)
                     let worker = VerificationPipeline.shard(decoded.did, workers: workerCount)
-                    await dispatch(.frame(FrameWork(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal,
+                    await dispatch(.frame(FrameWork(decoded: decoded, index: frame.index, cursorPosition: frame.cursorPosition, ordinal: ordinal, size: frame.bytes.count,
                                                     receipt: self.receipt(of: frame, decoded: raw))),
                                    worker: worker, now: false)
                     ordinal += 1
@@ -122,7 +130,7 @@ public final class VerificationPipeline: Sendable {
                     }
                 }
                 for worker in 0..<workerCount where !pending[worker].isEmpty {
-                    await inboxes[worker].send(pending[worker])
+                    await inboxes[worker].send(.items(pending[worker]))
                 }
                 seqCounts.store(seqs)
                 return nil
@@ -139,6 +147,36 @@ public final class VerificationPipeline: Sendable {
         let elapsed = ContinuousClock.now - started
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
+    }
+
+    /// The identities file behind an ``IdentityDirectory``, found once: its keys and hosts never change and never
+    /// wait, so events it answers for are judged on the worker at once.
+    enum FixedDirectory: Sendable {
+        /// Every DID: the directory is an identities file.
+        case every(StaticIdentityDirectory)
+        /// The DIDs the identities file lists; the others are resolved.
+        case listed(StaticIdentityDirectory)
+        /// None.
+        case none
+
+        init(_ keys: any IdentityDirectory) {
+            if let file = keys as? StaticIdentityDirectory {
+                self = .every(file)
+            } else if let caching = keys as? CachingIdentityDirectory, let file = caching.staticKeys {
+                self = .listed(file)
+            } else {
+                self = .none
+            }
+        }
+    }
+
+    /// The identities file that answers for `did` without waiting, if any.
+    func fixedKeys(for did: String) -> StaticIdentityDirectory? {
+        switch fixedDirectory {
+        case .every(let file): return file
+        case .listed(let file): return file.contains(did) ? file : nil
+        case .none: return nil
+        }
     }
 
     /// Stable shard of a DID (FNV-1a), so one account's events always meet the same worker in order.

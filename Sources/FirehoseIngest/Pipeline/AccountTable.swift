@@ -1,0 +1,76 @@
+import FirehoseSync
+
+/// One verification worker's accounts: the state each account was left in (read from the store at first sight,
+/// then kept current by the worker) and, for accounts answered by an identities file, their fixed PDS host.
+///
+/// Each DID belongs to one worker (``VerificationPipeline/shard(_:workers:)``), so the table needs no lock and
+/// is always ahead of the store. A state not yet durably written is never dropped: a slot is evicted only once
+/// the writer has committed the event that produced its state, so it is never read back from a store that lags
+/// behind it.
+struct AccountTable {
+    /// One account.
+    struct Slot {
+        /// The account's state; nil when the store has none and no event produced one yet.
+        var state: AccountState?
+        /// The ordinal of the event whose state is not yet durably written; nil when the state is the stored one.
+        var unwrittenAt: Int?
+        /// The PDS host from an identities file, when known to be fixed (outer nil: not asked yet).
+        var fixedHost: String??
+    }
+
+    private var slots: [String: Slot] = [:]
+    /// The most slots kept before written ones are evicted.
+    let capacity: Int
+
+    /// A table of up to `capacity` written states (at least 16), plus those not yet written.
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+    }
+
+    /// The state of `did`, read from `store` the first time the worker meets the account.
+    mutating func state(_ did: String, store: any StateStore) throws -> AccountState? {
+        if let slot = slots[did] { return slot.state }
+        let stored = try store.accounts([did])[did]
+        slots[did] = Slot(state: stored, unwrittenAt: nil, fixedHost: nil)
+        return stored
+    }
+
+    /// Reads the stored states of those of `dids` the table does not hold, with one store query (a batch's first
+    /// sights together instead of one query each).
+    mutating func prefetch(_ dids: [String], store: any StateStore) throws {
+        var missing: [String] = []
+        var asked = Set<String>()
+        for did in dids where slots[did] == nil && asked.insert(did).inserted { missing.append(did) }
+        guard !missing.isEmpty else { return }
+        let stored = try store.accounts(missing)
+        for did in missing { slots[did] = Slot(state: stored[did], unwrittenAt: nil, fixedHost: nil) }
+    }
+
+    /// Records `state`, produced by the event at `ordinal` and not yet written.
+    mutating func put(_ state: AccountState, ordinal: Int) {
+        slots[state.did, default: Slot()].state = state
+        slots[state.did]!.unwrittenAt = ordinal
+    }
+
+    /// The fixed PDS host of `did` cached in its slot (outer nil: not known yet).
+    func fixedHost(_ did: String) -> String?? { slots[did]?.fixedHost }
+
+    /// Caches the fixed PDS host of `did` (an account whose state has been looked up).
+    mutating func setFixedHost(_ host: String?, for did: String) {
+        slots[did]?.fixedHost = .some(host)
+    }
+
+    /// Keeps the table within its capacity once it is over: drops slots whose state is written (its event at or
+    /// below `committed`), until a quarter of the capacity is free.
+    mutating func evict(committed: Int) {
+        guard slots.count > capacity else { return }
+        let target = capacity - capacity / 4
+        for (did, slot) in slots where slots.count > target {
+            if let at = slot.unwrittenAt, at > committed { continue }
+            slots.removeValue(forKey: did)
+        }
+    }
+
+    /// Number of accounts held.
+    var count: Int { slots.count }
+}
