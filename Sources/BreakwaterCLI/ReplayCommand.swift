@@ -24,7 +24,7 @@ struct Replay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Identities file (default: identities.json beside the recording). Env: BREAKWATER_IDENTITIES.", valueName: "file"))
     var identities: String?
 
-    @Option(help: ArgumentHelp("SQLite database to keep (default: a temporary one, deleted after). Env: BREAKWATER_DB.", valueName: "path"))
+    @Option(help: ArgumentHelp("Database to keep: a SQLite path or a postgres:// URL (default: a temporary SQLite file, deleted after). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
     @Option(help: ArgumentHelp("Write one outcome line per frame to FILE, or - for stdout. Env: BREAKWATER_EVENTS.", valueName: "file"))
@@ -77,12 +77,12 @@ struct Replay: AsyncParsableCommand {
 
         let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))
         defer { database.cleanUp() }
-        let store = try DatabaseAccess.writable(database.path)
-
-        let mirrors = try mirrorOptions.load(into: store)
+        let opened = try StoreFactory.writable(database.path)
+        if opened.sqlite == nil, !mirrorOptions.mirrors.isEmpty { throw OperationalError("needs-sqlite", "--mirror needs a SQLite database") }
+        let mirrors = try opened.sqlite.map { try mirrorOptions.load(into: $0) } ?? [:]
         let output = try EventsOutput(path: eventsPath)
         let runner = ReplayRunner(
-            framesPath: location.frames.path, upstream: location.upstreamName, store: store, keys: keys, mirrors: mirrors,
+            framesPath: location.frames.path, upstream: location.upstreamName, store: opened.state, keys: keys, mirrors: mirrors,
             settings: ReplayRunner.Settings(workers: workerCount, policy: policy.value, batchSize: batchSize, pacedByRecordedTime: pace == .original,
                                             progressInterval: progress, fromStart: fromStart, partition: partition.flatMap(Partition.init(parsing:)) ?? .whole))
         let result = try await output.closing { try await runner.run(onOutcome: { line in output.write(line) }) }

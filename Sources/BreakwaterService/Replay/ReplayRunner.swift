@@ -53,8 +53,8 @@ package struct ReplayRunner {
     package let framesPath: String
     /// The upstream name the cursor is stored under.
     package let upstream: String
-    /// The database.
-    package let store: SQLiteStateStore
+    /// The database (SQLite or PostgreSQL).
+    package let store: any StateStore
     /// Where signing keys come from.
     package let keys: any IdentityDirectory
     /// The mirrors to keep current.
@@ -63,7 +63,7 @@ package struct ReplayRunner {
     package let settings: Settings
 
     /// A replay of `framesPath` into `store`.
-    package init(framesPath: String, upstream: String, store: SQLiteStateStore, keys: any IdentityDirectory,
+    package init(framesPath: String, upstream: String, store: any StateStore, keys: any IdentityDirectory,
                  mirrors: [String: MirrorFilter], settings: Settings) {
         self.framesPath = framesPath
         self.upstream = upstream

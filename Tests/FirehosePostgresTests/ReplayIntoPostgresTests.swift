@@ -1,0 +1,49 @@
+import FirehosePostgres
+import FirehoseTesting
+import Foundation
+import Testing
+
+/// `replay --db postgres://…`: a recording replayed straight into PostgreSQL prints the same outcome lines as a replay
+/// into SQLite and reads back the same `status --json` (but for processing times) and `audit report --json`.
+@Suite("replay into PostgreSQL", .serialized)
+struct ReplayIntoPostgresTests {
+    static let recordings = ["demo", "rule-bad-signature", "indigo-account-lifecycle"]
+
+    /// `status --json` without the processing times, which differ between two runs.
+    static func status(_ db: String) throws -> String {
+        try DatabaseCopyTests.run(["status", "--json", "--limit", "1000", "--db", db])
+            .replacing(#/"processedAt(Micros)?":("[^"]*"|[0-9]+),?/#, with: "")
+    }
+
+    @Test("a replay into PostgreSQL gives the outcomes and status of a replay into SQLite", arguments: recordings)
+    func replayIntoPostgresMatchesSQLite(recording: String) throws {
+        guard let url = StoreBackend.postgresURL else {
+            print("note: replayIntoPostgresMatchesSQLite [\(recording)] skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-replay-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlite = folder.appendingPathComponent("state.sqlite").path
+        let server = try PostgresAddress(parsing: url)
+        var address = server
+        address.database = "bw_replay_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresAdministration.createDatabase(address.database, on: server)
+        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
+        let postgres = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
+        let path = Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path
+
+        let intoSQLite = try DatabaseCopyTests.run(["replay", path, "--db", sqlite, "--events", "-"])
+        let intoPostgres = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
+        let lines = intoSQLite.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        #expect(intoPostgres.split(separator: "\n").filter { $0.hasPrefix("{") } == lines)
+        #expect(try Self.status(postgres) == Self.status(sqlite))
+        #expect(try DatabaseCopyTests.audit(postgres) == DatabaseCopyTests.audit(sqlite))
+
+        // A second replay resumes after the stored cursor: nothing is processed again.
+        let again = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
+        #expect(again.split(separator: "\n").filter { $0.hasPrefix("{") }.isEmpty, "\(again)")
+        print("replay into PostgreSQL [\(recording)]: \(lines.count) outcome lines identical")
+    }
+}
