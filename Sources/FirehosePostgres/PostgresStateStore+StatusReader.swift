@@ -104,6 +104,7 @@ extension PostgresStateStore: StatusReader {
     static func cursorsAndRates(_ statements: Statements) throws -> (cursors: [String: Int64], rates: [String: Double]) {
         var cursors: [String: Int64] = [:]
         var rates: [String: Double] = [:]
+        let now = WallClock.nowMicros()
         let rows = try statements.query("""
             SELECT upstream, partition_index, partition_count, position, updated_at, window_position, window_at FROM cursors
             """).map(RowReader.init)
@@ -117,7 +118,8 @@ extension PostgresStateStore: StatusReader {
             let position = try row.value(3, as: Int64.self)
             cursors[name] = position
             rates[name] = CursorKey.rate(position: position, updatedAt: try row.value(4, as: Int64.self),
-                                         windowPosition: try row.value(5, as: Int64?.self), windowAt: try row.value(6, as: Int64?.self))
+                                         windowPosition: try row.value(5, as: Int64?.self), windowAt: try row.value(6, as: Int64?.self),
+                                         nowMicros: now)
         }
         return (cursors, rates)
     }

@@ -14,10 +14,11 @@ public struct StatusQueries: Sendable {
             try database.pool.read { db in
                 var cursors: [String: Int64] = [:]
                 var rates: [String: Double] = [:]
+                let now = WallClock.nowMicros()
                 for row in try Row.fetchAll(db, sql: "SELECT upstream, position, updated_at, window_position, window_at FROM cursors") {
                     cursors[row["upstream"]] = row["position"]
                     rates[row["upstream"]] = CursorKey.rate(position: row["position"], updatedAt: row["updated_at"],
-                                                            windowPosition: row["window_position"], windowAt: row["window_at"])
+                                                            windowPosition: row["window_position"], windowAt: row["window_at"], nowMicros: now)
                 }
                 var accounts: [String: Int] = [:]
                 accounts["total"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0

@@ -4,8 +4,8 @@ import GRDB
 import Testing
 
 /// `status` shows each partition's cursor with its rate: the stream positions the cursor moved per second over its
-/// rate window (up to a minute, ending at its last write). The whole run's cursor line keeps its form, rate or not,
-/// so the output of an unpartitioned database is unchanged.
+/// rate window (up to a minute, ending at its last write), 0 once the cursor has not moved for a minute. The whole
+/// run's cursor line keeps its form, rate or not, so the output of an unpartitioned database is unchanged.
 @Suite("status: partition rates")
 struct StatusPartitionRateTests {
     /// A partition cursor as stored: position, last write, window start (position and time, microseconds).
@@ -15,17 +15,20 @@ struct StatusPartitionRateTests {
         let updatedAt: Int64
         let windowPosition: Int64?
         let windowAt: Int64?
-        /// The line `status` prints for it.
+        /// `updatedAt` and `windowAt` are microseconds before now. The line `status` prints for it.
         let line: String
 
         var testDescription: String { line }
     }
 
+    /// Times are microseconds before the test runs (`ago`), so a write a minute or more back reads as a stopped cursor.
     static let cursors = [
         StoredCursor(name: "wss://relay.test partition 0/2", position: 300, updatedAt: 2_000_000, windowPosition: 100,
-                     windowAt: 1_000_000, line: "  wss://relay.test partition 0/2  300  200 events/s"),
-        StoredCursor(name: "wss://relay.test partition 1/2", position: 1_050, updatedAt: 5_000_000, windowPosition: 50,
-                     windowAt: 1_000_000, line: "  wss://relay.test partition 1/2  1050  250 events/s"),
+                     windowAt: 3_000_000, line: "  wss://relay.test partition 0/2  300  200 events/s"),
+        StoredCursor(name: "wss://relay.test partition 1/2", position: 1_050, updatedAt: 1_000_000, windowPosition: 50,
+                     windowAt: 5_000_000, line: "  wss://relay.test partition 1/2  1050  250 events/s"),
+        StoredCursor(name: "wss://relay.test partition 1/3", position: 900, updatedAt: 61_000_000, windowPosition: 100,
+                     windowAt: 62_000_000, line: "  wss://relay.test partition 1/3  900  0 events/s"),
         StoredCursor(name: "wss://relay.test partition 2/3", position: 50, updatedAt: 5_000_000, windowPosition: 50,
                      windowAt: 5_000_000, line: "  wss://relay.test partition 2/3  50"),
         StoredCursor(name: "wss://relay.test partition 0/3", position: 70, updatedAt: 5_000_000, windowPosition: nil,
@@ -46,9 +49,11 @@ struct StatusPartitionRateTests {
         }
         let before = try BreakwaterBinary.run(["status", "--db", database.path])
         try #require(before.status == 0, "\(before.stderr)")
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO cursors (upstream, position, updated_at, window_position, window_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [cursor.name, cursor.position, cursor.updatedAt, cursor.windowPosition, cursor.windowAt])
+                           arguments: [cursor.name, cursor.position, now - cursor.updatedAt, cursor.windowPosition,
+                                       cursor.windowAt.map { now - $0 }])
         }
         try queue.close()
         let after = try BreakwaterBinary.run(["status", "--db", database.path])
