@@ -35,6 +35,7 @@ K256_COMMITS=${BENCH_K256_COMMITS:-100000}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 CORES=$(nproc)
 BIN=${BENCH_BIN:-.build/release/breakwater}
+BUILD_NOTE="release build"; [ -z "${BENCH_BIN:-}" ] || BUILD_NOTE="binary $BIN"
 VECTORS=${BREAKWATER_VECTORS:-Tests/Vectors}
 CALABRO=$VECTORS/shrike/benches/fixtures/calabro.car
 STARTED=$(date +%s)
@@ -379,7 +380,7 @@ if [ -f "$OUT" ]; then NOTES=$(sed -n '/^## Where the time goes/,$p' "$OUT"); fi
 {
     echo "# Benchmarks"
     echo
-    echo "Measured by \`Scripts/bench.sh\` on $(date -u +%Y-%m-%d) in $ELAPSED s (release build)."
+    echo "Measured by \`Scripts/bench.sh\` on $(date -u +%Y-%m-%d) in $ELAPSED s ($BUILD_NOTE)."
     echo
     echo "- Machine: $CPU_MODEL, $CORES cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, Linux $(uname -r)"
     echo "- Toolchain: $(swift --version 2>/dev/null | head -n 1)"
