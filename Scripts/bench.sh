@@ -11,6 +11,9 @@
 #   - heap allocations per commit (a 1-worker replay of the K-256 recording with Scripts/Bench/malloc-count.c
 #     preloaded);
 #   - the same stream through `serve` + `consume` over loopback;
+#   - `consume` into PostgreSQL (a throwaway cluster from Scripts/postgres-test-cluster.sh) as one process and as
+#     two partitions (0/2 and 1/2 in parallel on the same database): commits/s, CPU per commit of the consume
+#     processes and of the PostgreSQL server (read from /proc), against the SQLite `consume` of the same recording;
 #   - peak RSS of each run, database bytes per account;
 #   - per-stage cost per commit (`breakwater bench stages`);
 #   - `synth` rate, `mirror import` and full verification of calabro.car in records/s.
@@ -20,7 +23,8 @@
 # Environment: BENCH_COMMITS (200000), BENCH_REPOS (20000), BENCH_LARGEST_TREE (100000), BENCH_SEED (8),
 # BENCH_K256_COMMITS (100000; the K-256-only recording has a tenth as many accounts),
 # BENCH_SKIP_BUILD=1 (use the existing binary), BENCH_BIN (the binary; default .build/release/breakwater),
-# BENCH_OUT (BENCHMARKS.md).
+# BENCH_OUT (BENCHMARKS.md), BENCH_ONLY=postgres (only the SQLite and PostgreSQL `consume` runs and their table, for
+# testing this script; the report then holds only that table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMITS=${BENCH_COMMITS:-200000}
@@ -31,6 +35,7 @@ K256_COMMITS=${BENCH_K256_COMMITS:-100000}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 CORES=$(nproc)
 BIN=${BENCH_BIN:-.build/release/breakwater}
+BUILD_NOTE="release build"; [ -z "${BENCH_BIN:-}" ] || BUILD_NOTE="binary $BIN"
 VECTORS=${BREAKWATER_VECTORS:-Tests/Vectors}
 CALABRO=$VECTORS/shrike/benches/fixtures/calabro.car
 STARTED=$(date +%s)
@@ -45,10 +50,17 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
     swift build -c release --product breakwater 2>&1 | tail -n 1
 fi
 
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in ""|postgres) ;; *) echo "BENCH_ONLY: only 'postgres' is known" >&2; exit 2 ;; esac
+full() { [ -z "$ONLY" ]; }
+
 WORK=$(mktemp -d)
+chmod 755 "$WORK"  # the PostgreSQL cluster runs as the postgres user when this script runs as root
 SERVER_PID=""
+CLUSTER_STARTED=0
 cleanup() {
     if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    if [ "$CLUSTER_STARTED" = 1 ]; then bash Scripts/postgres-test-cluster.sh stop "$WORK/pg" >/dev/null 2>&1 || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -86,7 +98,7 @@ read -r ACCOUNTS K256_ACCOUNTS < <(python3 -c "import json; d=json.load(open('$R
 RECORDING_MB=$(du -m "$REC/frames.bin" | cut -f1)
 echo "    $EVENTS events, $RECORDING_COMMITS commits, $ACCOUNTS accounts ($K256_ACCOUNTS K-256), $RECORDING_MB MB"
 KREC=.bench-cache/synth-k256-c$K256_COMMITS-r$((K256_COMMITS / 10))-s$SEED
-if [ ! -f "$KREC/frames.bin" ]; then
+if full && [ ! -f "$KREC/frames.bin" ]; then
     echo "==> synth: $K256_COMMITS commits, K-256 only (cached in $KREC)"
     rm -rf "$KREC.tmp"
     mkdir -p .bench-cache
@@ -94,6 +106,7 @@ if [ ! -f "$KREC/frames.bin" ]; then
     mv "$KREC.tmp" "$KREC"
 fi
 
+if full; then
 # --- synth rate (fresh, 20,000 commits with the 100,000-record tree) --------------------------------
 echo "==> synth rate"
 SYNTH_COMMITS=${BENCH_SYNTH_COMMITS:-20000}
@@ -143,6 +156,7 @@ ALLOCS=$(sed -n 's/^allocations=//p' "$WORK/alloc.txt")
 ALLOCS_PER_COMMIT=$(awk -v a="$ALLOCS" -v n="$RK_COMMITS" 'BEGIN { printf "%.1f", a / n }')
 echo "    $ALLOCS allocations, $ALLOCS_PER_COMMIT per commit"
 REC=$REC_MIXED
+fi
 
 # --- serve + consume over loopback -------------------------------------------------------------------
 echo "==> serve + consume"
@@ -162,12 +176,109 @@ consume() {  # consume NAME WORKERS
     C_COMMITS=$(awk '$1 == "commits" { gsub(",", "", $2); print $2 }' "$WORK/$1.out")
 }
 consume consume1 1
+C1_COMMITS=$C_COMMITS; C1_CPU=$T_CPU
 C1_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); C1_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); C1_RSS=$T_RSS_MB
-consume consumeN "$CORES"
-CN_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); CN_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); CN_RSS=$T_RSS_MB
-kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-echo "    1 worker $C1_RATE_WALL commits/s wall, $CORES workers $CN_RATE_WALL commits/s wall"
+echo "    1 worker $C1_RATE_WALL commits/s wall"
+if full; then
+    consume consumeN "$CORES"
+    CN_RATE_CPU=$(ratio "$C_COMMITS" "$T_CPU"); CN_RATE_WALL=$(ratio "$C_COMMITS" "$T_WALL"); CN_RSS=$T_RSS_MB
+    echo "    $CORES workers $CN_RATE_WALL commits/s wall"
+fi
 
+# --- consume into PostgreSQL: one process, then two partitions on one database ----------------------
+# Each process reads the whole stream (frames of other partitions are read header-only and skipped; they count
+# towards --max-events), so every run ends after the recording's last event. Each run gets a fresh database.
+echo "==> consume into PostgreSQL (throwaway cluster)"
+PG_URL=$(bash Scripts/postgres-test-cluster.sh start "$WORK/pg" 2>"$WORK/pg-start.log") \
+    || { cat "$WORK/pg-start.log" >&2; exit 1; }
+CLUSTER_STARTED=1
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PG_BASE=${PG_URL%/*}
+PG_MAIN=$(head -n 1 "$WORK/pg/data/postmaster.pid")
+TICKS=$(getconf CLK_TCK)
+# server_cpu: CPU-seconds (user + sys) used so far by the PostgreSQL server: the postmaster with its reaped
+# children (the connection backends that ended) and every live child process.
+server_cpu() {
+    local total pid stat
+    read -r -a stat < <(sed 's/^.*) //' "/proc/$PG_MAIN/stat")
+    total=$(( stat[11] + stat[12] + stat[13] + stat[14] ))  # utime stime cutime cstime (fields 14-17)
+    for pid in $(cat "/proc/$PG_MAIN/task/$PG_MAIN/children" 2>/dev/null); do
+        read -r -a stat < <(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+        [ "${#stat[@]}" -gt 12 ] || continue
+        total=$(( total + stat[11] + stat[12] ))
+    done
+    awk -v t="$total" -v h="$TICKS" 'BEGIN { printf "%.2f", t / h }'
+}
+# pg_consume NAME PARTITION... ("-" for none): runs one `consume` per partition in parallel into a fresh
+# database; sets P_COMMITS (summed), P_WALL, P_CPU (the consume processes, summed), P_SERVER_CPU, P_RSS_MB (largest).
+pg_consume() {
+    local name=$1; shift
+    local db="$PG_BASE/bench_$name" part i=0 pids=() before after started ended
+    "$PG_BIN/psql" "$PG_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench_$name" >/dev/null
+    before=$(server_cpu); started=$(date +%s.%N)
+    for part in "$@"; do
+        local options=(); [ "$part" = - ] || options=(--partition "$part")
+        /usr/bin/time -f '%e %U %S %M' -o "$WORK/$name-$i.time" "$BIN" consume --relay "$URL" --plc "${URL/ws:/http:}" \
+            --identities "$REC/identities.json" --db "$db" "${options[@]}" --max-events "$EVENTS" --workers 1 \
+            --progress 0 > "$WORK/$name-$i.out" 2>"$WORK/$name-$i.err" &
+        pids+=($!); i=$((i + 1))
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { echo "consume $name #$i failed:" >&2; cat "$WORK/$name-$i.err" >&2; exit 1; }
+    done
+    ended=$(date +%s.%N)
+    sleep 1  # the backends of the closed connections end and are reaped
+    after=$(server_cpu)
+    P_COMMITS=0; P_CPU=0; P_RSS_MB=0
+    for i in "${!pids[@]}"; do
+        local commits wall user sys rss
+        commits=$(awk '$1 == "commits" { gsub(",", "", $2); print $2 }' "$WORK/$name-$i.out")
+        read -r wall user sys rss < "$WORK/$name-$i.time"
+        P_COMMITS=$(( P_COMMITS + commits ))
+        P_CPU=$(awk -v a="$P_CPU" -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", a + u + s }')
+        P_RSS_MB=$(awk -v a="$P_RSS_MB" -v k="$rss" 'BEGIN { m = k / 1024; printf "%.0f", (m > a ? m : a) }')
+    done
+    P_WALL=$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }')
+    P_SERVER_CPU=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
+}
+us_per() { awk -v c="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", 1e6 * c / n; else print "-" }'; }
+extra() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%+.0f%%", 100 * (a - b) / b; else print "-" }'; }
+C1_US=$(us_per "$C1_CPU" "$C1_COMMITS")
+pg_consume p1 -
+PG1_COMMITS=$P_COMMITS; PG1_RSS=$P_RSS_MB
+PG1_US=$(us_per "$P_CPU" "$P_COMMITS"); PG1_SERVER_US=$(us_per "$P_SERVER_CPU" "$P_COMMITS")
+PG1_TOTAL_US=$(awk -v a="$PG1_US" -v b="$PG1_SERVER_US" 'BEGIN { printf "%.1f", a + b }')
+PG1_RATE_WALL=$(ratio "$P_COMMITS" "$P_WALL")
+echo "    1 process: $PG1_RATE_WALL commits/s wall, $PG1_US µs CPU per commit + $PG1_SERVER_US µs in the server (SQLite: $C1_US µs)"
+pg_consume p2 0/2 1/2
+PG2_COMMITS=$P_COMMITS; PG2_RSS=$P_RSS_MB
+PG2_US=$(us_per "$P_CPU" "$P_COMMITS"); PG2_SERVER_US=$(us_per "$P_SERVER_CPU" "$P_COMMITS")
+PG2_TOTAL_US=$(awk -v a="$PG2_US" -v b="$PG2_SERVER_US" 'BEGIN { printf "%.1f", a + b }')
+PG2_RATE_WALL=$(ratio "$P_COMMITS" "$P_WALL")
+echo "    2 partitions: $PG2_RATE_WALL commits/s wall, $PG2_US µs CPU per commit + $PG2_SERVER_US µs in the server"
+for run in "1 process:$PG1_COMMITS" "2 partitions:$PG2_COMMITS"; do
+    [ "${run#*:}" = "$C1_COMMITS" ] || echo "    warning: PostgreSQL, ${run%%:*}: ${run#*:} commits stored, SQLite $C1_COMMITS" >&2
+done
+PG_VERSION=$("$PG_BIN/postgres" --version | awk '{ print $3 }')
+bash Scripts/postgres-test-cluster.sh stop "$WORK/pg" >/dev/null 2>&1 || true; CLUSTER_STARTED=0
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+PG_EXTRA_TOTAL=$(extra "$PG1_TOTAL_US" "$C1_US")
+PG_EXTRA_CONSUME=$(extra "$PG1_US" "$C1_US")
+PG_TABLE=$(cat <<EOF
+\`consume\` into PostgreSQL $PG_VERSION (a throwaway cluster on this machine: loopback, \`fsync=off\`), 1 worker per
+process, against the 1-worker SQLite \`consume\` of the same recording. CPU per commit: user + sys of the \`consume\`
+processes (summed) ÷ commits stored; the server's CPU (postmaster, backends and background processes, read from /proc)
+is shown apart and in the total:
+
+| run | commits | wall clock | consume CPU per commit | server CPU per commit | total CPU per commit | extra vs SQLite (consume / total) | peak RSS |
+|---|---|---|---|---|---|---|---|
+| SQLite, 1 process | $C1_COMMITS | $(fmt "$C1_RATE_WALL") commits/s | $C1_US µs | – | $C1_US µs | – | $C1_RSS MB |
+| PostgreSQL, 1 process | $PG1_COMMITS | $(fmt "$PG1_RATE_WALL") commits/s | $PG1_US µs | $PG1_SERVER_US µs | $PG1_TOTAL_US µs | $PG_EXTRA_CONSUME / $PG_EXTRA_TOTAL | $PG1_RSS MB |
+| PostgreSQL, 2 partitions (0/2 and 1/2 at once, one database) | $PG2_COMMITS | $(fmt "$PG2_RATE_WALL") commits/s | $PG2_US µs | $PG2_SERVER_US µs | $PG2_TOTAL_US µs | $(extra "$PG2_US" "$C1_US") / $(extra "$PG2_TOTAL_US" "$C1_US") | $PG2_RSS MB (largest) |
+EOF
+)
+
+if full; then
 # --- per-stage cost ----------------------------------------------------------------------------------
 STAGE_COMMITS=${BENCH_STAGE_COMMITS:-50000}
 echo "==> per-stage cost (first $STAGE_COMMITS commits)"
@@ -195,15 +306,21 @@ if [ -f "$CALABRO" ]; then
     CALABRO_ROW="| full verification of calabro.car, $CALABRO_RECORDS records (hashes, nodes, rebuild; no key is published) | $(fmt "$(ratio "$CALABRO_RECORDS" "$T_CPU")") records/CPU-s | $(fmt "$(ratio "$CALABRO_RECORDS" "$T_WALL")") records/s | – | $T_RSS_MB MB |"
 fi
 
+fi
+
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+ELAPSED=$(( $(date +%s) - STARTED ))
+if full; then
 K256_US=$(awk -v b="$K256" 'BEGIN { printf "%.1f", 1e6 / b }')
 RK_US=$(awk -v c="$RK_CPU" -v n="$RK_COMMITS" 'BEGIN { printf "%.1f", 1e6 * c / n }')
 R1_US_SHORT=$(awk -v c="$R1_CPU" -v n="$R1_COMMITS" 'BEGIN { printf "%.1f", 1e6 * c / n }')
 SCALING=$(awk -v a="$RN_RATE_WALL" -v b="$R1_RATE_WALL" 'BEGIN { printf "%.2f", a / b }')
 LIVE_VS_REPLAY=$(percent "$C1_RATE_CPU" "$R1_RATE_CPU")
-ELAPSED=$(( $(date +%s) - STARTED ))
+fi
+PG_TARGET="| PostgreSQL consume: extra CPU per commit vs SQLite (1 process; consume + server, consume alone) | $PG_EXTRA_TOTAL, $PG_EXTRA_CONSUME | ≤ 25% |"
 
 # --- Report ------------------------------------------------------------------------------------------
+if full; then
 TABLE=$(cat <<EOF
 Against the targets (1 worker unless said; CPU = user + sys of the whole process):
 
@@ -217,6 +334,7 @@ Against the targets (1 worker unless said; CPU = user + sys of the whole process
 | \`consume\` vs \`replay\` per CPU-second | $LIVE_VS_REPLAY | ≥ 90% |
 | peak RSS, 1-worker replay of $R1_COMMITS commits | $R1_RSS MB | ≤ 200 MB |
 | heap allocations per commit (K-256 recording) | $ALLOCS_PER_COMMIT | < 15 |
+$PG_TARGET
 
 | what | per CPU-second | wall clock | vs K-256 bound | peak RSS |
 |---|---|---|---|---|
@@ -245,8 +363,14 @@ Per-stage cost per commit (one thread, CPU time, first $STAGE_COMMITS commits of
 | store (SQLite batch of states and outcomes) | $S_STORE | $(percent "$S_STORE" "$R1_US") |
 | pipeline (channels, state cache, ordering, other events) | $S_OTHER | $(percent "$S_OTHER" "$R1_US") |
 | **1-worker replay, per commit** | **$R1_US** | 100% |
+
+$PG_TABLE
 EOF
 )
+else
+TABLE=$(printf '%s\n\n%s\n%s\n%s\n\n%s' "Against the target (BENCH_ONLY=$ONLY: only the \`consume\` runs):" \
+    "| figure | measured | target |" "|---|---|---|" "$PG_TARGET" "$PG_TABLE")
+fi
 echo
 echo "$TABLE"
 CPU_MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
@@ -256,7 +380,7 @@ if [ -f "$OUT" ]; then NOTES=$(sed -n '/^## Where the time goes/,$p' "$OUT"); fi
 {
     echo "# Benchmarks"
     echo
-    echo "Measured by \`Scripts/bench.sh\` on $(date -u +%Y-%m-%d) in $ELAPSED s (release build)."
+    echo "Measured by \`Scripts/bench.sh\` on $(date -u +%Y-%m-%d) in $ELAPSED s ($BUILD_NOTE)."
     echo
     echo "- Machine: $CPU_MODEL, $CORES cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, Linux $(uname -r)"
     echo "- Toolchain: $(swift --version 2>/dev/null | head -n 1)"

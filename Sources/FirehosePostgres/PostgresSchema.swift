@@ -167,6 +167,11 @@ enum PostgresSchema {
             $$
             """,
         ],
+        // The start of each cursor's rate window (position and time), for the rate `status` shows.
+        [
+            "ALTER TABLE cursors ADD COLUMN window_position BIGINT",
+            "ALTER TABLE cursors ADD COLUMN window_at BIGINT",
+        ],
     ]
 
     /// The SQLSTATE `breakwater_check_fence` raises.

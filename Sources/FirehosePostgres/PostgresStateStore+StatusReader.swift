@@ -9,7 +9,7 @@ extension PostgresStateStore: StatusReader {
 
     public func summary(recentViolations: Int) throws -> StoreSummary {
         try snapshot { statements in
-            let cursors = try Self.cursors(statements)
+            let (cursors, rates) = try Self.cursorsAndRates(statements)
             var accounts: [String: Int] = [:]
             let row = try statements.query("""
                 SELECT COUNT(*), COUNT(*) FILTER (WHERE active), COUNT(*) FILTER (WHERE NOT active),
@@ -29,6 +29,7 @@ extension PostgresStateStore: StatusReader {
             let recent = try Self.fetchViolations(statements, did: nil, sinceMicros: nil, limit: recentViolations)
             var summary = StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
             summary.hosts = try Self.hostScores(statements)
+            summary.cursorRates = rates
             return summary
         }
     }
@@ -96,16 +97,31 @@ extension PostgresStateStore: StatusReader {
     }
 
     static func cursors(_ statements: Statements) throws -> [String: Int64] {
+        try cursorsAndRates(statements).cursors
+    }
+
+    /// Every cursor by its name (``CursorKey``) with the rate of those whose window holds more than one write.
+    static func cursorsAndRates(_ statements: Statements) throws -> (cursors: [String: Int64], rates: [String: Double]) {
         var cursors: [String: Int64] = [:]
-        for row in try statements.query("SELECT upstream, partition_index, partition_count, position FROM cursors").map(RowReader.init) {
+        var rates: [String: Double] = [:]
+        let now = WallClock.nowMicros()
+        let rows = try statements.query("""
+            SELECT upstream, partition_index, partition_count, position, updated_at, window_position, window_at FROM cursors
+            """).map(RowReader.init)
+        for row in rows {
             let upstream = try row.value(0, as: String.self)
             let index = Int(try row.value(1, as: Int32.self)), count = Int(try row.value(2, as: Int32.self))
             guard let partition = try? Partition(index: index, count: count) else {
                 throw PostgresStoreError(.corruptRow, "cursor partition \(index)/\(count) is invalid")
             }
-            cursors[CursorKey.name(upstream: upstream, partition: partition)] = try row.value(3, as: Int64.self)
+            let name = CursorKey.name(upstream: upstream, partition: partition)
+            let position = try row.value(3, as: Int64.self)
+            cursors[name] = position
+            rates[name] = CursorKey.rate(position: position, updatedAt: try row.value(4, as: Int64.self),
+                                         windowPosition: try row.value(5, as: Int64?.self), windowAt: try row.value(6, as: Int64?.self),
+                                         nowMicros: now)
         }
-        return cursors
+        return (cursors, rates)
     }
 
     static func outcomeCounts(_ statements: Statements) throws -> [String: Int] {

@@ -124,10 +124,16 @@ public final class PostgresStateStore: StateStore, LeaseStore {
             binds.add(Int32(batch.partition.count))
             binds.add(cursor.position)
             binds.add(WallClock.nowMicros())
+            binds.add(CursorKey.rateWindowMicros)
             queued.append(("""
-                INSERT INTO cursors (upstream, partition_index, partition_count, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO cursors (upstream, partition_index, partition_count, position, updated_at, window_position, window_at)
+                VALUES ($1, $2, $3, $4, $5, $4, $5)
                 ON CONFLICT (upstream, partition_index, partition_count)
-                DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at,
+                    window_position = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= $6
+                        THEN cursors.position ELSE cursors.window_position END,
+                    window_at = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= $6
+                        THEN cursors.updated_at ELSE cursors.window_at END
                 """, binds.values))
         }
         do {

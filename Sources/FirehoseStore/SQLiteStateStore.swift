@@ -154,10 +154,15 @@ public final class SQLiteStateStore: StateStore {
                 try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
                     try db.cachedStatement(sql: """
-                        INSERT INTO cursors (upstream, position, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                        INSERT INTO cursors (upstream, position, updated_at, window_position, window_at) VALUES (?1, ?2, ?3, ?2, ?3)
+                        ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at,
+                            window_position = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= ?4
+                                THEN cursors.position ELSE cursors.window_position END,
+                            window_at = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= ?4
+                                THEN cursors.updated_at ELSE cursors.window_at END
                         """).execute(arguments: [
                             CursorKey.name(upstream: cursor.upstream, partition: batch.partition), cursor.position, WallClock.nowMicros(),
+                            CursorKey.rateWindowMicros,
                         ])
                 }
             }

@@ -187,6 +187,11 @@ enum Schema {
         migrator.registerMigration("v6-identity-directory") { db in
             try db.execute(sql: "ALTER TABLE identities ADD COLUMN directory TEXT")
         }
+        // The start of each cursor's rate window (position and time), for the rate `status` shows.
+        migrator.registerMigration("v7-cursor-rate-window") { db in
+            try db.execute(sql: "ALTER TABLE cursors ADD COLUMN window_position INTEGER")
+            try db.execute(sql: "ALTER TABLE cursors ADD COLUMN window_at INTEGER")
+        }
         return migrator
     }
 }

@@ -13,8 +13,12 @@ public struct StatusQueries: Sendable {
         try database.guarded {
             try database.pool.read { db in
                 var cursors: [String: Int64] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT upstream, position FROM cursors") {
+                var rates: [String: Double] = [:]
+                let now = WallClock.nowMicros()
+                for row in try Row.fetchAll(db, sql: "SELECT upstream, position, updated_at, window_position, window_at FROM cursors") {
                     cursors[row["upstream"]] = row["position"]
+                    rates[row["upstream"]] = CursorKey.rate(position: row["position"], updatedAt: row["updated_at"],
+                                                            windowPosition: row["window_position"], windowAt: row["window_at"], nowMicros: now)
                 }
                 var accounts: [String: Int] = [:]
                 accounts["total"] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
@@ -33,6 +37,7 @@ public struct StatusQueries: Sendable {
                 let recent = try SQLiteStateStore.fetchViolations(db: db, did: nil, sinceMicros: nil, limit: recentViolations)
                 var summary = StoreSummary(cursors: cursors, accounts: accounts, outcomes: outcomes, recentViolations: recent)
                 summary.hosts = try SQLiteStateStore.fetchHostScores(db: db)
+                summary.cursorRates = rates
                 return summary
             }
         }

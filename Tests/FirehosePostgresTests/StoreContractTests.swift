@@ -166,6 +166,27 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a cursor's rate is the positions it moved per second since its window began; one write gives none", arguments: StoreBackend.allCases)
+    func cursorRate(backend: StoreBackend) throws {
+        try backend.withFreshDatabase("cursorRate") { database in
+            let store = try database.open()
+            let p0 = try #require(Partition(parsing: "0/2"))
+            let name = CursorKey.name(upstream: Self.upstream, partition: p0)
+            var batch = Self.batch([], cursor: 100)
+            batch.partition = p0
+            let started = Date()
+            try store.state.write(batch)
+            #expect(try store.reader.summary(recentViolations: 0).cursorRates[name] == nil)
+            Thread.sleep(forTimeInterval: 0.2)
+            batch.cursor = (Self.upstream, 300)
+            try store.state.write(batch)
+            let elapsed = Date().timeIntervalSince(started)
+            let rate = try #require(try store.reader.summary(recentViolations: 0).cursorRates[name])
+            // 200 positions in at least 0.2 s and at most the time measured around both writes.
+            #expect(rate <= 200 / 0.2 + 1 && rate >= 200 / elapsed - 1, "rate \(rate) after \(elapsed) s")
+        }
+    }
+
     @Test("opening a database again applies no migration twice and keeps the data", arguments: StoreBackend.allCases)
     func migrationsAreIdempotent(backend: StoreBackend) throws {
         try backend.withFreshDatabase("migrationsAreIdempotent") { database in

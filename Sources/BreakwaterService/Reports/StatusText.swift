@@ -26,6 +26,13 @@ package enum StatusText {
             .joined(separator: "\n")
     }
 
+    /// The rate suffix of a partition's cursor line (`  N events/s`); empty for the whole run's cursor, so the lines
+    /// of an unpartitioned database keep their form, and while the rate window holds one write.
+    static func partitionRate(name: String, rate: Double?) -> String {
+        guard let rate, !CursorKey.parse(name).partition.isWhole else { return "" }
+        return "  \(Int(exactly: rate.rounded()).map(String.init) ?? "\(rate)") events/s"
+    }
+
     /// `status`'s leases section (a database that keeps leases, when it holds any): per (relay, partition) the holder,
     /// the fencing epoch and the time left (or `expired`).
     package static func leases(_ leases: [Lease], nowMicros: Int64) -> String {
@@ -38,10 +45,13 @@ package enum StatusText {
         return lines.joined(separator: "\n")
     }
 
-    /// `status`: cursors, accounts by state, outcome counts, host scorecards and recent violations.
+    /// `status`: cursors (a partition's with its rate), accounts by state, outcome counts, host scorecards and recent
+    /// violations.
     package static func summary(_ summary: StoreSummary) -> String {
         var lines = ["cursors"]
-        for (upstream, position) in summary.cursors.sorted(by: { $0.key < $1.key }) { lines.append("  \(upstream)  \(position)") }
+        for (name, position) in summary.cursors.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name)  \(position)" + partitionRate(name: name, rate: summary.cursorRates[name]))
+        }
         lines.append("accounts")
         for key in ["total", "active", "inactive", "synchronized", "desynchronized", "resyncing"] {
             lines.append("  " + SummaryReport.pad(key, 20) + SummaryReport.leftPad("\(summary.accounts[key] ?? 0)", 12))

@@ -84,6 +84,9 @@ public struct StoreSummary: Sendable, Hashable {
     public var recentViolations: [RecordedOutcome]
     /// Per-PDS-host figures (the audit scorecard), most events first.
     public var hosts: [HostScore] = []
+    /// Stream events per second that each cursor moved over its rate window (up to about a minute, ending at the
+    /// cursor's last write), by cursor name; absent while a cursor has only one write in its window.
+    public var cursorRates: [String: Double] = [:]
 
     /// Creates a summary.
     public init(cursors: [String: Int64], accounts: [String: Int], outcomes: [String: Int], recentViolations: [RecordedOutcome]) {
