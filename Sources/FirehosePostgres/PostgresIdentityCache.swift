@@ -36,7 +36,7 @@ public struct PostgresIdentityCache: IdentityCacheStore, Sendable {
     }
 
     public func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry) throws {
-        let row = IdentityRow(entry)
+        let row = IdentityCacheColumns(entry)
         var binds = Binds()
         binds.add(did.description)
         binds.add(row.signingKey)
@@ -80,7 +80,7 @@ public struct PostgresIdentityCache: IdentityCacheStore, Sendable {
     static func entry(did: DID, row: RowReader) throws -> IdentityCachePolicy.Entry {
         let storedAt = try row.value(5, as: Int64.self)
         if let error = try row.value(3, as: String?.self) {
-            return IdentityCachePolicy.Entry(result: .failure(IdentityRow.decodeError(error)), storedAt: storedAt)
+            return IdentityCachePolicy.Entry(result: .failure(IdentityCacheColumns.decodeError(error)), storedAt: storedAt)
         }
         let key: Result<SigningKeyReference, ATIdentityError>
         if let didKey = try row.value(0, as: String?.self) {
@@ -90,7 +90,7 @@ public struct PostgresIdentityCache: IdentityCacheStore, Sendable {
                 throw PostgresStoreError(.corruptRow, "identity \(did): signing_key is not a did:key")
             }
         } else {
-            key = .failure(IdentityRow.decodeError(try row.value(4, as: String?.self) ?? "no-signing-key: no signing key stored"))
+            key = .failure(IdentityCacheColumns.decodeError(try row.value(4, as: String?.self) ?? "no-signing-key: no signing key stored"))
         }
         let identity = ResolvedIdentity(
             did: did, signingKey: key, pds: try row.value(1, as: String?.self).flatMap(ServiceEndpoint.init),

@@ -254,22 +254,3 @@ public final class PostgresStateStore: StateStore, LeaseStore {
         }
     }
 }
-
-/// Compact integer codes for ``SyncState`` at rest (the same codes as the SQLite store's).
-enum SyncStateCode {
-    static func encode(_ state: SyncState) -> Int {
-        switch state {
-        case .synchronized: return 0
-        case .desynchronized: return 1
-        case .resyncing: return 2
-        }
-    }
-
-    static func decode(_ code: Int) -> SyncState {
-        switch code {
-        case 1: return .desynchronized
-        case 2: return .resyncing
-        default: return .synchronized
-        }
-    }
-}

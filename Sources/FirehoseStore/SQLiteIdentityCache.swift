@@ -53,28 +53,7 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
 
     /// Stores `entry` for `did`, resolved through the PLC directory `directory` (kept for did:plc only).
     func saveIdentity(_ did: DID, _ entry: IdentityCachePolicy.Entry, directory: String?) throws {
-        var signingKey: String?
-        var pds: String?
-        var handle: String?
-        var error: String?
-        var keyError: String?
-        switch entry.result {
-        case .failure(let failure):
-            error = SQLiteIdentityCache.encode(failure)
-        case .success(let identity):
-            pds = identity.pds?.description
-            handle = identity.handle?.description
-            switch identity.signingKey {
-            case .success(let reference):
-                if let didKey = reference.didKeyString {
-                    signingKey = didKey
-                } else {
-                    keyError = SQLiteIdentityCache.encode(ATIdentityError(.invalidKeyEncoding, "\(reference.type) key is not a valid point encoding"))
-                }
-            case .failure(let failure):
-                keyError = SQLiteIdentityCache.encode(failure)
-            }
-        }
+        let row = IdentityCacheColumns(entry)
         let source = did.isPLC ? directory : nil
         try database.guarded {
             try database.pool.write { db in
@@ -84,7 +63,7 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
                     ON CONFLICT(did) DO UPDATE SET signing_key = excluded.signing_key, pds = excluded.pds,
                         handle = excluded.handle, error = excluded.error, key_error = excluded.key_error,
                         fetched_at = excluded.fetched_at, directory = excluded.directory
-                    """).execute(arguments: [did.description, signingKey, pds, handle, error, keyError, entry.storedAt, source])
+                    """).execute(arguments: [did.description, row.signingKey, row.pds, row.handle, row.error, row.keyError, entry.storedAt, source])
             }
         }
     }
@@ -127,7 +106,7 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
     static func identityEntry(did: DID, row: Row) throws -> IdentityCachePolicy.Entry {
         let storedAt: Int64 = row["fetched_at"]
         if let error: String = row["error"] {
-            return IdentityCachePolicy.Entry(result: .failure(decodeError(error)), storedAt: storedAt)
+            return IdentityCachePolicy.Entry(result: .failure(IdentityCacheColumns.decodeError(error)), storedAt: storedAt)
         }
         let key: Result<SigningKeyReference, ATIdentityError>
         if let didKey: String = row["signing_key"] {
@@ -138,23 +117,13 @@ public struct SQLiteIdentityCache: IdentityCacheStore, Sendable {
             }
         } else {
             let keyError: String? = row["key_error"]
-            key = .failure(decodeError(keyError ?? "no-signing-key: no signing key stored"))
+            key = .failure(IdentityCacheColumns.decodeError(keyError ?? "no-signing-key: no signing key stored"))
         }
         let pdsText: String? = row["pds"]
         let handleText: String? = row["handle"]
         let identity = ResolvedIdentity(did: did, signingKey: key, pds: pdsText.flatMap(ServiceEndpoint.init),
                                         handle: handleText.flatMap { try? Handle($0) }, fetchedAt: storedAt)
         return IdentityCachePolicy.Entry(result: .success(identity), storedAt: storedAt)
-    }
-
-    static func encode(_ error: ATIdentityError) -> String { "\(error.code): \(error.reason)" }
-
-    static func decodeError(_ text: String) -> ATIdentityError {
-        guard let separator = text.range(of: ": ") else {
-            return ATIdentityError(ATIdentityError.Code(text) ?? .resolutionFailed, text)
-        }
-        let code = ATIdentityError.Code(String(text[..<separator.lowerBound])) ?? .resolutionFailed
-        return ATIdentityError(code, String(text[separator.upperBound...]))
     }
 }
 

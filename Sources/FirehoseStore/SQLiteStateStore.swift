@@ -299,22 +299,3 @@ public final class SQLiteStateStore: StateStore {
         return RecordedOutcome(line: line, frame: frame.map { [UInt8]($0) }, processedAt: row["processed_at"])
     }
 }
-
-/// Compact integer codes for ``SyncState`` at rest.
-enum SyncStateCode {
-    static func encode(_ state: SyncState) -> Int {
-        switch state {
-        case .synchronized: return 0
-        case .desynchronized: return 1
-        case .resyncing: return 2
-        }
-    }
-
-    static func decode(_ code: Int) -> SyncState {
-        switch code {
-        case 1: return .desynchronized
-        case 2: return .resyncing
-        default: return .synchronized
-        }
-    }
-}
