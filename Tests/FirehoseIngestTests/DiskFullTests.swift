@@ -34,7 +34,9 @@ struct DiskFullTests {
         let database = disk.folder.appendingPathComponent("state.sqlite").path
         let first = BreakwaterProcess.temporaryFile("events1"), second = BreakwaterProcess.temporaryFile("events2")
         defer { for file in [first, second] { try? FileManager.default.removeItem(at: file) } }
-        try disk.fill(leaving: 320_000)
+        // Room for the new database and its first 1,000-event batch (about 340 KB with the current schema), not for
+        // the whole stream (about 1 MB): the disk fills mid-stream.
+        try disk.fill(leaving: 400_000)
 
         let full = try BreakwaterBinary.run(["replay", recording.folder.path, "--db", database, "--events", first.path, "--workers", "2"])
         #expect(full.status == 1)
