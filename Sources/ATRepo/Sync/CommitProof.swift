@@ -124,24 +124,7 @@ public enum CommitProof {
             } catch {
                 return .invalid(failure(from: error, path: op.path))
             }
-            switch op.action {
-            case .create, .update:
-                guard let cid = op.cid else {
-                    return .invalid(CommitProofFailure(.invalidOp, "\(op.action.rawValue) without a cid", path: op.path))
-                }
-                guard found == cid else {
-                    return .invalid(CommitProofFailure(
-                        .opMismatch, found == nil ? "the path is absent from the new tree" : "the new tree holds another value",
-                        path: op.path, expected: cid, found: found))
-                }
-                guard blocks.contains(cid) else {
-                    return .invalid(CommitProofFailure(.missingRecordBlock, "the record block is not in the slice", path: op.path, cid: cid))
-                }
-            case .delete:
-                guard found == nil else {
-                    return .invalid(CommitProofFailure(.opMismatch, "a deleted path is still in the new tree", path: op.path, found: found))
-                }
-            }
+            if let failure = forwardCheck(op, found: found, blocks: blocks) { return .invalid(failure) }
         }
         // Inversion: the fixed order first; when it needs a tree node the slice lacks, the reverse of the listed
         // order and the listed order (at most three orders; the first failure is the one reported).
@@ -232,6 +215,30 @@ public enum CommitProof {
             if aDelete != bDelete { return aDelete }
             return a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
         }
+    }
+
+    /// Step 3 for one op, given what the new tree holds at its path: a create or update needs a cid, the tree
+    /// must hold exactly that cid and the slice its record block; a delete's path must be absent.
+    static func forwardCheck(_ op: RepoOp, found: CID?, blocks: some BlockSource) -> CommitProofFailure? {
+        switch op.action {
+        case .create, .update:
+            guard let cid = op.cid else {
+                return CommitProofFailure(.invalidOp, "\(op.action.rawValue) without a cid", path: op.path)
+            }
+            guard found == cid else {
+                return CommitProofFailure(
+                    .opMismatch, found == nil ? "the path is absent from the new tree" : "the new tree holds another value",
+                    path: op.path, expected: cid, found: found)
+            }
+            guard blocks.contains(cid) else {
+                return CommitProofFailure(.missingRecordBlock, "the record block is not in the slice", path: op.path, cid: cid)
+            }
+        case .delete:
+            guard found == nil else {
+                return CommitProofFailure(.opMismatch, "a deleted path is still in the new tree", path: op.path, found: found)
+            }
+        }
+        return nil
     }
 
     static func failure(from error: ATRepoError, path: String?) -> CommitProofFailure {

@@ -68,24 +68,7 @@ public enum SliceProof {
             } catch {
                 return .invalid(CommitProof.failure(from: error, path: op.path))
             }
-            switch op.action {
-            case .create, .update:
-                guard let cid = op.cid else {
-                    return .invalid(CommitProofFailure(.invalidOp, "\(op.action.rawValue) without a cid", path: op.path))
-                }
-                guard found == cid else {
-                    return .invalid(CommitProofFailure(
-                        .opMismatch, found == nil ? "the path is absent from the new tree" : "the new tree holds another value",
-                        path: op.path, expected: cid, found: found))
-                }
-                guard blocks.contains(cid) else {
-                    return .invalid(CommitProofFailure(.missingRecordBlock, "the record block is not in the slice", path: op.path, cid: cid))
-                }
-            case .delete:
-                guard found == nil else {
-                    return .invalid(CommitProofFailure(.opMismatch, "a deleted path is still in the new tree", path: op.path, found: found))
-                }
-            }
+            if let failure = CommitProof.forwardCheck(op, found: found, blocks: blocks) { return .invalid(failure) }
         }
         // Inversion: the fixed order, then the reverse of the listed order and the listed order while an order
         // needs a tree node the slice lacks (an order equal to one already tried is skipped; the first failure is
