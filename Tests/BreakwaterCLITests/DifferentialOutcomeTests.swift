@@ -17,6 +17,15 @@ struct DifferentialOutcomeTests {
         var lines: Int
         var sha256: String
         var testDescription: String { name }
+
+        /// The recording's folder: the bundled one, or a synth recording generated into `scratch`.
+        func recordingFolder(scratch: URL) throws -> String {
+            guard recording.hasPrefix("synth:") else { return Vectors.projectRoot.appendingPathComponent(recording).path }
+            let arguments = recording.dropFirst("synth:".count).split(separator: " ").map(String.init)
+            let synth = try BreakwaterBinary.run(["synth", "--out", scratch.appendingPathComponent("rec").path, "--progress", "0"] + arguments)
+            try #require(synth.status == 0, "synth failed: \(synth.stderr)")
+            return scratch.appendingPathComponent("rec").path
+        }
     }
 
     static let cases: [GoldenCase] = {
@@ -47,15 +56,7 @@ struct DifferentialOutcomeTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-golden-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let folder: String
-        if golden.recording.hasPrefix("synth:") {
-            let arguments = golden.recording.dropFirst("synth:".count).split(separator: " ").map(String.init)
-            let synth = try BreakwaterBinary.run(["synth", "--out", scratch.appendingPathComponent("rec").path, "--progress", "0"] + arguments)
-            try #require(synth.status == 0, "synth failed: \(synth.stderr)")
-            folder = scratch.appendingPathComponent("rec").path
-        } else {
-            folder = Vectors.projectRoot.appendingPathComponent(golden.recording).path
-        }
+        let folder = try golden.recordingFolder(scratch: scratch)
         let events = scratch.appendingPathComponent("events.jsonl")
         let replay = try BreakwaterBinary.run(["replay", folder, "--events", events.path] + golden.replayArguments)
         try #require(replay.status == 0, "replay failed: \(replay.stderr)")

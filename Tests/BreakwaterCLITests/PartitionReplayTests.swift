@@ -24,15 +24,7 @@ struct PartitionReplayTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bw-partitions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let folder: String
-        if golden.recording.hasPrefix("synth:") {
-            let arguments = golden.recording.dropFirst("synth:".count).split(separator: " ").map(String.init)
-            let synth = try BreakwaterBinary.run(["synth", "--out", scratch.appendingPathComponent("rec").path, "--progress", "0"] + arguments)
-            try #require(synth.status == 0, "synth failed: \(synth.stderr)")
-            folder = scratch.appendingPathComponent("rec").path
-        } else {
-            folder = Vectors.projectRoot.appendingPathComponent(golden.recording).path
-        }
+        let folder = try golden.recordingFolder(scratch: scratch)
         var lines: [Substring] = []
         for partition in 0..<count {
             let events = scratch.appendingPathComponent("events-\(partition).jsonl")
