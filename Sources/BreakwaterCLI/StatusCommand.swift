@@ -61,7 +61,7 @@ struct Status: AsyncParsableCommand {
             return
         }
         if json {
-            print(try StatusJSON.statusDocument(store: store, limit: limit))
+            print(try StatusJSON.statusDocument(store: store, leases: opened.leases, limit: limit))
             return
         }
         print(StatusText.summary(try store.summary(recentViolations: limit)))

@@ -3,67 +3,87 @@ import PostgresNIO
 
 /// Audit figures written with each batch: the same tables and increments as the SQLite store's.
 extension PostgresStateStore {
-    /// Queues the per-host, per-minute, warning, account-host and resync increments of `tally`. Rows are
-    /// written in key order, so concurrent batches (partitions) lock the shared rows in the same order and never
-    /// deadlock.
+    static let hostDayElements: [ColumnArray.Element] = [.text, .text, .text, .text, .bigint]
+    static let upsertHostDays = """
+        INSERT INTO audit_host_days AS t (host, day, outcome, reason, count) SELECT * FROM \(ColumnArrays.unnest(hostDayElements))
+        ON CONFLICT (host, day, outcome, reason) DO UPDATE SET count = t.count + excluded.count
+        """
+    static let warningElements: [ColumnArray.Element] = [.text, .text, .text, .bigint]
+    static let upsertWarnings = """
+        INSERT INTO audit_host_warnings AS t (host, day, kind, count) SELECT * FROM \(ColumnArrays.unnest(warningElements))
+        ON CONFLICT (host, day, kind) DO UPDATE SET count = t.count + excluded.count
+        """
+    static let minuteElements: [ColumnArray.Element] = [.bigint, .text, .bigint]
+    static let upsertMinutes = """
+        INSERT INTO audit_minutes AS t (minute, outcome, count) SELECT * FROM \(ColumnArrays.unnest(minuteElements))
+        ON CONFLICT (minute, outcome) DO UPDATE SET count = t.count + excluded.count
+        """
+    static let accountHostElements: [ColumnArray.Element] = [.text, .text]
+    static let upsertAccountHosts = """
+        INSERT INTO accounts AS a (did, pds_host) SELECT * FROM \(ColumnArrays.unnest(accountHostElements))
+        ON CONFLICT (did) DO UPDATE SET pds_host = excluded.pds_host WHERE a.pds_host IS DISTINCT FROM excluded.pds_host
+        """
+    static let resyncElements: [ColumnArray.Element] = [.text, .text, .bigint, .bigint]
+    static let upsertResyncs = """
+        INSERT INTO audit_resyncs AS t (host, day, started, completed) SELECT * FROM \(ColumnArrays.unnest(resyncElements))
+        ON CONFLICT (host, day) DO UPDATE SET started = t.started + excluded.started, completed = t.completed + excluded.completed
+        """
+
+    /// Queues the per-host, per-minute, warning, account-host and resync increments of `tally`: one statement per
+    /// table. Rows are written in key order, so concurrent batches (partitions) lock the shared rows in the same
+    /// order and never deadlock.
     static func queueAudit(_ tally: AuditTally, into queued: inout [(String, PostgresBindings)]) {
-        let hostDays = tally.hostDays.sorted { a, b in
-            (a.key.host, a.key.day, a.key.outcome.rawValue, a.key.reason?.rawValue ?? "")
-                < (b.key.host, b.key.day, b.key.outcome.rawValue, b.key.reason?.rawValue ?? "")
+        if !tally.hostDays.isEmpty {
+            var rows = ColumnArrays(hostDayElements)
+            let hostDays = tally.hostDays.sorted { a, b in
+                (a.key.host, a.key.day, a.key.outcome.rawValue, a.key.reason?.rawValue ?? "")
+                    < (b.key.host, b.key.day, b.key.outcome.rawValue, b.key.reason?.rawValue ?? "")
+            }
+            for (key, n) in hostDays {
+                rows.columns[0].append(key.host)
+                rows.columns[1].append(key.day)
+                rows.columns[2].append(key.outcome.rawValue)
+                rows.columns[3].append(key.reason?.rawValue ?? "")
+                rows.columns[4].append(Int64(n))
+            }
+            queued.append((upsertHostDays, rows.bindings))
         }
-        for (key, n) in hostDays {
-            var binds = Binds()
-            binds.add(key.host)
-            binds.add(key.day)
-            binds.add(key.outcome.rawValue)
-            binds.add(key.reason?.rawValue ?? "")
-            binds.add(Int64(n))
-            queued.append(("""
-                INSERT INTO audit_host_days (host, day, outcome, reason, count) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (host, day, outcome, reason) DO UPDATE SET count = audit_host_days.count + excluded.count
-                """, binds.values))
+        if !tally.warnings.isEmpty {
+            var rows = ColumnArrays(warningElements)
+            for (key, n) in tally.warnings.sorted(by: { ($0.key.host, $0.key.day, $0.key.kind.rawValue) < ($1.key.host, $1.key.day, $1.key.kind.rawValue) }) {
+                rows.columns[0].append(key.host)
+                rows.columns[1].append(key.day)
+                rows.columns[2].append(key.kind.rawValue)
+                rows.columns[3].append(Int64(n))
+            }
+            queued.append((upsertWarnings, rows.bindings))
         }
-        for (key, n) in tally.warnings.sorted(by: { ($0.key.host, $0.key.day, $0.key.kind.rawValue) < ($1.key.host, $1.key.day, $1.key.kind.rawValue) }) {
-            var binds = Binds()
-            binds.add(key.host)
-            binds.add(key.day)
-            binds.add(key.kind.rawValue)
-            binds.add(Int64(n))
-            queued.append(("""
-                INSERT INTO audit_host_warnings (host, day, kind, count) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (host, day, kind) DO UPDATE SET count = audit_host_warnings.count + excluded.count
-                """, binds.values))
+        if !tally.minutes.isEmpty {
+            var rows = ColumnArrays(minuteElements)
+            for (key, n) in tally.minutes.sorted(by: { ($0.key.minute, $0.key.outcome.rawValue) < ($1.key.minute, $1.key.outcome.rawValue) }) {
+                rows.columns[0].append(key.minute)
+                rows.columns[1].append(key.outcome.rawValue)
+                rows.columns[2].append(Int64(n))
+            }
+            queued.append((upsertMinutes, rows.bindings))
         }
-        for (key, n) in tally.minutes.sorted(by: { ($0.key.minute, $0.key.outcome.rawValue) < ($1.key.minute, $1.key.outcome.rawValue) }) {
-            var binds = Binds()
-            binds.add(key.minute)
-            binds.add(key.outcome.rawValue)
-            binds.add(Int64(n))
-            queued.append(("""
-                INSERT INTO audit_minutes (minute, outcome, count) VALUES ($1, $2, $3)
-                ON CONFLICT (minute, outcome) DO UPDATE SET count = audit_minutes.count + excluded.count
-                """, binds.values))
+        if !tally.accountHosts.isEmpty {
+            var rows = ColumnArrays(accountHostElements, capacity: 64 * tally.accountHosts.count)
+            for (did, host) in tally.accountHosts.sorted(by: { $0.key < $1.key }) {
+                rows.columns[0].append(did)
+                rows.columns[1].append(host)
+            }
+            queued.append((upsertAccountHosts, rows.bindings))
         }
-        for (did, host) in tally.accountHosts.sorted(by: { $0.key < $1.key }) {
-            var binds = Binds()
-            binds.add(did)
-            binds.add(host)
-            queued.append(("""
-                INSERT INTO accounts AS a (did, pds_host) VALUES ($1, $2)
-                ON CONFLICT (did) DO UPDATE SET pds_host = excluded.pds_host WHERE a.pds_host IS DISTINCT FROM excluded.pds_host
-                """, binds.values))
-        }
-        for (key, counts) in tally.resyncs.sorted(by: { ($0.key.host, $0.key.day) < ($1.key.host, $1.key.day) }) {
-            var binds = Binds()
-            binds.add(key.host)
-            binds.add(key.day)
-            binds.add(Int64(counts.started))
-            binds.add(Int64(counts.completed))
-            queued.append(("""
-                INSERT INTO audit_resyncs (host, day, started, completed) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (host, day) DO UPDATE SET started = audit_resyncs.started + excluded.started,
-                    completed = audit_resyncs.completed + excluded.completed
-                """, binds.values))
+        if !tally.resyncs.isEmpty {
+            var rows = ColumnArrays(resyncElements)
+            for (key, counts) in tally.resyncs.sorted(by: { ($0.key.host, $0.key.day) < ($1.key.host, $1.key.day) }) {
+                rows.columns[0].append(key.host)
+                rows.columns[1].append(key.day)
+                rows.columns[2].append(Int64(counts.started))
+                rows.columns[3].append(Int64(counts.completed))
+            }
+            queued.append((upsertResyncs, rows.bindings))
         }
     }
 

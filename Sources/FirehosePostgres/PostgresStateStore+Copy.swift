@@ -56,6 +56,16 @@ extension PostgresStateStore {
         }
     }
 
+    /// The number of rows of `table` whose `column` is not NULL (plain identifiers).
+    public func rowCount(table: String, nonNull column: String) throws -> Int {
+        for name in [table, column] where !Self.isPlainIdentifier(name) {
+            throw PostgresStoreError(.query, "\(name) is not a plain identifier")
+        }
+        return try session.withConnection { statements in
+            Int(try statements.query("SELECT COUNT(*) FROM \(table) WHERE \(column) IS NOT NULL").first.map { try RowReader($0).value(0, as: Int64.self) } ?? 0)
+        }
+    }
+
     static func isPlainIdentifier(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || ($0 >= 0x30 && $0 <= 0x39) }
     }

@@ -169,88 +169,131 @@ public final class PostgresStateStore: StateStore, LeaseStore {
         }
     }
 
-    /// Queues the violations and outcome totals; returns the outcome counts per account.
-    static func queueOutcomes(_ outcomes: [RecordedOutcome], into queued: inout [(String, PostgresBindings)]) -> [String: [Outcome: Int]] {
-        var perAccount: [String: [Outcome: Int]] = [:]
-        var totals: [String: [String: Int]] = [:]
+    /// The outcome counts of one account in one batch, in ``Outcome/allCases`` order.
+    struct OutcomeCounters {
+        var counts = [Int64](repeating: 0, count: Outcome.allCases.count)
+
+        mutating func add(_ outcome: Outcome) {
+            counts[Self.slot(outcome)] += 1
+        }
+
+        static func slot(_ outcome: Outcome) -> Int {
+            switch outcome {
+            case .verified: return 0
+            case .applied: return 1
+            case .rejected: return 2
+            case .desynchronized: return 3
+            case .ignored: return 4
+            case .unverifiable: return 5
+            }
+        }
+    }
+
+    /// The account counter columns, in ``OutcomeCounters`` order.
+    static let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
+
+    static let violationElements: [ColumnArray.Element] = [.bigint, .bigint, .text, .text, .text, .text, .text, .text, .bigint, .bytea]
+    static let insertViolations = """
+        INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
+        SELECT frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame
+        FROM \(ColumnArrays.unnest(violationElements))
+            WITH ORDINALITY AS v(frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame, n)
+        ORDER BY n
+        """
+    static let outcomeCountElements: [ColumnArray.Element] = [.text, .text, .bigint]
+    static let upsertOutcomeCounts = """
+        INSERT INTO outcome_counts AS o (outcome, reason, count) SELECT * FROM \(ColumnArrays.unnest(outcomeCountElements))
+        ON CONFLICT (outcome, reason) DO UPDATE SET count = o.count + excluded.count
+        """
+
+    /// Queues the violations (one statement, rows in processing order) and the outcome totals (one statement);
+    /// returns the outcome counts per account.
+    static func queueOutcomes(_ outcomes: [RecordedOutcome], into queued: inout [(String, PostgresBindings)]) -> [String: OutcomeCounters] {
+        var perAccount: [String: OutcomeCounters] = [:]
+        var totals: [String: [String: Int64]] = [:]
+        var violations = ColumnArrays(violationElements, capacity: 1024)
         for recorded in outcomes {
             let line = recorded.line
             totals[line.outcome.rawValue, default: [:]][line.reason?.rawValue ?? "", default: 0] += 1
-            if let did = line.did { perAccount[did, default: [:]][line.outcome, default: 0] += 1 }
+            if let did = line.did { perAccount[did, default: OutcomeCounters()].add(line.outcome) }
             guard line.outcome != .verified && line.outcome != .applied else { continue }
-            var binds = Binds()
-            binds.add(Int64(line.index))
-            binds.add(line.seq)
-            binds.add(line.type.rawValue)
-            binds.add(line.did)
-            binds.add(line.rev)
-            binds.add(line.outcome.rawValue)
-            binds.add(line.reason?.rawValue)
-            binds.add(line.detail)
-            binds.add(recorded.processedAt)
-            binds.add(bytes: line.outcome == .rejected ? recorded.frame : nil)
-            queued.append(("""
-                INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, binds.values))
+            violations.columns[0].append(Int64(line.index))
+            violations.columns[1].append(line.seq)
+            violations.columns[2].append(line.type.rawValue)
+            violations.columns[3].append(line.did)
+            violations.columns[4].append(line.rev)
+            violations.columns[5].append(line.outcome.rawValue)
+            violations.columns[6].append(line.reason?.rawValue)
+            violations.columns[7].append(line.detail)
+            violations.columns[8].append(recorded.processedAt)
+            violations.columns[9].append(bytes: line.outcome == .rejected ? recorded.frame : nil)
         }
+        if violations.rows > 0 { queued.append((insertViolations, violations.bindings)) }
+        var counts = ColumnArrays(outcomeCountElements)
         for outcome in totals.keys.sorted() {
             for (reason, n) in totals[outcome]!.sorted(by: { $0.key < $1.key }) {
-                var binds = Binds()
-                binds.add(outcome)
-                binds.add(reason)
-                binds.add(Int64(n))
-                queued.append(("""
-                    INSERT INTO outcome_counts (outcome, reason, count) VALUES ($1, $2, $3)
-                    ON CONFLICT (outcome, reason) DO UPDATE SET count = outcome_counts.count + excluded.count
-                    """, binds.values))
+                counts.columns[0].append(outcome)
+                counts.columns[1].append(reason)
+                counts.columns[2].append(n)
             }
         }
+        if counts.rows > 0 { queued.append((upsertOutcomeCounts, counts.bindings)) }
         return perAccount
     }
 
-    /// Queues one upsert per account touched: the new state (subject to the rev guard) and the counters added.
-    static func queueAccounts(_ accounts: [String: AccountState], counters: [String: [Outcome: Int]],
-                              into queued: inout [(String, PostgresBindings)]) {
-        let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
-        let addCounters = """
-            n_verified = a.n_verified + excluded.n_verified, n_applied = a.n_applied + excluded.n_applied,
-            n_rejected = a.n_rejected + excluded.n_rejected, n_desynchronized = a.n_desynchronized + excluded.n_desynchronized,
-            n_ignored = a.n_ignored + excluded.n_ignored, n_unverifiable = a.n_unverifiable + excluded.n_unverifiable
-            """
-        // The stored rev is absent, or the new one is present and not before it.
+    static let addCounters = """
+        n_verified = a.n_verified + excluded.n_verified, n_applied = a.n_applied + excluded.n_applied,
+        n_rejected = a.n_rejected + excluded.n_rejected, n_desynchronized = a.n_desynchronized + excluded.n_desynchronized,
+        n_ignored = a.n_ignored + excluded.n_ignored, n_unverifiable = a.n_unverifiable + excluded.n_unverifiable
+        """
+    static let stateElements: [ColumnArray.Element] = [.text, .text, .bytea, .bytea, .boolean, .text, .smallint, .bigint]
+        + Array(repeating: .bigint, count: Outcome.allCases.count)
+    /// The new state of each account, replacing the stored one only when the stored rev is absent, or the new one
+    /// is present and not before it; the counters are added whatever happens to the state.
+    static let upsertStates: String = {
         let fresh = "(a.rev IS NULL OR (excluded.rev IS NOT NULL AND a.rev <= excluded.rev))"
-        let stateColumns = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
-        let guardedState = stateColumns.map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE a.\($0) END" }
+        let guardedState = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
+            .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE a.\($0) END" }
             .joined(separator: ", ")
-        let withState = """
+        return """
             INSERT INTO accounts AS a (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            SELECT * FROM \(ColumnArrays.unnest(stateElements))
             ON CONFLICT (did) DO UPDATE SET \(guardedState), \(addCounters)
             """
-        let countersOnly = """
-            INSERT INTO accounts AS a (did, \(counterColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (did) DO UPDATE SET \(addCounters)
-            """
+    }()
+    static let counterElements: [ColumnArray.Element] = [.text] + Array(repeating: .bigint, count: Outcome.allCases.count)
+    static let upsertCounters = """
+        INSERT INTO accounts AS a (did, \(counterColumns)) SELECT * FROM \(ColumnArrays.unnest(counterElements))
+        ON CONFLICT (did) DO UPDATE SET \(addCounters)
+        """
+
+    /// Queues the accounts touched, by DID: one statement for those with a new state (subject to the rev guard,
+    /// counters added) and one for those with counters only.
+    static func queueAccounts(_ accounts: [String: AccountState], counters: [String: OutcomeCounters],
+                              into queued: inout [(String, PostgresBindings)]) {
         var dids = Set(accounts.keys)
         dids.formUnion(counters.keys)
+        var states = ColumnArrays(stateElements, capacity: 64 * accounts.count)
+        var countsOnly = ColumnArrays(counterElements)
+        let none = OutcomeCounters()
         for did in dids.sorted() {
-            let counts = counters[did] ?? [:]
-            var binds = Binds()
-            binds.add(did)
+            let counts = counters[did] ?? none
             if let state = accounts[did] {
-                binds.add(state.rev)
-                binds.add(bytes: state.data?.bytes)
-                binds.add(bytes: state.commit?.bytes)
-                binds.add(state.active)
-                binds.add(state.status)
-                binds.add(Int16(SyncStateCode.encode(state.sync)))
-                binds.add(state.lastSeq)
+                states.columns[0].append(did)
+                states.columns[1].append(state.rev)
+                states.columns[2].append(bytes: state.data?.bytes)
+                states.columns[3].append(bytes: state.commit?.bytes)
+                states.columns[4].append(state.active)
+                states.columns[5].append(state.status)
+                states.columns[6].append(Int64(SyncStateCode.encode(state.sync)))
+                states.columns[7].append(state.lastSeq)
+                for (offset, n) in counts.counts.enumerated() { states.columns[8 + offset].append(n) }
+            } else {
+                countsOnly.columns[0].append(did)
+                for (offset, n) in counts.counts.enumerated() { countsOnly.columns[1 + offset].append(n) }
             }
-            for outcome in [Outcome.verified, .applied, .rejected, .desynchronized, .ignored, .unverifiable] {
-                binds.add(Int64(counts[outcome] ?? 0))
-            }
-            queued.append((accounts[did] == nil ? countersOnly : withState, binds.values))
         }
+        if states.rows > 0 { queued.append((upsertStates, states.bindings)) }
+        if countsOnly.rows > 0 { queued.append((upsertCounters, countsOnly.bindings)) }
     }
 }

@@ -32,6 +32,14 @@ extension SQLiteStateStore {
         return try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 } }
     }
 
+    /// The number of rows of `table` whose `column` is not NULL (plain identifiers).
+    public func rowCount(table: String, nonNull column: String) throws -> Int {
+        for name in [table, column] where !Self.isPlainIdentifier(name) {
+            throw StoreError(.sqlite, "\(name) is not a plain identifier")
+        }
+        return try guarded { try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) IS NOT NULL") ?? 0 } }
+    }
+
     /// True when the table `table` exists (a column-less check for optional tables of newer schemas).
     public func hasTable(_ table: String) throws -> Bool {
         try guarded { try pool.read { db in try db.tableExists(table) } }

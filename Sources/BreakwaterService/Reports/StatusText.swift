@@ -30,7 +30,7 @@ package enum StatusText {
     /// of an unpartitioned database keep their form, and while the rate window holds one write.
     static func partitionRate(name: String, rate: Double?) -> String {
         guard let rate, !CursorKey.parse(name).partition.isWhole else { return "" }
-        return "  \(Int(exactly: rate.rounded()).map(String.init) ?? "\(rate)") events/s"
+        return "  \(PartitionStatus.roundedRate(rate).map(String.init) ?? "\(rate)") events/s"
     }
 
     /// `status`'s leases section (a database that keeps leases, when it holds any): per (relay, partition) the holder,

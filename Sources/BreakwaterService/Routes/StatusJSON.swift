@@ -8,9 +8,12 @@ import Foundation
 /// built here, so they are the same byte for byte.
 package enum StatusJSON {
     /// `status --json` and `GET /status`: cursors, accounts by state, outcome counts, the `limit` most recent
-    /// violations.
-    package static func statusDocument(store: any StatusReader, limit: Int) throws -> String {
-        JSONOutput.string(summary(try store.summary(recentViolations: limit)))
+    /// violations, and per (upstream, partition) its cursor, rate and lease (`leases`: the database's, when it keeps
+    /// them).
+    package static func statusDocument(store: any StatusReader, leases: (any LeaseStore)?, limit: Int) throws -> String {
+        let summary = try store.summary(recentViolations: limit)
+        let partitions = PartitionStatus.all(summary: summary, leases: try leases?.leases() ?? [])
+        return JSONOutput.string(self.summary(summary, partitions: partitions, nowMicros: WallClock.nowMicros()))
     }
 
     /// `status --did DID --json` and `GET /repos/{did}`: the account's stored state (null when none) and its
@@ -58,11 +61,29 @@ package enum StatusJSON {
         return "\(rfc3339(recorded.processedAt))  seq \(line.seq.map(String.init) ?? "-")  \(line.did ?? "-")  \(line.outcome.rawValue)/\(line.reason?.rawValue ?? "-")  \(line.detail ?? "")"
     }
 
-    package static func summary(_ summary: StoreSummary) -> [String: Any] {
+    package static func summary(_ summary: StoreSummary, partitions: [PartitionStatus], nowMicros: Int64) -> [String: Any] {
         [
             "cursors": summary.cursors, "accounts": summary.accounts, "outcomes": summary.outcomes,
             "recentViolations": summary.recentViolations.map(violation),
             "hosts": summary.hosts.map(AuditJSON.host),
+            "partitions": partitions.map { partition($0, nowMicros: nowMicros) },
+        ]
+    }
+
+    /// One (upstream, partition): `upstream`, `partition` (`K/N`), `cursor` (null with a lease but no cursor yet),
+    /// `eventsPerSecond` (null while the rate window holds one write) and `lease` (null when none:
+    /// `holder`, `epoch`, `expiresAt` in µs since the Unix epoch, `expiresInMs` (0 once expired), `expired`).
+    package static func partition(_ status: PartitionStatus, nowMicros: Int64) -> [String: Any] {
+        var lease: Any = NSNull()
+        if let held = status.lease {
+            lease = [
+                "holder": held.holder, "epoch": held.epoch, "expiresAt": held.expiresAt,
+                "expiresInMs": status.leaseMillisLeft(nowMicros: nowMicros) ?? 0, "expired": held.expiresAt <= nowMicros,
+            ] as [String: Any]
+        }
+        return [
+            "upstream": status.upstream, "partition": status.partition.description,
+            "cursor": status.cursor ?? NSNull(), "eventsPerSecond": status.eventsPerSecond ?? NSNull(), "lease": lease,
         ]
     }
 }

@@ -7,13 +7,15 @@ package import Foundation
 /// The status API of `consume --http HOST:PORT`:
 ///
 /// - `GET /health`: 200 and `{"status": "ok", …}` while the service runs;
-/// - `GET /status[?limit=N]`: the document of `breakwater status --json` (``StatusJSON/statusDocument(store:limit:)``);
+/// - `GET /status[?limit=N]`: the document of `breakwater status --json` (``StatusJSON/statusDocument(store:leases:limit:)``);
 /// - `GET /repos/{did}[?limit=N]`: the document of `status --did DID --json`; 404 when the database knows
 ///   nothing of the DID, 400 when it is not a DID;
 /// - `GET /violations[?since=S][&limit=N]`: violations newest first; `since` is µs since the Unix epoch or an
 ///   RFC 3339 datetime (violations processed at or after it), `limit` defaults to 100 and is capped at 1,000.
 package struct StatusRoutes: HTTPRouteSet {
     package let store: any StatusReader
+    /// The database's writer leases, when it keeps them (the store is also a ``LeaseStore``).
+    package let leases: (any LeaseStore)?
     package let upstream: String
     package let build: BuildDescription
     package let startedAt = Date()
@@ -21,6 +23,7 @@ package struct StatusRoutes: HTTPRouteSet {
     /// The routes over `store` for a service reading `upstream`, built as `build` says.
     package init(store: any StatusReader, upstream: String, build: BuildDescription) {
         self.store = store
+        self.leases = (store as Any) as? any LeaseStore
         self.upstream = upstream
         self.build = build
     }
@@ -43,7 +46,7 @@ package struct StatusRoutes: HTTPRouteSet {
                 return .json(200, JSONOutput.string(object) + "\n")
             case "/status":
                 let limit = try Self.limit(request, default: Self.defaultLimit)
-                return .json(200, try StatusJSON.statusDocument(store: store, limit: limit) + "\n")
+                return .json(200, try StatusJSON.statusDocument(store: store, leases: leases, limit: limit) + "\n")
             case "/violations":
                 let limit = try Self.limit(request, default: Self.defaultViolationsLimit)
                 let since = try request.query["since"].map(Self.since)

@@ -5,7 +5,8 @@ import FirehoseSync
 
 /// `breakwater db copy SRC DST`: copies a SQLite database into an empty PostgreSQL database — account states,
 /// cursors, outcome counts, violations with their frame bytes, the audit figures, mirrors with their records
-/// and the identity cache — then counts the rows of every table on both sides and fails unless they agree.
+/// and the identity cache — then counts the rows of every table (and the cursors whose rate window has begun) on
+/// both sides and fails unless they agree.
 /// Leases are not copied. A cursor keeps its partition (SQLite names it `UPSTREAM partition K/N`).
 package enum DatabaseCopy {
     /// One copied table.
@@ -48,13 +49,15 @@ package enum DatabaseCopy {
 
     private static let tables: [Table] = {
         let counters: [(String, Kind)] = ["n_verified", "n_applied", "n_rejected", "n_desynchronized", "n_ignored", "n_unverifiable"].map { ($0, .bigint) }
-        let cursors = Table(name: "cursors", sourceColumns: ["upstream", "position", "updated_at"],
-                        columns: [("upstream", .text), ("partition_index", .integer), ("partition_count", .integer), ("position", .bigint), ("updated_at", .bigint)],
+        // Each cursor with the start of its rate window (position and time), which `status` reads its rate from.
+        let cursors = Table(name: "cursors", sourceColumns: ["upstream", "position", "updated_at", "window_position", "window_at"],
+                        columns: [("upstream", .text), ("partition_index", .integer), ("partition_count", .integer), ("position", .bigint),
+                                  ("updated_at", .bigint), ("window_position", .bigint), ("window_at", .bigint)],
                         orderBy: ["upstream"]) { row in
             // A SQLite cursor of a partition is named `UPSTREAM partition K/N` (CursorKey).
-            guard case .text(let name) = row[0] else { return [row[0], .integer(0), .integer(1), row[1], row[2]] }
+            guard case .text(let name) = row[0] else { return [row[0], .integer(0), .integer(1)] + row[1...] }
             let key = CursorKey.parse(name)
-            return [.text(key.upstream), .integer(Int64(key.partition.index)), .integer(Int64(key.partition.count)), row[1], row[2]]
+            return [.text(key.upstream), .integer(Int64(key.partition.index)), .integer(Int64(key.partition.count))] + row[1...]
         }
         return [
             Table("accounts", [("did", .text), ("rev", .text), ("data", .bytea), ("commit_cid", .bytea), ("active", .boolean), ("status", .text),
@@ -111,6 +114,11 @@ package enum DatabaseCopy {
                 progress(count)
                 counts.append(count)
             }
+            // The cursors' rate windows, counted like a table: the cursors whose window has begun, on both sides.
+            let windows = TableCount(table: rateWindows, source: try sqlite.rowCount(table: "cursors", nonNull: "window_at"),
+                                     copied: try postgres.rowCount(table: "cursors", nonNull: "window_at"))
+            progress(windows)
+            counts.append(windows)
             for count in counts where count.source != count.copied {
                 throw ServiceError("copy-mismatch", "\(count.table): \(count.source) rows in the source, \(count.copied) copied")
             }
@@ -127,8 +135,12 @@ package enum DatabaseCopy {
         "\(count.table.padding(toLength: 20, withPad: " ", startingAt: 0)) \(count.source) rows, \(count.copied) copied"
     }
 
-    /// The closing line.
+    /// The name of the count of cursors with a rate window (not a table of its own: columns of `cursors`).
+    package static let rateWindows = "cursor rate windows"
+
+    /// The closing line (the rate windows are rows of `cursors`, counted once).
     package static func summary(_ counts: [TableCount]) -> String {
-        "copied \(counts.reduce(0) { $0 + $1.copied }) rows in \(counts.count) tables; every count matches"
+        let tables = counts.filter { $0.table != rateWindows }
+        return "copied \(tables.reduce(0) { $0 + $1.copied }) rows in \(tables.count) tables; every count matches"
     }
 }
