@@ -25,7 +25,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .sqlite:
             try TemporaryDatabase.with(label: "bw-store") { path in
-                try body(FreshDatabase(backend: self) { try OpenedStore(sqlite: SQLiteStateStore(path: path)) })
+                try body(FreshDatabase(backend: self, address: path) { try OpenedStore(sqlite: SQLiteStateStore(path: path)) })
             }
         case .postgres:
             guard let url = Self.postgresURL else {
@@ -37,7 +37,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
             address.database = "bw_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try PostgresAdministration.createDatabase(address.database, on: server)
             defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
-            try body(FreshDatabase(backend: self) { try OpenedStore(postgres: PostgresStateStore(address: address)) })
+            let databaseURL = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
+            try body(FreshDatabase(backend: self, address: databaseURL) { try OpenedStore(postgres: PostgresStateStore(address: address)) })
         }
     }
 }
@@ -45,6 +46,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
 /// One test's database: each ``open()`` opens it again (a new connection, migrations checked).
 struct FreshDatabase {
     let backend: StoreBackend
+    /// What `--db` takes for it: the SQLite path or the PostgreSQL URL.
+    let address: String
     let open: () throws -> OpenedStore
 }
 
