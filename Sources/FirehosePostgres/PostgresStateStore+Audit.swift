@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// Audit figures written with each batch: the same tables and increments as the SQLite store's.
 extension PostgresStateStore {
+    /// The columns and upsert statement of each audit table (and of the accounts' PDS host).
     static let hostDayElements: [ColumnArray.Element] = [.text, .text, .text, .text, .bigint]
     static let upsertHostDays = """
         INSERT INTO audit_host_days AS t (host, day, outcome, reason, count) SELECT * FROM \(ColumnArrays.unnest(hostDayElements))

@@ -9,7 +9,9 @@ import PostgresNIO
 /// ones), audit figures, mirror changes and the cursor of (upstream, partition), so the cursor never runs ahead of
 /// the state (Docs/CONTRACT.md §5). A batch with a ``StoreBatch/fence`` first locks the lease row
 /// (`breakwater_check_fence`) and rolls back with `lease-lost` unless the lease still has the fence's holder and
-/// epoch: a process that lost its lease can never commit again. A batch is sent as one pipeline, one round trip.
+/// epoch: a process that lost its lease can never commit again. A batch is sent as one pipeline, one round trip, of a
+/// handful of statements: one multi-row statement per table, its rows bound as one array per column (``ColumnArray``)
+/// and read back by `unnest`, so the cost of a batch hardly grows with its statement count.
 ///
 /// The account upsert never moves a rev backwards: a stored state is replaced only when its rev is empty or not
 /// after the new one (revs are TIDs and compare byte-wise, `COLLATE "C"`); an equal rev still updates the
@@ -192,6 +194,7 @@ public final class PostgresStateStore: StateStore, LeaseStore {
     /// The account counter columns, in ``OutcomeCounters`` order.
     static let counterColumns = "n_verified, n_applied, n_rejected, n_desynchronized, n_ignored, n_unverifiable"
 
+    /// The columns of a violations row, and the statement inserting a batch's violations in processing order.
     static let violationElements: [ColumnArray.Element] = [.bigint, .bigint, .text, .text, .text, .text, .text, .text, .bigint, .bytea]
     static let insertViolations = """
         INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
@@ -200,6 +203,7 @@ public final class PostgresStateStore: StateStore, LeaseStore {
             WITH ORDINALITY AS v(frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame, n)
         ORDER BY n
         """
+    /// The columns of an outcome total, and the statement adding a batch's totals.
     static let outcomeCountElements: [ColumnArray.Element] = [.text, .text, .bigint]
     static let upsertOutcomeCounts = """
         INSERT INTO outcome_counts AS o (outcome, reason, count) SELECT * FROM \(ColumnArrays.unnest(outcomeCountElements))
@@ -241,11 +245,13 @@ public final class PostgresStateStore: StateStore, LeaseStore {
         return perAccount
     }
 
+    /// Adds the counters of the proposed row to the stored ones.
     static let addCounters = """
         n_verified = a.n_verified + excluded.n_verified, n_applied = a.n_applied + excluded.n_applied,
         n_rejected = a.n_rejected + excluded.n_rejected, n_desynchronized = a.n_desynchronized + excluded.n_desynchronized,
         n_ignored = a.n_ignored + excluded.n_ignored, n_unverifiable = a.n_unverifiable + excluded.n_unverifiable
         """
+    /// The columns of an account row with a new state.
     static let stateElements: [ColumnArray.Element] = [.text, .text, .bytea, .bytea, .boolean, .text, .smallint, .bigint]
         + Array(repeating: .bigint, count: Outcome.allCases.count)
     /// The new state of each account, replacing the stored one only when the stored rev is absent, or the new one
@@ -261,6 +267,7 @@ public final class PostgresStateStore: StateStore, LeaseStore {
             ON CONFLICT (did) DO UPDATE SET \(guardedState), \(addCounters)
             """
     }()
+    /// The columns of an account row with counters only, and the statement adding them.
     static let counterElements: [ColumnArray.Element] = [.text] + Array(repeating: .bigint, count: Outcome.allCases.count)
     static let upsertCounters = """
         INSERT INTO accounts AS a (did, \(counterColumns)) SELECT * FROM \(ColumnArrays.unnest(counterElements))
