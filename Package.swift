@@ -87,7 +87,11 @@ let package = Package(
         // SQLite persistence behind the `StateStore` protocol.
         .target(
             name: "FirehoseStore",
-            dependencies: ["FirehoseSync", "ATRepo", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FirehoseSync", "ATRepo", "ATIdentity", "ATCrypto", "ATSyntax", "IPLD", .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API under GRDB (Debian's libsqlite3), for the batch write's direct binds.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: hotPathSettings
         ),
         // PostgreSQL persistence behind the same ports as SQLite (`StateStore`, `LeaseStore`), for shared and

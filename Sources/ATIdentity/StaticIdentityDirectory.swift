@@ -23,41 +23,76 @@ public struct StaticIdentityDirectory: IdentityDirectory {
         }
     }
 
-    let keys: [String: [Entry]]
+    /// Each DID's keys, sorted by `beforeSeq` (the current key last), parsed when first used.
+    let keys: [String: [Slot]]
+    /// Each DID's PDS host label; DIDs on one PDS share one string.
     let hosts: [String: String]
 
     /// A directory from per-DID key histories (any order; sorted by `beforeSeq`, the current key last) and,
     /// optionally, the PDS host label of each DID.
     public init(keys: [String: [Entry]], hosts: [String: String] = [:]) {
-        self.keys = keys.mapValues { entries in
-            entries.sorted { ($0.beforeSeq ?? .max) < ($1.beforeSeq ?? .max) }
+        self.init(slots: keys.mapValues { entries in
+            entries.map { Slot(key: LazyKey(.ready($0.lookup)), beforeSeq: $0.beforeSeq) }
+        }, hosts: hosts)
+    }
+
+    /// A directory over key slots in any order.
+    init(slots: [String: [Slot]], hosts: [String: String]) {
+        self.keys = slots.mapValues { slots in
+            slots.count < 2 ? slots : slots.sorted { ($0.beforeSeq ?? .max) < ($1.beforeSeq ?? .max) }
         }
         self.hosts = hosts
     }
 
-    /// A directory over `identities`: each DID's current key, its key history, and the host of its PDS.
+    /// A directory over `identities`: each DID's current key, its key history, and the host of its PDS. No key is
+    /// parsed here: each is parsed when an event of its account first needs it (``LazyKey``), and each PDS URL's host
+    /// label is worked out once for all the DIDs it hosts.
     public init(identities: StaticIdentities) {
-        var keys: [String: [Entry]] = [:]
+        var keys: [String: [Slot]] = [:]
         var hosts: [String: String] = [:]
-        for did in identities.entries.keys {
-            let current: SigningKeyLookup
-            do {
-                let resolved = try identities.resolve(did, fetchedAt: 0)
-                current = SigningKeyLookup(resolved.signingKey, fresh: true)
-                if let pds = resolved.pds { hosts[did.description] = pds.hostLabel }
-            } catch {
-                current = .unavailable("\(error)")
+        /// Host labels by PDS URL as written (nil: not a usable endpoint), so each URL is parsed once and the DIDs
+        /// of one PDS share one string.
+        var labels: [String: String?] = [:]
+        keys.reserveCapacity(identities.entries.count)
+        for (did, entry) in identities.entries {
+            let current: LazyKey
+            var pds: String?
+            switch entry {
+            case .short(let short):
+                // As `resolve` reads a short form, without parsing its PDS URL for every DID.
+                do throws(ATIdentityError) {
+                    current = LazyKey(.reference(.success(try SigningKeyReference(didKey: short.signingKey))))
+                } catch {
+                    current = LazyKey(.reference(.failure(error)))
+                }
+                pds = short.pds
+            case .document:
+                do {
+                    let resolved = try identities.resolve(did, fetchedAt: 0)
+                    current = LazyKey(.reference(resolved.signingKey))
+                    pds = resolved.pds?.description
+                } catch {
+                    current = LazyKey(.ready(.unavailable("\(error)")))
+                }
             }
-            keys[did.description] = [Entry(lookup: current, beforeSeq: nil)]
+            if let pds {
+                let label: String?
+                if let known = labels[pds] {
+                    label = known
+                } else {
+                    label = ServiceEndpoint(pds)?.hostLabel
+                    labels[pds] = .some(label)
+                }
+                if let label { hosts[did.description] = label }
+            }
+            keys[did.description] = [Slot(key: current, beforeSeq: nil)]
         }
         for (did, history) in identities.previousKeys {
             for previous in history {
-                let lookup: SigningKeyLookup
-                do { lookup = .key(try PublicKey(didKey: previous.signingKey), fresh: true) } catch { lookup = .unavailable("\(error)") }
-                keys[did.description, default: []].append(Entry(lookup: lookup, beforeSeq: previous.beforeSeq))
+                keys[did.description, default: []].append(Slot(key: LazyKey(.didKey(previous.signingKey)), beforeSeq: previous.beforeSeq))
             }
         }
-        self.init(keys: keys, hosts: hosts)
+        self.init(slots: keys, hosts: hosts)
     }
 
     /// A directory over identities-file bytes. Throws `invalid-identities-file`.
@@ -93,7 +128,7 @@ public struct StaticIdentityDirectory: IdentityDirectory {
             guard let before = entry.beforeSeq, let seq else { return entry.beforeSeq == nil }
             return seq < before
         } ?? entries[entries.count - 1]
-        switch chosen.lookup {
+        switch chosen.key.lookup {
         case .key(let key, _): return .key(key, fresh: true)
         case .unavailable(let why): return .unavailable(why)
         }

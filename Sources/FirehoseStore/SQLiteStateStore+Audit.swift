@@ -9,30 +9,42 @@ extension SQLiteStateStore {
     static func writeAudit(_ tally: AuditTally, upstream: String?, accountHostsWritten: Bool = false, db: Database) throws {
         guard !tally.isEmpty else { return }
         if !tally.hostDays.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let statement = DirectStatement(try db.cachedStatement(sql: """
                 INSERT INTO audit_host_days (host, day, outcome, reason, count) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(host, day, outcome, reason) DO UPDATE SET count = count + excluded.count
-                """)
+                """))
             for (key, n) in tally.hostDays {
-                try statement.execute(arguments: [key.host, key.day, key.outcome.rawValue, key.reason?.rawValue ?? "", n])
+                try statement.bind(1, key.host)
+                try statement.bind(2, key.day)
+                try statement.bind(3, key.outcome.rawValue)
+                try statement.bind(4, key.reason?.rawValue ?? "")
+                try statement.bind(5, n)
+                try statement.step()
             }
         }
         if !tally.warnings.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let statement = DirectStatement(try db.cachedStatement(sql: """
                 INSERT INTO audit_host_warnings (host, day, kind, count) VALUES (?, ?, ?, ?)
                 ON CONFLICT(host, day, kind) DO UPDATE SET count = count + excluded.count
-                """)
+                """))
             for (key, n) in tally.warnings {
-                try statement.execute(arguments: [key.host, key.day, key.kind.rawValue, n])
+                try statement.bind(1, key.host)
+                try statement.bind(2, key.day)
+                try statement.bind(3, key.kind.rawValue)
+                try statement.bind(4, n)
+                try statement.step()
             }
         }
         if !tally.minutes.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let statement = DirectStatement(try db.cachedStatement(sql: """
                 INSERT INTO audit_minutes (minute, outcome, count) VALUES (?, ?, ?)
                 ON CONFLICT(minute, outcome) DO UPDATE SET count = count + excluded.count
-                """)
+                """))
             for (key, n) in tally.minutes {
-                try statement.execute(arguments: [key.minute, key.outcome.rawValue, n])
+                try statement.bind(1, key.minute)
+                try statement.bind(2, key.outcome.rawValue)
+                try statement.bind(3, n)
+                try statement.step()
             }
         }
         if !accountHostsWritten && !tally.accountHosts.isEmpty {
@@ -45,12 +57,16 @@ extension SQLiteStateStore {
             }
         }
         if !tally.resyncs.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let statement = DirectStatement(try db.cachedStatement(sql: """
                 INSERT INTO audit_resyncs (host, day, started, completed) VALUES (?, ?, ?, ?)
                 ON CONFLICT(host, day) DO UPDATE SET started = started + excluded.started, completed = completed + excluded.completed
-                """)
+                """))
             for (key, counts) in tally.resyncs {
-                try statement.execute(arguments: [key.host, key.day, counts.started, counts.completed])
+                try statement.bind(1, key.host)
+                try statement.bind(2, key.day)
+                try statement.bind(3, counts.started)
+                try statement.bind(4, counts.completed)
+                try statement.step()
             }
         }
         if let upstream, !tally.relay.isEmpty {

@@ -153,17 +153,19 @@ public final class SQLiteStateStore: StateStore {
                 try SQLiteStateStore.writeAccounts(batch.accounts, counters: counters, hosts: batch.audit.accountHosts, db: db)
                 try SQLiteStateStore.writeMirrorUpdates(batch.mirrorUpdates, db: db)
                 if let cursor = batch.cursor {
-                    try db.cachedStatement(sql: """
+                    let statement = DirectStatement(try db.cachedStatement(sql: """
                         INSERT INTO cursors (upstream, position, updated_at, window_position, window_at) VALUES (?1, ?2, ?3, ?2, ?3)
                         ON CONFLICT(upstream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at,
                             window_position = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= ?4
                                 THEN cursors.position ELSE cursors.window_position END,
                             window_at = CASE WHEN cursors.window_at IS NULL OR excluded.updated_at - cursors.window_at >= ?4
                                 THEN cursors.updated_at ELSE cursors.window_at END
-                        """).execute(arguments: [
-                            CursorKey.name(upstream: cursor.upstream, partition: batch.partition), cursor.position, WallClock.nowMicros(),
-                            CursorKey.rateWindowMicros,
-                        ])
+                        """))
+                    try statement.bind(1, CursorKey.name(upstream: cursor.upstream, partition: batch.partition))
+                    try statement.bind(2, cursor.position)
+                    try statement.bind(3, WallClock.nowMicros())
+                    try statement.bind(4, CursorKey.rateWindowMicros)
+                    try statement.step()
                 }
             }
         }
@@ -184,8 +186,14 @@ public final class SQLiteStateStore: StateStore {
             }
         }
 
-        var values: [(any DatabaseValueConvertible)?] {
-            [counts.verified, counts.applied, counts.rejected, counts.desynchronized, counts.ignored, counts.unverifiable]
+        /// Binds the six counts to the parameters from `first` on, in the order of the `n_…` columns.
+        func bind(to statement: DirectStatement, from first: Int32) throws {
+            try statement.bind(first, counts.verified)
+            try statement.bind(first + 1, counts.applied)
+            try statement.bind(first + 2, counts.rejected)
+            try statement.bind(first + 3, counts.desynchronized)
+            try statement.bind(first + 4, counts.ignored)
+            try statement.bind(first + 5, counts.unverifiable)
         }
     }
 
@@ -207,30 +215,50 @@ public final class SQLiteStateStore: StateStore {
         let fresh = "(accounts.rev IS NULL OR (excluded.rev IS NOT NULL AND accounts.rev <= excluded.rev))"
         let guardedState = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
             .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE accounts.\($0) END" }.joined(separator: ", ")
-        let withState = try db.cachedStatement(sql: """
+        let withState = DirectStatement(try db.cachedStatement(sql: """
             INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(guardedState), \(addCounters)
-            """)
-        let countersOnly = try db.cachedStatement(sql: """
+            """))
+        let countersOnly = DirectStatement(try db.cachedStatement(sql: """
             INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(addCounters)
-            """)
+            """))
         var dids = Array(accounts.keys)
         for did in counters.keys where accounts[did] == nil { dids.append(did) }
         for did in hosts.keys where accounts[did] == nil && counters[did] == nil { dids.append(did) }
         dids.sort()
+        // The two CIDs' binary forms, rebuilt in place for each account and bound without a copy.
+        var data: [UInt8] = [], commit: [UInt8] = []
+        data.reserveCapacity(36)
+        commit.reserveCapacity(36)
         for did in dids {
-            let values = (counters[did] ?? OutcomeCounters()).values + [hosts[did]]
-            if let state = accounts[did] {
-                let stateValues: [(any DatabaseValueConvertible)?] = [
-                    state.did, state.rev, state.data.map { Data($0.bytes) }, state.commit.map { Data($0.bytes) },
-                    state.active, state.status, SyncStateCode.encode(state.sync), state.lastSeq,
-                ]
-                try withState.execute(arguments: StatementArguments(stateValues + values))
-            } else {
-                let didValue: [(any DatabaseValueConvertible)?] = [did]
-                try countersOnly.execute(arguments: StatementArguments(didValue + values))
+            let counts = counters[did] ?? OutcomeCounters()
+            guard let state = accounts[did] else {
+                try countersOnly.bind(1, did)
+                try counts.bind(to: countersOnly, from: 2)
+                try countersOnly.bind(8, hosts[did])
+                try countersOnly.step()
+                continue
+            }
+            data.removeAll(keepingCapacity: true)
+            commit.removeAll(keepingCapacity: true)
+            state.data?.append(to: &data)
+            state.commit?.append(to: &commit)
+            try withState.bind(1, state.did)
+            try withState.bind(2, state.rev)
+            try withState.bind(5, state.active)
+            try withState.bind(6, state.status)
+            try withState.bind(7, SyncStateCode.encode(state.sync))
+            try withState.bind(8, state.lastSeq)
+            try counts.bind(to: withState, from: 9)
+            try withState.bind(15, hosts[did])
+            try data.withUnsafeBytes { dataBytes in
+                try commit.withUnsafeBytes { commitBytes in
+                    try withState.bind(3, blob: state.data == nil ? nil : dataBytes)
+                    try withState.bind(4, blob: state.commit == nil ? nil : commitBytes)
+                    try withState.step()
+                }
             }
         }
     }
@@ -247,29 +275,46 @@ public final class SQLiteStateStore: StateStore {
         var perAccount: [String: OutcomeCounters] = [:]
         guard !outcomes.isEmpty else { return perAccount }
         var totals: [OutcomeKey: Int] = [:]
-        let violation = try db.cachedStatement(sql: """
+        let violation = DirectStatement(try db.cachedStatement(sql: """
             INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """))
         for recorded in outcomes {
             let line = recorded.line
             totals[OutcomeKey(outcome: line.outcome, reason: line.reason), default: 0] += 1
             if let did = line.did { perAccount[did, default: OutcomeCounters()].add(line.outcome) }
             if line.outcome != .verified && line.outcome != .applied {
-                try violation.execute(arguments: [
-                    line.index, line.seq, line.type.rawValue, line.did, line.rev, line.outcome.rawValue,
-                    line.reason?.rawValue, line.detail, recorded.processedAt,
-                    line.outcome == .rejected ? recorded.frame.map { Data($0) } : nil,
-                ])
+                try violation.bind(1, line.index)
+                try violation.bind(2, line.seq)
+                try violation.bind(3, line.type.rawValue)
+                try violation.bind(4, line.did)
+                try violation.bind(5, line.rev)
+                try violation.bind(6, line.outcome.rawValue)
+                try violation.bind(7, line.reason?.rawValue)
+                try violation.bind(8, line.detail)
+                try violation.bind(9, recorded.processedAt)
+                let frame = line.outcome == .rejected ? recorded.frame : nil
+                if let frame {
+                    try frame.withUnsafeBytes { bytes in
+                        try violation.bind(10, blob: bytes)
+                        try violation.step()
+                    }
+                } else {
+                    try violation.bind(10, blob: nil)
+                    try violation.step()
+                }
             }
         }
-        let count = try db.cachedStatement(sql: """
+        let count = DirectStatement(try db.cachedStatement(sql: """
             INSERT INTO outcome_counts (outcome, reason, count) VALUES (?, ?, ?)
             ON CONFLICT(outcome, reason) DO UPDATE SET count = count + excluded.count
-            """)
+            """))
         let rows = totals.map { (outcome: $0.key.outcome.rawValue, reason: $0.key.reason?.rawValue ?? "", count: $0.value) }
         for row in rows.sorted(by: { ($0.outcome, $0.reason) < ($1.outcome, $1.reason) }) {
-            try count.execute(arguments: [row.outcome, row.reason, row.count])
+            try count.bind(1, row.outcome)
+            try count.bind(2, row.reason)
+            try count.bind(3, row.count)
+            try count.step()
         }
         return perAccount
     }

@@ -1,4 +1,5 @@
 @testable import FirehoseIngest
+import FirehoseSync
 import Testing
 
 /// Rates are computed over active time: intervals without results longer than a second are waiting, not work.

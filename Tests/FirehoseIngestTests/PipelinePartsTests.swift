@@ -1,4 +1,5 @@
 @testable import FirehoseIngest
+import FirehoseSync
 import Testing
 
 /// The pipeline's small parts: the writer's reorder ring, the frame window's byte bound and the workers' mailbox.

@@ -64,6 +64,45 @@ struct SQLiteStateStoreTests {
         #expect(summary.accounts["total"] == 7)
     }
 
+    /// Account states covering every kind of value the batch write binds: CIDs present and absent, text present,
+    /// absent and non-ASCII, the integer extremes, each sync state.
+    static let boundStates: [AccountState] = [
+        AccountState(did: "did:plc:full", rev: "3lmxjza3nva27", data: CID.compute(for: [0xa0]), commit: CID.compute(for: [0xa1]),
+                     active: true, status: nil, sync: .synchronized, lastSeq: Int64.max),
+        AccountState(did: "did:plc:bare", rev: nil, data: nil, commit: nil, active: false, status: "takendown", sync: .desynchronized, lastSeq: nil),
+        AccountState(did: "did:web:é.example", rev: "", data: CID.compute(for: [0xa2]), commit: nil, active: true, status: "",
+                     sync: .resyncing, lastSeq: 0),
+    ]
+
+    /// Violations covering every kind of value the batch write binds: absent seq, DID, rev and detail; empty and
+    /// non-ASCII detail; an empty frame and a large one.
+    static let boundViolations: [RecordedOutcome] = [
+        RecordedOutcome(line: OutcomeLine(index: 0, seq: nil, type: .unknown, did: nil, rev: nil, outcome: .rejected, reason: .malformedFrame,
+                                          detail: nil), frame: Array(repeating: 0xff, count: 70_000), processedAt: Int64.min),
+        RecordedOutcome(line: OutcomeLine(index: 1, seq: 5, type: .identity, did: "did:plc:bare", rev: nil, outcome: .ignored, reason: .staleRev,
+                                          detail: ""), frame: nil, processedAt: 7),
+        RecordedOutcome(line: OutcomeLine(index: 2, seq: Int64.max, type: .commit, did: "did:web:é.example", rev: "3lmxjza3nva27",
+                                          outcome: .desynchronized, reason: .chainBreak, detail: "détail \"quoted\"\n"), frame: nil, processedAt: 8),
+    ]
+
+    @Test func everyBoundValueReadsBackAsWritten() throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try SQLiteStateStore(path: database.path)
+        var batch = StoreBatch()
+        for state in Self.boundStates { batch.accounts[state.did] = state }
+        batch.outcomes = Self.boundViolations
+        batch.cursor = ("file:bound", 3)
+        try store.write(batch)
+        let read = try store.accounts(Self.boundStates.map(\.did))
+        for state in Self.boundStates { #expect(read[state.did] == state, "\(state.did)") }
+        let violations = try store.status.violations(did: nil, sinceMicros: nil, limit: 10).sorted { $0.line.index < $1.line.index }
+        #expect(violations.map(\.line) == Self.boundViolations.map(\.line))
+        #expect(violations.map(\.processedAt) == Self.boundViolations.map(\.processedAt))
+        #expect(violations.map(\.frame) == Self.boundViolations.map { $0.line.outcome == .rejected ? $0.frame : nil })
+        print("bound values: \(Self.boundStates.count) states, \(Self.boundViolations.count) violations")
+    }
+
     @Test func theDatabaseUsesWALAndIsMigrated() throws {
         let database = TemporaryDatabase()
         defer { database.remove() }

@@ -158,9 +158,10 @@ package struct ConsumeService {
         let recorder = recording?.writer
         let pipeline = VerificationPipeline(
             // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
-            // in the reader for a chunk to fill; the stored cursor and progress follow it within about a second.
+            // in the reader for a chunk to fill; a batch closes after 500 events or 200 ms, whichever comes first, so
+            // the stored cursor and progress follow the stream within about a fifth of a second.
             configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500, chunkSize: 1,
-                                                 upstream: upstream, flushInterval: .seconds(1), mirrors: settings.mirrors,
+                                                 upstream: upstream, flushInterval: .milliseconds(200), mirrors: settings.mirrors,
                                                  now: { WallClock.nowMicros() }),
             store: PartitionStore(base: store, partition: settings.partition, lease: settings.lease),
             keys: keys.provider, resync: resync?.coordinator,

@@ -4,93 +4,34 @@ import FirehoseAudit
 import FirehoseSync
 import Synchronization
 
-/// The pipeline's writer: puts results back in frame order, derives each verdict's outcome line, tallies the
-/// audit, and writes batches (one transaction each, with the cursor of the batch's last frame).
+/// The pipeline's writer: hands the workers' results to the ``BatchWriter`` on its own thread, which puts them back
+/// in frame order and writes batches (one transaction each, with the cursor of the batch's last frame).
 extension VerificationPipeline {
     func writeResults(_ results: AsyncChannel<[WorkResult]>, startIndex: Int, window: FrameWindow, ticking: Bool = true) async throws -> PipelineSummary {
         if ticking, let interval = configuration.flushInterval {
             // An idle live stream must still get its last events written: empty chunks every interval let the
-            // time-based flush below run without new results.
+            // time-based flush run without new results.
             return try await VerificationPipeline.withTicks(results, every: interval) { ticked in
                 try await self.writeResults(ticked, startIndex: startIndex, window: window, ticking: false)
             }
         }
-        var summary = PipelineSummary()
-        let storeThread = StoreThread()
-        var pending = ReorderRing<WorkResult>(capacity: configuration.window * 2)
-        var batch = StoreBatch()
-        var batchLines: [OutcomeLine] = []
-        var lastIndexInBatch = -1
-        var lastFlush = ContinuousClock.now
-        var lastEventTime: String?
-        var relayHealth = RelayHealthTracker()
-        var activity = ActiveTime()
-        /// Window places and bytes freed since the last release (handed back once per chunk).
-        var released = (count: 0, bytes: 0)
-
-        func flush() async throws {
-            lastFlush = .now
-            guard !batchLines.isEmpty || !batch.isEmpty else { return }
-            batch.audit.relay = relayHealth.take()
-            let written = batch
-            try await storeThread.perform { [beforeWrite, store] in
-                try beforeWrite()
-                try store.write(written)
+        let writer = BatchWriter(pipeline: self, window: window)
+        return try await withThrowingTaskGroup(of: PipelineSummary?.self) { group in
+            group.addTask {
+                for await chunk in results { writer.submit(chunk) }
+                return try await writer.finish()
             }
-            committed.store(lastIndexInBatch, ordering: .releasing)
-            for line in batchLines { onOutcome(line) }
-            if let position = batch.cursor?.position { summary.lastCursor = position }
-            recordStored(batchLines, cursor: batch.cursor?.position, eventTime: lastEventTime)
-            batch = StoreBatch()
-            batchLines.removeAll(keepingCapacity: true)
+            // A store failure ends the run at once, even while the stream still has frames to give.
+            group.addTask {
+                try await writer.waitForEnd()
+                return nil
+            }
+            var summary = PipelineSummary()
+            for try await partial in group {
+                if let partial { summary = partial }
+            }
+            return summary
         }
-
-        func add(_ result: WorkResult) {
-            if let judgement = result.judgement {
-                // The edge: the verdict becomes its outcome line here, for the store, the summary and the outputs.
-                let line = judgement.line
-                released.count += 1  // one place per frame (resync completions take none)
-                released.bytes += result.size
-                summary.count(line)
-                VerificationPipeline.tally(result, line: line, into: &batch.audit, relay: &relayHealth)
-                batch.outcomes.append(RecordedOutcome(line: line, frame: result.frame, processedAt: result.processedAt))
-                batchLines.append(line)
-            }
-            if let state = result.newState {
-                let before = batch.accounts[state.did]?.sync
-                batch.accounts[state.did] = state
-                VerificationPipeline.tallyResync(result, state: state, before: before, into: &batch.audit)
-            }
-            if let mirror = result.mirror { batch.mirrorUpdates.append(mirror) }
-            batch.mirrorUpdates.append(contentsOf: result.resyncMirrors)
-            if let position = result.cursorPosition { batch.cursor = (configuration.upstream, position) }
-            if let time = result.eventTime { lastEventTime = time }
-            lastIndexInBatch = result.ordinal
-        }
-
-        for await chunk in results {
-            if !chunk.isEmpty { activity.mark() }
-            for result in chunk {
-                pending.insert(result, at: result.ordinal)
-            }
-            // Emit the contiguous prefix in order.
-            while let result = pending.popNext() {
-                add(result)
-                if batchLines.count >= configuration.batchSize { try await flush() }
-            }
-            window.release(released.count, bytes: released.bytes)
-            released = (0, 0)
-            if let interval = configuration.flushInterval, ContinuousClock.now - lastFlush >= interval { try await flush() }
-            metrics.queueDepth(BreakwaterMetricNames.Queue.reorder, pending.count)
-            metrics.queueDepth(BreakwaterMetricNames.Queue.batch, batchLines.count)
-        }
-        // Anything left is a gap in indices (should not happen); write it in order anyway.
-        for result in pending.drain() {
-            add(result)
-        }
-        try await flush()
-        summary.activeSeconds = activity.seconds
-        return summary
     }
 
     /// Runs `body` over `results` with an empty chunk added every `interval` (the chunks themselves unchanged and

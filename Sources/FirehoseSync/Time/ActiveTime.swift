@@ -2,15 +2,18 @@
 /// leaving out every interval longer than ``idleThreshold`` (a quiet stream, a reconnect, a pause before the first
 /// frame). Rates people read are computed over it, so a consume that idled for a minute does not report a tenth of
 /// its real speed.
-struct ActiveTime {
+package struct ActiveTime {
     /// An interval without results longer than this is idle, not work.
-    static let idleThreshold: Duration = .seconds(1)
+    package static let idleThreshold: Duration = .seconds(1)
 
     private var last: ContinuousClock.Instant?
     private var total: Duration = .zero
 
+    /// No time yet.
+    package init() {}
+
     /// Notes that results were stored at `now`.
-    mutating func mark(_ now: ContinuousClock.Instant = .now) {
+    package mutating func mark(_ now: ContinuousClock.Instant = .now) {
         if let last {
             let gap = now - last
             if gap <= ActiveTime.idleThreshold { total += gap }
@@ -19,7 +22,7 @@ struct ActiveTime {
     }
 
     /// The active time in seconds.
-    var seconds: Double {
+    package var seconds: Double {
         Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
     }
 }
