@@ -10,6 +10,8 @@ extension StaticIdentityDirectory {
         enum Source: Sendable {
             /// The entry's `#atproto` key as resolved from the file (or why it has none).
             case reference(Result<SigningKeyReference, ATIdentityError>)
+            /// The `did:key` of a short-form entry, read as ``StaticIdentities/resolve(_:fetchedAt:)`` reads it.
+            case shortForm(String)
             /// A `did:key` of the entry's key history.
             case didKey(String)
             /// A lookup given ready-made.
@@ -34,6 +36,14 @@ extension StaticIdentityDirectory {
                 let lookup: SigningKeyLookup
                 switch source {
                 case .reference(let reference):
+                    lookup = SigningKeyLookup(reference, fresh: true)
+                case .shortForm(let didKey):
+                    let reference: Result<SigningKeyReference, ATIdentityError>
+                    do throws(ATIdentityError) {
+                        reference = .success(try SigningKeyReference(didKey: didKey))
+                    } catch {
+                        reference = .failure(error)
+                    }
                     lookup = SigningKeyLookup(reference, fresh: true)
                 case .didKey(let didKey):
                     do { lookup = .key(try PublicKey(didKey: didKey), fresh: true) } catch { lookup = .unavailable("\(error)") }

@@ -59,12 +59,8 @@ public struct StaticIdentityDirectory: IdentityDirectory {
             var pds: String?
             switch entry {
             case .short(let short):
-                // As `resolve` reads a short form, without parsing its PDS URL for every DID.
-                do throws(ATIdentityError) {
-                    current = LazyKey(.reference(.success(try SigningKeyReference(didKey: short.signingKey))))
-                } catch {
-                    current = LazyKey(.reference(.failure(error)))
-                }
+                // As `resolve` reads a short form, its key read on first use and its PDS URL parsed once per URL.
+                current = LazyKey(.shortForm(short.signingKey))
                 pds = short.pds
             case .document:
                 do {
