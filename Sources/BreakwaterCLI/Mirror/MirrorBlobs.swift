@@ -70,7 +70,7 @@ struct MirrorBlobs: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.openWritable()
-        let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
+        let report = try await MirrorBlobSync.fetchMissing(did: did, store: store.mirrors, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
         CLISupport.printOutput(MirrorJSON.blobs(report, did: did))
         if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
@@ -82,7 +82,7 @@ struct MirrorBlobs: AsyncParsableCommand {
 enum MirrorBlobSync {
     /// After an import: fetches the missing blobs, reports them on stderr, and throws the first failure's code when
     /// any blob could not be stored.
-    static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
+    static func fetchAfterImport(did: String, store: any MirrorStorePort, options: BlobOptions, databasePath: String) async throws {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
         FileHandle.standardError.write(Data("blobs: \(MirrorJSON.blobs(report, did: did))\n".utf8))
@@ -90,7 +90,7 @@ enum MirrorBlobSync {
     }
 
     /// The missing blobs of `did` fetched into the blob folder of `options`.
-    static func fetchMissing(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String,
+    static func fetchMissing(did: String, store: any MirrorStorePort, options: BlobOptions, databasePath: String,
                              logger: Logger) async throws -> BlobFetchReport {
         let fetch = MirrorBlobFetch(blobStore: options.store(database: databasePath), explicitPDS: options.explicitPDS,
                                     plcDirectory: options.plcDirectory, maxBlobBytes: options.maxBlobBytes,

@@ -76,9 +76,13 @@ extension SQLiteStateStore {
                 var stream = try CARBytesStream(bytes: repository.car)
                 // The resync verified the repository, signature included; the walk re-derives its records.
                 let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
-                var importer = MirrorImporter(did: repository.did, verifier: verifier, db: db)
+                let importer = RepositoryImport(did: repository.did, verifier: verifier,
+                                                storage: SQLiteMirrorImportStorage(did: repository.did, db: db))
                 _ = try importer.run(&stream, filter: nil, updateAccount: false)
                 return .commit
+            } catch let error as FirehoseSyncError {
+                failure = StoreError(mirror: error)
+                return .rollback
             } catch let error as StoreError where error.code != .sqlite {
                 failure = error
                 return .rollback
