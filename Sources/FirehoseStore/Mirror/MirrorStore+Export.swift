@@ -16,7 +16,7 @@ extension MirrorStore {
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT collections, data, commit_cid, commit_bytes FROM mirrors WHERE did = ?
                     """, arguments: [did]) else {
-                    throw StoreError(.mirrorNotFound, "\(did) is not mirrored")
+                    throw FirehoseSyncError(.mirrorNotFound, "\(did) is not mirrored")
                 }
                 let filter = try SQLiteStateStore.filter(row["collections"])
                 let data = try SQLiteStateStore.cid(row["data"], "mirror data")
@@ -25,12 +25,8 @@ extension MirrorStore {
                 let commit = commitCID.flatMap { cid in commitBytes.map { (cid: cid, bytes: [UInt8]($0)) } }
                 let scratch = try ExportScratch()
                 defer { scratch.remove() }
-                do {
-                    return try RepositoryExport(did: did, storage: SQLiteMirrorExportStorage(did: did, db: db, scratch: scratch))
-                        .run(filter: filter, data: data, commit: commit, chunkSize: chunkSize, write: write)
-                } catch let error as FirehoseSyncError {
-                    throw StoreError(mirror: error)
-                }
+                return try RepositoryExport(did: did, storage: SQLiteMirrorExportStorage(did: did, db: db, scratch: scratch))
+                    .run(filter: filter, data: data, commit: commit, chunkSize: chunkSize, write: write)
             }
         }
     }

@@ -26,23 +26,9 @@ extension MirrorStore {
             try database.pool.write { db in
                 let importer = RepositoryImport(did: did, verifier: RepositoryVerifier(did: did, key: key, acceptVersion2: true),
                                                 storage: SQLiteMirrorImportStorage(did: did, db: db))
-                do {
-                    return try importer.run(&stream, filter: filter)
-                } catch let error as FirehoseSyncError {
-                    throw StoreError(mirror: error)
-                }
+                return try importer.run(&stream, filter: filter)
             }
         }
-    }
-}
-
-extension StoreError {
-    /// A mirror import or export failure with the same code.
-    init(mirror error: FirehoseSyncError) {
-        let codes: [Code] = [.mirrorNotFound, .mirrorFiltered, .mirrorNotImported, .mirrorInconsistent, .malformedCAR,
-                             .blockCIDMismatch, .carRootMismatch, .invalidCommit, .didMismatch, .badSignature, .malformedMST,
-                             .missingProofBlock, .missingRecordBlock, .invalidRepository]
-        self.init(codes.first { $0.description == error.code.description } ?? .invalidRepository, error.reason)
     }
 }
 

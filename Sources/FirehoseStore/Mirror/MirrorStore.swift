@@ -88,7 +88,7 @@ public struct MirrorStore: MirrorStorePort {
         }
         if let cursor {
             guard let slash = cursor.firstIndex(of: "/") else {
-                throw StoreError(.invalidRepository, "cursor \(cursor) is not COLLECTION/RKEY")
+                throw FirehoseSyncError(.invalidRepository, "cursor \(cursor) is not COLLECTION/RKEY")
             }
             let afterCollection = String(cursor[..<slash])
             let afterRkey = String(cursor[cursor.index(after: slash)...])

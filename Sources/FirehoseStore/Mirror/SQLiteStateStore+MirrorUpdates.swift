@@ -70,7 +70,7 @@ extension SQLiteStateStore {
     /// Rebuilds a mirror from a verified repository inside the batch transaction, leaving the account row to
     /// the batch (which holds the resync's new base and anything applied after it).
     static func replaceMirror(with repository: ResyncRepository, db: Database, now: Int64) throws {
-        var failure: StoreError? = nil
+        var failure: (any Error)? = nil
         try db.inSavepoint {
             do {
                 var stream = try CARBytesStream(bytes: repository.car)
@@ -81,13 +81,13 @@ extension SQLiteStateStore {
                 _ = try importer.run(&stream, filter: nil, updateAccount: false)
                 return .commit
             } catch let error as FirehoseSyncError {
-                failure = StoreError(mirror: error)
+                failure = error
                 return .rollback
             } catch let error as StoreError where error.code != .sqlite {
                 failure = error
                 return .rollback
             } catch let error as IPLDError {
-                failure = StoreError(.malformedCAR, error.reason)
+                failure = FirehoseSyncError(.malformedCAR, error.reason)
                 return .rollback
             }
         }
