@@ -20,7 +20,7 @@ struct BlobOptions: ParsableArguments {
     var plc: String?
 
     @Option(name: .customLong("blobs-dir"),
-            help: ArgumentHelp("Blob folder (<first two characters of the CID>/<cid>); default: blobs/ beside the database. Env: BREAKWATER_BLOBS_DIR.",
+            help: ArgumentHelp("Blob folder (<first two characters of the CID>/<cid>); default: blobs/ beside the database (PostgreSQL: in the working folder). Env: BREAKWATER_BLOBS_DIR.",
                                valueName: "dir"))
     var blobsDir: String?
 
@@ -37,7 +37,7 @@ struct BlobOptions: ParsableArguments {
 
     /// The blob folder: `--blobs-dir`, else `BREAKWATER_BLOBS_DIR`, else `blobs/` beside the database.
     func store(database: String) -> BlobStore {
-        EnvironmentOption.value(blobsDir, env: "BREAKWATER_BLOBS_DIR").map { BlobStore(root: $0) } ?? BlobStore.beside(database: database)
+        EnvironmentOption.value(blobsDir, env: "BREAKWATER_BLOBS_DIR").map { BlobStore(root: $0) } ?? MirrorBlobFetch.defaultBlobStore(database: database)
     }
 
     /// `--pds`, else `BREAKWATER_PDS`.

@@ -12,6 +12,13 @@ package import Logging
 package struct MirrorBlobFetch {
     /// The blob folder.
     package let blobStore: BlobStore
+
+    /// The blob folder when none is given: `blobs/` beside a SQLite database, `blobs/` in the working folder for a
+    /// PostgreSQL one.
+    package static func defaultBlobStore(database: String) -> BlobStore {
+        if (try? StoreAddress(parsing: database))?.isPostgres == true { return BlobStore(root: "blobs") }
+        return BlobStore.beside(database: database)
+    }
     /// The PDS given on the command line, if any.
     package let explicitPDS: String?
     /// The PLC directory that resolves the DID document naming the PDS, when none was given.
