@@ -23,7 +23,7 @@ struct MirrorStoreContractTests {
             }
         case .postgres:
             try backend.withFreshDatabase(test) { database in
-                guard let store = try database.open().state as? PostgresStateStore else { return }
+                let store = try #require(try database.open().state as? PostgresStateStore)
                 try body(store.mirrors, store)
             }
         }
