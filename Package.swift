@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "FirehosePostgres",
             dependencies: [
-                "FirehoseSync", "ATIdentity", "ATSyntax", "IPLD",
+                "FirehoseSync", "ATRepo", "ATCrypto", "ATIdentity", "ATSyntax", "IPLD",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -192,7 +192,7 @@ let package = Package(
         // Test support: fixture locator and builders (tests only).
         .target(
             name: "FirehoseTesting",
-            dependencies: ["ATIdentity", "FirehoseSync", "FirehoseSynth"],
+            dependencies: ["ATIdentity", "FirehoseSync", "FirehoseSynth", "ATRepo", "ATCrypto", "IPLD"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATSyntaxTests", dependencies: ["ATSyntax", "FirehoseTesting"], swiftSettings: strictSettings),
@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FirehosePostgresTests",
-            dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax", "ATIdentity"],
+            dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax", "ATIdentity", "ATCrypto", "ATRepo"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),

@@ -74,8 +74,7 @@ struct Consume: AsyncParsableCommand {
         let path = EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite")
         let eventsPath = EnvironmentOption.value(events, env: "BREAKWATER_EVENTS")
         let recordFolder = EnvironmentOption.value(record, env: "BREAKWATER_RECORD")
-        let opened = try StoreFactory.writable(path), store = opened.state, sqlite = opened.sqlite
-        if sqlite == nil, !mirrorOptions.mirrors.isEmpty { throw OperationalError("needs-sqlite", "--mirror needs a SQLite database") }
+        let opened = try StoreFactory.writable(path), store = opened.state
         // The lease first (PostgreSQL): the cursor read below is the one its previous holder left.
         let lease = try await LeaseStart.take(leases: opened.leases, upstream: upstream, partition: cluster.value, standby: cluster.standby,
                                               ttlMicros: cluster.ttlMicros)
@@ -93,9 +92,9 @@ struct Consume: AsyncParsableCommand {
             try RecordingWriter(folder: folder, identities: recordingIdentities?.source.map { LiveIdentityRecorder(source: $0) })
         }
         let output = try EventsOutput(path: eventsPath)
-        let mirrors = try sqlite.map { try mirrorOptions.load(into: $0) } ?? [:]
-        let resync = try sqlite.flatMap { try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: $0, mirrors: mirrors,
-                                                                        logger: logger, metrics: observe.metrics) }
+        let mirrors = try mirrorOptions.load(into: opened)
+        let resync = try resyncOptions.coordinator(relay: upstream, plc: plc, keys: keys, store: opened, mirrors: mirrors,
+                                                   logger: logger, metrics: observe.metrics)
         let comparison = try live.secondRelayURL().map { second in
             (subscription: live.subscription(to: second, logger: logger, metrics: observe.metrics), window: Duration.milliseconds(Int64(compareWindow * 1000)))
         }

@@ -29,7 +29,7 @@ struct IdentityForget: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database.path) else {
             throw OperationalError("file-not-found", "no database at \(database.path)")
         }
-        let store = try database.openWritable()
+        let store = try SQLiteStateStore(path: database.path, exclusive: true)
         let removed = try store.identities.forget(did)
         CLISupport.printOutput(removed ? "forgot the cached identity of \(did)" : "\(did) has no cached identity")
     }

@@ -25,13 +25,10 @@ struct Prune: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database.path) else {
-            throw OperationalError("file-not-found", "no database at \(database.path)")
-        }
-        let store = try database.openWritable()
+        let store = try StoreFactory.existingWritable(database.path)
         let now = WallClock.nowMicros()
         let cutoff = now - Int64(olderThan * 86_400 * 1_000_000)
-        let result = try store.audit.prune(before: cutoff)
+        let result = try store.retention.prune(before: cutoff)
         if json {
             print(JSONOutput.string(["violations": result.violations, "auditMinutes": result.auditMinutes, "before": cutoff] as [String: Any]))
         } else {

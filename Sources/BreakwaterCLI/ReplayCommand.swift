@@ -78,8 +78,7 @@ struct Replay: AsyncParsableCommand {
         let database = try DatabaseLocation(explicit: EnvironmentOption.value(db, env: "BREAKWATER_DB"))
         defer { database.cleanUp() }
         let opened = try StoreFactory.writable(database.path)
-        if opened.sqlite == nil, !mirrorOptions.mirrors.isEmpty { throw OperationalError("needs-sqlite", "--mirror needs a SQLite database") }
-        let mirrors = try opened.sqlite.map { try mirrorOptions.load(into: $0) } ?? [:]
+        let mirrors = try mirrorOptions.load(into: opened)
         let output = try EventsOutput(path: eventsPath)
         let runner = ReplayRunner(
             framesPath: location.frames.path, upstream: location.upstreamName, store: opened.state, keys: keys, mirrors: mirrors,

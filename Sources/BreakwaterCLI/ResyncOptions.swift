@@ -38,7 +38,7 @@ struct ResyncOptions: ParsableArguments {
 
     /// The coordinator of `consume` with the resyncs to resume scheduled (``ResyncWiring/start(relay:fetch:configuration:keys:store:mirrors:logger:metrics:)``).
     /// Nil with `--resync-concurrency 0`.
-    func coordinator(relay: String, plc: URL?, keys: any IdentityDirectory, store: SQLiteStateStore,
+    func coordinator(relay: String, plc: URL?, keys: any IdentityDirectory, store: OpenedStore,
                      mirrors: [String: MirrorFilter], logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring? {
         guard resyncConcurrency > 0 else { return nil }
         let loopback = plc.map(IdentityWiring.isLoopbackDirectory) ?? false

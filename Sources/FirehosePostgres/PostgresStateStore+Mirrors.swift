@@ -1,3 +1,4 @@
+import ATRepo
 import FirehoseSync
 import IPLD
 import PostgresNIO
@@ -7,8 +8,9 @@ import PostgresNIO
 /// repository on a mirror without a head), a commit the mirror already includes is skipped, anything else and
 /// every explicit stale mark makes the mirror stale.
 ///
-/// A ``MirrorUpdate/replace`` (a resync's full repository) is not rebuilt here: the mirror is marked stale with
-/// the reason, and `mirror import` against the database brings it back.
+/// A ``MirrorUpdate/replace`` (a resync's full repository) rebuilds the mirror with the shared
+/// ``RepositoryImport`` in a savepoint: a repository the importer refuses leaves the records as they were and marks
+/// the mirror stale with the reason.
 extension PostgresStateStore {
     static func writeMirrorUpdates(_ updates: [MirrorUpdate], statements: Statements) throws {
         guard !updates.isEmpty else { return }
@@ -27,7 +29,7 @@ extension PostgresStateStore {
             let root = try cid(row.bytes(0), "mirror data")
             let rev = try row.value(1, as: String?.self)
             if case .replace(let repository) = update {
-                try markStale(did: did, reason: "resync repository rev \(repository.rev) is not rebuilt into a PostgreSQL mirror: run mirror import", statements: statements, now: now)
+                try replaceMirror(with: repository, statements: statements, now: now)
                 continue
             }
             guard try row.value(2, as: String?.self) == nil else { continue }
@@ -79,6 +81,28 @@ extension PostgresStateStore {
                     """, head.values))
                 try statements.pipeline(queued)
             }
+        }
+    }
+
+    /// Rebuilds a mirror from a verified repository inside the batch transaction, leaving the account row to the
+    /// batch (which holds the resync's new base and anything applied after it).
+    static func replaceMirror(with repository: ResyncRepository, statements: Statements, now: Int64) throws {
+        try statements.execute("SAVEPOINT mirror_replace")
+        do {
+            var stream = try CARBytesStream(bytes: repository.car)
+            // The resync verified the repository, signature included; the walk re-derives its records.
+            let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
+            let importer = RepositoryImport(did: repository.did, verifier: verifier,
+                                            storage: PostgresMirrorImportStorage(did: repository.did, statements: statements))
+            _ = try importer.run(&stream, filter: nil, updateAccount: false)
+            try statements.execute("RELEASE SAVEPOINT mirror_replace")
+        } catch let error as FirehoseSyncError {
+            try statements.execute("ROLLBACK TO SAVEPOINT mirror_replace")
+            try markStale(did: repository.did, reason: "resync repository rev \(repository.rev) refused: \(error)", statements: statements, now: now)
+        } catch let error as IPLDError {
+            try statements.execute("ROLLBACK TO SAVEPOINT mirror_replace")
+            try markStale(did: repository.did, reason: "resync repository rev \(repository.rev) refused: malformed-car: \(error.reason)",
+                          statements: statements, now: now)
         }
     }
 

@@ -66,7 +66,7 @@ public struct AuditStore: Sendable {
             try database.pool.write { db in
                 try db.execute(sql: "DELETE FROM violations WHERE processed_at < ?", arguments: [cutoffMicros])
                 let violations = db.changesCount
-                let cutoffMinute = cutoffMicros >= 0 ? cutoffMicros / 60_000_000 : (cutoffMicros - 59_999_999) / 60_000_000
+                let cutoffMinute = PruneResult.cutoffMinute(forMicros: cutoffMicros)
                 try db.execute(sql: "DELETE FROM audit_minutes WHERE minute < ?", arguments: [cutoffMinute])
                 return PruneResult(violations: violations, auditMinutes: db.changesCount)
             }

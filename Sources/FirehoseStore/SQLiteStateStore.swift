@@ -68,6 +68,8 @@ public final class SQLiteStateStore: StateStore {
             return try body()
         } catch let error as StoreError {
             throw error
+        } catch let error as FirehoseSyncError {
+            throw error  // a mirror's own refusal (Docs/CONTRACT.md §1), not a storage failure
         } catch {
             throw SQLiteStateStore.storageFailure(error, path: pool.path) ?? StoreError(.sqlite, "\(error)")
         }

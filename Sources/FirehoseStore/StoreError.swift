@@ -26,20 +26,6 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case migrationFailed = "database-migration-failed"
             case corruptRow = "database-corrupt-row"
             case sqlite = "database-error"
-            case mirrorNotFound = "mirror-not-found"
-            case mirrorFiltered = "mirror-filtered"
-            case mirrorNotImported = "mirror-not-imported"
-            case mirrorInconsistent = "mirror-inconsistent"
-            case malformedCAR = "malformed-car"
-            case blockCIDMismatch = "block-cid-mismatch"
-            case carRootMismatch = "car-root-mismatch"
-            case invalidCommit = "invalid-commit"
-            case didMismatch = "did-mismatch"
-            case badSignature = "bad-signature"
-            case malformedMST = "malformed-mst"
-            case missingProofBlock = "missing-proof-block"
-            case missingRecordBlock = "missing-record-block"
-            case invalidRepository = "invalid-repository"
             case corrupt = "database-corrupt"
             case diskFull = "disk-full"
             case leasesUnsupported = "leases-unsupported"
@@ -64,34 +50,6 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let corruptRow = Code(.corruptRow)
         /// SQLite reported an error.
         public static let sqlite = Code(.sqlite)
-        /// No mirror is registered for the DID.
-        public static let mirrorNotFound = Code(.mirrorNotFound)
-        /// The mirror keeps only some collections, so it cannot be exported as a complete repository.
-        public static let mirrorFiltered = Code(.mirrorFiltered)
-        /// The mirror has no verified head yet (never imported).
-        public static let mirrorNotImported = Code(.mirrorNotImported)
-        /// The stored records do not rebuild to the mirror's root.
-        public static let mirrorInconsistent = Code(.mirrorInconsistent)
-        /// A repository CAR is unreadable (header, varints, truncation, no roots).
-        public static let malformedCAR = Code(.malformedCAR)
-        /// A repository block's bytes do not hash to its CID.
-        public static let blockCIDMismatch = Code(.blockCIDMismatch)
-        /// The CAR's first root is not a commit block present in the CAR.
-        public static let carRootMismatch = Code(.carRootMismatch)
-        /// The commit block is malformed or of an unsupported version.
-        public static let invalidCommit = Code(.invalidCommit)
-        /// The commit's `did` is not the mirrored DID.
-        public static let didMismatch = Code(.didMismatch)
-        /// The commit signature does not verify with the account's key.
-        public static let badSignature = Code(.badSignature)
-        /// A tree node breaks the MST rules.
-        public static let malformedMST = Code(.malformedMST)
-        /// A tree node is missing from the repository.
-        public static let missingProofBlock = Code(.missingProofBlock)
-        /// A record the tree references is missing from the repository.
-        public static let missingRecordBlock = Code(.missingRecordBlock)
-        /// The repository is otherwise invalid (e.g. the tree does not rebuild to `data`, a key is not a path).
-        public static let invalidRepository = Code(.invalidRepository)
         /// The database file is damaged (truncated, overwritten): SQLite's quick check failed at open.
         public static let corrupt = Code(.corrupt)
         /// The file system holding the database has no room left (SQLite rolled the failed write back).

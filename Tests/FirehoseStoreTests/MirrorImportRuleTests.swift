@@ -17,11 +17,11 @@ import Testing
         return try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key, filter: filter)
     }
 
-    func expectError(_ code: StoreError.Code, _ body: () throws -> Void) {
+    func expectError(_ code: FirehoseSyncError.Code, _ body: () throws -> Void) {
         do {
             try body()
             Issue.record("expected \(code)")
-        } catch let error as StoreError {
+        } catch let error as FirehoseSyncError {
             #expect(error.code == code, "\(error)")
         } catch {
             Issue.record("unexpected \(error)")

@@ -31,11 +31,11 @@ import Testing
         }
     }
 
-    func expectError(_ code: StoreError.Code, _ body: () throws -> Void) {
+    func expectError(_ code: FirehoseSyncError.Code, _ body: () throws -> Void) {
         do {
             try body()
             Issue.record("expected \(code)")
-        } catch let error as StoreError {
+        } catch let error as FirehoseSyncError {
             #expect(error.code == code, "\(error)")
         } catch {
             Issue.record("unexpected \(error)")
@@ -111,7 +111,7 @@ import Testing
         do {
             _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), checkingSignatureWith: nil, filter: nil)
             Issue.record("a partial slice must not import")
-        } catch let error as StoreError {
+        } catch let error as FirehoseSyncError {
             #expect([.missingProofBlock, .missingRecordBlock].contains(error.code), "\(error)")
         }
         #expect(try store.mirrors.mirror(did: did) == nil)

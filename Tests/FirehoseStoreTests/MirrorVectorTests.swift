@@ -78,7 +78,7 @@ import Testing
             do {
                 _ = try store.mirrors.importRepository(did: did, blocks: try CARBytesStream(bytes: car), key: key)
                 Issue.record("the signature must be refused")
-            } catch let error as StoreError {
+            } catch let error as FirehoseSyncError {
                 #expect(error.code == .badSignature && error.reason.contains(refused), "\(error)")
             }
             #expect(try store.mirrors.mirror(did: did) == nil)

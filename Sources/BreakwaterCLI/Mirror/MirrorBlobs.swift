@@ -20,7 +20,7 @@ struct BlobOptions: ParsableArguments {
     var plc: String?
 
     @Option(name: .customLong("blobs-dir"),
-            help: ArgumentHelp("Blob folder (<first two characters of the CID>/<cid>); default: blobs/ beside the database. Env: BREAKWATER_BLOBS_DIR.",
+            help: ArgumentHelp("Blob folder (<first two characters of the CID>/<cid>); default: blobs/ beside the database (PostgreSQL: in the working folder). Env: BREAKWATER_BLOBS_DIR.",
                                valueName: "dir"))
     var blobsDir: String?
 
@@ -37,7 +37,7 @@ struct BlobOptions: ParsableArguments {
 
     /// The blob folder: `--blobs-dir`, else `BREAKWATER_BLOBS_DIR`, else `blobs/` beside the database.
     func store(database: String) -> BlobStore {
-        EnvironmentOption.value(blobsDir, env: "BREAKWATER_BLOBS_DIR").map { BlobStore(root: $0) } ?? BlobStore.beside(database: database)
+        EnvironmentOption.value(blobsDir, env: "BREAKWATER_BLOBS_DIR").map { BlobStore(root: $0) } ?? MirrorBlobFetch.defaultBlobStore(database: database)
     }
 
     /// `--pds`, else `BREAKWATER_PDS`.
@@ -70,7 +70,7 @@ struct MirrorBlobs: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.openWritable()
-        let report = try await MirrorBlobSync.fetchMissing(did: did, store: store, options: blobs, databasePath: database.path,
+        let report = try await MirrorBlobSync.fetchMissing(did: did, store: store.mirrors, options: blobs, databasePath: database.path,
                                                            logger: LoggingSetup.logger("breakwater.mirror"))
         CLISupport.printOutput(MirrorJSON.blobs(report, did: did))
         if let failure = MirrorBlobFetch.failure(of: report) { throw failure }
@@ -82,7 +82,7 @@ struct MirrorBlobs: AsyncParsableCommand {
 enum MirrorBlobSync {
     /// After an import: fetches the missing blobs, reports them on stderr, and throws the first failure's code when
     /// any blob could not be stored.
-    static func fetchAfterImport(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String) async throws {
+    static func fetchAfterImport(did: String, store: any MirrorStorePort, options: BlobOptions, databasePath: String) async throws {
         let report = try await fetchMissing(did: did, store: store, options: options, databasePath: databasePath,
                                             logger: LoggingSetup.logger("breakwater.mirror"))
         FileHandle.standardError.write(Data("blobs: \(MirrorJSON.blobs(report, did: did))\n".utf8))
@@ -90,7 +90,7 @@ enum MirrorBlobSync {
     }
 
     /// The missing blobs of `did` fetched into the blob folder of `options`.
-    static func fetchMissing(did: String, store: SQLiteStateStore, options: BlobOptions, databasePath: String,
+    static func fetchMissing(did: String, store: any MirrorStorePort, options: BlobOptions, databasePath: String,
                              logger: Logger) async throws -> BlobFetchReport {
         let fetch = MirrorBlobFetch(blobStore: options.store(database: databasePath), explicitPDS: options.explicitPDS,
                                     plcDirectory: options.plcDirectory, maxBlobBytes: options.maxBlobBytes,

@@ -27,17 +27,17 @@ struct MirrorCommand: AsyncParsableCommand {
 
 /// `--db` for the mirror commands.
 struct DatabaseOption: ParsableArguments {
-    @Option(help: ArgumentHelp("SQLite database (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
+    @Option(help: ArgumentHelp("SQLite database path or postgres:// URL (default ./breakwater.sqlite). Env: BREAKWATER_DB.", valueName: "path"))
     var db: String?
 
     /// The database path: `--db`, else `BREAKWATER_DB`, else `./breakwater.sqlite`.
     var path: String { EnvironmentOption.value(db, env: "BREAKWATER_DB", default: "./breakwater.sqlite") }
 
     /// Opens the database for a command that writes it (writer lock held while the store lives).
-    func openWritable() throws -> SQLiteStateStore { try DatabaseAccess.writable(path) }
+    func openWritable() throws -> OpenedStore { try StoreFactory.writable(path) }
 
     /// Opens the existing database read-only, for a command that only reads it.
-    func openReadOnly() throws -> SQLiteStateStore { try DatabaseAccess.readOnly(path) }
+    func openReadOnly() throws -> OpenedStore { try StoreFactory.readOnly(path) }
 }
 
 /// Where `mirror add` reaches the network: the relay whose `getRepo` is tried first and the PLC directory that
@@ -78,9 +78,10 @@ enum MirrorSupport {
     /// does (``IdentityWiring/keySource(plc:identities:store:logger:metrics:)``) when neither a key, an identities file nor a
     /// resolver is given.
     static func signingKey(did: String, key: String?, identities: String?, resolver: (any IdentityDirectory)?,
-                           plc: @escaping () throws -> URL, store: SQLiteStateStore) async throws -> PublicKey {
+                           plc: @escaping () throws -> URL, store: OpenedStore) async throws -> PublicKey {
         try await MirrorSigningKey.resolve(did: did, key: key, identities: identities, resolver: resolver) {
-            let source = try IdentityWiring.keySource(plc: try plc(), identities: nil, store: store, logger: LoggingSetup.logger("breakwater.mirror"))
+            let source = try IdentityWiring.keySource(plc: try plc(), identities: nil, cache: { store.identities(directory: $0) },
+                                                      logger: LoggingSetup.logger("breakwater.mirror"))
             return ConsumeService.KeySource(provider: source.provider, shutdown: source.shutdown)
         }
     }

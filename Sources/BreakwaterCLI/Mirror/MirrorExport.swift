@@ -20,7 +20,7 @@ struct MirrorExport: ParsableCommand {
 
     func run() throws {
         let store = try database.openReadOnly()
-        if let records = try MirrorExportFile.write(did: did, store: store, to: out) {
+        if let records = try MirrorExportFile.write(did: did, store: store.mirrors, to: out) {
             FileHandle.standardError.write(Data("exported \(records) records of \(did) to \(out)\n".utf8))
         }
     }

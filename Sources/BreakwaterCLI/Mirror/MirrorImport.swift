@@ -61,7 +61,7 @@ struct MirrorImport: AsyncParsableCommand {
             did: did, key: key, identities: EnvironmentOption.value(identities, env: "BREAKWATER_IDENTITIES"), resolver: nil,
             plc: { try EnvironmentOption.plcURL(blobOptions.plc) }, store: store)
         let filter = try MirrorSupport.filter(collections)
-        let report = try MirrorAddition.importRepository(did: did, blocks: stream, key: publicKey, filter: filter, in: store)
+        let report = try MirrorAddition.importRepository(did: did, blocks: stream, key: publicKey, filter: filter, in: store.mirrors)
         CLISupport.printOutput(MirrorJSON.importReport(report))
         if report.extraBlocks > 0 {
             FileHandle.standardError.write(Data("warning: the CAR holds \(report.extraBlocks) block(s) the repository does not reference\n".utf8))
@@ -70,7 +70,7 @@ struct MirrorImport: AsyncParsableCommand {
             FileHandle.standardError.write(Data("warning: mirror is stale: \(stale)\n".utf8))
         }
         if blobs {
-            try await MirrorBlobSync.fetchAfterImport(did: did, store: store, options: blobOptions, databasePath: database.path)
+            try await MirrorBlobSync.fetchAfterImport(did: did, store: store.mirrors, options: blobOptions, databasePath: database.path)
         }
     }
 }
@@ -143,8 +143,9 @@ struct MirrorAdd: AsyncParsableCommand {
                 totalTimeout: .milliseconds(Int64(timeout * 1000)), maxBytes: maxMb << 20, allowHTTPLoopback: IdentityWiring.isLoopbackDirectory(plc)))
         }
         let report = try await MirrorAddition.add(did: did, from: source, key: key, identities: identitiesPath, filter: filter,
-                                                  store: store, logger: logger) { identities in
-            let keys = try IdentityWiring.keySource(plc: try network.plcURL(), identities: identities, store: store, logger: logger)
+                                                  store: store.mirrors, logger: logger) { identities in
+            let keys = try IdentityWiring.keySource(plc: try network.plcURL(), identities: identities,
+                                                    cache: { store.identities(directory: $0) }, logger: logger)
             return ConsumeService.KeySource(provider: keys.provider, shutdown: keys.shutdown)
         }
         CLISupport.printOutput(MirrorJSON.importReport(report))
@@ -156,7 +157,7 @@ struct MirrorAdd: AsyncParsableCommand {
             var arguments: [String] = []
             if let blobsDir { arguments += ["--blobs-dir", blobsDir] }
             if let plc = network.plc { arguments += ["--plc", plc] }
-            try await MirrorBlobSync.fetchAfterImport(did: did, store: store, options: try BlobOptions.parse(arguments),
+            try await MirrorBlobSync.fetchAfterImport(did: did, store: store.mirrors, options: try BlobOptions.parse(arguments),
                                                       databasePath: database.path)
         }
     }

@@ -33,8 +33,8 @@ struct MirrorOptions: ParsableArguments {
     /// Registers the `--mirror` accounts not yet mirrored, then returns every mirror's filter. A mirror added
     /// here has no head: `consume` backfills it with `getRepo` (a resync); `replay` has no network, so it
     /// follows the stream from a commit that starts the repository, and otherwise needs `mirror import`.
-    func load(into store: SQLiteStateStore) throws -> [String: MirrorFilter] {
+    func load(into store: OpenedStore) throws -> [String: MirrorFilter] {
         let filter = try MirrorSupport.filter(collections) ?? .all
-        return try MirrorRegistration.register(mirrors, filter: filter, in: store)
+        return try MirrorRegistration.register(mirrors, filter: filter, in: store.mirrors)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BreakwaterService
 import ATSyntax
-import FirehoseStore
+import FirehoseSync
 import Foundation
 import IPLD
 

@@ -2,7 +2,7 @@ import ATIdentity
 package import BreakwaterNet
 package import ATCrypto
 import FirehoseIngest
-package import FirehoseStore
+import FirehoseStore
 package import FirehoseSync
 package import Logging
 
@@ -21,7 +21,7 @@ package enum MirrorAddition {
     /// the resolver of keys and PDS endpoints (given the identities file to consult first); every source it made is
     /// released before this returns.
     package static func add(did: String, from source: Source, key: String?, identities: String?, filter: MirrorFilter,
-                            store: SQLiteStateStore, logger: Logger,
+                            store: any MirrorStorePort, logger: Logger,
                             makeKeySource: (_ identities: String?) throws -> ConsumeService.KeySource) async throws -> MirrorImportReport {
         let stream: any RepoBlockStream
         var resolver: ConsumeService.KeySource? = nil
@@ -54,9 +54,9 @@ package enum MirrorAddition {
     /// Verifies `blocks` as the repository of `did` signed with `key` and makes it the mirror's content (only
     /// `filter`'s collections; nil: the mirror's, else all). Throws the store's codes.
     package static func importRepository(did: String, blocks: some RepoBlockStream, key: PublicKey, filter: MirrorFilter?,
-                              in store: SQLiteStateStore) throws -> MirrorImportReport {
+                              in store: any MirrorStorePort) throws -> MirrorImportReport {
         do {
-            return try store.mirrors.importRepository(did: did, blocks: blocks, key: key, filter: filter)
+            return try store.importRepository(did: did, blocks: blocks, key: key, filter: filter)
         } catch let error as StoreError {
             throw ServiceError(error.code.description, error.reason)
         }

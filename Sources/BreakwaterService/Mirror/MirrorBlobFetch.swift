@@ -1,7 +1,7 @@
 package import FirehoseIngest
-package import FirehoseStore
+import FirehoseStore
 import BreakwaterNet
-import FirehoseSync
+package import FirehoseSync
 import ATSyntax
 import ATIdentity
 import Foundation
@@ -12,6 +12,13 @@ package import Logging
 package struct MirrorBlobFetch {
     /// The blob folder.
     package let blobStore: BlobStore
+
+    /// The blob folder when none is given: `blobs/` beside a SQLite database, `blobs/` in the working folder for a
+    /// PostgreSQL one.
+    package static func defaultBlobStore(database: String) -> BlobStore {
+        if (try? StoreAddress(parsing: database))?.isPostgres == true { return BlobStore(root: "blobs") }
+        return BlobStore.beside(database: database)
+    }
     /// The PDS given on the command line, if any.
     package let explicitPDS: String?
     /// The PLC directory that resolves the DID document naming the PDS, when none was given.
@@ -30,7 +37,7 @@ package struct MirrorBlobFetch {
         self.timeout = timeout
     }
 
-    /// Finds every blob the stored records of `did` refer to (``MirrorStore/blobReferences(did:)``)
+    /// Finds every blob the stored records of `did` refer to (``MirrorStorePort/blobReferences(did:)``)
     /// and fetches those missing from ``blobStore`` with ``BlobFetcher/fetchMissing(did:references:pds:store:)``.
     ///
     /// The PDS is ``explicitPDS``, else the `#atproto_pds` of the DID document resolved from the PLC
@@ -38,8 +45,8 @@ package struct MirrorBlobFetch {
     /// on the command line as a loopback URL, or the PLC directory itself is on loopback (the rule `consume`
     /// applies to its PLC directory). Per-blob failures are in the report; store errors and an unresolvable
     /// PDS throw (``FirehoseStore/StoreError``, ``ServiceError``).
-    package func fetchMissing(did: String, store: SQLiteStateStore, logger: Logger) async throws -> BlobFetchReport {
-        let references = try store.mirrors.blobReferences(did: did)
+    package func fetchMissing(did: String, store: any MirrorStorePort, logger: Logger) async throws -> BlobFetchReport {
+        let references = try store.blobReferences(did: did)
         guard references.contains(where: { !blobStore.contains($0.cid) }) else {
             var report = BlobFetchReport(referenced: references.count)
             report.present = references.count

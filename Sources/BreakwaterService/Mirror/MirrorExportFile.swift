@@ -1,4 +1,6 @@
-package import FirehoseStore
+import FirehosePostgres
+import FirehoseStore
+package import FirehoseSync
 import Foundation
 
 /// `mirror export`: a mirror written as a repository CAR to a file, atomically (a `.partial` file renamed when
@@ -7,7 +9,7 @@ package enum MirrorExportFile {
     /// Writes the mirror of `did` in `store` to `out` (`-`: standard output). Returns the number of records
     /// exported to a file, nil for standard output. Throws the store's code as a ``ServiceError``, else
     /// `unwritable-file`; a partial file is removed.
-    package static func write(did: String, store: SQLiteStateStore, to out: String) throws -> Int? {
+    package static func write(did: String, store: any MirrorStorePort, to out: String) throws -> Int? {
         let handle: FileHandle
         let temporary: String?
         if out == "-" {
@@ -25,8 +27,12 @@ package enum MirrorExportFile {
         do {
             let records: Int
             do {
-                records = try store.mirrors.export(did: did) { chunk in try handle.write(contentsOf: chunk) }
+                records = try store.export(did: did, chunkSize: 1 << 20) { chunk in try handle.write(contentsOf: chunk) }
             } catch let error as StoreError {
+                throw ServiceError(error.code.description, error.reason)
+            } catch let error as FirehoseSyncError {
+                throw ServiceError(error.codeName, error.reason)
+            } catch let error as PostgresStoreError {
                 throw ServiceError(error.code.description, error.reason)
             }
             guard let temporary else { return nil }

@@ -1,6 +1,5 @@
 package import FirehoseIngest
-package import FirehoseStore
-import FirehoseSync
+package import FirehoseSync
 import Foundation
 import IPLD
 

@@ -1,5 +1,4 @@
-package import FirehoseStore
-import FirehoseSync
+package import FirehoseSync
 import Foundation
 import IPLD
 

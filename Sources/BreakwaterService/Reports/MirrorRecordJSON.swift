@@ -1,4 +1,4 @@
-package import FirehoseStore
+package import FirehoseSync
 package import IPLD
 
 /// `{uri, cid, value}` for a stored record (the shape of `com.atproto.repo.getRecord`).

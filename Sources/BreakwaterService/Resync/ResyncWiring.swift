@@ -1,7 +1,6 @@
 package import ATIdentity
 package import BreakwaterNet
 package import FirehoseIngest
-package import FirehoseStore
 package import FirehoseSync
 import Foundation
 package import Logging
@@ -13,14 +12,14 @@ package struct ResyncWiring {
 
     /// The coordinator of `consume`, fetching from `relay` (or the account's PDS) within `fetch`, with the resyncs
     /// to resume scheduled: accounts left desynchronized or resyncing, and mirrors without a verified head or
-    /// marked stale. Throws ``FirehoseStore/StoreError`` when the store cannot list them.
+    /// marked stale. Throws the store's error when it cannot list them.
     package static func start(relay: String, fetch: RepoFetchConfiguration, configuration: ResyncConfiguration,
-                      keys: any IdentityDirectory, store: SQLiteStateStore, mirrors: [String: MirrorFilter],
+                      keys: any IdentityDirectory, store: OpenedStore, mirrors: [String: MirrorFilter],
                       logger: Logger, metrics: IngestMetrics) throws -> ResyncWiring {
         let fetcher = HTTPRepoFetcher(relay: relay, pds: keys, configuration: fetch, logger: logger)
         let coordinator = ResyncCoordinator(configuration: configuration, fetcher: fetcher, keys: keys, logger: logger,
                                             metrics: metrics, now: { WallClock.nowMicros() })
-        let pending = try store.status.accountsNeedingResync(limit: configuration.maxPending)
+        let pending = try store.accountsNeedingResync(limit: configuration.maxPending)
         for did in pending { coordinator.request(did, reason: "left desynchronized by an earlier run") }
         let backfills = try store.mirrors.all().filter { info in
             mirrors[info.did] != nil && (info.data == nil || info.stale != nil)

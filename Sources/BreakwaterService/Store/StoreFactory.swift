@@ -2,6 +2,7 @@ package import ATIdentity
 package import FirehosePostgres
 package import FirehoseStore
 package import FirehoseSync
+import Foundation
 
 /// The store ports of one database, whatever the backend.
 package struct OpenedStore: Sendable {
@@ -40,7 +41,31 @@ package struct OpenedStore: Sendable {
         }
     }
 
-    /// The SQLite store, for the commands that work on SQLite only (mirror import and export, prune, bench).
+    /// The mirrors (``MirrorStorePort``) of either backend.
+    package var mirrors: any MirrorStorePort {
+        switch backend {
+        case .sqlite(let store): return store.mirrors
+        case .postgres(let store): return store.mirrors
+        }
+    }
+
+    /// Retention (`prune`) of either backend.
+    package var retention: any RetentionStore {
+        switch backend {
+        case .sqlite(let store): return store
+        case .postgres(let store): return store
+        }
+    }
+
+    /// Up to `limit` accounts a resync must resume (left desynchronized or resyncing), by DID.
+    package func accountsNeedingResync(limit: Int) throws -> [String] {
+        switch backend {
+        case .sqlite(let store): return try store.status.accountsNeedingResync(limit: limit)
+        case .postgres(let store): return try store.accountsNeedingResync(limit: limit)
+        }
+    }
+
+    /// The SQLite store, for the commands that work on SQLite only (prune, bench).
     package var sqlite: SQLiteStateStore? {
         if case .sqlite(let store) = backend { return store }
         return nil
@@ -73,6 +98,16 @@ package enum StoreFactory {
         case .postgres(let postgres):
             return OpenedStore(backend: .postgres(try openPostgres(postgres)))
         }
+    }
+
+    /// Opens an existing database for a command that writes it: a SQLite file that does not exist is
+    /// `file-not-found` (nothing is created).
+    package static func existingWritable(_ text: String) throws -> OpenedStore {
+        let address = try StoreAddress(parsing: text)
+        if case .sqlite(let path) = address, !FileManager.default.fileExists(atPath: path) {
+            throw ServiceError("file-not-found", "no database at \(path)")
+        }
+        return try writable(address)
     }
 
     /// Opens the database for a command that only reads it (SQLite: read-only, never created or migrated).

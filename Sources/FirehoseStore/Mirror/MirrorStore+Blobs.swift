@@ -12,7 +12,7 @@ extension MirrorStore {
         try database.guarded {
             try database.pool.read { db in
                 guard try Row.fetchOne(db, sql: "SELECT 1 FROM mirrors WHERE did = ?", arguments: [did]) != nil else {
-                    throw StoreError(.mirrorNotFound, "\(did) is not mirrored")
+                    throw FirehoseSyncError(.mirrorNotFound, "\(did) is not mirrored")
                 }
                 var found: [BlobReference] = []
                 var seen = Set<CID>()

@@ -6,7 +6,7 @@ import IPLD
 /// The mirrors in the database: registering and removing them, reading their records, finding the blobs they
 /// refer to, exporting and importing repositories. Shares the store's pool; the pipeline's batches apply verified
 /// commits to them.
-public struct MirrorStore: Sendable {
+public struct MirrorStore: MirrorStorePort {
     /// The database.
     let database: SQLiteStateStore
 
@@ -88,7 +88,7 @@ public struct MirrorStore: Sendable {
         }
         if let cursor {
             guard let slash = cursor.firstIndex(of: "/") else {
-                throw StoreError(.invalidRepository, "cursor \(cursor) is not COLLECTION/RKEY")
+                throw FirehoseSyncError(.invalidRepository, "cursor \(cursor) is not COLLECTION/RKEY")
             }
             let afterCollection = String(cursor[..<slash])
             let afterRkey = String(cursor[cursor.index(after: slash)...])

@@ -70,20 +70,24 @@ extension SQLiteStateStore {
     /// Rebuilds a mirror from a verified repository inside the batch transaction, leaving the account row to
     /// the batch (which holds the resync's new base and anything applied after it).
     static func replaceMirror(with repository: ResyncRepository, db: Database, now: Int64) throws {
-        var failure: StoreError? = nil
+        var failure: (any Error)? = nil
         try db.inSavepoint {
             do {
                 var stream = try CARBytesStream(bytes: repository.car)
                 // The resync verified the repository, signature included; the walk re-derives its records.
                 let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
-                var importer = MirrorImporter(did: repository.did, verifier: verifier, db: db)
+                let importer = RepositoryImport(did: repository.did, verifier: verifier,
+                                                storage: SQLiteMirrorImportStorage(did: repository.did, db: db))
                 _ = try importer.run(&stream, filter: nil, updateAccount: false)
                 return .commit
+            } catch let error as FirehoseSyncError {
+                failure = error
+                return .rollback
             } catch let error as StoreError where error.code != .sqlite {
                 failure = error
                 return .rollback
             } catch let error as IPLDError {
-                failure = StoreError(.malformedCAR, error.reason)
+                failure = FirehoseSyncError(.malformedCAR, error.reason)
                 return .rollback
             }
         }

@@ -1,4 +1,3 @@
-public import FirehoseSync
 public import IPLD
 
 /// A mirrored account as stored (Docs/CONTRACT.md §1 `mirror list`).

@@ -1,4 +1,3 @@
-public import FirehoseSync
 public import IPLD
 
 /// What a mirror import verified and changed (`mirror import`, resync).
