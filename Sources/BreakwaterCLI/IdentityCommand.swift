@@ -1,6 +1,5 @@
 import ArgumentParser
-import FirehoseStore
-import Foundation
+import BreakwaterService
 
 /// `breakwater identity …`: the identity cache kept in the database.
 struct IdentityCommand: ParsableCommand {
@@ -26,11 +25,7 @@ struct IdentityForget: ParsableCommand {
     func validate() throws { _ = try MirrorSupport.did(did) }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database.path) else {
-            throw OperationalError("file-not-found", "no database at \(database.path)")
-        }
-        let store = try SQLiteStateStore(path: database.path, exclusive: true)
-        let removed = try store.identities.forget(did)
+        let removed = try StoreFactory.existingWritable(database.path).forgetIdentity(did)
         CLISupport.printOutput(removed ? "forgot the cached identity of \(did)" : "\(did) has no cached identity")
     }
 }

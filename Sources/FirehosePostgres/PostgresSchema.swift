@@ -172,6 +172,11 @@ enum PostgresSchema {
             "ALTER TABLE cursors ADD COLUMN window_position BIGINT",
             "ALTER TABLE cursors ADD COLUMN window_at BIGINT",
         ],
+        // Mirrored records in byte order (the order `mirror records` pages in and `mirror export` walks), so
+        // reading a large mirror page by page follows an index instead of sorting the account's records each time.
+        [
+            "CREATE INDEX records_byte_order ON records (did, collection COLLATE \"C\", rkey COLLATE \"C\")",
+        ],
     ]
 
     /// The SQLSTATE `breakwater_check_fence` raises.

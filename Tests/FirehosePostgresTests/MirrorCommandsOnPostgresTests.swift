@@ -73,6 +73,26 @@ struct MirrorCommandsOnPostgresTests {
         }
     }
 
+    @Test("identity forget clears a cached identity on PostgreSQL as on SQLite")
+    func identityForgetMatchesSQLite() throws {
+        try Self.withBoth("identityForgetMatchesSQLite") { folder, sqlite, postgres in
+            let car = folder.appendingPathComponent("repo.car")
+            try Data(try TestRepo.make(count: 3).car()).write(to: car)
+            var outputs: [String: [String]] = [:]
+            for db in [sqlite, postgres] {
+                // A look-up through an unreachable directory leaves a cached failure to forget.
+                let failed = try BreakwaterBinary.run(["mirror", "import", TestRepo.did, car.path, "--plc", "http://127.0.0.1:1", "--db", db])
+                #expect(failed.status == 1)
+                outputs[db] = try (0..<2).map { _ in
+                    let forget = try BreakwaterBinary.run(["identity", "forget", TestRepo.did, "--db", db])
+                    return "\(forget.status) \(forget.stdout)\(forget.stderr)"
+                }
+            }
+            #expect(outputs[sqlite] == ["0 forgot the cached identity of \(TestRepo.did)\n", "0 \(TestRepo.did) has no cached identity\n"])
+            #expect(outputs[postgres] == outputs[sqlite])
+        }
+    }
+
     @Test("replay --mirror into PostgreSQL keeps the same mirrors and records as into SQLite; prune deletes the same")
     func replayWithMirrorsAndPruneMatchSQLite() throws {
         try Self.withBoth("replayWithMirrorsAndPruneMatchSQLite") { _, sqlite, postgres in

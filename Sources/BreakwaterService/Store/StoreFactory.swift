@@ -77,6 +77,14 @@ package struct OpenedStore: Sendable {
         return nil
     }
 
+    /// Deletes `did`'s cached identity (a key or a cached failure) from whichever backend; false when there was none.
+    package func forgetIdentity(_ did: String) throws -> Bool {
+        switch backend {
+        case .sqlite(let store): return try store.identities.forget(did)
+        case .postgres(let store): return try store.identities(directory: nil).forget(did)
+        }
+    }
+
     /// The persistent identity cache as seen by look-ups through the PLC directory `directory`.
     package func identities(directory: String) -> any IdentityCacheStore {
         switch backend {
