@@ -165,6 +165,7 @@ let package = Package(
             dependencies: [
                 "ATSyntax", "IPLD", "ATCrypto", "ATRepo", "ATIdentity", "FirehoseSync", "FirehoseAudit", "FirehoseStore", "FirehoseIngest", "FirehoseSynth",
                 "BreakwaterNet", "FirehosePostgres",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -206,7 +207,7 @@ let package = Package(
             name: "FirehoseIngestTests",
             dependencies: [
                 "FirehoseIngest", "FirehoseAudit", "FirehoseStore", "FirehoseSync", "FirehoseSynth", "FirehoseTesting", "IPLD", "ATRepo", "ATCrypto",
-                "ATIdentity", "BreakwaterNet", "FirehoseRelay", "FirehosePostgres",
+                "ATIdentity", "BreakwaterNet", "FirehoseRelay", "FirehosePostgres", "BreakwaterService",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -65,27 +65,49 @@ extension RelayServer {
         let clock = ContinuousClock()
         let began = clock.now
         var sent = 0
+        // Frames go out in batches, one write and flush each: those read while nothing made us wait (the file's end,
+        // a paced frame's time, a limit), up to ``RelayServerConfiguration/writeBatchFrames`` frames and
+        // ``RelayServerConfiguration/writeBatchBytes`` bytes.
+        var batch: [WebSocketFrame] = []
+        var batchBytes = 0
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            try await outbound.write(contentsOf: batch)
+            batch.removeAll(keepingCapacity: true)
+            batchBytes = 0
+        }
         while true {
             guard let (_, bytes) = try reader.next() else {
+                try await flush()
                 try await Task.sleep(for: configuration.tailInterval)  // stay open; follow a growing file
                 continue
             }
             if let rate = configuration.eventsPerSecond, rate > 0 {
-                try await Task.sleep(until: began + .seconds(Double(sent) / rate), clock: clock)
+                let due = began + .seconds(Double(sent) / rate)
+                if due > clock.now {
+                    try await flush()
+                    try await Task.sleep(until: due, clock: clock)
+                }
             }
-            try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+            if !batch.isEmpty && batchBytes + bytes.count > configuration.writeBatchBytes { try await flush() }
+            batch.append(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+            batchBytes += bytes.count
             sent += 1
+            if batch.count >= configuration.writeBatchFrames { try await flush() }
             if let limit = configuration.stallAfter, sent >= limit {
+                try await flush()
                 logger.debug("going silent (stallAfter)", metadata: ["serve.sent": "\(sent)"])
                 silent.value = true
                 while true { try await Task.sleep(for: .seconds(3600)) }
             }
             if let limit = configuration.tooSlowAfter, sent >= limit {
+                try await flush()
                 logger.debug("ConsumerTooSlow (tooSlowAfter)", metadata: ["serve.sent": "\(sent)"])
                 try await Self.sendError("ConsumerTooSlow", message: "Stream consumer too slow.", closing: .policyViolation, to: outbound)
                 return
             }
             if let limit = configuration.closeAfter, sent >= limit {
+                try await flush()
                 logger.debug("dropping the connection (--close-after)", metadata: ["serve.sent": "\(sent)"])
                 return
             }

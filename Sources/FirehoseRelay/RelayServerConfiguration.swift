@@ -31,6 +31,10 @@ public struct RelayServerConfiguration: Sendable {
     public var pingInterval: Duration
     /// How often the end of the recording is checked for new frames once everything was sent.
     public var tailInterval: Duration
+    /// The most frames sent with one write and flush (frames already due go together; a paced frame waits for its time).
+    public var writeBatchFrames: Int = 256
+    /// The most bytes sent with one write and flush (a single larger frame goes alone).
+    public var writeBatchBytes: Int = 1024 * 1024
 
     /// Creates a configuration serving the frames at `framesPath` and the identities at `identitiesPath`.
     public init(framesPath: String, identitiesPath: String, reposDirectory: String? = nil,

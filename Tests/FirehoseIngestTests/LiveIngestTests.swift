@@ -1,4 +1,5 @@
 import BreakwaterNet
+import BreakwaterService
 import FirehoseIngest
 import FirehoseRelay
 import FirehoseStore

@@ -1,5 +1,6 @@
 @testable import BreakwaterNet
 @testable import FirehoseIngest
+import BreakwaterService
 import FirehoseRelay
 import FirehoseStore
 import FirehoseSync

@@ -31,11 +31,18 @@ struct FirehoseConnection: Sendable {
     let readTimeout: Duration
     /// Extra trusted certificates (PEM file) for TLS.
     var additionalTrustRoots: String? = nil
+    /// The most frames in one batch handed to the session (``WebSocketFrameBatcher``).
+    var batchFrames: Int = 256
+    /// The most payload bytes in one batch (a single larger frame travels alone).
+    var batchBytes: Int = 1024 * 1024
+
+    /// The upgraded connection: batches of whole frames in (``WebSocketFrameBatcher``), frames out.
+    typealias WebSocket = NIOAsyncChannel<[WebSocketFrame], WebSocketFrame>
 
     /// How the upgrade request was answered.
     enum Handshake: Sendable {
         /// `101 Switching Protocols`.
-        case upgraded(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+        case upgraded(WebSocket)
         /// Any other status (with `Retry-After`, when given).
         case refused(status: Int, retryAfter: Duration?)
     }
@@ -58,7 +65,7 @@ struct FirehoseConnection: Sendable {
 
     /// What the pipeline returns before the upgrade completes.
     private enum UpgradeResult: Sendable {
-        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+        case websocket(WebSocket)
         case refused(EventLoopFuture<HTTPResponseHead>)
     }
 
@@ -110,6 +117,7 @@ struct FirehoseConnection: Sendable {
     /// TLS (when secure), HTTP/1.1 and the WebSocket upgrader on a connected channel.
     private func configureUpgrade(_ channel: any Channel, path: String, sslContext: NIOSSLContext?) throws -> EventLoopFuture<UpgradeResult> {
         let maxSize = maxMessageSize
+        let (batchFrames, batchBytes) = (self.batchFrames, self.batchBytes)
         let settling = UpgradeSettlingHandler()
         try channel.pipeline.syncOperations.addHandler(settling)
         let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
@@ -118,7 +126,10 @@ struct FirehoseConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
                         minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maxSize))
-                    let webSocket = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(WebSocketFrameBatcher(maxFrames: batchFrames, maxBytes: batchBytes))
+                    // A few batches buffered at most: the socket is not read while they wait (bounded in frames and bytes).
+                    let webSocket = try WebSocket(wrappingChannelSynchronously: channel, configuration: .init(
+                        backPressureStrategy: .init(lowWatermark: 1, highWatermark: 4)))
                     settling.settle()
                     return .websocket(webSocket)
                 }
@@ -168,10 +179,10 @@ struct FirehoseConnection: Sendable {
 
     // MARK: - Session
 
-    /// Reads `webSocket` until it ends, handing each binary message to `receive` (which returns false to stop).
-    /// Answers pings, sends its own, and closes the socket after ``readTimeout`` of silence or on cancellation.
-    func session(_ webSocket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>,
-                 receive: (ByteBuffer) async -> Bool) async throws -> Ending {
+    /// Reads `webSocket` until it ends, handing the binary messages to `receive` in batches (those that arrived
+    /// together, in order; `receive` returns false to stop). Answers pings, sends its own, and closes the socket after
+    /// ``readTimeout`` of silence or on cancellation.
+    func session(_ webSocket: WebSocket, receive: ([ByteBuffer]) async -> Bool) async throws -> Ending {
         let channel = webSocket.channel
         let activity = Activity()
         return try await withTaskCancellationHandler {
@@ -182,42 +193,34 @@ struct FirehoseConnection: Sendable {
                                                            readTimeout: self.readTimeout)
                     }
                     defer { group.cancelAll() }
+                    var messages: [ByteBuffer] = []
+                    /// Hands over the binary messages gathered so far; false when the consumer stops.
+                    func handOver() async -> Bool {
+                        guard !messages.isEmpty else { return true }
+                        activity.touch(busy: true)
+                        let keepGoing = await receive(messages)
+                        activity.touch(busy: false)
+                        messages.removeAll(keepingCapacity: true)
+                        return keepGoing
+                    }
                     do {
-                        for try await frame in inbound {
+                        for try await batch in inbound {
                             activity.touch(busy: false)
-                            if let violation = FirehoseConnection.protocolViolation(frame) {
-                                try? await FirehoseConnection.sendClose(channel, code: .protocolError)
-                                return .protocolError(violation)
-                            }
-                            switch frame.opcode {
-                            case .binary:
-                                activity.touch(busy: true)
-                                let keepGoing = await receive(frame.unmaskedData)
-                                activity.touch(busy: false)
-                                if !keepGoing {
-                                    try? await FirehoseConnection.sendClose(channel, code: .normalClosure)
-                                    return .stoppedByConsumer
+                            for frame in batch {
+                                if let violation = FirehoseConnection.protocolViolation(frame) {
+                                    guard await handOver() else { return try await FirehoseConnection.stopped(channel) }
+                                    try? await FirehoseConnection.sendClose(channel, code: .protocolError)
+                                    return .protocolError(violation)
                                 }
-                            case .text:
-                                try? await FirehoseConnection.sendClose(channel, code: .unacceptableData)
-                                return .textFrame
-                            case .ping:
-                                // Only while the socket takes writes: a server that pings without reading must not
-                                // pile up pongs in memory (RFC 6455 §5.5.3 allows answering only the latest ping).
-                                if channel.isWritable {
-                                    let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
-                                    channel.writeAndFlush(pong, promise: nil)
+                                if frame.opcode == .binary {
+                                    messages.append(frame.unmaskedData)
+                                    continue
                                 }
-                            case .connectionClose:
-                                var data = frame.unmaskedData
-                                let code = data.readWebSocketErrorCode()
-                                let reason = data.readString(length: data.readableBytes)
-                                try? await FirehoseConnection.sendClose(channel, code: code ?? .normalClosure)
-                                let text = code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "no code"
-                                return .closedByServer(text + (reason.flatMap { $0.isEmpty ? nil : ": " + $0 } ?? ""))
-                            default:  // pong (continuations arrive aggregated)
-                                continue
+                                // A control or text frame: the messages before it go first.
+                                guard await handOver() else { return try await FirehoseConnection.stopped(channel) }
+                                if let ending = try await FirehoseConnection.control(frame, channel: channel) { return ending }
                             }
+                            guard await handOver() else { return try await FirehoseConnection.stopped(channel) }
                         }
                     } catch {
                         if activity.timedOut { return .readTimeout }
@@ -228,6 +231,38 @@ struct FirehoseConnection: Sendable {
             }
         } onCancel: {
             channel.close(promise: nil)
+        }
+    }
+
+    /// The consumer asked to stop: a normal close.
+    private static func stopped(_ channel: any Channel) async throws -> Ending {
+        try? await sendClose(channel, code: .normalClosure)
+        return .stoppedByConsumer
+    }
+
+    /// Handles a frame that is not a binary message; the ending it causes, or nil to go on.
+    private static func control(_ frame: WebSocketFrame, channel: any Channel) async throws -> Ending? {
+        switch frame.opcode {
+        case .text:
+            try? await sendClose(channel, code: .unacceptableData)
+            return .textFrame
+        case .ping:
+            // Only while the socket takes writes: a server that pings without reading must not
+            // pile up pongs in memory (RFC 6455 §5.5.3 allows answering only the latest ping).
+            if channel.isWritable {
+                let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+                channel.writeAndFlush(pong, promise: nil)
+            }
+            return nil
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode()
+            let reason = data.readString(length: data.readableBytes)
+            try? await sendClose(channel, code: code ?? .normalClosure)
+            let text = code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "no code"
+            return .closedByServer(text + (reason.flatMap { $0.isEmpty ? nil : ": " + $0 } ?? ""))
+        default:  // pong (continuations arrive aggregated)
+            return nil
         }
     }
 

@@ -10,8 +10,9 @@ import Synchronization
 /// connection silent for the read timeout (no frame, no pong) dropped, cancellation closing the socket at once.
 ///
 /// Every binary message becomes an ``IncomingFrame`` (index counted per run; `cursorPosition` is the highest seq
-/// handed over so far, so a duplicate or lower seq never moves the stored cursor back) handed to `deliver` in order; `deliver` applies
-/// backpressure by not returning until the consumer took the frame. On any disconnect, `ConsumerTooSlow` or
+/// handed over so far, so a duplicate or lower seq never moves the stored cursor back) handed to `deliver` in order,
+/// the frames of one socket read together as a batch (``WebSocketFrameBatcher``); `deliver` applies backpressure by
+/// not returning until the consumer took the batch. On any disconnect, `ConsumerTooSlow` or
 /// other error frame, text frame or server error, it reconnects after an exponential backoff with full jitter
 /// (1 s → 5 min, `Retry-After` honoured), resuming after the last seq that was handed over. Every retry is
 /// logged. `FutureCursor` stops the run; so do refusals that retrying cannot fix (HTTP 501, most 4xx) and
@@ -66,9 +67,25 @@ public struct FirehoseSubscription: FrameSubscription {
     }
 
     /// Runs until `deliver` returns false, the task is cancelled, or a fatal condition (thrown as
-    /// ``NetError``). `cursor` nil starts from the upstream's "now".
+    /// ``NetError``). `cursor` nil starts from the upstream's "now". Frames are handed over one at a time, from the
+    /// batches of ``runBatches(cursor:startIndex:deliver:)``.
     public func run(cursor: Int64?, startIndex: Int,
                     deliver: @escaping @Sendable (IncomingFrame) async -> Bool) async throws -> SubscriptionResult {
+        try await runBatches(cursor: cursor, startIndex: startIndex) { frames in
+            var taken = 0
+            for frame in frames {
+                taken += 1
+                if !(await deliver(frame)) { return FrameBatchReply(taken: taken, keepGoing: false) }
+            }
+            return FrameBatchReply(taken: taken, keepGoing: true)
+        }
+    }
+
+    /// Runs until `deliver` stops it, the task is cancelled, or a fatal condition (thrown as ``NetError``), handing
+    /// over the frames of each socket read as one batch (within ``SubscriptionConfiguration/batchFrames`` and
+    /// ``SubscriptionConfiguration/batchBytes``). `cursor` nil starts from the upstream's "now".
+    public func runBatches(cursor: Int64?, startIndex: Int,
+                           deliver: @escaping @Sendable ([IncomingFrame]) async -> FrameBatchReply) async throws -> SubscriptionResult {
         let progress = Progress(startIndex: startIndex, cursor: cursor)
         var backoff = configuration.backoff
         var consecutiveFailures = 0
@@ -168,56 +185,74 @@ public struct FirehoseSubscription: FrameSubscription {
     }
 
     /// One connection attempt: handshake, then frames until the connection ends.
-    private func connect(cursor: Int64?, progress: Progress, deliver: @escaping @Sendable (IncomingFrame) async -> Bool) async throws -> Attempt {
-        let connection = FirehoseConnection(
+    private func connect(cursor: Int64?, progress: Progress,
+                         deliver: @escaping @Sendable ([IncomingFrame]) async -> FrameBatchReply) async throws -> Attempt {
+        var connection = FirehoseConnection(
             target: configuration.relay, maxMessageSize: configuration.maxFrameSize, handshakeTimeout: configuration.handshakeTimeout,
             pingInterval: configuration.pingInterval, readTimeout: configuration.readTimeout,
             additionalTrustRoots: configuration.additionalTrustRoots)
+        connection.batchFrames = configuration.batchFrames
+        connection.batchBytes = configuration.batchBytes
         switch try await connection.open(path: configuration.relay.pathAndQuery(cursor: cursor)) {
         case .refused(let status, let retryAfter):
             return .refused(status: status, retryAfter: retryAfter)
         case .upgraded(let webSocket):
             progress.state.withLock { $0.connections += 1 }
-            let ending = try await connection.session(webSocket) { buffer in
-                let bytes = Array(buffer.readableBytesView)
-                let peek = FramePeek(bytes)
-                if let info = peek.infoName {
-                    logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
-                }
-                let frame = progress.state.withLock { s in
-                    // A server that replays from `seq ≥ cursor` (the spec's text; Docs/SPEC.md §15 item 1) starts a new
-                    // connection with the cursor's own event: not processed, but no reason to drop the connection.
-                    let resumedAtCursor = s.framesThisConnection == 0 && peek.seq != nil && peek.seq == cursor
-                    if let seq = peek.seq, case .regression(let last) = s.order.judge(seq), s.end == nil, !resumedAtCursor {
-                        s.end = .seqRegression(seq: seq, previous: last)
-                    }
-                    // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
-                    let position = max(peek.seq ?? Int64.min, s.lastSeq ?? -1)
-                    let frame = IncomingFrame(index: s.index, bytes: bytes, cursorPosition: position,
-                                              connection: s.connections, receivedAt: WallClock.nowMicros(), peek: peek)
-                    s.index += 1
-                    return frame
-                }
-                let keepGoing = await deliver(frame)
-                if Task.isCancelled { return false }
+            var frames: [IncomingFrame] = []
+            let ending = try await connection.session(webSocket) { buffers in
+                frames.removeAll(keepingCapacity: true)
+                let receivedAt = WallClock.nowMicros()
                 progress.state.withLock { s in
-                    s.frames += 1
-                    s.framesThisConnection += 1
-                    if let seq = peek.seq { _ = s.order.observe(seq) }
+                    // The frames up to the first that ends the connection (an error frame, a seq regression): that one
+                    // is handed over too (the verifier records it), the rest of the batch is not.
+                    var order = s.order
+                    for (position, buffer) in buffers.enumerated() {
+                        let bytes = Array(buffer.readableBytesView)
+                        let peek = FramePeek(bytes)
+                        // A server that replays from `seq ≥ cursor` (the spec's text; Docs/SPEC.md §15 item 1) starts a new
+                        // connection with the cursor's own event: not processed, but no reason to drop the connection.
+                        let resumedAtCursor = s.framesThisConnection == 0 && position == 0 && peek.seq != nil && peek.seq == cursor
+                        if let seq = peek.seq, case .regression(let last) = order.judge(seq), s.end == nil, !resumedAtCursor {
+                            s.end = .seqRegression(seq: seq, previous: last)
+                        }
+                        // The cursor never moves back: a frame with a lower seq (refused by the verifier) keeps it.
+                        let position = max(peek.seq ?? Int64.min, order.last ?? -1)
+                        frames.append(IncomingFrame(index: s.index, bytes: bytes, cursorPosition: position,
+                                                    connection: s.connections, receivedAt: receivedAt, peek: peek))
+                        s.index += 1
+                        if let seq = peek.seq { _ = order.observe(seq) }
+                        if s.end != nil || peek.errorName != nil { break }
+                    }
                 }
-                if let name = peek.errorName {
-                    progress.state.withLock { $0.end = .errorFrame(name: name, message: peek.errorMessage) }
+                for frame in frames {
+                    if let info = frame.peek?.infoName {
+                        logger.warning("upstream #info", metadata: ["relay.info": "\(info)"])
+                    }
+                }
+                let reply = await deliver(frames)
+                let taken = min(max(0, reply.taken), frames.count)
+                if Task.isCancelled { return false }
+                let last = taken > 0 ? frames[taken - 1].peek : nil
+                let end = progress.state.withLock { s -> ConnectionEnd? in
+                    s.frames += taken
+                    s.framesThisConnection += taken
+                    for frame in frames.prefix(taken) {
+                        if let seq = frame.peek?.seq { _ = s.order.observe(seq) }
+                    }
+                    if let name = last?.errorName {
+                        s.end = .errorFrame(name: name, message: last?.errorMessage)
+                    } else if !reply.keepGoing || taken < frames.count {
+                        s.end = .stopRequested
+                    }
+                    return s.end
+                }
+                switch end {
+                case nil: return true
+                case .seqRegression?:
+                    logger.warning("seq regression: dropping the connection", metadata: ["relay.seq": "\(last?.seq.map(String.init) ?? "-")"])
                     return false
+                default: return false
                 }
-                if !keepGoing {
-                    progress.state.withLock { $0.end = .stopRequested }
-                    return false
-                }
-                if case .seqRegression? = progress.state.withLock({ $0.end }) {
-                    logger.warning("seq regression: dropping the connection", metadata: ["relay.seq": "\(peek.seq.map(String.init) ?? "-")"])
-                    return false
-                }
-                return true
             }
             progress.state.withLock { s in
                 if s.end == nil {

@@ -20,6 +20,10 @@ public struct SubscriptionConfiguration: Sendable {
     /// A PEM file of certificates trusted for `wss://` besides the system's roots (a private CA); certificates
     /// and host names are always checked.
     public var additionalTrustRoots: String? = nil
+    /// The most frames handed to the consumer in one batch (the frames of one socket read, up to this many).
+    public var batchFrames: Int = 256
+    /// The most bytes handed to the consumer in one batch (a single larger frame travels alone).
+    public var batchBytes: Int = 1024 * 1024
 
     /// Creates a configuration with the defaults of Docs/SPEC.md §1 (pings every 30 s, dropped after 60 s of silence,
     /// 15 s for a handshake).

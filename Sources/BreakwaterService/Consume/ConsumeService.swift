@@ -157,10 +157,10 @@ package struct ConsumeService {
         if let crossCheck { onFrame = { frame in crossCheck.observeFirst(frame) } }
         let recorder = recording?.writer
         let pipeline = VerificationPipeline(
-            // One-frame hand-offs and a time-based flush: a live stream can be slow or quiet, and no frame may wait
-            // in the reader for a chunk to fill; a batch closes after 500 events or 200 ms, whichever comes first, so
-            // the stored cursor and progress follow the stream within about a fifth of a second.
-            configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500, chunkSize: 1,
+            // A time-based flush: a live stream can be slow or quiet; the reader hands its chunks to the workers at the
+            // end of each socket read's batch, and a store batch closes after 500 events or 200 ms, whichever comes
+            // first, so the stored cursor and progress follow the stream within about a fifth of a second.
+            configuration: PipelineConfiguration(workers: settings.workers, policy: settings.policy, batchSize: 500,
                                                  upstream: upstream, flushInterval: .milliseconds(200), mirrors: settings.mirrors,
                                                  now: { WallClock.nowMicros() }),
             store: PartitionStore(base: store, partition: settings.partition, lease: settings.lease),

@@ -1,4 +1,3 @@
-package import FirehoseIngest
 import Foundation
 package import Logging
 import ServiceLifecycle

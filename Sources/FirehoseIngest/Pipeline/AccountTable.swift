@@ -1,7 +1,9 @@
+import ATIdentity
 import FirehoseSync
 
 /// One verification worker's accounts: the state each account was left in (read from the store at first sight,
-/// then kept current by the worker) and, for accounts answered by an identities file, their fixed PDS host.
+/// then kept current by the worker), for accounts answered by an identities file their fixed PDS host, and for
+/// accounts whose key was resolved over the network that key and host (so later events need no look-up).
 ///
 /// Each DID belongs to one worker (``VerificationPipeline/shard(_:workers:)``), so the table needs no lock and
 /// is always ahead of the store. A state not yet durably written is never dropped: a slot is evicted only once
@@ -16,6 +18,9 @@ struct AccountTable {
         var unwrittenAt: Int?
         /// The PDS host from an identities file, when known to be fixed (outer nil: not asked yet).
         var fixedHost: String??
+        /// The signing key resolved over the network and the PDS host it came with, held until an event about the
+        /// account's identity or a signature failure with it (which looks it up fresh); nil when none is held.
+        var resolved: (key: SigningKeyLookup, host: String?)? = nil
     }
 
     private var slots: [String: Slot] = [:]
@@ -58,6 +63,15 @@ struct AccountTable {
     /// Caches the fixed PDS host of `did` (an account whose state has been looked up).
     mutating func setFixedHost(_ host: String?, for did: String) {
         slots[did]?.fixedHost = .some(host)
+    }
+
+    /// The key (a cached one: a signature failure with it needs a fresh look-up) and host resolved for `did`, if held.
+    func resolved(_ did: String) -> (key: SigningKeyLookup, host: String?)? { slots[did]?.resolved }
+
+    /// Holds the key resolved for `did` and its host (only a key: a failed look-up is asked again), or forgets them (nil).
+    mutating func setResolved(_ key: SigningKeyLookup?, host: String?, for did: String) {
+        guard case .key(let publicKey, _)? = key else { slots[did]?.resolved = nil; return }
+        slots[did]?.resolved = (.key(publicKey, fresh: false), host)
     }
 
     /// Keeps the table within its capacity once it is over: drops slots whose state is written (its event at or

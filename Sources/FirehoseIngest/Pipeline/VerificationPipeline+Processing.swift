@@ -5,37 +5,49 @@ import FirehoseSync
 /// the account machine's verdict, the identity purge, mirror updates and the resync hook.
 extension VerificationPipeline {
     /// Processes one item given its account's state, attributes it to its account's PDS host (`fixedHost` when the
-    /// identities file answers for the account), and records the verification latency.
-    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??) async -> WorkResult {
+    /// identities file or the account's slot answers for it), and records the verification latency. With `slotKey` (the
+    /// key held in the account's slot) nothing is looked up, and the result is nil when the signature failed with it (the
+    /// caller then runs the item with the look-up and its fresh retry); without it the result is never nil.
+    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
         let started = ContinuousClock.now
-        var result = await attributed(await process(item, state: state), item: item, fixedHost: fixedHost)
+        guard let processed = await process(item, state: state, slotKey: slotKey) else { return nil }
+        var result = await attributed(processed, item: item, fixedHost: fixedHost)
         result.size = item.size
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return result
     }
 
-    func process(_ item: WorkItem, state: AccountState?) async -> WorkResult {
+    func process(_ item: WorkItem, state: AccountState?, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
         let now = configuration.now()
         switch item {
         case .resyncCompletion(let completion, let ordinal):
             return await applyResync(completion, state: state, ordinal: ordinal, now: now)
         case .frame(let work):
-            return await process(work, state: state, now: now)
+            return await process(work, state: state, now: now, slotKey: slotKey)
         }
     }
 
     /// Judges one frame: a verdict reached at decoding, or its message through the account machine with the account's
     /// state (`state`, nil when it has none) and signing key.
-    func process(_ work: FrameWork, state: AccountState?, now: Int64) async -> WorkResult {
+    func process(_ work: FrameWork, state: AccountState?, now: Int64, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
         switch work.decoded {
         case .final(let judgement, let bytes):
             return WorkResult(index: work.index, cursorPosition: work.cursorPosition, judgement: judgement, newState: nil,
                               frame: judgement.verdict.isRejected ? bytes : nil, processedAt: now, ordinal: work.ordinal)
         case .message(let message, let index, let bytes):
-            var step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now)) { fresh in
-                guard let did = message.did else { return nil }
-                return await keys.signingKey(for: did, seq: message.seq, fresh: fresh)
+            var looked: SigningKeyLookup?
+            var step: StepResult
+            if let slotKey {
+                guard case .step(let judged) = machine.process(message, index: index, state: state, key: slotKey,
+                                                               time: VerificationTime(micros: now)) else { return nil }
+                step = judged
+            } else {
+                step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now)) { fresh in
+                    guard let did = message.did else { return nil }
+                    looked = await keys.signingKey(for: did, seq: message.seq, fresh: fresh)
+                    return looked
+                }
             }
             if step.purgeIdentity, let did = message.did { await keys.purge(did) }
             let mirror = message.did.flatMap { did in
@@ -46,7 +58,7 @@ extension VerificationPipeline {
             }
             return WorkResult(index: index, cursorPosition: work.cursorPosition, judgement: step.judgement, newState: step.newState,
                               frame: step.verdict.isRejected ? bytes : nil, processedAt: now, mirror: mirror,
-                              eventTime: message.time, ordinal: work.ordinal)
+                              eventTime: message.time, ordinal: work.ordinal, signingKey: looked)
         }
     }
 

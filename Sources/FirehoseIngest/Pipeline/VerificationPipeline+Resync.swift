@@ -15,22 +15,22 @@ import FirehoseSync
 extension VerificationPipeline {
     /// What the reader receives when resyncs run.
     enum ReaderInput: Sendable {
-        case frame(IncomingFrame)
+        case frames([IncomingFrame])
         case completion(ResyncCompletion)
     }
 
-    /// Reads `frames` and the coordinator's completions as one sequence until the frames end (or the task is
-    /// cancelled); then stops the coordinator (resyncs not yet applied are re-scheduled at the next start).
+    /// Reads the batches of `frames` and the coordinator's completions as one sequence until the frames end (or the
+    /// task is cancelled); then stops the coordinator (resyncs not yet applied are re-scheduled at the next start).
     func readMerged<Frames: AsyncSequence & Sendable>(_ frames: Frames, resync: ResyncCoordinator,
                                                       _ body: (ReaderInput) async -> Void) async throws
-    where Frames.Element == IncomingFrame {
+    where Frames.Element: Collection & Sendable, Frames.Element.Element == IncomingFrame {
         let input = AsyncChannel<ReaderInput>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { input.finish() }
-                for try await frame in frames {
+                for try await batch in frames {
                     if Task.isCancelled { break }
-                    await input.send(.frame(frame))
+                    await input.send(.frames(Array(batch)))
                 }
             }
             group.addTask {

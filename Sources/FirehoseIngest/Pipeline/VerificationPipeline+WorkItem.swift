@@ -1,3 +1,4 @@
+import ATIdentity
 import FirehoseSync
 
 extension VerificationPipeline {
@@ -92,5 +93,7 @@ extension VerificationPipeline {
         var receipt: EventReceipt? = nil
         /// The frame's size in bytes (0 for a resync completion), released from the window when written.
         var size = 0
+        /// The signing key last looked up for the event, if any (the worker keeps a resolved one in the account's slot).
+        var signingKey: SigningKeyLookup? = nil
     }
 }

@@ -35,10 +35,21 @@ extension VerificationPipeline {
             func run(_ item: WorkItem, did: String) async throws {
                 let state = item.needsState ? try table.state(did, store: store) : nil
                 let fixed = fixedKeys(for: did)
+                if !item.mayWaitForKey && !item.isResyncCompletion && item.needsState {
+                    table.setResolved(nil, host: nil, for: did)  // an identity (or other unsigned) event: look the key up again
+                }
+                if item.mayWaitForKey && fixed == nil, case let (key, host)? = table.resolved(did) {
+                    // The key resolved earlier for the account: no look-up. A signature failure with it parks the account
+                    // behind a job as before (the cached key, then the fresh look-up: Docs/CONTRACT.md §3).
+                    if let result = await processMeasured(item, state: state, fixedHost: .some(host), slotKey: key) {
+                        return settle(result)
+                    }
+                    table.setResolved(nil, host: nil, for: did)
+                }
                 if item.isResyncCompletion || (item.mayWaitForKey && fixed == nil) {
                     parked[did] = []
                     jobs.addTask {
-                        let result = await self.processMeasured(item, state: state, fixedHost: nil)
+                        let result = await self.processMeasured(item, state: state, fixedHost: nil)!
                         mailbox.post(.settled(did: did, result))
                     }
                     return
@@ -51,7 +62,7 @@ extension VerificationPipeline {
                         table.setFixedHost(host!, for: did)
                     }
                 }
-                settle(await processMeasured(item, state: state, fixedHost: host))
+                settle(await processMeasured(item, state: state, fixedHost: host)!)
             }
 
             /// Takes a result: its account's new state into the table, the result towards the writer.
@@ -78,7 +89,7 @@ extension VerificationPipeline {
                     try table.prefetch(items.compactMap { $0.needsState ? $0.did : nil }, store: store)
                     for item in items {
                         guard let did = item.did else {
-                            settle(await processMeasured(item, state: nil, fixedHost: nil))
+                            settle(await processMeasured(item, state: nil, fixedHost: nil)!)
                             continue
                         }
                         if parked[did] != nil {
@@ -88,6 +99,7 @@ extension VerificationPipeline {
                         }
                     }
                 case .settled(let did, let result):
+                    if result.judgement != nil { table.setResolved(result.signingKey, host: result.receipt?.host, for: did) }
                     settle(result)
                     try await resume(did)
                 }

@@ -58,6 +58,19 @@ public final class VerificationPipeline: Sendable {
     /// Frame indices must be consecutive from `startIndex`.
     public func run<Frames: AsyncSequence & Sendable>(_ frames: Frames, startIndex: Int = 0) async throws -> PipelineSummary
     where Frames.Element == IncomingFrame {
+        try await run(frames.map { CollectionOfOne($0) }, startIndex: startIndex, handingOverEachBatch: false)
+    }
+
+    /// Runs the pipeline over batches of frames (in order; a live stream's socket reads) until the sequence ends (or
+    /// the task is cancelled), then flushes. The end of a batch is where no more frames are at hand: what the reader
+    /// gathered for the workers goes to them then, so no frame waits for a chunk to fill on a quiet stream.
+    public func run<Batches: AsyncSequence & Sendable>(batches: Batches, startIndex: Int = 0) async throws -> PipelineSummary
+    where Batches.Element == [IncomingFrame] {
+        try await run(batches, startIndex: startIndex, handingOverEachBatch: true)
+    }
+
+    private func run<Batches: AsyncSequence & Sendable>(_ frames: Batches, startIndex: Int, handingOverEachBatch: Bool) async throws
+    -> PipelineSummary where Batches.Element: Collection & Sendable, Batches.Element.Element == IncomingFrame {
         let workerCount = configuration.workers
         let inboxes = (0..<workerCount).map { _ in WorkerMailbox<WorkerInput>() }
         let results = AsyncChannel<[WorkResult]>()
@@ -91,13 +104,16 @@ public final class VerificationPipeline: Sendable {
                         pending[worker].removeAll(keepingCapacity: true)
                     }
                 }
+                func handOverPending() async {
+                    for worker in 0..<workerCount where !pending[worker].isEmpty {
+                        await inboxes[worker].send(.items(pending[worker]))
+                        pending[worker].removeAll(keepingCapacity: true)
+                    }
+                }
                 func handle(_ frame: IncomingFrame) async {
                     if !window.tryAcquire(bytes: frame.bytes.count) {
                         // Hand over what is buffered (the writer may be waiting for it), then wait for a place.
-                        for worker in 0..<workerCount where !pending[worker].isEmpty {
-                            await inboxes[worker].send(.items(pending[worker]))
-                            pending[worker].removeAll(keepingCapacity: true)
-                        }
+                        await handOverPending()
                         await window.acquire(bytes: frame.bytes.count)
                     }
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
@@ -115,8 +131,9 @@ public final class VerificationPipeline: Sendable {
                 if let resync = self.resync {
                     try await self.readMerged(frames, resync: resync) { input in
                         switch input {
-                        case .frame(let frame):
-                            await handle(frame)
+                        case .frames(let batch):
+                            for frame in batch { await handle(frame) }
+                            if handingOverEachBatch { await handOverPending() }
                         case .completion(let completion):
                             let worker = VerificationPipeline.shard(completion.did, workers: workerCount)
                             await dispatch(.resyncCompletion(completion, ordinal: ordinal), worker: worker, now: true)
@@ -124,14 +141,15 @@ public final class VerificationPipeline: Sendable {
                         }
                     }
                 } else {
-                    for try await frame in frames {
-                        if Task.isCancelled { break }
-                        await handle(frame)
+                    reading: for try await batch in frames {
+                        for frame in batch {
+                            if Task.isCancelled { break reading }
+                            await handle(frame)
+                        }
+                        if handingOverEachBatch { await handOverPending() }
                     }
                 }
-                for worker in 0..<workerCount where !pending[worker].isEmpty {
-                    await inboxes[worker].send(.items(pending[worker]))
-                }
+                await handOverPending()
                 seqCounts.store(seqs)
                 return nil
             }

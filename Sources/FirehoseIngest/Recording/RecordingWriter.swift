@@ -24,7 +24,7 @@ public final class RecordingWriter: Sendable {
 
     /// The recording folder.
     public let folder: URL
-    /// Resolves identities as DIDs appear (run by ``LiveIngest``), when given.
+    /// Resolves identities as DIDs appear (run by the live ingest), when given.
     public let identities: LiveIdentityRecorder?
     private let state: Mutex<State>
 

@@ -1,12 +1,13 @@
 import AsyncAlgorithms
+public import FirehoseIngest
 public import FirehoseSync
 public import Logging
 import ServiceLifecycle
 import Synchronization
 
 /// The live service's main loop (`breakwater consume`, `breakwater record`): a ``FrameSubscription``
-/// feeding the ``VerificationPipeline`` (and/or a ``RecordingWriter``) through a rendezvous channel, so a slow
-/// pipeline slows the socket instead of buffering.
+/// feeding the ``VerificationPipeline`` (and/or a ``RecordingWriter``) through a rendezvous channel of frame batches
+/// (those of one socket read, one hand-off each), so a slow pipeline slows the socket instead of buffering.
 ///
 /// It stops on an event limit, a duration, task cancellation or a graceful shutdown (SIGINT/SIGTERM under a
 /// `ServiceGroup`): reading stops first, then the pipeline drains and flushes, so the stored cursor covers
@@ -62,7 +63,7 @@ public struct LiveIngest: Sendable {
 
     /// Runs from `cursor` (nil: the upstream's "now").
     public func run(cursor: Int64?) async throws -> Result {
-        let channel = AsyncChannel<IncomingFrame>()
+        let channel = AsyncChannel<[IncomingFrame]>()
         return try await withThrowingTaskGroup(of: Part.self) { group in
             let identities = recorder?.identities
             if let identities {
@@ -90,7 +91,7 @@ public struct LiveIngest: Sendable {
             }
             group.addTask {
                 if let pipeline = self.pipeline {
-                    return .verified(try await pipeline.run(channel))
+                    return .verified(try await pipeline.run(batches: channel))
                 }
                 for await _ in channel {}
                 return .verified(PipelineSummary())
@@ -109,7 +110,7 @@ public struct LiveIngest: Sendable {
         }
     }
 
-    private func receive(cursor: Int64?, into channel: AsyncChannel<IncomingFrame>) async throws -> SubscriptionResult {
+    private func receive(cursor: Int64?, into channel: AsyncChannel<[IncomingFrame]>) async throws -> SubscriptionResult {
         let limit = maxEvents
         let counter = FrameCounter()
         let recorder = self.recorder
@@ -118,22 +119,34 @@ public struct LiveIngest: Sendable {
         let admits = self.admits
         let recordingFailure = Mutex<IngestError?>(nil)
         let work: @Sendable () async throws -> SubscriptionResult = {
-            let result = try await self.subscription.run(cursor: cursor) { frame in
-                if let recorder {
-                    do {
-                        try recorder.append(frame.bytes, peek: frame.peek)
-                    } catch {
-                        // The recording cannot go on (a full disk): stop here, so that it ends with its last whole frame
-                        // and has no gap, and so that this frame is not verified without being recorded.
-                        logger.error("recording failed: \(error)")
-                        recordingFailure.withLock { $0 = $0 ?? (error as? IngestError ?? IngestError(.cannotWrite, "\(error)")) }
-                        return false
+            let result = try await self.subscription.runBatches(cursor: cursor, startIndex: 0) { frames in
+                var admitted: [IncomingFrame] = []
+                admitted.reserveCapacity(frames.count)
+                var reply = FrameBatchReply(taken: 0, keepGoing: true)
+                for frame in frames {
+                    if let recorder {
+                        do {
+                            try recorder.append(frame.bytes, peek: frame.peek)
+                        } catch {
+                            // The recording cannot go on (a full disk): stop here, so that it ends with its last whole
+                            // frame and has no gap, and so that this frame is not verified without being recorded.
+                            logger.error("recording failed: \(error)")
+                            recordingFailure.withLock { $0 = $0 ?? (error as? IngestError ?? IngestError(.cannotWrite, "\(error)")) }
+                            reply.keepGoing = false
+                            break
+                        }
+                    }
+                    onFrame?(frame)
+                    if admits?(frame) ?? true { admitted.append(frame) }
+                    reply.taken += 1
+                    let count = counter.increment()
+                    if let limit, count >= limit {
+                        reply.keepGoing = false
+                        break
                     }
                 }
-                onFrame?(frame)
-                if admits?(frame) ?? true { await channel.send(frame) }
-                let count = counter.increment()
-                return limit.map { count < $0 } ?? true
+                if !admitted.isEmpty { await channel.send(admitted) }
+                return reply
             }
             if let failure = recordingFailure.withLock({ $0 }) { throw failure }
             return result
