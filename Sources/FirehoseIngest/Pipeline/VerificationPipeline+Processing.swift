@@ -5,35 +5,37 @@ import FirehoseSync
 /// the account machine's verdict, the identity purge, mirror updates and the resync hook.
 extension VerificationPipeline {
     /// Processes one item given its account's state, attributes it to its account's PDS host (`fixedHost` when the
-    /// identities file answers for the account), and records the verification latency.
-    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??) async -> WorkResult {
+    /// identities file answers for the account), and records the verification latency. `workspace`: the worker's.
+    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??,
+                         workspace: VerifierWorkspace? = nil) async -> WorkResult {
         let started = ContinuousClock.now
-        var result = await attributed(await process(item, state: state), item: item, fixedHost: fixedHost)
+        var result = await attributed(await process(item, state: state, workspace: workspace), item: item, fixedHost: fixedHost)
         result.size = item.size
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         metrics.verified(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return result
     }
 
-    func process(_ item: WorkItem, state: AccountState?) async -> WorkResult {
+    func process(_ item: WorkItem, state: AccountState?, workspace: VerifierWorkspace? = nil) async -> WorkResult {
         let now = configuration.now()
         switch item {
         case .resyncCompletion(let completion, let ordinal):
             return await applyResync(completion, state: state, ordinal: ordinal, now: now)
         case .frame(let work):
-            return await process(work, state: state, now: now)
+            return await process(work, state: state, now: now, workspace: workspace)
         }
     }
 
     /// Judges one frame: a verdict reached at decoding, or its message through the account machine with the account's
     /// state (`state`, nil when it has none) and signing key.
-    func process(_ work: FrameWork, state: AccountState?, now: Int64) async -> WorkResult {
+    func process(_ work: FrameWork, state: AccountState?, now: Int64, workspace: VerifierWorkspace? = nil) async -> WorkResult {
         switch work.decoded {
         case .final(let judgement, let bytes):
             return WorkResult(index: work.index, cursorPosition: work.cursorPosition, judgement: judgement, newState: nil,
                               frame: judgement.verdict.isRejected ? bytes : nil, processedAt: now, ordinal: work.ordinal)
         case .message(let message, let index, let bytes):
-            var step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now)) { fresh in
+            var step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now),
+                                             workspace: workspace) { fresh in
                 guard let did = message.did else { return nil }
                 return await keys.signingKey(for: did, seq: message.seq, fresh: fresh)
             }

@@ -29,6 +29,7 @@ extension VerificationPipeline {
         var table = AccountTable(capacity: capacity)
         var parked: [String: Deque<WorkItem>] = [:]
         var out: [WorkResult] = []
+        let workspace = VerifierWorkspace()  // for the events judged here, not for jobs
 
         try await withThrowingDiscardingTaskGroup { jobs in
             /// Judges `item` of the unparked account `did` at once, or parks the account behind a job for it.
@@ -51,7 +52,7 @@ extension VerificationPipeline {
                         table.setFixedHost(host!, for: did)
                     }
                 }
-                settle(await processMeasured(item, state: state, fixedHost: host))
+                settle(await processMeasured(item, state: state, fixedHost: host, workspace: workspace))
             }
 
             /// Takes a result: its account's new state into the table, the result towards the writer.
@@ -78,7 +79,7 @@ extension VerificationPipeline {
                     try table.prefetch(items.compactMap { $0.needsState ? $0.did : nil }, store: store)
                     for item in items {
                         guard let did = item.did else {
-                            settle(await processMeasured(item, state: nil, fixedHost: nil))
+                            settle(await processMeasured(item, state: nil, fixedHost: nil, workspace: workspace))
                             continue
                         }
                         if parked[did] != nil {
