@@ -46,12 +46,14 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        // System library over the distro's libcrypto: SHA-256 on a stack context (IPLD's SHA256Hasher).
+        .systemLibrary(name: "CLibCryptoSHA256", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Validated atproto syntax types. Standard library only.
         .target(name: "ATSyntax", swiftSettings: hotPathSettings),
         // Strict DAG-CBOR, CIDs, multibase, CAR v1, atproto JSON.
         .target(
             name: "IPLD",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CLibCryptoSHA256"],
             swiftSettings: hotPathSettings
         ),
         // Keys, did:key/Multikey, low-S signature verification and signing.
@@ -63,7 +65,7 @@ let package = Package(
         // Commits, MST (partial trees, inversion, diffs), repository CARs.
         .target(
             name: "ATRepo",
-            dependencies: ["IPLD", "ATCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["IPLD", "ATCrypto"],
             swiftSettings: hotPathSettings
         ),
         // DID documents, resolver protocol, cache policy, static identities.

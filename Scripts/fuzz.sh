@@ -16,8 +16,8 @@
 # Corpora grow in .build/fuzz/corpus-TARGET (seeds: real frames split from Replays/*/frames.bin and vectors from
 # Tests/Vectors, in .build/fuzz/seeds-TARGET); crashes are written to .build/fuzz/artifacts/; one line per target
 # with executions, peak RSS and corpus size goes to .build/fuzz/summary.txt. Both binaries link the swift-crypto
-# objects of the debug build (built first if missing) and Debian's libsecp256k1. If libFuzzer cannot be used with
-# this toolchain, the IPLD target runs as a deterministic mutation loop instead.
+# objects of the debug build (built first if missing), Debian's libsecp256k1 and the system libcrypto (SHA-256).
+# If libFuzzer cannot be used with this toolchain, the IPLD target runs as a deterministic mutation loop instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -113,8 +113,9 @@ done
 # Rebuild an instrumented binary only when one of its sources is newer than it.
 fresh() { local binary="$1"; shift; [ -x "$binary" ] && [ -z "$(find "$@" -name '*.swift' -newer "$binary" | head -1)" ]; }
 
-IPLD_COMMON=(-parse-as-library -module-name IPLDFuzz -package-name Breakwater -O -I "$DEBUG/Modules" "${MODULE_MAPS[@]}"
-             $(find Sources/IPLD -name '*.swift' | sort) Scripts/Fuzz/FuzzIPLD.swift "${CRYPTO_OBJECTS[@]}" -lstdc++)
+IPLD_COMMON=(-parse-as-library -module-name IPLDFuzz -package-name Breakwater -O -I "$DEBUG/Modules" -I Sources/CLibCryptoSHA256
+             "${MODULE_MAPS[@]}" $(find Sources/IPLD -name '*.swift' | sort) Scripts/Fuzz/FuzzIPLD.swift "${CRYPTO_OBJECTS[@]}"
+             -lstdc++ -lcrypto)
 
 # The verification modules as one module: each source copied under a unique name, its imports of the other five
 # modules removed (they are one module here; `package` and `internal` symbols are visible across them).
@@ -134,8 +135,8 @@ build_verify() {
     done
     swiftc -parse-as-library -module-name VerifyFuzz -package-name Breakwater -O -sanitize=fuzzer,address \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
-        -I "$DEBUG/Modules" -I Sources/CSecp256k1 "${MODULE_MAPS[@]}" \
-        "$src"/*.swift Scripts/Fuzz/Verify/*.swift "${CRYPTO_OBJECTS[@]}" -lstdc++ -lsecp256k1 \
+        -I "$DEBUG/Modules" -I Sources/CSecp256k1 -I Sources/CLibCryptoSHA256 "${MODULE_MAPS[@]}" \
+        "$src"/*.swift Scripts/Fuzz/Verify/*.swift "${CRYPTO_OBJECTS[@]}" -lstdc++ -lsecp256k1 -lcrypto \
         -o "$OUT/fuzz-verify"
 }
 

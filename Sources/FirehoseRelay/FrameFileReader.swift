@@ -1,8 +1,9 @@
 import FirehoseSync
 import Foundation
 
-/// Reads a `frames.bin` (Docs/CONTRACT.md §2) frame by frame from any offset, in 1 MiB chunks, knowing the file
-/// offset of every frame (for seeking to a cursor). Memory is bounded by the largest frame plus one chunk.
+/// Reads a `frames.bin` (Docs/CONTRACT.md §2) frame by frame from any offset, in 1 MiB chunks through the decoder's
+/// reused chunk, knowing the file offset of every frame (for seeking to a cursor). Memory is bounded by the largest
+/// frame plus one chunk.
 ///
 /// At the end of the file it reports nil but can be asked again: frames appended meanwhile are then read
 /// (the server tails a recording that is still being written).
@@ -37,9 +38,15 @@ struct FrameFileReader {
                 offset += UInt64(4 + frame.count)
                 return (frameOffset, frame)
             }
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { return nil }
-            decoder.append(chunk)
+            let descriptor = handle.fileDescriptor
+            let count = try decoder.append(readingUpTo: 1 << 20) { buffer in
+                while true {
+                    let count = read(descriptor, buffer.baseAddress, buffer.count)
+                    if count >= 0 { return count }
+                    if errno != EINTR { throw RelayError(.recordingUnreadable, "read failed at offset \(offset)") }
+                }
+            }
+            if count == 0 { return nil }
         }
     }
 

@@ -1,5 +1,3 @@
-import Crypto
-
 /// A content identifier in one of the forms atproto blesses: CIDv1, codec `dag-cbor` (0x71) or `raw`
 /// (0x55), multihash sha2-256 with a 32-byte digest.
 ///
@@ -50,10 +48,7 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Computes the CID of bytes in a raw buffer.
     public static func compute(for buffer: UnsafeRawBufferPointer, codec: Codec = .dagCBOR) -> CID {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: buffer)
-        let digest = hasher.finalize()
-        return digest.withUnsafeBytes { CID(codec: codec, digestAt: $0, offset: 0) }
+        SHA256Hasher.hash(buffer).withUnsafeBytes { CID(codec: codec, digestAt: $0, offset: 0) }
     }
 
     /// The 32-byte SHA-256 digest.

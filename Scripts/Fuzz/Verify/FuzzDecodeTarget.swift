@@ -1,6 +1,7 @@
 // Target `decode`: the in-place decoders against the generic ones they replace, on the same input. The input is read
 // as a frame (DecodedEvent.decode against decodeGeneric, both policies), as a CAR (CARSlice against CARFile) and as a
-// commit block (CommitView against Commit); when it is a frame whose body has `blocks`, those are read the same way,
+// commit block (CommitView against Commit) and as a `#commit` ops array (RepoOp.readListedInPlace against the generic
+// decode and RepoOp.parseList); when it is a frame whose body has `blocks`, those are read the same way,
 // and so is the root block of every CAR that parses. Oracle: both accept with equal results, or both refuse with the
 // same error text.
 
@@ -8,6 +9,7 @@ func fuzzDecode(_ bytes: [UInt8]) {
     compareFrames(bytes)
     compareSlices(bytes)
     compareCommits(bytes)
+    compareOps(bytes)
     if let frame = try? Frame(decoding: bytes), case .bytes(let blocks)? = frame.body["blocks"] {
         compareSlices(blocks)
     }
@@ -45,6 +47,20 @@ func compareCommits(_ block: [UInt8]) {
     default:
         fuzzRequire(false, "one commit reader accepts what the other refuses")
     }
+}
+
+func compareOps(_ bytes: [UInt8]) {
+    let listed: [RepoOp.Listed]? = bytes.withUnsafeBytes { buffer in
+        var reader = DAGCBORReader(buffer)
+        guard let listed = RepoOp.readListedInPlace(&reader), reader.isAtEnd else { return nil }
+        return listed
+    }
+    guard let listed else { return }  // declined: the frame goes to the generic decode
+    guard case .list(let raw)? = try? DAGCBOR.decode(bytes) else {
+        fuzzRequire(false, "ops read in place that the generic decode refuses")
+        return
+    }
+    fuzzRequire("\(RepoOp.parseList(listed: listed))" == "\(RepoOp.parseList(raw))", "ops differ")
 }
 
 func compareFrames(_ bytes: [UInt8]) {

@@ -1,5 +1,6 @@
 public import Crypto
 import CSecp256k1
+public import IPLD
 
 extension PublicKey {
     /// Verifies an atproto signature (64-byte `r ‖ s`, low-S) over SHA-256 of `message`.
@@ -7,18 +8,24 @@ extension PublicKey {
     /// See https://atproto.com/specs/cryptography and Docs/SPEC.md §10.
     public func verify(signature: [UInt8], message: [UInt8]) -> SignatureCheck {
         if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
-        return verifyWellFormed(signature: signature, digest: SHA256.hash(data: message))
+        return verifyWellFormed(signature: signature, digest: SHA256Hasher.hash(message))
     }
 
     /// Verifies an atproto signature (64-byte `r ‖ s`, low-S) given the SHA-256 digest of the message,
     /// for callers that already hashed it (the digest is not hashed again).
-    public func verify(signature: [UInt8], digest: SHA256Digest) -> SignatureCheck {
+    public func verify(signature: [UInt8], digest: SHA256Hash) -> SignatureCheck {
         if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
         return verifyWellFormed(signature: signature, digest: digest)
     }
 
+    /// The same check given swift-crypto's digest of the message.
+    public func verify(signature: [UInt8], digest: SHA256Digest) -> SignatureCheck {
+        if let failure = SignatureFormat.failure(of: signature, curve: curve) { return .invalid(failure) }
+        return verifyWellFormed(signature: signature, digest: digest.withUnsafeBytes { SHA256Hash(copying: $0) })
+    }
+
     /// ECDSA verification proper, after the format rules passed.
-    private func verifyWellFormed(signature: [UInt8], digest: SHA256Digest) -> SignatureCheck {
+    private func verifyWellFormed(signature: [UInt8], digest: SHA256Hash) -> SignatureCheck {
         switch storage {
         case .k256(var key):
             var parsed = secp256k1_ecdsa_signature()
@@ -36,7 +43,7 @@ extension PublicKey {
                 return .invalid(.mismatch)
             }
             // swift-crypto accepts high-S; the low-S rule was checked above.
-            return key.isValidSignature(parsed, for: digest) ? .valid : .invalid(.mismatch)
+            return key.isValidSignature(parsed, for: PrecomputedSHA256Digest(digest)) ? .valid : .invalid(.mismatch)
         }
     }
 }

@@ -1,5 +1,4 @@
 public import ATCrypto
-import Crypto
 public import IPLD
 
 /// A signed commit read in place from its block, with the SHA-256 of its unsigned bytes, for checking a commit's
@@ -27,7 +26,7 @@ public struct CommitView: Sendable {
     /// The raw signature bytes (`sig`).
     public let signature: [UInt8]
     /// SHA-256 of the commit map without `sig`, canonically encoded: the message that was signed.
-    let unsignedDigest: SHA256Digest
+    let unsignedDigest: SHA256Hash
 
     /// Reads a v3 commit block whose CID is `cid`. `hashVerified` says the caller already checked that the bytes hash
     /// to `cid` (a CAR reader checks every block). Throws what ``Commit/init(block:cid:hashVerified:acceptVersion2:)``
@@ -52,11 +51,11 @@ public struct CommitView: Sendable {
         data = commit.data
         prev = commit.prev
         signature = commit.signature
-        unsignedDigest = SHA256.hash(data: commit.unsignedBytes)
+        unsignedDigest = SHA256Hasher.hash(commit.unsignedBytes)
     }
 
     /// The 32 bytes of the signing digest.
-    package var unsignedDigestBytes: [UInt8] { Array(unsignedDigest) }
+    package var unsignedDigestBytes: [UInt8] { unsignedDigest.bytes }
 
     /// Checks ``signature`` against `key` over the unsigned commit (as ``Commit/verifySignature(with:)`` does).
     public func verifySignature(with key: PublicKey) -> SignatureCheck {
@@ -70,7 +69,7 @@ public struct CommitView: Sendable {
         var signature: [UInt8]
         var data: CID
         var prev: CID?
-        var unsignedDigest: SHA256Digest
+        var unsignedDigest: SHA256Hash
     }
 
     /// Reads `block` when it is a strict DAG-CBOR map of exactly the six v3 commit keys with values of their types
@@ -101,10 +100,10 @@ public struct CommitView: Sendable {
                 }
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "version"),
                       case .int(3) = try reader.readValue(nestedIn: 1), reader.isAtEnd else { return nil }
-                var hasher = SHA256()
-                withUnsafeBytes(of: UInt8(0xa5)) { hasher.update(bufferPointer: $0) }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[1..<sigStart]))
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[sigEnd...]))
+                var hasher = SHA256Hasher()
+                hasher.update(byte: 0xa5)
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[1..<sigStart]))
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[sigEnd...]))
                 return Canonical(did: did, rev: rev, signature: signature, data: data, prev: prev,
                                  unsignedDigest: hasher.finalize())
             } catch {

@@ -1,4 +1,4 @@
-import Crypto
+import IPLD
 
 /// Helpers for MST keys: byte strings ordered bytewise (Docs/SPEC.md §5.1).
 ///
@@ -12,23 +12,9 @@ public enum MSTKey {
     ///
     /// See https://atproto.com/specs/repository#mst-structure and Docs/SPEC.md §5.2.
     public static func layer(of key: some Collection<UInt8>) -> Int {
-        var hasher = SHA256()
-        if let done: Void = key.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
-            _ = done
-        } else {
-            hasher.update(data: Array(key))
-        }
-        let digest = hasher.finalize()
-        var zeros = 0
-        for byte in digest {
-            if byte == 0 {
-                zeros += 8
-                continue
-            }
-            zeros += byte.leadingZeroBitCount
-            break
-        }
-        return zeros / 2
+        let digest = key.withContiguousStorageIfAvailable { SHA256Hasher.hash(UnsafeRawBufferPointer($0)) }
+            ?? SHA256Hasher.hash(Array(key))
+        return digest.leadingZeroBitCount / 2
     }
 
     /// The number of leading bytes `a` and `b` share.

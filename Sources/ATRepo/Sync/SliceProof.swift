@@ -41,14 +41,22 @@ public enum SliceProof {
             return .valid(previousData: data)
         }
         if let failure = check(ops) { return .invalid(failure) }
+        // The op list and the order are built in the arena's scratch arrays, taken out for this proof and put back.
         var placed: [PlacedOp] = []
-        placed.reserveCapacity(ops.count)
+        var ordered: [Int] = []
+        swap(&placed, &tree.placedOps)
+        swap(&ordered, &tree.opOrder)
+        defer {
+            swap(&placed, &tree.placedOps)
+            swap(&ordered, &tree.opOrder)
+        }
         for op in ops {
             let key = tree.appendKey(op.path.utf8)
             placed.append(PlacedOp(key: key, layer: tree.layer(of: key)))
         }
         // The fixed order: deletes first, then by key bytes (paths are distinct, so there are no ties).
-        let ordered = ops.indices.sorted { a, b in
+        ordered.append(contentsOf: ops.indices)
+        ordered.sort { a, b in
             let aDelete = ops[a].action == .delete, bDelete = ops[b].action == .delete
             if aDelete != bDelete { return aDelete }
             return tree.compare(placed[a].key, placed[b].key) < 0
@@ -75,16 +83,19 @@ public enum SliceProof {
         // the one reported). Each order starts again from the loaded tree.
         let loaded = tree.mark
         var firstFailure: CommitProofFailure?
-        var tried: [[Int]] = []
         for order in InversionOrder.allCases {
+            // An order equal to one tried before it is skipped.
             let attempt: [Int]
             switch order {
-            case .normalized: attempt = ordered
-            case .reverseListed: attempt = ops.indices.reversed()
-            case .listed: attempt = Array(ops.indices)
+            case .normalized:
+                attempt = ordered
+            case .reverseListed:
+                if ordered.elementsEqual(ops.indices.reversed()) { continue }
+                attempt = ops.indices.reversed()
+            case .listed:
+                if ordered.elementsEqual(ops.indices) || ops.indices.reversed().elementsEqual(ops.indices) { continue }
+                attempt = Array(ops.indices)
             }
-            if tried.contains(attempt) { continue }
-            tried.append(attempt)
             tree.rewind(to: loaded)
             switch invert(attempt, ops: ops, placed: placed, root: loadedRoot, tree: &tree) {
             case .success(let previous):

@@ -59,6 +59,10 @@ struct SliceProofTree {
     var keyBytes: [UInt8] = []
     /// Scratch space for encoding a node.
     var encoding: [UInt8] = []
+    /// Scratch for ``SliceProof``: each op's key and layer.
+    var placedOps: [SliceProof.PlacedOp] = []
+    /// Scratch for ``SliceProof``: the fixed order of the ops.
+    var opOrder: [Int] = []
 
     /// Empties the tree, keeping the capacity.
     mutating func clear() {
@@ -66,6 +70,8 @@ struct SliceProofTree {
         entries.removeAll(keepingCapacity: true)
         entryLinks.removeAll(keepingCapacity: true)
         keyBytes.removeAll(keepingCapacity: true)
+        placedOps.removeAll(keepingCapacity: true)
+        opOrder.removeAll(keepingCapacity: true)
     }
 
     /// The current extent of the node and entry arrays.

@@ -8,9 +8,11 @@ extension VerificationPipeline {
     /// identities file or the account's slot answers for it), and records the verification latency. With `slotKey` (the
     /// key held in the account's slot) nothing is looked up, and the result is nil when the signature failed with it (the
     /// caller then runs the item with the look-up and its fresh retry); without it the result is never nil.
-    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
+    /// `workspace`: the worker's reusable proof storage (none for jobs running beside the worker).
+    func processMeasured(_ item: WorkItem, state: AccountState?, fixedHost: String??, slotKey: SigningKeyLookup? = nil,
+                         workspace: VerifierWorkspace? = nil) async -> WorkResult? {
         let started = ContinuousClock.now
-        guard let processed = await process(item, state: state, slotKey: slotKey) else { return nil }
+        guard let processed = await process(item, state: state, slotKey: slotKey, workspace: workspace) else { return nil }
         var result = await attributed(processed, item: item, fixedHost: fixedHost)
         result.size = item.size
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
@@ -18,19 +20,21 @@ extension VerificationPipeline {
         return result
     }
 
-    func process(_ item: WorkItem, state: AccountState?, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
+    func process(_ item: WorkItem, state: AccountState?, slotKey: SigningKeyLookup? = nil,
+                 workspace: VerifierWorkspace? = nil) async -> WorkResult? {
         let now = configuration.now()
         switch item {
         case .resyncCompletion(let completion, let ordinal):
             return await applyResync(completion, state: state, ordinal: ordinal, now: now)
         case .frame(let work):
-            return await process(work, state: state, now: now, slotKey: slotKey)
+            return await process(work, state: state, now: now, slotKey: slotKey, workspace: workspace)
         }
     }
 
     /// Judges one frame: a verdict reached at decoding, or its message through the account machine with the account's
     /// state (`state`, nil when it has none) and signing key.
-    func process(_ work: FrameWork, state: AccountState?, now: Int64, slotKey: SigningKeyLookup? = nil) async -> WorkResult? {
+    func process(_ work: FrameWork, state: AccountState?, now: Int64, slotKey: SigningKeyLookup? = nil,
+                 workspace: VerifierWorkspace? = nil) async -> WorkResult? {
         switch work.decoded {
         case .final(let judgement, let bytes):
             return WorkResult(index: work.index, cursorPosition: work.cursorPosition, judgement: judgement, newState: nil,
@@ -40,10 +44,11 @@ extension VerificationPipeline {
             var step: StepResult
             if let slotKey {
                 guard case .step(let judged) = machine.process(message, index: index, state: state, key: slotKey,
-                                                               time: VerificationTime(micros: now)) else { return nil }
+                                                               time: VerificationTime(micros: now), workspace: workspace) else { return nil }
                 step = judged
             } else {
-                step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now)) { fresh in
+                step = await machine.process(message, index: index, state: state, time: VerificationTime(micros: now),
+                                             workspace: workspace) { fresh in
                     guard let did = message.did else { return nil }
                     looked = await keys.signingKey(for: did, seq: message.seq, fresh: fresh)
                     return looked

@@ -29,6 +29,7 @@ extension VerificationPipeline {
         var table = AccountTable(capacity: capacity)
         var parked: [String: Deque<WorkItem>] = [:]
         var out: [WorkResult] = []
+        let workspace = VerifierWorkspace()  // for the events judged here, not for jobs
 
         try await withThrowingDiscardingTaskGroup { jobs in
             /// Judges `item` of the unparked account `did` at once, or parks the account behind a job for it.
@@ -41,7 +42,7 @@ extension VerificationPipeline {
                 if item.mayWaitForKey && fixed == nil, case let (key, host)? = table.resolved(did) {
                     // The key resolved earlier for the account: no look-up. A signature failure with it parks the account
                     // behind a job as before (the cached key, then the fresh look-up: Docs/CONTRACT.md §3).
-                    if let result = await processMeasured(item, state: state, fixedHost: .some(host), slotKey: key) {
+                    if let result = await processMeasured(item, state: state, fixedHost: .some(host), slotKey: key, workspace: workspace) {
                         return settle(result)
                     }
                     table.setResolved(nil, host: nil, for: did)
@@ -62,7 +63,7 @@ extension VerificationPipeline {
                         table.setFixedHost(host!, for: did)
                     }
                 }
-                settle(await processMeasured(item, state: state, fixedHost: host)!)
+                settle(await processMeasured(item, state: state, fixedHost: host, workspace: workspace)!)
             }
 
             /// Takes a result: its account's new state into the table, the result towards the writer.
@@ -89,7 +90,7 @@ extension VerificationPipeline {
                     try table.prefetch(items.compactMap { $0.needsState ? $0.did : nil }, store: store)
                     for item in items {
                         guard let did = item.did else {
-                            settle(await processMeasured(item, state: nil, fixedHost: nil)!)
+                            settle(await processMeasured(item, state: nil, fixedHost: nil, workspace: workspace)!)
                             continue
                         }
                         if parked[did] != nil {

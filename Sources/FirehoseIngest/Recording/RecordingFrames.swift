@@ -2,8 +2,8 @@ public import FirehoseSync
 import Foundation
 import Synchronization
 
-/// The frames of a recording file as an async sequence, read in 1 MiB chunks (memory stays bounded by the
-/// largest frame), starting after the frame at `skipThrough` (a resumed cursor).
+/// The frames of a recording file as an async sequence, read in 1 MiB chunks through the decoder's reused chunk
+/// (memory stays bounded by the largest frame), starting after the frame at `skipThrough` (a resumed cursor).
 ///
 /// A truncated tail is not an error of the sequence: the frames before it are delivered and
 /// ``truncation`` describes the tail afterwards (Docs/CONTRACT.md §2).
@@ -83,8 +83,15 @@ public final class RecordingFrames: AsyncSequence, Sendable {
             while true {
                 if let frame = try decoder.next() { return frame }
                 if atEOF { return nil }
-                let chunk = handle.readData(ofLength: 1 << 20)
-                if chunk.isEmpty { atEOF = true; try? handle.close() } else { decoder.append(chunk) }
+                let descriptor = handle.fileDescriptor
+                let count = try decoder.append(readingUpTo: 1 << 20) { buffer in
+                    while true {
+                        let count = read(descriptor, buffer.baseAddress, buffer.count)
+                        if count >= 0 { return count }
+                        if errno != EINTR { throw CocoaError(.fileReadUnknown) }
+                    }
+                }
+                if count == 0 { atEOF = true; try? handle.close() }
             }
         }
     }

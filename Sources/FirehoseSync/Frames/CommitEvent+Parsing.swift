@@ -1,4 +1,4 @@
-import ATRepo
+package import ATRepo
 public import IPLD
 
 extension CommitEvent {
@@ -93,14 +93,27 @@ extension RepoOp {
     /// by a `create` (cid B, with no `prev` or with `prev` A) composes into one update A→B, kept at the delete's
     /// place; any other repetition of a path is `duplicate-path`, and a `create` with a `prev` that does not
     /// follow a delete of its path is `invalid-op`.
-    static func parseList(_ rawOps: [IPLDValue]) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
+    package static func parseList(_ rawOps: [IPLDValue]) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
+        compose(count: rawOps.count) { index in RepoOp.parse(rawOps[index], index: index, allowCreatePrev: true) }
+    }
+
+    /// ``parseList(_:)`` over ops read in place (``readListedInPlace(_:)``): the same checks, the same rejections.
+    package static func parseList(listed: [Listed]) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
+        compose(count: listed.count) { index in
+            let op = listed[index]
+            return checked(actionText: op.action, path: op.path, cid: op.cid, prev: op.prev, index: index, allowCreatePrev: true)
+        }
+    }
+
+    /// The list rules of ``parseList(_:)`` over `count` ops, each given (or refused) by `parsedOp(index)`.
+    private static func compose(count: Int, _ parsedOp: (Int) -> Result<RepoOp, Rejection>) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
         var ops: [RepoOp] = []
-        ops.reserveCapacity(rawOps.count)
+        ops.reserveCapacity(count)
         var placeOfPath: [String: Int] = [:]
         var composedPaths = Set<String>()
-        for (index, raw) in rawOps.enumerated() {
+        for index in 0..<count {
             let op: RepoOp
-            switch RepoOp.parse(raw, index: index, allowCreatePrev: true) {
+            switch parsedOp(index) {
             case .failure(let rejection): return .failure(rejection)
             case .success(let parsed): op = parsed
             }
@@ -148,6 +161,13 @@ extension RepoOp {
         case .null?, nil: prev = nil
         default: return .failure(Rejection(.malformedEvent, "ops[\(index)].prev is not a link or null"))
         }
+        return checked(actionText: actionText, path: path, cid: cid, prev: prev, index: index, allowCreatePrev: allowCreatePrev)
+    }
+
+    /// The checks of one op after its fields were read with their types: a known action, a `collection/rkey` path,
+    /// and the fields the action needs.
+    static func checked(actionText: String, path: String, cid: CID?, prev: CID?, index: Int,
+                        allowCreatePrev: Bool) -> Result<RepoOp, Rejection> {
         guard let action = Action(rawValue: actionText) else {
             return .failure(Rejection(.invalidOp, "ops[\(index)] has unknown action '\(actionText.prefix(40))'"))
         }

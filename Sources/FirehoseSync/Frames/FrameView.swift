@@ -2,7 +2,8 @@ import ATRepo
 import IPLD
 
 /// A `#commit` frame read in place: the header compared as bytes, the body's entries read one by one in canonical
-/// order into the fields of a ``CommitEvent``, without building the body's map.
+/// order into the fields of a ``CommitEvent``, without building the body's map (the ops read in place too:
+/// ``RepoOp/readListedInPlace(_:)``).
 ///
 /// It reads only the usual shape: the header `{"t": "#commit", "op": 1}`, a body whose keys are all `#commit` fields,
 /// and an envelope that passes every check of ``CommitEvent/parse(_:enforceDeprecatedFlags:)``. For any other frame,
@@ -14,7 +15,7 @@ enum FrameView {
 
     /// The envelope fields of a `#commit` body as read (nil when absent).
     struct CommitFields {
-        var ops: IPLDValue?
+        var ops: [RepoOp.Listed]?
         var rev: IPLDValue?
         var seq: IPLDValue?
         var repo: IPLDValue?
@@ -42,6 +43,11 @@ enum FrameView {
                 for _ in 0..<count {
                     let key = try reader.readMapKey(after: &previous)
                     // Keys are strictly ascending, so each field is met at most once.
+                    if DAGCBORReader.key(key, is: "ops") {
+                        guard let listed = RepoOp.readListedInPlace(&reader) else { return nil }
+                        fields.ops = listed
+                        continue
+                    }
                     let value = try reader.readValue(nestedIn: 1)
                     guard store(value, under: key, in: &fields) else { return nil }
                 }
@@ -58,7 +64,7 @@ enum FrameView {
     private static func store(_ value: IPLDValue, under key: UnsafeRawBufferPointer, in fields: inout CommitFields) -> Bool {
         switch key.count {
         case 3:
-            if DAGCBORReader.key(key, is: "ops") { fields.ops = value } else if DAGCBORReader.key(key, is: "rev") { fields.rev = value } else if DAGCBORReader.key(key, is: "seq") { fields.seq = value } else { return false }
+            if DAGCBORReader.key(key, is: "rev") { fields.rev = value } else if DAGCBORReader.key(key, is: "seq") { fields.seq = value } else { return false }
         case 4:
             if DAGCBORReader.key(key, is: "repo") { fields.repo = value } else if DAGCBORReader.key(key, is: "time") { fields.time = value } else { return false }
         case 5:
@@ -88,7 +94,7 @@ enum FrameView {
         default: return nil
         }
         guard case .link(let commit)? = fields.commit, case .bytes(let blocks)? = fields.blocks,
-              case .list(let rawOps)? = fields.ops else { return nil }
+              let rawOps = fields.ops else { return nil }
         var prevData: CID? = nil
         switch fields.prevData {
         case .link(let cid)?: prevData = cid
@@ -106,7 +112,7 @@ enum FrameView {
         }
         guard SyntaxCheck.isDID(repo), SyntaxCheck.isTID(rev) else { return nil }
         if let since, !SyntaxCheck.isTID(since) { return nil }
-        guard case .success(let parsed) = RepoOp.parseList(rawOps) else { return nil }
+        guard case .success(let parsed) = RepoOp.parseList(listed: rawOps) else { return nil }
         if parsed.composed { warnings.append(.deleteCreateSamePath) }
         guard rawOps.count <= CommitEvent.maxOps, blocks.count <= CommitEvent.maxBlocksSize,
               !(enforceDeprecatedFlags && (tooBig || rebase)) else { return nil }

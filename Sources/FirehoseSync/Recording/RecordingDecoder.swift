@@ -10,6 +10,8 @@ public struct RecordingDecoder: Sendable {
 
     private var buffer: [UInt8] = []
     private var start = 0
+    /// The chunk ``append(readingUpTo:with:)`` reads into, kept across reads.
+    private var chunk: [UInt8] = []
 
     /// Creates a decoder.
     public init() {}
@@ -21,6 +23,19 @@ public struct RecordingDecoder: Sendable {
             start = 0
         }
         buffer.append(contentsOf: bytes)
+    }
+
+    /// Reads up to `count` bytes through a chunk the decoder keeps and reuses (no chunk is allocated per read) and
+    /// appends them: `read` fills the buffer it is given and returns how many bytes it wrote (0 at the end of the
+    /// input). Returns that count.
+    public mutating func append(readingUpTo count: Int, with read: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> Int {
+        if chunk.count < count { chunk = [UInt8](repeating: 0, count: count) }
+        let written = try chunk.withUnsafeMutableBytes { bytes in
+            try read(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count]))
+        }
+        precondition(written >= 0 && written <= count, "a read reported \(written) bytes for a buffer of \(count)")
+        append(chunk[0..<written])
+        return written
     }
 
     /// Bytes appended and not yet returned as a frame (a frame still arriving, or a truncated tail).

@@ -24,12 +24,12 @@ public struct AccountMachine: Sendable {
         case needsFreshKey
     }
 
-    /// Processes one message for its account.
+    /// Processes one message for its account; `workspace`, when given, is the caller's reusable proof storage.
     public func process(_ message: FirehoseMessage, index: Int, state: AccountState?, key: SigningKeyLookup?,
-                        time: VerificationTime) -> Answer {
+                        time: VerificationTime, workspace: VerifierWorkspace? = nil) -> Answer {
         switch message {
         case .commit(let event):
-            return processCommit(event, index: index, state: state, key: key, time: time)
+            return processCommit(event, index: index, state: state, key: key, time: time, workspace: workspace)
         case .sync(let event):
             return processSync(event, index: index, state: state, key: key, time: time)
         case .identity(let event):
@@ -98,7 +98,7 @@ public struct AccountMachine: Sendable {
     // MARK: - #commit
 
     func processCommit(_ event: CommitEvent, index: Int, state: AccountState?, key: SigningKeyLookup?,
-                       time: VerificationTime) -> Answer {
+                       time: VerificationTime, workspace: VerifierWorkspace? = nil) -> Answer {
         let judged = JudgedEvent(index: index, seq: event.seq, type: .commit, did: event.repo, rev: event.rev)
         func refuse(_ rejection: Rejection, _ newState: AccountState? = nil) -> Answer {
             .step(StepResult(Judgement(judged, Verdict(rejection)), newState: newState))
@@ -109,7 +109,8 @@ public struct AccountMachine: Sendable {
         if let future = futureRevCheck(event.rev, time: time) { return refuse(future) }
         // 5–8. CAR, commit, signature, forward check, inversion.
         let checked: CommitCheckResult
-        switch CommitChecker(policy: policy).check(event, key: key, isFirstSight: !(state?.hasChain ?? false)) {
+        switch CommitChecker(policy: policy).check(event, key: key, isFirstSight: !(state?.hasChain ?? false),
+                                                   proofArena: workspace?.proofArena) {
         case .needsFreshKey:
             return .needsFreshKey
         case .failed(let rejection):

@@ -18,15 +18,16 @@ public enum FreshKeyRetry {
 extension AccountMachine {
     /// Processes one message with the fresh-key rule: `key(fresh)` is asked for the account's signing key only
     /// when the message needs one, and again with `fresh` true when the signature failed with a cached key. A
-    /// signature that still fails with a cached key is a bad signature.
+    /// signature that still fails with a cached key is a bad signature. `workspace` is the worker's reusable storage.
     public func process(_ message: FirehoseMessage, index: Int, state: AccountState?, time: VerificationTime,
+                        workspace: VerifierWorkspace? = nil,
                         key: (_ fresh: Bool) async -> SigningKeyLookup?) async -> StepResult {
         let answer = await FreshKeyRetry.run(
             lookup: { fresh in
                 guard message.needsSigningKey else { return nil }
                 return await key(fresh)
             },
-            check: { process(message, index: index, state: state, key: $0, time: time) },
+            check: { process(message, index: index, state: state, key: $0, time: time, workspace: workspace) },
             needsFreshKey: { answer in
                 if case .needsFreshKey = answer { return true }
                 return false

@@ -12,6 +12,16 @@ extension DAGCBORReader {
         return try checkedLength(head.argument, minimumBytesEach: 2, cap: limits.maxContainerEntries, start: start, what: "map")
     }
 
+    /// Reads the head of an array nested `depth` levels deep and returns its item count, checked as ``readValue()``
+    /// checks it; nil, reading nothing, when the next item is not an array or when items that are containers would
+    /// exceed the nesting limit (the caller then reads the array generically, which names the refusal).
+    package mutating func readArrayHead(nestedIn depth: Int) throws(IPLDError) -> Int? {
+        guard offset < buffer.count, buffer[offset] >> 5 == 4, depth + 1 < limits.maxDepth else { return nil }
+        let start = offset
+        let head = try readHead()
+        return try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxContainerEntries, start: start, what: "array")
+    }
+
     /// Reads one map key in place and returns its bytes (a view into the buffer), checked against the key before it
     /// (`previous`, updated) exactly as ``readValue()`` checks the keys of a map: text, strictly after `previous` in
     /// canonical order, valid UTF-8.
