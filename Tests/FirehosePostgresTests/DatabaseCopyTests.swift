@@ -25,71 +25,45 @@ struct DatabaseCopyTests {
 
     @Test("the copy reads back exactly as the SQLite file does", arguments: recordings)
     func copyReadsBackTheSame(recording: String) throws {
-        guard let url = StoreBackend.postgresURL else {
-            print("note: copyReadsBackTheSame [\(recording)] skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
-            return
+        try StoreBackend.withSQLiteAndPostgres("copyReadsBackTheSame [\(recording)]") { _, sqlite, postgres in
+            _ = try Self.run(["replay", Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path, "--db", sqlite])
+            let copy = try Self.run(["db", "copy", sqlite, postgres])
+            #expect(copy.contains("every count matches"), "\(copy)")
+            #expect(try Self.run(["status", "--db", postgres]) == Self.run(["status", "--db", sqlite]))
+            #expect(try Self.run(["status", "--json", "--limit", "1000", "--db", postgres]) == Self.run(["status", "--json", "--limit", "1000", "--db", sqlite]))
+            #expect(try Self.audit(postgres) == Self.audit(sqlite))
+
+            let windows = copy.split(separator: "\n").first { $0.hasPrefix("cursor rate windows") }
+            #expect(windows.map { $0.hasSuffix(" 1 rows, 1 copied") } == true, "\(copy)")
+
+            let again = try BreakwaterBinary.run(["db", "copy", sqlite, postgres])
+            #expect(again.status == 1 && again.stderr.contains("database-not-empty"), "\(again.stderr)")
+            print("db copy [\(recording)]: \(copy.split(separator: "\n").last ?? "")")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-copy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = folder.appendingPathComponent("state.sqlite").path
-        _ = try Self.run(["replay", Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path, "--db", sqlite])
-        let server = try PostgresAddress(parsing: url)
-        var address = server
-        address.database = "bw_copy_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresAdministration.createDatabase(address.database, on: server)
-        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
-        let postgres = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
-
-        let copy = try Self.run(["db", "copy", sqlite, postgres])
-        #expect(copy.contains("every count matches"), "\(copy)")
-        #expect(try Self.run(["status", "--db", postgres]) == Self.run(["status", "--db", sqlite]))
-        #expect(try Self.run(["status", "--json", "--limit", "1000", "--db", postgres]) == Self.run(["status", "--json", "--limit", "1000", "--db", sqlite]))
-        #expect(try Self.audit(postgres) == Self.audit(sqlite))
-
-        let windows = copy.split(separator: "\n").first { $0.hasPrefix("cursor rate windows") }
-        #expect(windows.map { $0.hasSuffix(" 1 rows, 1 copied") } == true, "\(copy)")
-
-        let again = try BreakwaterBinary.run(["db", "copy", sqlite, postgres])
-        #expect(again.status == 1 && again.stderr.contains("database-not-empty"), "\(again.stderr)")
-        print("db copy [\(recording)]: \(copy.split(separator: "\n").last ?? "")")
     }
 
     @Test("the cursors' rate windows are copied: each partition shows the same rate on both sides")
     func rateWindowsAreCopied() throws {
-        guard let url = StoreBackend.postgresURL else {
-            print("note: rateWindowsAreCopied skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-copy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = folder.appendingPathComponent("state.sqlite").path
-        do {
-            let store = try SQLiteStateStore(path: sqlite)
-            // Partition 0/2 writes its cursor twice (a rate), 1/2 once (none yet).
-            for (partition, position) in [("0/2", 100), ("1/2", 40), ("0/2", 300)] {
-                var batch = StoreBatch()
-                batch.partition = try #require(Partition(parsing: partition))
-                batch.cursor = (upstream: "wss://relay.test", position: Int64(position))
-                try store.write(batch)
-                Thread.sleep(forTimeInterval: 0.1)
+        try StoreBackend.withSQLiteAndPostgres("rateWindowsAreCopied") { _, sqlite, postgres in
+            do {
+                let store = try SQLiteStateStore(path: sqlite)
+                // Partition 0/2 writes its cursor twice (a rate), 1/2 once (none yet).
+                for (partition, position) in [("0/2", 100), ("1/2", 40), ("0/2", 300)] {
+                    var batch = StoreBatch()
+                    batch.partition = try #require(Partition(parsing: partition))
+                    batch.cursor = (upstream: "wss://relay.test", position: Int64(position))
+                    try store.write(batch)
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
             }
+            let copy = try Self.run(["db", "copy", sqlite, postgres])
+            #expect(copy.contains("\ncursor rate windows  2 rows, 2 copied\n"), "\(copy)")
+            #expect(copy.hasSuffix("copied 2 rows in 12 tables; every count matches\n"), "\(copy)")
+            let text = try Self.run(["status", "--db", postgres])
+            #expect(text == (try Self.run(["status", "--db", sqlite])))
+            #expect(text.contains("  wss://relay.test partition 0/2  300  ") && text.contains(" events/s\n"), "\(text)")
+            #expect(try Self.run(["status", "--json", "--db", postgres]) == Self.run(["status", "--json", "--db", sqlite]))
+            print("db copy with rate windows: \(copy.split(separator: "\n").first { $0.hasPrefix("cursor rate windows") } ?? "")")
         }
-        let server = try PostgresAddress(parsing: url)
-        var address = server
-        address.database = "bw_copy_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresAdministration.createDatabase(address.database, on: server)
-        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
-        let postgres = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
-
-        let copy = try Self.run(["db", "copy", sqlite, postgres])
-        #expect(copy.contains("\ncursor rate windows  2 rows, 2 copied\n"), "\(copy)")
-        #expect(copy.hasSuffix("copied 2 rows in 12 tables; every count matches\n"), "\(copy)")
-        let text = try Self.run(["status", "--db", postgres])
-        #expect(text == (try Self.run(["status", "--db", sqlite])))
-        #expect(text.contains("  wss://relay.test partition 0/2  300  ") && text.contains(" events/s\n"), "\(text)")
-        #expect(try Self.run(["status", "--json", "--db", postgres]) == Self.run(["status", "--json", "--db", sqlite]))
-        print("db copy with rate windows: \(copy.split(separator: "\n").first { $0.hasPrefix("cursor rate windows") } ?? "")")
     }
 }

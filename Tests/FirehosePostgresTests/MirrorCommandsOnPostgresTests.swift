@@ -8,24 +8,6 @@ import Testing
 /// print exactly what they print on a SQLite file.
 @Suite("mirror commands and prune on PostgreSQL", .serialized)
 struct MirrorCommandsOnPostgresTests {
-    /// A scratch folder with a SQLite path and a fresh PostgreSQL database (removed afterwards); nil without a server.
-    static func withBoth(_ test: String, _ body: (_ folder: URL, _ sqlite: String, _ postgres: String) throws -> Void) throws {
-        guard let url = StoreBackend.postgresURL else {
-            print("note: \(test) skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-mirror-pg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try PostgresAddress(parsing: url)
-        var address = server
-        address.database = "bw_mirror_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresAdministration.createDatabase(address.database, on: server)
-        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
-        try body(folder, folder.appendingPathComponent("state.sqlite").path,
-                 "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)")
-    }
-
     /// stdout of a command that must succeed.
     static func run(_ arguments: [String]) throws -> String { try DatabaseCopyTests.run(arguments) }
 
@@ -36,7 +18,7 @@ struct MirrorCommandsOnPostgresTests {
 
     @Test("mirror import, records, get, export and remove print the same on PostgreSQL as on SQLite")
     func mirrorCommandsMatchSQLite() throws {
-        try Self.withBoth("mirrorCommandsMatchSQLite") { folder, sqlite, postgres in
+        try StoreBackend.withSQLiteAndPostgres("mirrorCommandsMatchSQLite") { folder, sqlite, postgres in
             let repo = TestRepo.make(count: 120)
             let car = folder.appendingPathComponent("repo.car")
             try Data(try repo.car()).write(to: car)
@@ -75,7 +57,7 @@ struct MirrorCommandsOnPostgresTests {
 
     @Test("identity forget clears a cached identity on PostgreSQL as on SQLite")
     func identityForgetMatchesSQLite() throws {
-        try Self.withBoth("identityForgetMatchesSQLite") { folder, sqlite, postgres in
+        try StoreBackend.withSQLiteAndPostgres("identityForgetMatchesSQLite") { folder, sqlite, postgres in
             let car = folder.appendingPathComponent("repo.car")
             try Data(try TestRepo.make(count: 3).car()).write(to: car)
             var outputs: [String: [String]] = [:]
@@ -95,7 +77,7 @@ struct MirrorCommandsOnPostgresTests {
 
     @Test("replay --mirror into PostgreSQL keeps the same mirrors and records as into SQLite; prune deletes the same")
     func replayWithMirrorsAndPruneMatchSQLite() throws {
-        try Self.withBoth("replayWithMirrorsAndPruneMatchSQLite") { _, sqlite, postgres in
+        try StoreBackend.withSQLiteAndPostgres("replayWithMirrorsAndPruneMatchSQLite") { _, sqlite, postgres in
             let path = Vectors.projectRoot.appendingPathComponent("Replays/demo").path
             let events = try Self.run(["replay", path, "--db", sqlite + ".probe", "--events", "-"])
             var dids: [String] = []

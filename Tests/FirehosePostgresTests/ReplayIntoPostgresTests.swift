@@ -17,33 +17,21 @@ struct ReplayIntoPostgresTests {
 
     @Test("a replay into PostgreSQL gives the outcomes and status of a replay into SQLite", arguments: recordings)
     func replayIntoPostgresMatchesSQLite(recording: String) throws {
-        guard let url = StoreBackend.postgresURL else {
-            print("note: replayIntoPostgresMatchesSQLite [\(recording)] skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
-            return
+        try StoreBackend.withSQLiteAndPostgres("replayIntoPostgresMatchesSQLite [\(recording)]") { _, sqlite, postgres in
+            let path = Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path
+
+            let intoSQLite = try DatabaseCopyTests.run(["replay", path, "--db", sqlite, "--events", "-"])
+            let intoPostgres = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
+            let lines = intoSQLite.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(!lines.isEmpty)
+            #expect(intoPostgres.split(separator: "\n").filter { $0.hasPrefix("{") } == lines)
+            #expect(try Self.status(postgres) == Self.status(sqlite))
+            #expect(try DatabaseCopyTests.audit(postgres) == DatabaseCopyTests.audit(sqlite))
+
+            // A second replay resumes after the stored cursor: nothing is processed again.
+            let again = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
+            #expect(again.split(separator: "\n").filter { $0.hasPrefix("{") }.isEmpty, "\(again)")
+            print("replay into PostgreSQL [\(recording)]: \(lines.count) outcome lines identical")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-replay-pg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = folder.appendingPathComponent("state.sqlite").path
-        let server = try PostgresAddress(parsing: url)
-        var address = server
-        address.database = "bw_replay_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresAdministration.createDatabase(address.database, on: server)
-        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
-        let postgres = "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)"
-        let path = Vectors.projectRoot.appendingPathComponent("Replays/\(recording)").path
-
-        let intoSQLite = try DatabaseCopyTests.run(["replay", path, "--db", sqlite, "--events", "-"])
-        let intoPostgres = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
-        let lines = intoSQLite.split(separator: "\n").filter { $0.hasPrefix("{") }
-        #expect(!lines.isEmpty)
-        #expect(intoPostgres.split(separator: "\n").filter { $0.hasPrefix("{") } == lines)
-        #expect(try Self.status(postgres) == Self.status(sqlite))
-        #expect(try DatabaseCopyTests.audit(postgres) == DatabaseCopyTests.audit(sqlite))
-
-        // A second replay resumes after the stored cursor: nothing is processed again.
-        let again = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
-        #expect(again.split(separator: "\n").filter { $0.hasPrefix("{") }.isEmpty, "\(again)")
-        print("replay into PostgreSQL [\(recording)]: \(lines.count) outcome lines identical")
     }
 }

@@ -19,6 +19,24 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         return url
     }
 
+    /// A scratch folder with a SQLite path and a fresh PostgreSQL database (removed afterwards); nil without a server.
+    static func withSQLiteAndPostgres(_ test: String, _ body: (_ folder: URL, _ sqlite: String, _ postgres: String) throws -> Void) throws {
+        guard let url = StoreBackend.postgresURL else {
+            print("note: \(test) skipped: BREAKWATER_TEST_POSTGRES is unset (Scripts/test.sh sets it)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw-both-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try PostgresAddress(parsing: url)
+        var address = server
+        address.database = "bw_both_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresAdministration.createDatabase(address.database, on: server)
+        defer { try? PostgresAdministration.dropDatabase(address.database, on: server) }
+        try body(folder, folder.appendingPathComponent("state.sqlite").path,
+                 "postgres://\(address.user)@\(address.host):\(address.port)/\(address.database)")
+    }
+
     /// Runs `body` with a fresh, empty database of this backend, removed afterwards. For PostgreSQL without
     /// `BREAKWATER_TEST_POSTGRES`, prints a note and runs nothing.
     func withFreshDatabase(_ test: String, _ body: (FreshDatabase) throws -> Void) throws {
