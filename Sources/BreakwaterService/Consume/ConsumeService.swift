@@ -165,8 +165,9 @@ package struct ConsumeService {
                                                  now: { WallClock.nowMicros() }),
             store: PartitionStore(base: store, partition: settings.partition, lease: settings.lease),
             keys: keys.provider, resync: resync?.coordinator,
-            // With a recording, the frames of a batch reach frames.bin before the batch is stored (a full disk stops both).
-            beforeWrite: { try recorder?.flush() }, metrics: observe.metrics,
+            // With a recording, the frames of a batch reach frames.bin before the batch is stored; after a full disk, only
+            // the batches frames.bin holds whole are stored.
+            beforeWrite: { try recorder?.flush(through: $0) }, metrics: observe.metrics,
             onOutcome: { line in
                 onOutcome(line)
                 tally.count(line)

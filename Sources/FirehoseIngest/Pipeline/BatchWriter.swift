@@ -137,7 +137,7 @@ final class BatchWriter: @unchecked Sendable {
         lastFlush = .now
         guard !batchLines.isEmpty || !batch.isEmpty else { return }
         batch.audit.relay = relayHealth.take()
-        try pipeline.beforeWrite()
+        try pipeline.beforeWrite(batch.cursor?.position)
         try pipeline.store.write(batch)
         pipeline.committed.store(lastIndexInBatch, ordering: .releasing)
         for line in batchLines { pipeline.onOutcome(line) }

@@ -31,16 +31,16 @@ public final class VerificationPipeline: Sendable {
     let inFlight = Atomic<Int>(0)
     /// Resyncs of desynchronized accounts (nil: none, as in `replay`).
     let resync: ResyncCoordinator?
-    /// Runs before every store transaction; a throw stops the pipeline before the batch is stored (`consume --record`
-    /// flushes its recording here, so the database never holds a frame the recording lacks).
-    let beforeWrite: @Sendable () throws -> Void
+    /// Runs before every store transaction with the batch's cursor; a throw stops the pipeline before the batch is
+    /// stored (`consume --record` flushes its recording here, so the database never holds a frame the recording lacks).
+    let beforeWrite: @Sendable (_ cursor: Int64?) throws -> Void
 
     /// Creates a pipeline. With `resync`, chain breaks schedule a resync whose result is applied in order with the
     /// account's events (``ResyncCoordinator``). The workers keep up to `accountCapacity` written account states
     /// between them.
     public init(configuration: PipelineConfiguration, store: any StateStore, keys: any IdentityDirectory,
                 accountCapacity: Int = 200_000, resync: ResyncCoordinator? = nil,
-                beforeWrite: @escaping @Sendable () throws -> Void = {}, metrics: IngestMetrics = IngestMetrics(),
+                beforeWrite: @escaping @Sendable (_ cursor: Int64?) throws -> Void = { _ in }, metrics: IngestMetrics = IngestMetrics(),
                 onOutcome: @escaping @Sendable (OutcomeLine) -> Void = { _ in }) {
         self.metrics = metrics
         self.configuration = configuration

@@ -18,6 +18,9 @@ public final class RecordingWriter: Sendable {
         var frames = 0
         /// Frames in `buffer` (not yet in the file).
         var buffered = 0
+        /// The highest seq among the frames in `buffer`, and among those in the file.
+        var bufferedSeq: Int64?
+        var writtenSeq: Int64?
         /// A write failed: the recording ends where it was cut, and every later append or flush fails the same way.
         var failure: IngestError?
     }
@@ -62,6 +65,7 @@ public final class RecordingWriter: Sendable {
             s.buffer.append(contentsOf: RecordingDecoder.encode(frame: frame))
             s.frames += 1
             s.buffered += 1
+            if let seq = peek.seq { s.bufferedSeq = max(s.bufferedSeq ?? seq, seq) }
             if let did { s.dids.insert(did) }
             if s.buffer.count >= 1 << 18 || ContinuousClock.now - s.lastFlush >= .seconds(1) {
                 try RecordingWriter.flush(&s)
@@ -75,6 +79,19 @@ public final class RecordingWriter: Sendable {
     /// Writes buffered frames to the file.
     public func flush() throws {
         try state.withLock { try RecordingWriter.flush(&$0) }
+    }
+
+    /// Writes buffered frames to the file, then succeeds when every frame up to `seq` is in the file: after a failed
+    /// write (a full disk) too, for the frames before the cut, so that a batch the recording holds whole can still be
+    /// stored; a batch reaching past the cut (or without a seq) gets the write's failure.
+    public func flush(through seq: Int64?) throws {
+        try state.withLock { s in
+            do {
+                try RecordingWriter.flush(&s)
+            } catch {
+                guard let seq, let written = s.writtenSeq, seq <= written else { throw error }
+            }
+        }
     }
 
     /// Appends the buffered frames. A failed write (a full disk) is undone: the file is cut back to its last whole
@@ -95,6 +112,7 @@ public final class RecordingWriter: Sendable {
             s.buffer.removeAll()
             s.frames -= s.buffered
             s.buffered = 0
+            s.bufferedSeq = nil
             let failure = DiskSpace.isFull(error)
                 ? IngestError(.diskFull, "no space left for the recording's frames.bin; it ends with its last whole frame "
                               + "(at byte \(end.map(String.init) ?? "?")): free space and run again to continue it")
@@ -104,6 +122,8 @@ public final class RecordingWriter: Sendable {
         }
         s.buffer.removeAll(keepingCapacity: true)
         s.buffered = 0
+        if let seq = s.bufferedSeq { s.writtenSeq = max(s.writtenSeq ?? seq, seq) }
+        s.bufferedSeq = nil
     }
 
     /// Flushes and closes `frames.bin`, then writes `identities.json` with an entry for every DID seen that
