@@ -1,3 +1,4 @@
+import ATCrypto
 import ATIdentity
 @testable import FirehoseIngest
 import FirehoseStore
@@ -88,5 +89,27 @@ struct SlotKeyTests {
             #expect(requests.count == needed + fresh)
             #expect(requests.filter { $0.fresh }.count == fresh)
         }
+    }
+}
+
+/// A key held in an account's slot is used for at most ``AccountTable/keyHoldLimit``: after that the directory (and
+/// its cache, which decides how fresh a key must be) is asked again, so a rotated-out key cannot outlive the cache
+/// just because no `#identity` event arrived.
+@Suite("Slot key lifetime")
+struct SlotKeyLifetimeTests {
+    @Test func aHeldKeyIsUsedWithinTheHoldLimitAndNotAfterIt() throws {
+        var table = AccountTable(capacity: 16)
+        let did = TestRepo.did
+        try TemporaryDatabase.with(label: "bw-slot") { path in try table.prefetch([did], store: SQLiteStateStore(path: path)) }
+        table.setResolved(.key(TestRepo.key.publicKey, fresh: true), host: "pds.test", for: did)
+        let start = ContinuousClock.now
+        let held = try #require(table.resolved(did, now: start))
+        #expect(held.host == "pds.test")
+        guard case .key(_, let fresh) = held.key else { Issue.record("no key held"); return }
+        #expect(!fresh, "a held key counts as a cached one: a signature failure with it asks for a fresh key")
+        #expect(table.resolved(did, now: start + AccountTable.keyHoldLimit - .seconds(1)) != nil)
+        #expect(table.resolved(did, now: start + AccountTable.keyHoldLimit + .seconds(1)) == nil)
+        table.setResolved(nil, host: nil, for: did)
+        #expect(table.resolved(did, now: start) == nil)
     }
 }

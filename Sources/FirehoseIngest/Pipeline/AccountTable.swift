@@ -19,8 +19,9 @@ struct AccountTable {
         /// The PDS host from an identities file, when known to be fixed (outer nil: not asked yet).
         var fixedHost: String??
         /// The signing key resolved over the network and the PDS host it came with, held until an event about the
-        /// account's identity or a signature failure with it (which looks it up fresh); nil when none is held.
-        var resolved: (key: SigningKeyLookup, host: String?)? = nil
+        /// account's identity, a signature failure with it (which looks it up fresh) or ``AccountTable/keyHoldLimit``
+        /// after it was taken; nil when none is held.
+        var resolved: (key: SigningKeyLookup, host: String?, since: ContinuousClock.Instant)? = nil
     }
 
     private var slots: [String: Slot] = [:]
@@ -65,13 +66,23 @@ struct AccountTable {
         slots[did]?.fixedHost = .some(host)
     }
 
-    /// The key (a cached one: a signature failure with it needs a fresh look-up) and host resolved for `did`, if held.
-    func resolved(_ did: String) -> (key: SigningKeyLookup, host: String?)? { slots[did]?.resolved }
+    /// How long a key resolved over the network is used without asking the directory again. The directory's cache
+    /// decides how fresh a key must be (a success is kept 24 h); holding it here for at most a minute more keeps that
+    /// rule, where holding it until the next identity event would let a rotated-out key verify for as long as no
+    /// `#identity` event arrives.
+    static let keyHoldLimit: Duration = .seconds(60)
+
+    /// The key (a cached one: a signature failure with it needs a fresh look-up) and host resolved for `did`, if held
+    /// and taken less than ``keyHoldLimit`` ago.
+    func resolved(_ did: String, now: ContinuousClock.Instant = .now) -> (key: SigningKeyLookup, host: String?)? {
+        guard let held = slots[did]?.resolved, now - held.since < Self.keyHoldLimit else { return nil }
+        return (held.key, held.host)
+    }
 
     /// Holds the key resolved for `did` and its host (only a key: a failed look-up is asked again), or forgets them (nil).
     mutating func setResolved(_ key: SigningKeyLookup?, host: String?, for did: String) {
         guard case .key(let publicKey, _)? = key else { slots[did]?.resolved = nil; return }
-        slots[did]?.resolved = (.key(publicKey, fresh: false), host)
+        slots[did]?.resolved = (.key(publicKey, fresh: false), host, .now)
     }
 
     /// Keeps the table within its capacity once it is over: drops slots whose state is written (its event at or
