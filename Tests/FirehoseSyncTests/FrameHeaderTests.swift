@@ -69,4 +69,39 @@ struct FrameHeaderTests {
         #expect(Self.agree(float))
         #expect((try? FrameHeader(peeking: float)) == nil)
     }
+
+    /// Bodies the skip reads without building strings unless it must: non-ASCII keys that are canonically equivalent
+    /// to an earlier key (ASCII or not, at the top and nested), non-ASCII and invalid UTF-8 text in skipped values.
+    /// Each case: the body's bytes after the header, and whether both refuse it.
+    static let textCases: [(name: String, body: [UInt8], refused: Bool)] = {
+        let seq: [UInt8] = [0x63] + Array("seq".utf8) + [0x01]
+        let kelvin: [UInt8] = [0x63, 0xe2, 0x84, 0xaa]  // "K" KELVIN SIGN, canonically equivalent to "K"
+        let precomposed: [UInt8] = [0x62, 0xc3, 0xa9], decomposed: [UInt8] = [0x63, 0x65, 0xcc, 0x81]  // "é" two ways
+        let x: [UInt8] = [0x61, 0x78]
+        return [
+            ("nested é twice", [0xa2] + x + [0xa2] + precomposed + [0x01] + decomposed + [0x02] + seq, true),
+            ("nested K then Kelvin", [0xa2] + x + [0xa2, 0x61, 0x4b, 0x01] + kelvin + [0x02] + seq, true),
+            ("top-level K, seq, Kelvin", [0xa3, 0x61, 0x4b, 0x01] + seq + kelvin + [0x02], true),
+            ("nested Kelvin alone", [0xa2] + x + [0xa1] + kelvin + [0x02] + seq, false),
+            ("nested é and e", [0xa2] + x + [0xa2, 0x61, 0x65, 0x01] + precomposed + [0x02] + seq, false),
+            ("skipped non-ASCII text", [0xa2] + x + [0x62, 0xc3, 0xa9] + seq, false),
+            ("skipped invalid UTF-8 text", [0xa2] + x + [0x62, 0xc3, 0x28] + seq, true),
+            ("skipped ASCII text in a list", [0xa2] + x + [0x82, 0x61, 0x61, 0x61, 0x62] + seq, false),
+        ]
+    }()
+
+    @Test(arguments: textCases.indices)
+    func keysAndTextOfSkippedValuesAreRefusedByBothAlike(index: Int) {
+        let (name, body, refused) = Self.textCases[index]
+        let bytes = DAGCBOR.encode(.map(["op": .int(1), "t": .string("#commit")])) + body
+        #expect(Self.agree(bytes), "\(name)")
+        #expect(((try? FrameHeader(peeking: bytes)) == nil) == refused, "\(name)")
+        if refused {
+            // Refused for the rule the case is about, by the peek as by the decode.
+            let because = name.contains("UTF-8") ? "not valid UTF-8" : "canonically equivalent"
+            #expect(throws: FirehoseSyncError.self, "\(name)") { try FrameHeader(peeking: bytes) }
+            do { _ = try FrameHeader(peeking: bytes) } catch { #expect("\(error)".contains(because), "\(name): \(error)") }
+            do { _ = try Frame(decoding: bytes) } catch { #expect("\(error)".contains(because), "\(name): \(error)") }
+        }
+    }
 }

@@ -35,7 +35,7 @@ extension DAGCBORReader {
             let length = try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxStringLength, start: start, what: "byte string")
             offset += length
         case 3:
-            _ = try readTextBody(argument: head.argument, start: start)
+            try skipTextBody(argument: head.argument, start: start)
         case 4:
             guard depth < limits.maxDepth else {
                 throw IPLDError(.nestingTooDeep, "nesting exceeds \(limits.maxDepth) levels", offset: start)
@@ -68,19 +68,51 @@ extension DAGCBORReader {
     /// The entries of a map whose head was read (at nesting `depth`): keys checked as ``readValue()`` checks them,
     /// the values of `wanted` keys built into `selected`, the others skipped.
     mutating func walkMap(count: Int, depth: Int, wanted: Set<String>, into selected: inout [String: IPLDValue]) throws(IPLDError) {
+        let entriesStart = offset
         var previousKey: UnsafeRawBufferPointer? = nil
-        var seen: Set<String> = []
-        for _ in 0..<count {
-            let (key, keyStart) = try readCanonicalMapKey(after: &previousKey)
-            if wanted.contains(key) {
+        // As in `readValue`: keys that are canonically equivalent strings would collapse into one entry. While every
+        // key is ASCII no two can be (they are distinct bytes, strictly ordered), so the set of keys is built only at
+        // the first other key, from the keys before it, and the same refusal comes at the same place.
+        var seen: Set<String>? = nil
+        for index in 0..<count {
+            let keyStart = offset
+            let keyBytes = try readMapKey(after: &previousKey)
+            if seen == nil, !DAGCBORReader.isASCII(keyBytes) { seen = try keys(ofEntries: index, from: entriesStart, depth: depth) }
+            let key: String? = wanted.isEmpty && seen == nil ? nil : String(decoding: keyBytes, as: UTF8.self)
+            if let key, wanted.contains(key) {
                 selected[key] = try readValue(depth: depth + 1)
             } else {
                 try skipValue(depth: depth + 1)
             }
-            // As in `readValue`: keys that are canonically equivalent strings would collapse into one entry.
-            guard seen.insert(key).inserted else {
-                throw IPLDError(.duplicateMapKey, "map key \"\(key)\" is canonically equivalent to an earlier key", offset: keyStart)
+            if let key, seen != nil {
+                guard seen!.insert(key).inserted else {
+                    throw IPLDError(.duplicateMapKey, "map key \"\(key)\" is canonically equivalent to an earlier key", offset: keyStart)
+                }
             }
         }
+    }
+
+    /// The keys of the first `count` entries of a map whose entries start at `start` (already read and checked), read
+    /// again without moving this reader.
+    private func keys(ofEntries count: Int, from start: Int, depth: Int) throws(IPLDError) -> Set<String> {
+        var again = DAGCBORReader(buffer, offset: start, limits: limits)
+        var keys: Set<String> = []
+        for _ in 0..<count {
+            keys.insert(String(decoding: try again.readMapKeyBytes(), as: UTF8.self))
+            try again.skipValue(depth: depth + 1)
+        }
+        return keys
+    }
+
+    /// Skips a text string whose head was read, validating it as ``readTextBody(argument:start:)`` does (the same
+    /// refusals) without building the string when its bytes are ASCII.
+    mutating func skipTextBody(argument: UInt64, start: Int) throws(IPLDError) {
+        let length = try checkedLength(argument, minimumBytesEach: 1, cap: limits.maxStringLength, start: start, what: "text string")
+        let raw = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + length)])
+        guard DAGCBORReader.isASCII(raw) else {
+            _ = try readTextBody(argument: argument, start: start)
+            return
+        }
+        offset += length
     }
 }
