@@ -57,13 +57,13 @@ struct ColumnArray: PostgresDynamicTypeEncodable {
         count += 1
     }
 
-    /// Appends a text value (its UTF-8 bytes).
+    /// Appends a text value (its UTF-8 bytes; U+0000 stored as U+FFFD, ``PostgresText``).
     mutating func append(_ text: String?) {
         precondition(element == .text, "a \(element) column takes no text")
         guard let text else { return appendNull() }
         let lengthAt = elements.writerIndex
         elements.writeInteger(0, as: Int32.self)
-        let written = elements.writeString(text)
+        let written = elements.writeString(PostgresText.storable(text))
         elements.setInteger(Int32(written), at: lengthAt)
         count += 1
     }

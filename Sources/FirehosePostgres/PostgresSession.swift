@@ -199,5 +199,7 @@ struct Binds {
     init() {}
 
     mutating func add<T: PostgresNonThrowingEncodable>(_ value: T?) { values.append(value) }
+    /// Text, with U+0000 stored as U+FFFD (``PostgresText``).
+    mutating func add(_ text: String?) { values.append(text.map(PostgresText.storable)) }
     mutating func add(bytes: [UInt8]?) { values.append(bytes.map { ByteBuffer(bytes: $0) }) }
 }

@@ -52,7 +52,7 @@ public final class PostgresStateStore: StateStore, LeaseStore {
         guard !dids.isEmpty else { return [:] }
         return try session.withConnection { statements in
             var binds = Binds()
-            binds.values.append(dids)
+            binds.values.append(dids.map(PostgresText.storable))
             var result: [String: AccountState] = [:]
             for row in try statements.query("""
                 SELECT did, rev, data, commit_cid, active, status, sync_state, last_seq FROM accounts WHERE did = ANY($1)

@@ -1,4 +1,6 @@
 import FirehosePostgres
+import FirehoseSync
+import IPLD
 import FirehoseTesting
 import Foundation
 import Testing
@@ -32,6 +34,27 @@ struct ReplayIntoPostgresTests {
             let again = try DatabaseCopyTests.run(["replay", path, "--db", postgres, "--events", "-"])
             #expect(again.split(separator: "\n").filter { $0.hasPrefix("{") }.isEmpty, "\(again)")
             print("replay into PostgreSQL [\(recording)]: \(lines.count) outcome lines identical")
+        }
+    }
+
+    @Test("a frame carrying U+0000 in a DID and in its detail is stored on PostgreSQL (as U+FFFD), not a failed batch")
+    func textWithNULIsStored() throws {
+        try StoreBackend.withSQLiteAndPostgres("textWithNULIsStored") { folder, sqlite, postgres in
+            let recording = folder.appendingPathComponent("rec")
+            try FileManager.default.createDirectory(at: recording, withIntermediateDirectories: true)
+            let frames = (1...3).map { n -> [UInt8] in
+                Frame(op: 1, type: "#identity", body: ["did": .string("did:plc:ab\u{0}c\(n)"), "seq": .int(Int64(n)),
+                                                      "time": .string("2026-12-05T00:00:00.000Z")]).encoded()
+            }
+            try Data(frames.flatMap(RecordingDecoder.encode(frame:))).write(to: recording.appendingPathComponent("frames.bin"))
+            try Data("{}".utf8).write(to: recording.appendingPathComponent("identities.json"))
+            let intoSQLite = try DatabaseCopyTests.run(["replay", recording.path, "--db", sqlite, "--events", "-"])
+            let intoPostgres = try DatabaseCopyTests.run(["replay", recording.path, "--db", postgres, "--events", "-"])
+            let lines = intoSQLite.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(lines.count == 3 && lines.allSatisfy { $0.contains("malformed-event") && $0.contains("\\u0000") }, "\(lines)")
+            #expect(intoPostgres.split(separator: "\n").filter { $0.hasPrefix("{") } == lines)
+            let status = try DatabaseCopyTests.run(["status", "--db", postgres])
+            #expect(status.contains("did:plc:ab\u{FFFD}c3"), "\(status)")
         }
     }
 }
