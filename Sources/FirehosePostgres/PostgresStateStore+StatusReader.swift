@@ -156,39 +156,24 @@ extension PostgresStateStore: StatusReader {
 
     /// Per-host figures, most events first (ties by host name).
     static func hostScores(_ statements: Statements) throws -> [HostScore] {
-        var hosts: [String: HostScore] = [:]
+        var tally = HostScoreTally()
         for row in try statements.query("""
             SELECT host, outcome, reason, SUM(count)::BIGINT FROM audit_host_days GROUP BY host, outcome, reason
             """).map(RowReader.init) {
-            let host = try row.value(0, as: String.self), outcomeText = try row.value(1, as: String.self)
-            let reason = try row.value(2, as: String.self), n = Int(try row.value(3, as: Int64.self))
-            guard let outcome = Outcome(rawValue: outcomeText) else { continue }
-            var score = hosts[host] ?? HostScore(host: host)
-            score.events += n
-            score.byOutcome[outcome, default: 0] += n
-            if !reason.isEmpty { score.byReason["\(outcomeText)/\(reason)", default: 0] += n }
-            hosts[host] = score
+            tally.addEvents(host: try row.value(0, as: String.self), outcome: try row.value(1, as: String.self),
+                            reason: try row.value(2, as: String.self), count: Int(try row.value(3, as: Int64.self)))
         }
         for row in try statements.query("SELECT host, kind, SUM(count)::BIGINT FROM audit_host_warnings GROUP BY host, kind").map(RowReader.init) {
-            let host = try row.value(0, as: String.self)
-            var score = hosts[host] ?? HostScore(host: host)
-            score.warnings[try row.value(1, as: String.self), default: 0] += Int(try row.value(2, as: Int64.self))
-            hosts[host] = score
+            tally.addWarnings(host: try row.value(0, as: String.self), kind: try row.value(1, as: String.self),
+                              count: Int(try row.value(2, as: Int64.self)))
         }
         for row in try statements.query("SELECT host, SUM(started)::BIGINT, SUM(completed)::BIGINT FROM audit_resyncs GROUP BY host").map(RowReader.init) {
-            let host = try row.value(0, as: String.self)
-            var score = hosts[host] ?? HostScore(host: host)
-            score.resyncsStarted = Int(try row.value(1, as: Int64.self))
-            score.resyncsCompleted = Int(try row.value(2, as: Int64.self))
-            hosts[host] = score
+            tally.setResyncs(host: try row.value(0, as: String.self), started: Int(try row.value(1, as: Int64.self)),
+                             completed: Int(try row.value(2, as: Int64.self)))
         }
         for row in try statements.query("SELECT COALESCE(pds_host, 'unknown'), COUNT(*) FROM accounts GROUP BY 1").map(RowReader.init) {
-            let host = try row.value(0, as: String.self)
-            if var score = hosts[host] {
-                score.accounts = Int(try row.value(1, as: Int64.self))
-                hosts[host] = score
-            }
+            tally.setAccounts(host: try row.value(0, as: String.self), count: Int(try row.value(1, as: Int64.self)))
         }
-        return hosts.values.sorted { $0.events != $1.events ? $0.events > $1.events : $0.host < $1.host }
+        return tally.ranked
     }
 }

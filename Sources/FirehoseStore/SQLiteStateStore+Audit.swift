@@ -133,41 +133,21 @@ extension SQLiteStateStore {
 
     /// Per-host figures, most events first (ties by host name).
     static func fetchHostScores(db: Database) throws -> [HostScore] {
-        var hosts: [String: HostScore] = [:]
+        var tally = HostScoreTally()
         for row in try Row.fetchAll(db, sql: """
             SELECT host, outcome, reason, SUM(count) AS n FROM audit_host_days GROUP BY host, outcome, reason
             """) {
-            let host: String = row["host"]
-            let outcomeText: String = row["outcome"]
-            let reason: String = row["reason"]
-            let n: Int = row["n"]
-            guard let outcome = Outcome(rawValue: outcomeText) else { continue }
-            var score = hosts[host] ?? HostScore(host: host)
-            score.events += n
-            score.byOutcome[outcome, default: 0] += n
-            if !reason.isEmpty { score.byReason["\(outcomeText)/\(reason)", default: 0] += n }
-            hosts[host] = score
+            tally.addEvents(host: row["host"], outcome: row["outcome"], reason: row["reason"], count: row["n"])
         }
         for row in try Row.fetchAll(db, sql: "SELECT host, kind, SUM(count) AS n FROM audit_host_warnings GROUP BY host, kind") {
-            let host: String = row["host"]
-            var score = hosts[host] ?? HostScore(host: host)
-            score.warnings[row["kind"], default: 0] += row["n"]
-            hosts[host] = score
+            tally.addWarnings(host: row["host"], kind: row["kind"], count: row["n"])
         }
         for row in try Row.fetchAll(db, sql: "SELECT host, SUM(started) AS s, SUM(completed) AS c FROM audit_resyncs GROUP BY host") {
-            let host: String = row["host"]
-            var score = hosts[host] ?? HostScore(host: host)
-            score.resyncsStarted = row["s"]
-            score.resyncsCompleted = row["c"]
-            hosts[host] = score
+            tally.setResyncs(host: row["host"], started: row["s"], completed: row["c"])
         }
         for row in try Row.fetchAll(db, sql: "SELECT COALESCE(pds_host, 'unknown') AS host, COUNT(*) AS n FROM accounts GROUP BY 1") {
-            let host: String = row["host"]
-            if var score = hosts[host] {
-                score.accounts = row["n"]
-                hosts[host] = score
-            }
+            tally.setAccounts(host: row["host"], count: row["n"])
         }
-        return hosts.values.sorted { $0.events != $1.events ? $0.events > $1.events : $0.host < $1.host }
+        return tally.ranked
     }
 }
