@@ -89,12 +89,7 @@ extension PostgresStateStore {
     static func replaceMirror(with repository: ResyncRepository, statements: Statements, now: Int64) throws {
         try statements.execute("SAVEPOINT mirror_replace")
         do {
-            var stream = try CARBytesStream(bytes: repository.car)
-            // The resync verified the repository, signature included; the walk re-derives its records.
-            let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
-            let importer = RepositoryImport(did: repository.did, verifier: verifier,
-                                            storage: PostgresMirrorImportStorage(did: repository.did, statements: statements))
-            _ = try importer.run(&stream, filter: nil, updateAccount: false)
+            try RepositoryImport.rebuildMirror(from: repository, storage: PostgresMirrorImportStorage(did: repository.did, statements: statements))
             try statements.execute("RELEASE SAVEPOINT mirror_replace")
         } catch let error as FirehoseSyncError {
             try statements.execute("ROLLBACK TO SAVEPOINT mirror_replace")

@@ -73,12 +73,7 @@ extension SQLiteStateStore {
         var failure: (any Error)? = nil
         try db.inSavepoint {
             do {
-                var stream = try CARBytesStream(bytes: repository.car)
-                // The resync verified the repository, signature included; the walk re-derives its records.
-                let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
-                let importer = RepositoryImport(did: repository.did, verifier: verifier,
-                                                storage: SQLiteMirrorImportStorage(did: repository.did, db: db))
-                _ = try importer.run(&stream, filter: nil, updateAccount: false)
+                try RepositoryImport.rebuildMirror(from: repository, storage: SQLiteMirrorImportStorage(did: repository.did, db: db))
                 return .commit
             } catch let error as FirehoseSyncError {
                 failure = error

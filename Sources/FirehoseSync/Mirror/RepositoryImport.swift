@@ -187,3 +187,15 @@ struct StagedRepositoryBlocks<Storage: MirrorImportStorage>: BlockSource {
         }
     }
 }
+
+extension RepositoryImport {
+    /// Rebuilds the mirror of a repository a resync fetched and verified (signature included), inside the caller's
+    /// batch transaction: the walk re-derives its records, and the account row is left to the batch (which holds the
+    /// resync's new base and anything applied after it). Throws as ``run(_:filter:updateAccount:)`` does, and
+    /// `IPLDError` for bytes that are not a CAR.
+    public static func rebuildMirror(from repository: ResyncRepository, storage: Storage) throws {
+        var stream = try CARBytesStream(bytes: repository.car)
+        let verifier = RepositoryVerifier(did: repository.did, key: nil, acceptVersion2: false)
+        _ = try RepositoryImport(did: repository.did, verifier: verifier, storage: storage).run(&stream, filter: nil, updateAccount: false)
+    }
+}
