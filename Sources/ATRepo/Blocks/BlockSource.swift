@@ -29,9 +29,14 @@ extension BlockSource {
     public func contains(_ cid: CID) -> Bool { block(for: cid) != nil }
 }
 
-/// A parsed CAR (slice or full export) is a block source: lookups use its index and read the blocks in
-/// place, without copying them.
-extension CARFile: BlockSource {
+/// A block source over an index into a larger buffer (a CAR): ``data(for:)`` gives a block's bytes in place, so
+/// lookups read them without copying.
+public protocol InPlaceBlockSource: BlockSource {
+    /// The bytes of the block `cid` inside the source's buffer, or nil when it is not in this source.
+    func data(for cid: CID) -> ArraySlice<UInt8>?
+}
+
+extension InPlaceBlockSource {
     public func block(for cid: CID) -> [UInt8]? { data(for: cid).map { Array($0) } }
 
     public func withBlock<Result>(for cid: CID, _ body: (UnsafeRawBufferPointer) throws(ATRepoError) -> Result) throws(ATRepoError) -> Result? {
@@ -42,6 +47,9 @@ extension CARFile: BlockSource {
         return try result.get()
     }
 }
+
+/// A parsed CAR (a full export, or a slice read by the generic reader) is a block source read in place.
+extension CARFile: InPlaceBlockSource {}
 
 /// A simple in-memory ``BlockSource``: a dictionary from CID to block bytes.
 public struct BlockMap: BlockSource, Sendable, Hashable {
