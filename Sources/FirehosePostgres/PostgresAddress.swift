@@ -1,3 +1,4 @@
+import FirehoseSync
 /// A parsed PostgreSQL address: `postgres://user[:password]@host[:port]/db[?sslmode=disable|require|verify-full]`
 /// (`postgresql://` is accepted too). Percent-escapes in the user, password and database are decoded.
 public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
@@ -112,29 +113,11 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
-    /// Decodes `%XX` escapes; a malformed escape or invalid UTF-8 is refused.
+    /// Decodes `%XX` escapes (``RequestTarget/percentDecoded(_:)``); a malformed escape or invalid UTF-8 is refused.
     private static func decoded(_ text: Substring, _ what: String) throws -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw PostgresStoreError(.invalidAddress, "the \(what) has a malformed %-escape")
-            }
-            bytes.append(high << 4 | low)
-        }
-        guard let string = String(validating: bytes, as: UTF8.self) else {
-            throw PostgresStoreError(.invalidAddress, "the \(what) is not UTF-8")
+        guard let string = RequestTarget.percentDecoded(String(text)) else {
+            throw PostgresStoreError(.invalidAddress, "the \(what) has a malformed %-escape or is not UTF-8")
         }
         return string
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
