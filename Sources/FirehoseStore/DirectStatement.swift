@@ -5,8 +5,9 @@ import GRDBSQLite
 /// stepped directly, with no `StatementArguments` or `DatabaseValue` built per row.
 ///
 /// It wraps a statement GRDB prepared and caches for the connection's life (`Database.cachedStatement(sql:)`), so the
-/// statement is compiled once per store. Text is bound as `SQLITE_TRANSIENT` (SQLite copies it: a Swift string's
-/// pointer lives only for the call); blobs are bound as `SQLITE_STATIC` over a buffer the caller keeps alive until
+/// statement is compiled once per store. Text is copied into the caller's ``BindingScratch`` and bound as
+/// `SQLITE_STATIC` when one is given, else bound as `SQLITE_TRANSIENT` (SQLite copies it: a Swift string's pointer lives
+/// only for the call); blobs are bound as `SQLITE_STATIC` over a buffer the caller keeps alive until
 /// ``step()`` returns, and ``step()`` clears every binding before it returns, so no pointer outlives its buffer.
 /// A failure throws GRDB's `DatabaseError` with SQLite's code, so the store's mapping of a full disk or a damaged
 /// file applies unchanged.
@@ -15,11 +16,15 @@ struct DirectStatement {
     private let statement: Statement
     /// The SQLite handle of ``statement``.
     private let handle: OpaquePointer
+    /// Where bound text waits for the step, when given.
+    private let scratch: BindingScratch?
 
-    /// Drives `statement`, a statement prepared on the connection that runs the write.
-    init(_ statement: Statement) {
+    /// Drives `statement`, a statement prepared on the connection that runs the write; text is held in `scratch`
+    /// until each step when one is given (statements sharing a scratch must be stepped one row at a time).
+    init(scratch: BindingScratch? = nil, _ statement: Statement) {
         self.statement = statement
         handle = statement.sqliteStatement
+        self.scratch = scratch
     }
 
     /// Binds an integer, or NULL, to the 1-based parameter `index`.
@@ -38,13 +43,18 @@ struct DirectStatement {
         try check(sqlite3_bind_int64(handle, index, value ? 1 : 0))
     }
 
-    /// Binds UTF-8 text, or NULL, to the 1-based parameter `index`; SQLite keeps its own copy.
+    /// Binds UTF-8 text, or NULL, to the 1-based parameter `index`: held in the scratch until the step, or (without a
+    /// scratch, or when it is full) copied by SQLite.
     func bind(_ index: Int32, _ text: String?) throws {
         guard var text else { return try check(sqlite3_bind_null(handle, index)) }
         let code = text.withUTF8 { utf8 -> Int32 in
             // An empty string is bound as empty text, never as NULL (which a missing address would mean).
             guard let base = utf8.baseAddress, !utf8.isEmpty else {
                 return sqlite3_bind_text64(handle, index, "", 0, DirectStatement.transient, UInt8(SQLITE_UTF8))
+            }
+            if let held = scratch?.hold(UnsafeRawBufferPointer(utf8)) {
+                return sqlite3_bind_text64(handle, index, held.assumingMemoryBound(to: CChar.self), sqlite3_uint64(utf8.count), nil,
+                                           UInt8(SQLITE_UTF8))
             }
             return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
                 sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(utf8.count), DirectStatement.transient, UInt8(SQLITE_UTF8))
@@ -67,6 +77,7 @@ struct DirectStatement {
         let failure = code == SQLITE_DONE ? nil : error(code)
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        scratch?.empty()
         if let failure { throw failure }
     }
 
@@ -76,6 +87,7 @@ struct DirectStatement {
         let failure = error(code)
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        scratch?.empty()
         throw failure
     }
 

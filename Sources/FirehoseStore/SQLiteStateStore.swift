@@ -217,12 +217,13 @@ public final class SQLiteStateStore: StateStore {
         let fresh = "(accounts.rev IS NULL OR (excluded.rev IS NOT NULL AND accounts.rev <= excluded.rev))"
         let guardedState = ["rev", "data", "commit_cid", "active", "status", "sync_state", "last_seq"]
             .map { "\($0) = CASE WHEN \(fresh) THEN excluded.\($0) ELSE accounts.\($0) END" }.joined(separator: ", ")
-        let withState = DirectStatement(try db.cachedStatement(sql: """
+        let scratch = BindingScratch()
+        let withState = DirectStatement(scratch: scratch, try db.cachedStatement(sql: """
             INSERT INTO accounts (did, rev, data, commit_cid, active, status, sync_state, last_seq, \(counterColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(guardedState), \(addCounters)
             """))
-        let countersOnly = DirectStatement(try db.cachedStatement(sql: """
+        let countersOnly = DirectStatement(scratch: scratch, try db.cachedStatement(sql: """
             INSERT INTO accounts (did, \(counterColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(did) DO UPDATE SET \(addCounters)
             """))
@@ -277,7 +278,7 @@ public final class SQLiteStateStore: StateStore {
         var perAccount: [String: OutcomeCounters] = [:]
         guard !outcomes.isEmpty else { return perAccount }
         var totals: [OutcomeKey: Int] = [:]
-        let violation = DirectStatement(try db.cachedStatement(sql: """
+        let violation = DirectStatement(scratch: BindingScratch(), try db.cachedStatement(sql: """
             INSERT INTO violations (frame_index, seq, type, did, rev, outcome, reason, detail, processed_at, frame)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))

@@ -83,6 +83,10 @@ struct SQLiteStateStoreTests {
                                           detail: ""), frame: nil, processedAt: 7),
         RecordedOutcome(line: OutcomeLine(index: 2, seq: Int64.max, type: .commit, did: "did:web:é.example", rev: "3lmxjza3nva27",
                                           outcome: .desynchronized, reason: .chainBreak, detail: "détail \"quoted\"\n"), frame: nil, processedAt: 8),
+        // Text longer than the write's binding scratch (16 KiB) is bound whole all the same (SQLite copies it).
+        RecordedOutcome(line: OutcomeLine(index: 3, seq: 9, type: .commit, did: "did:plc:" + String(repeating: "l", count: 17_000), rev: nil,
+                                          outcome: .rejected, reason: .badSignature, detail: String(repeating: "é", count: 20_000)),
+                        frame: [0x01], processedAt: 9),
     ]
 
     @Test func everyBoundValueReadsBackAsWritten() throws {

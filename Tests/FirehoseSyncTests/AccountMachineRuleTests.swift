@@ -33,6 +33,21 @@ struct AccountMachineRuleTests {
         #expect(step.judgement.line.reason == nil)
     }
 
+    /// A machine that keeps no verified commits (an audit, no mirror) judges every commit exactly as one that does, and
+    /// leaves the same state; only the copy of the commit block and records is left out of the verdict.
+    @Test func aMachineWithoutVerifiedCommitsJudgesAndStoresTheSame() throws {
+        let lean = AccountMachine(policy: .strict, keepsVerifiedCommits: false)
+        var (state, leanState): (AccountState?, AccountState?) = (nil, nil)
+        for i in commits.indices {
+            let full = try #require(process(i, state: state).step)
+            let light = try #require(process(i, state: leanState, machine: lean).step)
+            #expect(full.judgement.line == light.judgement.line && full.newState == light.newState)
+            #expect(full.verdict.verifiedCommit != nil && light.verdict.verifiedCommit == nil && light.verdict.outcome == .verified)
+            (state, leanState) = (full.newState, light.newState)
+        }
+        print("lean machine: \(commits.count) commits judged alike")
+    }
+
     @Test func commitsThatChainAreEachVerified() throws {
         #expect(commits.count == 6)
         var state: AccountState?

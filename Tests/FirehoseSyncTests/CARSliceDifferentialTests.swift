@@ -44,6 +44,45 @@ struct CARSliceDifferentialTests {
         #expect(cars.count > 1000 && accepted > 0 && tabled > 0)
     }
 
+    /// The `blocks` of a frame are indexed where they lie: a CAR inside a larger buffer reads exactly as the same bytes
+    /// on their own (same verdict and error, roots, sections and block bytes).
+    @Test func aCARInsideALargerBufferIsIndexedAsTheSameBytesAlone() {
+        var rng = SplitMix64(seed: 41)
+        var checked = 0
+        var accepted = 0
+        for bytes in DecodeCorpus.slices + DecodeCorpus.carFiles {
+            var variants = [bytes]
+            if bytes.count > 8 {
+                var flipped = bytes
+                flipped[rng.below(bytes.count)] ^= UInt8(1 << rng.below(8))
+                variants += [flipped, Array(bytes.dropLast())]
+            }
+            for variant in variants {
+                let lead = 1 + rng.below(64)
+                let buffer = [UInt8](repeating: 0xa7, count: lead) + variant + [0x00, 0x01]
+                let inPlace: Result<CARSlice, IPLDError> = Result { () throws(IPLDError) in
+                    try CARSlice(bytes: buffer[lead..<(lead + variant.count)])
+                }
+                let alone: Result<CARSlice, IPLDError> = Result { () throws(IPLDError) in try CARSlice(bytes: variant) }
+                checked += 1
+                switch (inPlace, alone) {
+                case (.failure(let a), .failure(let b)):
+                    #expect(a.code == b.code && a.description == b.description)
+                case (.success(let a), .success(let b)):
+                    accepted += 1
+                    #expect(a.roots == b.roots && a.sections.map(\.cid) == b.sections.map(\.cid))
+                    for section in b.sections {
+                        #expect(a.data(for: section.cid).map { Array($0) } == b.data(for: section.cid).map { Array($0) })
+                    }
+                default:
+                    Issue.record("a CAR of \(variant.count) bytes read differently inside a buffer")
+                }
+            }
+        }
+        print("CAR slice in place: \(checked) CARs inside larger buffers, \(accepted) accepted")
+        #expect(checked > 1000 && accepted > 0)
+    }
+
     @Test func mutatedCARsAreIndexedAlike() {
         var rng = SplitMix64(seed: 23)
         var checked = 0

@@ -27,7 +27,7 @@ struct CommitCheckerRuleTests {
             Issue.record("expected the commit to pass")
             return
         }
-        #expect(result.records.count == commits[1].ops.count)
+        #expect(result.records(of: commits[1].ops).count == commits[1].ops.count)
     }
 
     @Test func blocksThatAreNotACARAreAMalformedCAR() {

@@ -39,7 +39,7 @@ struct CommitViewDifferentialTests {
             #expect(Self.agree(block, cid: cid, hashVerified: false).agree, "commit block \(index), hash checked")
             if verdict.accepted {
                 valid += 1
-                if CommitView.readCanonical(block) != nil { inPlace += 1 }
+                if CommitView.readCanonical(block[...]) != nil { inPlace += 1 }
             }
         }
         print("commit view: \(blocks.count) commit blocks, \(valid) valid, \(inPlace) read in place")

@@ -5,18 +5,21 @@ enum SignatureFormat {
 
     /// Checks length, `1 ≤ r < n`, `1 ≤ s < n` and `s ≤ n/2`; nil when the format is acceptable.
     static func failure(of signature: [UInt8], curve: Curve) -> SignatureCheck.Failure? {
-        guard signature.count == length else { return .wrongLength }
+        signature.withUnsafeBufferPointer { failure(of: $0, curve: curve) }
+    }
+
+    /// The same checks over the signature's bytes in place.
+    static func failure(of sig: UnsafeBufferPointer<UInt8>, curve: Curve) -> SignatureCheck.Failure? {
+        guard sig.count == length else { return .wrongLength }
         let order = curve.order
-        return signature.withUnsafeBufferPointer { sig -> SignatureCheck.Failure? in
-            let r = UnsafeBufferPointer(rebasing: sig[0..<32])
-            let s = UnsafeBufferPointer(rebasing: sig[32..<64])
-            if isZero(r) { return .rZero }
-            if compare(r, order) >= 0 { return .rTooLarge }
-            if isZero(s) { return .sZero }
-            if compare(s, order) >= 0 { return .sTooLarge }
-            if compare(s, curve.halfOrder) > 0 { return .highS }
-            return nil
-        }
+        let r = UnsafeBufferPointer(rebasing: sig[0..<32])
+        let s = UnsafeBufferPointer(rebasing: sig[32..<64])
+        if isZero(r) { return .rZero }
+        if compare(r, order) >= 0 { return .rTooLarge }
+        if isZero(s) { return .sZero }
+        if compare(s, order) >= 0 { return .sTooLarge }
+        if compare(s, curve.halfOrder) > 0 { return .highS }
+        return nil
     }
 
     static func isZero(_ value: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -97,7 +97,7 @@ public struct Commit: Sendable, Hashable {
     /// without `sig`, canonically encoded). A block of the usual shape is hashed in place (``CommitView``), without
     /// encoding the map again. Spec: https://atproto.com/specs/repository#commit-objects
     public func verifySignature(with key: PublicKey) -> SignatureCheck {
-        if let canonical = CommitView.readCanonical(bytes) {
+        if let canonical = CommitView.readCanonical(bytes[...]) {
             return key.verify(signature: signature, digest: canonical.unsignedDigest)
         }
         return key.verify(signature: signature, message: unsignedBytes)

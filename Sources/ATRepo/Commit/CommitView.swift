@@ -13,18 +13,24 @@ public import IPLD
 public struct CommitView: Sendable {
     /// The CID of ``bytes``.
     public let cid: CID
-    /// The exact block bytes.
-    public let bytes: [UInt8]
-    /// The account DID (`did`), unchecked syntax.
-    public let did: String
+    /// The block, where it was read (a slice of the frame's CAR keeps the frame's buffer, with no copy).
+    private let block: ArraySlice<UInt8>
+    /// The exact block bytes (a copy, made when asked).
+    public var bytes: [UInt8] { Array(block) }
+    /// The UTF-8 of the account DID (`did`), in place in the block when read in place.
+    private let didBytes: ArraySlice<UInt8>
+    /// The account DID (`did`), unchecked syntax (built when asked).
+    public var did: String { String(decoding: didBytes, as: UTF8.self) }
     /// The revision TID (`rev`).
     public let rev: String?
     /// The MST root (`data`).
     public let data: CID
     /// The previous commit (`prev`).
     public let prev: CID?
-    /// The raw signature bytes (`sig`).
-    public let signature: [UInt8]
+    /// The raw signature bytes (`sig`), in place in the block when read in place.
+    private let signatureBytes: ArraySlice<UInt8>
+    /// The raw signature bytes (`sig`), copied when asked.
+    public var signature: [UInt8] { Array(signatureBytes) }
     /// SHA-256 of the commit map without `sig`, canonically encoded: the message that was signed.
     let unsignedDigest: SHA256Hash
 
@@ -32,26 +38,38 @@ public struct CommitView: Sendable {
     /// to `cid` (a CAR reader checks every block). Throws what ``Commit/init(block:cid:hashVerified:acceptVersion2:)``
     /// throws for the same arguments.
     public init(block: [UInt8], cid: CID, hashVerified: Bool) throws(ATRepoError) {
-        if hashVerified || CID.compute(for: block) == cid, let parsed = CommitView.readCanonical(block) {
+        try self.init(block: block[...], cid: cid, hashVerified: hashVerified)
+    }
+
+    /// Reads a v3 commit block in place from a slice (a block of a CAR read in place), as
+    /// the array initialiser reads it (same verdicts, same errors), without copying it.
+    public init(block: ArraySlice<UInt8>, cid: CID, hashVerified: Bool) throws(ATRepoError) {
+        if hashVerified || block.withUnsafeBytes({ CID.compute(for: $0) }) == cid, let parsed = CommitView.readCanonical(block) {
             self.cid = cid
-            bytes = block
-            did = parsed.did
+            self.block = block
+            didBytes = block[(block.startIndex + parsed.did.lowerBound)..<(block.startIndex + parsed.did.upperBound)]
             rev = parsed.rev
             data = parsed.data
             prev = parsed.prev
-            signature = parsed.signature
+            signatureBytes = block[(block.startIndex + parsed.signature.lowerBound)..<(block.startIndex + parsed.signature.upperBound)]
             unsignedDigest = parsed.unsignedDigest
             return
         }
-        let commit = try Commit(block: block, cid: cid, hashVerified: hashVerified)
+        let commit = try Commit(block: Array(block), cid: cid, hashVerified: hashVerified)
         self.cid = commit.cid
-        bytes = commit.bytes
-        did = commit.did
+        self.block = commit.bytes[...]
+        didBytes = Array(commit.did.utf8)[...]
         rev = commit.rev
         data = commit.data
         prev = commit.prev
-        signature = commit.signature
+        signatureBytes = commit.signature[...]
         unsignedDigest = SHA256Hasher.hash(commit.unsignedBytes)
+    }
+
+    /// Whether the commit's `did` is `did`, byte for byte (no string is built).
+    public func isBy(_ did: String) -> Bool {
+        var did = did
+        return did.withUTF8 { $0.elementsEqual(didBytes) }
     }
 
     /// The 32 bytes of the signing digest.
@@ -59,14 +77,16 @@ public struct CommitView: Sendable {
 
     /// Checks ``signature`` against `key` over the unsigned commit (as ``Commit/verifySignature(with:)`` does).
     public func verifySignature(with key: PublicKey) -> SignatureCheck {
-        key.verify(signature: signature, digest: unsignedDigest)
+        key.verify(signature: signatureBytes, digest: unsignedDigest)
     }
 
     /// The fields of a block of the usual shape, read in place, and its signing digest.
     package struct Canonical {
-        var did: String
+        /// Where the UTF-8 of `did` lies, as offsets from the block's start.
+        var did: Range<Int>
         var rev: String
-        var signature: [UInt8]
+        /// Where the signature's bytes lie, as offsets from the block's start.
+        var signature: Range<Int>
         var data: CID
         var prev: CID?
         var unsignedDigest: SHA256Hash
@@ -74,7 +94,7 @@ public struct CommitView: Sendable {
 
     /// Reads `block` when it is a strict DAG-CBOR map of exactly the six v3 commit keys with values of their types
     /// (`data` a dag-cbor link, `prev` null or a link, `version` 3) and nothing after it; nil for anything else.
-    package static func readCanonical(_ block: [UInt8]) -> Canonical? {
+    package static func readCanonical(_ block: ArraySlice<UInt8>) -> Canonical? {
         block.withUnsafeBytes { buffer -> Canonical? in
             var reader = DAGCBORReader(buffer)
             do throws(IPLDError) {
@@ -82,12 +102,12 @@ public struct CommitView: Sendable {
                 guard try reader.readMapHead() == 6, reader.offset == 1 else { return nil }
                 var previous: UnsafeRawBufferPointer? = nil
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "did"),
-                      case .string(let did) = try reader.readValue(nestedIn: 1) else { return nil }
+                      let did = try reader.readTextRange() else { return nil }
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "rev"),
                       case .string(let rev) = try reader.readValue(nestedIn: 1) else { return nil }
                 let sigStart = reader.offset
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "sig"),
-                      case .bytes(let signature) = try reader.readValue(nestedIn: 1) else { return nil }
+                      let signature = try reader.readByteStringRange() else { return nil }
                 let sigEnd = reader.offset
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "data"),
                       case .link(let data) = try reader.readValue(nestedIn: 1), data.codec == .dagCBOR else { return nil }

@@ -81,7 +81,10 @@ struct AccountTable {
 
     /// Holds the key resolved for `did` and its host (only a key: a failed look-up is asked again), or forgets them (nil).
     mutating func setResolved(_ key: SigningKeyLookup?, host: String?, for did: String) {
-        guard case .key(let publicKey, _)? = key else { slots[did]?.resolved = nil; return }
+        guard case .key(let publicKey, _)? = key else {
+            if slots[did]?.resolved != nil { slots[did]!.resolved = nil }  // most slots hold none: no write
+            return
+        }
         slots[did]?.resolved = (.key(publicKey, fresh: false), host, .now)
     }
 

@@ -42,6 +42,7 @@ extension VerificationPipeline {
         case .message(let message, let index, let bytes):
             var looked: SigningKeyLookup?
             var step: StepResult
+            let machine = machine(for: message.did)
             if let slotKey {
                 guard case .step(let judged) = machine.process(message, index: index, state: state, key: slotKey,
                                                                time: VerificationTime(micros: now), workspace: workspace) else { return nil }

@@ -95,7 +95,7 @@ extension VerificationPipeline {
             }
         case .fetched(let repository):
             let filter = configuration.mirrors[did]
-            let rebase = ResyncRebase(machine: machine)
+            let rebase = ResyncRebase(machine: mirroringMachine)
             let plan = await rebase.rebase(state: state, onto: repository, held: entry.queue, time: VerificationTime(micros: now)) { held, fresh in
                 await keys.signingKey(for: did, seq: held.message.seq, fresh: fresh)
             }

@@ -22,7 +22,11 @@ public final class VerificationPipeline: Sendable {
     let accountsPerWorker: Int
     /// The ordinal of the last result durably written (the workers' tables evict only states at or below it).
     let committed = Atomic<Int>(-1)
-    let machine: AccountMachine
+    /// The account machine for accounts that are not mirrored: a verified commit's verdict carries no copy of its
+    /// block and records (``AccountMachine/keepsVerifiedCommits``).
+    let auditMachine: AccountMachine
+    /// The account machine for mirrored accounts and resync rebases: verified commits carry what a mirror applies.
+    let mirroringMachine: AccountMachine
     /// Called once per frame, in frame order, after its batch is durably stored.
     let onOutcome: @Sendable (OutcomeLine) -> Void
     /// Where counts, latencies and queue depths go (``BreakwaterMetricNames``).
@@ -48,7 +52,8 @@ public final class VerificationPipeline: Sendable {
         self.keys = keys
         self.fixedDirectory = FixedDirectory(keys)
         self.accountsPerWorker = accountCapacity / configuration.workers
-        self.machine = AccountMachine(policy: configuration.policy)
+        self.auditMachine = AccountMachine(policy: configuration.policy, keepsVerifiedCommits: false)
+        self.mirroringMachine = AccountMachine(policy: configuration.policy)
         self.resync = resync
         self.onOutcome = onOutcome
         self.beforeWrite = beforeWrite
@@ -186,6 +191,12 @@ public final class VerificationPipeline: Sendable {
                 self = .none
             }
         }
+    }
+
+    /// The account machine for events of `did`: the mirroring one when the account is mirrored.
+    func machine(for did: String?) -> AccountMachine {
+        guard !configuration.mirrors.isEmpty, let did, configuration.mirrors[did] != nil else { return auditMachine }
+        return mirroringMachine
     }
 
     /// The identities file that answers for `did` without waiting, if any.

@@ -109,6 +109,9 @@ extension RepoOp {
     private static func compose(count: Int, _ parsedOp: (Int) -> Result<RepoOp, Rejection>) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
         var ops: [RepoOp] = []
         ops.reserveCapacity(count)
+        // Where each path went in `ops`: a scan of `ops` for the few ops of a usual commit (no table to build), a
+        // dictionary for longer lists. Both compare paths as `String` equality, so they find the same place.
+        let scans = count <= 16
         var placeOfPath: [String: Int] = [:]
         var composedPaths = Set<String>()
         for index in 0..<count {
@@ -117,7 +120,7 @@ extension RepoOp {
             case .failure(let rejection): return .failure(rejection)
             case .success(let parsed): op = parsed
             }
-            if let place = placeOfPath[op.path] {
+            if let place = scans ? ops.firstIndex(where: { $0.path == op.path }) : placeOfPath[op.path] {
                 let earlier = ops[place]
                 guard earlier.action == .delete, op.action == .create, !composedPaths.contains(op.path) else {
                     return .failure(Rejection(.duplicatePath, "ops[\(index)] repeats path \(op.path)"))
@@ -133,7 +136,7 @@ extension RepoOp {
             if op.action == .create, op.prev != nil {
                 return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(op.path) has a prev"))
             }
-            placeOfPath[op.path] = ops.count
+            if !scans { placeOfPath[op.path] = ops.count }
             ops.append(op)
         }
         return .success((ops, !composedPaths.isEmpty))

@@ -19,8 +19,10 @@ public struct CommitEvent: Sendable {
     public let since: String?
     /// The CID of the signed commit block.
     public let commit: CID
-    /// The CAR slice.
-    public let blocks: [UInt8]
+    /// The CAR slice, where it was read (in place in its frame when read by ``FrameView``, with the frame's indices).
+    public let blockBytes: ArraySlice<UInt8>
+    /// The CAR slice (a copy of ``blockBytes``).
+    public var blocks: [UInt8] { Array(blockBytes) }
     /// The record operations.
     public let ops: [RepoOp]
     /// The MST root of the previous commit, when sent.
@@ -40,12 +42,20 @@ public struct CommitEvent: Sendable {
     public init(seq: Int64, repo: String, rev: String, since: String?, commit: CID, blocks: [UInt8], ops: [RepoOp],
                 prevData: CID?, time: String?, tooBig: Bool = false, rebase: Bool = false, listedOpCount: Int? = nil,
                 warnings: [ConformanceWarning] = []) {
+        self.init(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blockBytes: blocks[...], ops: ops, prevData: prevData,
+                  time: time, tooBig: tooBig, rebase: rebase, listedOpCount: listedOpCount, warnings: warnings)
+    }
+
+    /// Creates an event whose CAR slice stays where it was read.
+    init(seq: Int64, repo: String, rev: String, since: String?, commit: CID, blockBytes: ArraySlice<UInt8>, ops: [RepoOp],
+         prevData: CID?, time: String?, tooBig: Bool = false, rebase: Bool = false, listedOpCount: Int? = nil,
+         warnings: [ConformanceWarning] = []) {
         self.seq = seq
         self.repo = repo
         self.rev = rev
         self.since = since
         self.commit = commit
-        self.blocks = blocks
+        self.blockBytes = blockBytes
         self.ops = ops
         self.prevData = prevData
         self.time = time

@@ -22,7 +22,10 @@ enum FrameView {
         var time: IPLDValue?
         var blobs: IPLDValue?
         var since: IPLDValue?
+        /// `blocks` when it is something other than a byte string (which the generic path then refuses).
         var blocks: IPLDValue?
+        /// Where the bytes of `blocks` lie in the frame, when it is a byte string.
+        var blocksRange: Range<Int>?
         var commit: IPLDValue?
         var rebase: IPLDValue?
         var tooBig: IPLDValue?
@@ -48,6 +51,10 @@ enum FrameView {
                         fields.ops = listed
                         continue
                     }
+                    if DAGCBORReader.key(key, is: "blocks"), let range = try reader.readByteStringRange() {
+                        fields.blocksRange = range  // the CAR stays in the frame: no copy
+                        continue
+                    }
                     let value = try reader.readValue(nestedIn: 1)
                     guard store(value, under: key, in: &fields) else { return nil }
                 }
@@ -57,7 +64,7 @@ enum FrameView {
                 return nil
             }
         }
-        return fields.flatMap { event(of: $0, enforceDeprecatedFlags: enforceDeprecatedFlags) }
+        return fields.flatMap { event(of: $0, in: bytes, enforceDeprecatedFlags: enforceDeprecatedFlags) }
     }
 
     /// Puts `value` in the field named `key`; false for a key that is not a `#commit` field.
@@ -82,7 +89,7 @@ enum FrameView {
 
     /// The event when `fields` pass every check of ``CommitEvent/parse(_:enforceDeprecatedFlags:)``, with the warnings
     /// it would give in its order; nil when any check fails (the generic path then names the failure).
-    private static func event(of fields: CommitFields, enforceDeprecatedFlags: Bool) -> CommitEvent? {
+    private static func event(of fields: CommitFields, in frame: [UInt8], enforceDeprecatedFlags: Bool) -> CommitEvent? {
         var warnings: [ConformanceWarning] = []
         guard case .int(let seq)? = fields.seq, EventSeq.isValid(seq),
               case .string(let repo)? = fields.repo, case .string(let rev)? = fields.rev else { return nil }
@@ -93,8 +100,7 @@ enum FrameView {
         case .null?: break
         default: return nil
         }
-        guard case .link(let commit)? = fields.commit, case .bytes(let blocks)? = fields.blocks,
-              let rawOps = fields.ops else { return nil }
+        guard case .link(let commit)? = fields.commit, let blocks = fields.blocksRange, let rawOps = fields.ops else { return nil }
         var prevData: CID? = nil
         switch fields.prevData {
         case .link(let cid)?: prevData = cid
@@ -116,7 +122,7 @@ enum FrameView {
         if parsed.composed { warnings.append(.deleteCreateSamePath) }
         guard rawOps.count <= CommitEvent.maxOps, blocks.count <= CommitEvent.maxBlocksSize,
               !(enforceDeprecatedFlags && (tooBig || rebase)) else { return nil }
-        return CommitEvent(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blocks: blocks, ops: parsed.ops,
+        return CommitEvent(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blockBytes: frame[blocks], ops: parsed.ops,
                            prevData: prevData, time: time.text, tooBig: tooBig, rebase: rebase,
                            listedOpCount: rawOps.count, warnings: warnings)
     }

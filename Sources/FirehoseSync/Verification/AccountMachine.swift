@@ -1,4 +1,5 @@
 public import ATIdentity
+import ATRepo
 import ATSyntax
 import IPLD
 
@@ -11,9 +12,16 @@ import IPLD
 public struct AccountMachine: Sendable {
     /// The policy in force.
     public let policy: VerificationPolicy
+    /// Whether a verified `#commit`'s verdict carries its ``VerifiedCommit`` (the commit block and the record bytes,
+    /// copied out of the frame: what a mirror applies). When false, a verified commit's verdict is
+    /// `.verified(nil)`: the judgement and the new state are the same, without those copies.
+    public let keepsVerifiedCommits: Bool
 
     /// Creates a machine.
-    public init(policy: VerificationPolicy = .strict) { self.policy = policy }
+    public init(policy: VerificationPolicy = .strict, keepsVerifiedCommits: Bool = true) {
+        self.policy = policy
+        self.keepsVerifiedCommits = keepsVerifiedCommits
+    }
 
     /// What processing one message gives: a step, or the signal that the signature failed with a key from a cache
     /// (look the key up again, bypassing caches, and process the message once more: ``FreshKeyRetry``).
@@ -144,9 +152,9 @@ public struct AccountMachine: Sendable {
         next.commit = event.commit
         next.sync = .synchronized
         next.lastSeq = event.seq
-        let verified = VerifiedCommit(did: event.repo, rev: event.rev, since: event.since, prevData: event.prevData,
-                                      data: checked.data, commit: event.commit, commitBytes: checked.commitBytes,
-                                      ops: checked.records)
+        let verified = keepsVerifiedCommits ? VerifiedCommit(did: event.repo, rev: event.rev, since: event.since, prevData: event.prevData,
+                                                             data: checked.data, commit: event.commit, commitBytes: checked.commit.bytes,
+                                                             ops: checked.records(of: event.ops)) : nil
         let conformance = event.warnings + checked.conformance
         return .step(StepResult(Judgement(judged, .verified(verified), note: described(warnings.isEmpty ? nil : joined(warnings), conformance),
                                           warnings: conformance), newState: next))

@@ -7,14 +7,19 @@ import IPLD
 struct CommitCheckResult: Sendable {
     /// The commit's MST root.
     var data: CID
-    /// The exact bytes of the signed commit block.
-    var commitBytes: [UInt8]
-    /// Ops with the record bytes of creates and updates.
-    var records: [(op: RepoOp, record: [UInt8]?)]
+    /// The signed commit, read in place.
+    var commit: CommitView
+    /// The slice the commit came in (its records are read from it only when asked: ``records(of:)``).
+    var car: CARSlice
     /// Leniencies applied (relay policy) or facts worth reporting.
     var warnings: [String]
     /// Conformance warnings found by the proof (a slice that proves the change only in another order).
     var conformance: [ConformanceWarning] = []
+
+    /// `ops` with the record bytes of creates and updates, copied out of the slice.
+    func records(of ops: [RepoOp]) -> [(op: RepoOp, record: [UInt8]?)] {
+        ops.map { op in (op, op.cid.flatMap { car.data(for: $0) }.map { Array($0) }) }
+    }
 }
 
 /// What the checks established about a `#sync` commit.
@@ -38,7 +43,7 @@ struct CommitChecker: Sendable {
     /// Parses the slice and the signed commit (step 5) and checks the signature (step 6). The slice is indexed in place
     /// (``CARSlice``, every block hashed once) and the commit read in place with its signing digest (``CommitView``);
     /// both accept and refuse exactly what ``CARFile`` and ``Commit`` do, with the same errors.
-    func loadCommit(blocks: [UInt8], expectedCommit: CID?, did: String, rev: String, key: SigningKeyLookup?)
+    func loadCommit(blocks: ArraySlice<UInt8>, expectedCommit: CID?, did: String, rev: String, key: SigningKeyLookup?)
         -> SliceCheck<(car: CARSlice, commit: CommitView)> {
         let car: CARSlice
         do {
@@ -56,11 +61,11 @@ struct CommitChecker: Sendable {
         }
         let commit: CommitView
         do {
-            commit = try CommitView(block: Array(commitBytes), cid: root, hashVerified: true)
+            commit = try CommitView(block: commitBytes, cid: root, hashVerified: true)
         } catch {
             return .failed(Rejection(.invalidCommit, error.reason))
         }
-        guard commit.did == did else {
+        guard commit.isBy(did) else {
             return .failed(Rejection(.fieldMismatch, "commit did \(commit.did) differs from event \(did)"))
         }
         guard commit.rev == rev else {
@@ -86,7 +91,7 @@ struct CommitChecker: Sendable {
     func check(_ event: CommitEvent, key: SigningKeyLookup?, isFirstSight: Bool,
                proofArena: SliceProofArena? = nil) -> SliceCheck<CommitCheckResult> {
         let loaded: (car: CARSlice, commit: CommitView)
-        switch loadCommit(blocks: event.blocks, expectedCommit: event.commit, did: event.repo, rev: event.rev, key: key) {
+        switch loadCommit(blocks: event.blockBytes, expectedCommit: event.commit, did: event.repo, rev: event.rev, key: key) {
         case .passed(let value): loaded = value
         case .failed(let rejection): return .failed(rejection)
         case .needsFreshKey: return .needsFreshKey
@@ -121,18 +126,13 @@ struct CommitChecker: Sendable {
             guard policy.tolerates(.legacyCommit) else { return .failed(Rejection(.legacyCommit, why)) }
             warnings.append("legacy-commit: " + why)
         }
-        var records: [(op: RepoOp, record: [UInt8]?)] = []
-        records.reserveCapacity(event.ops.count)
-        for op in event.ops {
-            records.append((op, op.cid.flatMap { loaded.car.data(for: $0) }.map { Array($0) }))
-        }
-        return .passed(CommitCheckResult(data: loaded.commit.data, commitBytes: loaded.commit.bytes, records: records,
+        return .passed(CommitCheckResult(data: loaded.commit.data, commit: loaded.commit, car: loaded.car,
                                          warnings: warnings, conformance: conformance))
     }
 
     /// Steps 5–6 for a `#sync`.
     func checkSync(_ event: SyncEvent, key: SigningKeyLookup?) -> SliceCheck<CheckedSyncCommit> {
-        switch loadCommit(blocks: event.blocks, expectedCommit: nil, did: event.did, rev: event.rev, key: key) {
+        switch loadCommit(blocks: event.blocks[...], expectedCommit: nil, did: event.did, rev: event.rev, key: key) {
         case .passed(let value): return .passed(CheckedSyncCommit(cid: value.car.roots[0], data: value.commit.data))
         case .failed(let rejection): return .failed(rejection)
         case .needsFreshKey: return .needsFreshKey

@@ -7,7 +7,7 @@
 /// ``CARFile/init(bytes:verifyingHashes:)`` does with hash checks on, and every block is hashed once against its
 /// CID. Duplicate blocks are tolerated; lookups return the first.
 public struct CARSlice: Sendable {
-    /// One section: the block's CID and where its data lies in ``CARSlice/bytes``.
+    /// One section: the block's CID and where its data lies in ``CARSlice/bytes`` (indices of that slice).
     public struct Section: Sendable, Equatable {
         /// The block's CID as written in its section.
         public let cid: CID
@@ -15,10 +15,14 @@ public struct CARSlice: Sendable {
         public let data: Range<Int>
     }
 
-    /// The whole CAR.
-    public let bytes: [UInt8]
+    /// The whole CAR, where it was read (a slice of a frame keeps the frame's indices).
+    public let bytes: ArraySlice<UInt8>
+    /// The first root (for atproto, the commit CID).
+    public let root: CID
+    /// The roots after the first (none in the usual shape, so no array is built for them).
+    private let otherRoots: [CID]
     /// The root CIDs (never empty). For atproto, `roots[0]` is the commit.
-    public let roots: [CID]
+    public var roots: [CID] { [root] + otherRoots }
     /// Every section in file order, duplicates included.
     public let sections: [Section]
     /// Open-addressing table of section positions plus one (0 is empty), probed from the digest's first word; empty
@@ -30,20 +34,30 @@ public struct CARSlice: Sendable {
 
     /// Parses `bytes` and checks every block's hash against its CID.
     public init(bytes: [UInt8]) throws(IPLDError) {
+        try self.init(bytes: bytes[...])
+    }
+
+    /// Parses `bytes` in place (the `blocks` of a frame, read where they lie) and checks every block's hash against
+    /// its CID, as the array initialiser does.
+    public init(bytes: ArraySlice<UInt8>) throws(IPLDError) {
         let sections: [Section]
         if let read = CARSlice.readUsualShape(bytes) {
-            self.roots = [read.root]
+            self.root = read.root
+            self.otherRoots = []
             sections = read.sections
+            self.bytes = bytes
         } else {
-            var reader = try CARReader(bytes: bytes, verifyingHashes: true)
+            let copy = Array(bytes)
+            var reader = try CARReader(bytes: copy, verifyingHashes: true)
             var found: [Section] = []
             while let block = try reader.nextBlock() {
                 found.append(Section(cid: block.cid, data: block.data.indices))
             }
-            self.roots = reader.roots
+            self.root = reader.roots[0]
+            self.otherRoots = Array(reader.roots.dropFirst())
             sections = found
+            self.bytes = copy[...]
         }
-        self.bytes = bytes
         self.sections = sections
         self.table = sections.count > CARSlice.scanLimit ? CARSlice.table(of: sections) : []
     }
@@ -57,8 +71,9 @@ public struct CARSlice: Sendable {
 
     /// Reads a CAR of the usual shape in place: that one-root header, then sections whose CIDs are in the 36-byte form
     /// and whose data hash to them. Nil for anything else (``CARReader`` then reads it, and names what is wrong).
-    static func readUsualShape(_ bytes: [UInt8]) -> (root: CID, sections: [Section])? {
-        bytes.withUnsafeBytes { buffer -> (root: CID, sections: [Section])? in
+    static func readUsualShape(_ bytes: ArraySlice<UInt8>) -> (root: CID, sections: [Section])? {
+        let base = bytes.startIndex
+        return bytes.withUnsafeBytes { buffer -> (root: CID, sections: [Section])? in
             let headerEnd = headerHead.count + 32 + headerTail.count
             guard buffer.count >= headerEnd else { return nil }
             for index in 0..<headerHead.count where buffer[index] != headerHead[index] { return nil }
@@ -76,7 +91,7 @@ public struct CARSlice: Sendable {
                 let cid = CID(codec: codec, digestAt: buffer, offset: offset + 4)
                 let data = (offset + CID.binaryLength)..<end
                 guard CID.compute(for: UnsafeRawBufferPointer(rebasing: buffer[data]), codec: codec) == cid else { return nil }
-                sections.append(Section(cid: cid, data: data))
+                sections.append(Section(cid: cid, data: (base + data.lowerBound)..<(base + data.upperBound)))
                 offset = end
             }
             return (root, sections)
@@ -103,9 +118,6 @@ public struct CARSlice: Sendable {
         }
         return table
     }
-
-    /// The first root (for atproto, the commit CID).
-    public var root: CID { roots[0] }
 
     /// The position in ``sections`` of the first block with `cid`.
     public func position(of cid: CID) -> Int? {

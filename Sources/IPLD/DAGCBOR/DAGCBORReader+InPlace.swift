@@ -53,6 +53,33 @@ extension DAGCBORReader {
         return try readValue(depth: depth)
     }
 
+    /// Reads a byte string in place: the range of its bytes in the buffer, refused as ``readValue()`` refuses it; nil,
+    /// with nothing read, when the next item is not a byte string.
+    package mutating func readByteStringRange() throws(IPLDError) -> Range<Int>? {
+        let start = offset
+        guard offset < buffer.count, buffer[offset] >> 5 == 2 else { return nil }
+        let head = try readHead()
+        let length = try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxStringLength, start: start, what: "byte string")
+        defer { offset += length }
+        return offset..<(offset + length)
+    }
+
+    /// Reads a text string in place: the range of its UTF-8 in the buffer, refused as ``readValue()`` refuses it
+    /// (invalid UTF-8 included); nil, with nothing read, when the next item is not a text string.
+    package mutating func readTextRange() throws(IPLDError) -> Range<Int>? {
+        let start = offset
+        guard offset < buffer.count, buffer[offset] >> 5 == 3 else { return nil }
+        let head = try readHead()
+        let length = try checkedLength(head.argument, minimumBytesEach: 1, cap: limits.maxStringLength, start: start, what: "text string")
+        let range = offset..<(offset + length)
+        let raw = UnsafeRawBufferPointer(rebasing: buffer[range])
+        guard DAGCBORReader.isASCII(raw) || String(validating: raw, as: UTF8.self) != nil else {
+            throw IPLDError(.invalidUTF8, "text string is not valid UTF-8", offset: start)
+        }
+        offset += length
+        return range
+    }
+
     /// Reads a text string whose bytes are all ASCII; nil (the offset then undefined) for other text.
     private mutating func readASCIIText() throws(IPLDError) -> String? {
         let start = offset
