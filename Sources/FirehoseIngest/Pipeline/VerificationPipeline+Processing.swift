@@ -62,9 +62,11 @@ extension VerificationPipeline {
             if let resync, let did = message.did {
                 step = resyncHook(resync, step: step, message: message, did: did, state: state, index: index, size: bytes.count, mirror: mirror)
             }
+            // Only a key resolved over the network is worth holding in the account's slot: an identities file answers at once.
+            let resolved = looked.flatMap { key in message.did.flatMap { fixedKeys(for: $0) } == nil ? key : nil }
             return WorkResult(index: index, cursorPosition: work.cursorPosition, judgement: step.judgement, newState: step.newState,
                               frame: step.verdict.isRejected ? bytes : nil, processedAt: now, mirror: mirror,
-                              eventTime: message.time, ordinal: work.ordinal, signingKey: looked)
+                              eventTime: message.time, ordinal: work.ordinal, signingKey: resolved)
         }
     }
 

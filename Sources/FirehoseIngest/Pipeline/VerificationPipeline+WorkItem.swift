@@ -75,6 +75,8 @@ extension VerificationPipeline {
     }
 
     /// What a worker hands the writer: a frame's judgement and the state it leaves, or a resync completion's state.
+    /// What only some results carry (a mirror update, a resync's mirror updates, a key looked up over the network) is
+    /// boxed in ``Rare``, so the usual result stays small as it is handed from the worker to the writer and reordered.
     struct WorkResult: Sendable {
         var index: Int
         var cursorPosition: Int64?
@@ -83,17 +85,64 @@ extension VerificationPipeline {
         var newState: AccountState?
         var frame: [UInt8]?
         var processedAt: Int64
-        var mirror: MirrorUpdate? = nil
         /// The event's `time` field, for the upstream-lag gauge.
         var eventTime: String? = nil
         var ordinal: Int = 0
-        /// Mirror updates of a resync completion (the replacement, then what was re-applied after it).
-        var resyncMirrors: [MirrorUpdate] = []
         /// Where and when the frame arrived, with its account's PDS host (filled in by the worker).
         var receipt: EventReceipt? = nil
         /// The frame's size in bytes (0 for a resync completion), released from the window when written.
         var size = 0
+        /// The rare parts, nil when there are none.
+        private var rare: Rare? = nil
+
+        /// The rare parts of a result.
+        struct RareParts: Sendable {
+            var mirror: MirrorUpdate?
+            var resyncMirrors: [MirrorUpdate] = []
+            var signingKey: SigningKeyLookup?
+        }
+
+        /// The box of the rare parts (immutable: a change boxes a new value).
+        final class Rare: Sendable {
+            let parts: RareParts
+            init(_ parts: RareParts) { self.parts = parts }
+        }
+
+        init(index: Int, cursorPosition: Int64?, judgement: Judgement?, newState: AccountState?, frame: [UInt8]?, processedAt: Int64,
+             mirror: MirrorUpdate? = nil, eventTime: String? = nil, ordinal: Int = 0, signingKey: SigningKeyLookup? = nil) {
+            self.index = index
+            self.cursorPosition = cursorPosition
+            self.judgement = judgement
+            self.newState = newState
+            self.frame = frame
+            self.processedAt = processedAt
+            self.eventTime = eventTime
+            self.ordinal = ordinal
+            if mirror != nil || signingKey != nil { rare = Rare(RareParts(mirror: mirror, signingKey: signingKey)) }
+        }
+
+        /// The mirror update of a mirrored account's event.
+        var mirror: MirrorUpdate? {
+            get { rare?.parts.mirror }
+            set { changeRare { $0.mirror = newValue } }
+        }
+
+        /// Mirror updates of a resync completion (the replacement, then what was re-applied after it).
+        var resyncMirrors: [MirrorUpdate] {
+            get { rare?.parts.resyncMirrors ?? [] }
+            set { changeRare { $0.resyncMirrors = newValue } }
+        }
+
         /// The signing key last looked up for the event, if any (the worker keeps a resolved one in the account's slot).
-        var signingKey: SigningKeyLookup? = nil
+        var signingKey: SigningKeyLookup? {
+            get { rare?.parts.signingKey }
+            set { changeRare { $0.signingKey = newValue } }
+        }
+
+        private mutating func changeRare(_ change: (inout RareParts) -> Void) {
+            var parts = rare?.parts ?? RareParts()
+            change(&parts)
+            rare = parts.mirror == nil && parts.resyncMirrors.isEmpty && parts.signingKey == nil ? nil : Rare(parts)
+        }
     }
 }

@@ -3,7 +3,10 @@ public import IPLD
 
 /// A commit that passed every check. Only the verifier creates these (the initialiser is internal), so a
 /// store or mirror that accepts one knows the checks ran.
-public struct VerifiedCommit: Sendable {
+///
+/// Immutable, and a class so that a verdict carrying one (``Verdict/verified(_:)``) stays a word wide on its way
+/// from the worker to the writer.
+public final class VerifiedCommit: Sendable {
     /// The account.
     public let did: String
     /// The commit's rev.
