@@ -178,6 +178,11 @@ enum IdentitiesFileCorpus {
             return members.map { inserting($0, at: inner()) } + [
                 inserting("\"\(existingDID)\": {\"signingKey\": \"\(keys[0].didKey)\"}, ", at: braces.first ?? 0),
                 inserting("\"not a did\": {\"signingKey\": \"\(keys[0].didKey)\"}, ", at: braces.first ?? 0),
+                // Several wrong entries: the error names the same one whichever reading reports it.
+                inserting("\"not a did\": {}, \"did:plc:bad1\": {\"signingKey\": 5}, \"did:plc:bad2\": [], \"also not\": 1, ",
+                          at: braces.first ?? 0),
+                inserting("\"did:plc:bad3\": {\"pds\": 1}, \"did:plc:bad4\": {\"signingKey\": \"x\"}, \"did:plc:bad5\": null, ",
+                          at: braces.first ?? 0),
             ]
         case .wrongType:
             return ["5", "true", "false", "null", "[]", "{}", "\"x\"", "-1.5", "[\"a\"]", "{\"signingKey\": 1}"].compactMap { replacingValue(with: $0) }
