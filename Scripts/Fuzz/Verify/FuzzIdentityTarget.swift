@@ -47,7 +47,7 @@ func checkKey(_ reference: SigningKeyReference) {
 }
 
 /// The one-pass reader of identities files against the generic path on the same bytes: both refuse with the same error
-/// text, or both accept with the same key slots (in order, each key parsed) and hosts; the one-pass reader never reads a
+/// code, or both accept with the same key slots (in order, each key parsed) and hosts; the one-pass reader never reads a
 /// file the generic path refuses, and what it reads is what the generic path reads.
 func compareIdentitiesFiles(_ data: Data) {
     let old = Result { () throws(ATIdentityError) in try StaticIdentityDirectory(genericData: data) }
@@ -55,7 +55,10 @@ func compareIdentitiesFiles(_ data: Data) {
     let tables = data.withUnsafeBytes { IdentitiesFileReader.read($0) }
     switch (old, new) {
     case (.failure(let a), .failure(let b)):
-        fuzzRequire(a.description == b.description, "identities file errors differ: \(a) | \(b)")
+        // A refusal is always the generic path's own (the one-pass reader only declines). Its text can differ between
+        // two readings of one file when several values are malformed (Foundation's decoder names whichever its
+        // dictionary gives first), so only the code is compared here; the unit test compares texts on single faults.
+        fuzzRequire(a.code == b.code, "identities file error codes differ: \(a) | \(b)")
         fuzzRequire(tables == nil, "the one-pass reader reads an identities file the generic path refuses: \(a)")
     case (.success(let a), .success(let b)):
         let expected = identitiesTables(a)
