@@ -4,7 +4,7 @@
 #   frame     one frame through decode + AccountMachine with stored states and fixed keys
 #   proof     MST node decoding, partial trees and CommitProof.verify
 #   sliceproof  SliceProof against CommitProof on the same commit (traps when they disagree)
-#   identity  DID documents and identities files
+#   identity  DID documents and identities files (the one-pass reader against the generic path)
 #   car       the CAR slice of a commit
 #   decode    the in-place decoders (CAR slice index, commit view) against the generic ones
 # (the last seven: Scripts/Fuzz/Verify/*.swift compiled with ATSyntax, IPLD, ATCrypto, ATRepo, ATIdentity and

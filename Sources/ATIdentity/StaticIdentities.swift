@@ -78,13 +78,21 @@ public struct StaticIdentities: Hashable, Sendable {
         }
         var entries: [DID: Entry] = [:]
         var previousKeys: [DID: [PreviousKey]] = [:]
-        for (key, value) in members {
+        func read(_ key: String, _ value: IdentityJSON) throws(ATIdentityError) {
             guard let did = try? DID(key) else {
                 throw ATIdentityError(.invalidIdentitiesFile, "key \"\(key)\" is not a DID")
             }
             let decoded = try StaticIdentities.decodeEntry(value, did: did)
             entries[did] = decoded.entry
             if !decoded.previousKeys.isEmpty { previousKeys[did] = decoded.previousKeys }
+        }
+        do throws(ATIdentityError) {
+            for (key, value) in members { try read(key, value) }
+        } catch {
+            // When several entries are wrong, the one reported is the first in key order: the order a dictionary gives
+            // differs between two readings of one file.
+            for (key, value) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { try read(key, value) }
+            throw error
         }
         self.entries = entries
         self.previousKeys = previousKeys

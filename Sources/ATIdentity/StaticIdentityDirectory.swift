@@ -50,38 +50,12 @@ public struct StaticIdentityDirectory: IdentityDirectory {
     public init(identities: StaticIdentities) {
         var keys: [String: [Slot]] = [:]
         var hosts: [String: String] = [:]
-        /// Host labels by PDS URL as written (nil: not a usable endpoint), so each URL is parsed once and the DIDs
-        /// of one PDS share one string.
-        var labels: [String: String?] = [:]
+        var labels = HostLabels()
         keys.reserveCapacity(identities.entries.count)
         for (did, entry) in identities.entries {
-            let current: LazyKey
-            var pds: String?
-            switch entry {
-            case .short(let short):
-                // As `resolve` reads a short form, its key read on first use and its PDS URL parsed once per URL.
-                current = LazyKey(.shortForm(short.signingKey))
-                pds = short.pds
-            case .document:
-                do {
-                    let resolved = try identities.resolve(did, fetchedAt: 0)
-                    current = LazyKey(.reference(resolved.signingKey))
-                    pds = resolved.pds?.description
-                } catch {
-                    current = LazyKey(.ready(.unavailable("\(error)")))
-                }
-            }
-            if let pds {
-                let label: String?
-                if let known = labels[pds] {
-                    label = known
-                } else {
-                    label = ServiceEndpoint(pds)?.hostLabel
-                    labels[pds] = .some(label)
-                }
-                if let label { hosts[did.description] = label }
-            }
-            keys[did.description] = [Slot(key: current, beforeSeq: nil)]
+            let current = StaticIdentityDirectory.currentKey(of: entry, did: did)
+            if let pds = current.pds, let label = labels.label(for: pds) { hosts[did.description] = label }
+            keys[did.description] = [Slot(key: current.key, beforeSeq: nil)]
         }
         for (did, history) in identities.previousKeys {
             for previous in history {
@@ -91,8 +65,37 @@ public struct StaticIdentityDirectory: IdentityDirectory {
         self.init(slots: keys, hosts: hosts)
     }
 
-    /// A directory over identities-file bytes. Throws `invalid-identities-file`.
+    /// The current key of the entry of `did` and the URL of its PDS, as ``StaticIdentities/resolve(_:fetchedAt:)`` reads
+    /// them: a short form's key read on first use and its PDS URL as written; a document resolved now (a document of
+    /// another DID, `wrong-did`, has no key and no PDS).
+    static func currentKey(of entry: StaticIdentities.Entry, did: DID) -> (key: LazyKey, pds: String?) {
+        switch entry {
+        case .short(let short):
+            return (LazyKey(.shortForm(short.signingKey)), short.pds)
+        case .document(let document):
+            do {
+                let resolved = try ResolvedIdentity(did: did, document: document, fetchedAt: 0)
+                return (LazyKey(.reference(resolved.signingKey)), resolved.pds?.description)
+            } catch {
+                return (LazyKey(.ready(.unavailable("\(error)"))), nil)
+            }
+        }
+    }
+
+    /// A directory over identities-file bytes, read in one pass (``IdentitiesFileReader``); a file that reader leaves
+    /// to the generic path is read by ``init(genericData:)``. Throws `invalid-identities-file`.
     public init(data: Data) throws(ATIdentityError) {
+        if let tables = data.withUnsafeBytes({ IdentitiesFileReader.read($0) }) {
+            self.init(slots: tables.slots, hosts: tables.hosts)
+            return
+        }
+        try self.init(genericData: data)
+    }
+
+    /// A directory over identities-file bytes read through ``StaticIdentities/init(data:)`` (Foundation's JSON decoder
+    /// into an ``IdentityJSON`` tree): the path for the files ``IdentitiesFileReader`` declines, and what it is checked
+    /// against. Throws `invalid-identities-file`.
+    init(genericData data: Data) throws(ATIdentityError) {
         let identities: StaticIdentities
         do {
             identities = try StaticIdentities(data: data)
@@ -102,15 +105,19 @@ public struct StaticIdentityDirectory: IdentityDirectory {
         self.init(identities: identities)
     }
 
-    /// A directory over the identities file at `path`. A missing file gives an empty directory (every DID
-    /// unavailable) unless `required`. Throws `invalid-identities-file`.
+    /// A directory over the identities file at `path`, read with one read into memory and then in one pass. A missing
+    /// file gives an empty directory (every DID unavailable) unless `required`. Throws `invalid-identities-file`.
     public init(path: String, required: Bool = false) throws(ATIdentityError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = IdentitiesFileReader.contents(atPath: path) else {
             if required { throw ATIdentityError(.invalidIdentitiesFile, "cannot read identities file \(path)") }
             self.init(keys: [:])
             return
         }
-        try self.init(data: data)
+        if let tables = bytes.withUnsafeBytes({ IdentitiesFileReader.read($0) }) {
+            self.init(slots: tables.slots, hosts: tables.hosts)
+            return
+        }
+        try self.init(genericData: Data(bytes))
     }
 
     /// Whether `did` is in the identities file.

@@ -4,7 +4,8 @@
 //   frame     one frame through DecodedEvent.decode + AccountMachine.process (FuzzFrameTarget.swift)
 //   proof     MST node decoding, tree loading and CommitProof.verify (FuzzProofTarget.swift)
 //   sliceproof  SliceProof against CommitProof on the same inputs (FuzzSliceProofTarget.swift)
-//   identity  DID documents, identities files, signing keys (FuzzIdentityTarget.swift)
+//   identity  DID documents, identities files (the one-pass reader against the generic path), signing keys
+//             (FuzzIdentityTarget.swift)
 //   car       the CAR slice: CARFile, block lookups, the commit block (FuzzCARTarget.swift)
 //   decode    the in-place decoders against the generic ones (FuzzDecodeTarget.swift)
 //
