@@ -24,7 +24,15 @@ struct AccountTable {
         var resolved: (key: SigningKeyLookup, host: String?, since: ContinuousClock.Instant)? = nil
     }
 
-    private var slots: [String: Slot] = [:]
+    /// Where each account's slot is in ``slots``.
+    private var positions: [String: Int] = [:]
+    /// The slots, in place: fields change through the array (no dictionary `_modify`, whose coroutine frame for a value
+    /// this large is a heap allocation per change). A freed slot is reused.
+    private var slots: [Slot] = []
+    /// The DID of each slot of ``slots`` (nil for a free one).
+    private var owners: [String?] = []
+    /// Free positions in ``slots``.
+    private var free: [Int] = []
     /// The most slots kept before written ones are evicted.
     let capacity: Int
 
@@ -33,11 +41,27 @@ struct AccountTable {
         self.capacity = max(16, capacity)
     }
 
+    /// The position of a new slot for `did`, holding `slot`.
+    private mutating func insert(_ slot: Slot, for did: String) -> Int {
+        let position: Int
+        if let reused = free.popLast() {
+            position = reused
+            slots[position] = slot
+            owners[position] = did
+        } else {
+            position = slots.count
+            slots.append(slot)
+            owners.append(did)
+        }
+        positions[did] = position
+        return position
+    }
+
     /// The state of `did`, read from `store` the first time the worker meets the account.
     mutating func state(_ did: String, store: any StateStore) throws -> AccountState? {
-        if let slot = slots[did] { return slot.state }
+        if let position = positions[did] { return slots[position].state }
         let stored = try store.accounts([did])[did]
-        slots[did] = Slot(state: stored, unwrittenAt: nil, fixedHost: nil)
+        _ = insert(Slot(state: stored, unwrittenAt: nil, fixedHost: nil), for: did)
         return stored
     }
 
@@ -46,24 +70,26 @@ struct AccountTable {
     mutating func prefetch(_ dids: [String], store: any StateStore) throws {
         var missing: [String] = []
         var asked = Set<String>()
-        for did in dids where slots[did] == nil && asked.insert(did).inserted { missing.append(did) }
+        for did in dids where positions[did] == nil && asked.insert(did).inserted { missing.append(did) }
         guard !missing.isEmpty else { return }
         let stored = try store.accounts(missing)
-        for did in missing { slots[did] = Slot(state: stored[did], unwrittenAt: nil, fixedHost: nil) }
+        for did in missing { _ = insert(Slot(state: stored[did], unwrittenAt: nil, fixedHost: nil), for: did) }
     }
 
     /// Records `state`, produced by the event at `ordinal` and not yet written.
     mutating func put(_ state: AccountState, ordinal: Int) {
-        slots[state.did, default: Slot()].state = state
-        slots[state.did]!.unwrittenAt = ordinal
+        let position = positions[state.did] ?? insert(Slot(), for: state.did)
+        slots[position].state = state
+        slots[position].unwrittenAt = ordinal
     }
 
     /// The fixed PDS host of `did` cached in its slot (outer nil: not known yet).
-    func fixedHost(_ did: String) -> String?? { slots[did]?.fixedHost }
+    func fixedHost(_ did: String) -> String?? { positions[did].flatMap { slots[$0].fixedHost } }
 
     /// Caches the fixed PDS host of `did` (an account whose state has been looked up).
     mutating func setFixedHost(_ host: String?, for did: String) {
-        slots[did]?.fixedHost = .some(host)
+        guard let position = positions[did] else { return }
+        slots[position].fixedHost = .some(host)
     }
 
     /// How long a key resolved over the network is used without asking the directory again. The directory's cache
@@ -75,30 +101,35 @@ struct AccountTable {
     /// The key (a cached one: a signature failure with it needs a fresh look-up) and host resolved for `did`, if held
     /// and taken less than ``keyHoldLimit`` ago.
     func resolved(_ did: String, now: ContinuousClock.Instant = .now) -> (key: SigningKeyLookup, host: String?)? {
-        guard let held = slots[did]?.resolved, now - held.since < Self.keyHoldLimit else { return nil }
+        guard let position = positions[did], let held = slots[position].resolved, now - held.since < Self.keyHoldLimit else { return nil }
         return (held.key, held.host)
     }
 
     /// Holds the key resolved for `did` and its host (only a key: a failed look-up is asked again), or forgets them (nil).
     mutating func setResolved(_ key: SigningKeyLookup?, host: String?, for did: String) {
+        guard let position = positions[did] else { return }
         guard case .key(let publicKey, _)? = key else {
-            if slots[did]?.resolved != nil { slots[did]!.resolved = nil }  // most slots hold none: no write
+            slots[position].resolved = nil
             return
         }
-        slots[did]?.resolved = (.key(publicKey, fresh: false), host, .now)
+        slots[position].resolved = (.key(publicKey, fresh: false), host, .now)
     }
 
     /// Keeps the table within its capacity once it is over: drops slots whose state is written (its event at or
     /// below `committed`), until a quarter of the capacity is free.
     mutating func evict(committed: Int) {
-        guard slots.count > capacity else { return }
+        guard positions.count > capacity else { return }
         let target = capacity - capacity / 4
-        for (did, slot) in slots where slots.count > target {
-            if let at = slot.unwrittenAt, at > committed { continue }
-            slots.removeValue(forKey: did)
+        for position in slots.indices where positions.count > target {
+            guard let did = owners[position] else { continue }
+            if let at = slots[position].unwrittenAt, at > committed { continue }
+            positions.removeValue(forKey: did)
+            owners[position] = nil
+            slots[position] = Slot()
+            free.append(position)
         }
     }
 
     /// Number of accounts held.
-    var count: Int { slots.count }
+    var count: Int { positions.count }
 }

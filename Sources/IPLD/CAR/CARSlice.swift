@@ -80,7 +80,7 @@ public struct CARSlice: Sendable {
             for index in 0..<headerTail.count where buffer[headerHead.count + 32 + index] != headerTail[index] { return nil }
             let root = CID(codec: .dagCBOR, digestAt: buffer, offset: headerHead.count)
             var sections: [Section] = []
-            sections.reserveCapacity(8)
+            sections.reserveCapacity(16)
             var offset = headerEnd
             while offset < buffer.count {
                 guard let length = try? Varint.decode(buffer, offset: &offset), length >= UInt64(CID.binaryLength),
