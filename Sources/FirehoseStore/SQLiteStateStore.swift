@@ -84,6 +84,8 @@ public final class SQLiteStateStore: StateStore {
 
     /// DIDs per `IN (…)` query of ``accounts(_:)``.
     static let accountsPerQuery = 256
+    /// The sizes of the `IN (…)` lists of ``accounts(_:)`` (a list is padded up to the next one).
+    static let accountQuerySizes = [1, 4, 16, 64, accountsPerQuery]
 
     /// The stored states of `dids`, read with one `IN (…)` query per ``accountsPerQuery`` accounts.
     public func accounts(_ dids: [String]) throws -> [String: AccountState] {
@@ -95,14 +97,17 @@ public final class SQLiteStateStore: StateStore {
                 while start < dids.endIndex {
                     let chunk = dids[start..<min(start + SQLiteStateStore.accountsPerQuery, dids.endIndex)]
                     start = chunk.endIndex
-                    let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                    // The list is padded (with its last DID, which changes nothing) to one of a few sizes, so each size's
+                    // statement is prepared once per connection and reused, whatever the number of DIDs asked.
+                    let size = SQLiteStateStore.accountQuerySizes.first { $0 >= chunk.count } ?? chunk.count
+                    let placeholders = Array(repeating: "?", count: size).joined(separator: ", ")
                     let sql = """
                         SELECT did, rev, data, commit_cid, active, status, sync_state, last_seq FROM accounts WHERE did IN (\(placeholders))
                         """
-                    // The full-size query is reused; a shorter last one is prepared once.
-                    let statement = chunk.count == SQLiteStateStore.accountsPerQuery || chunk.count == 1
-                        ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-                    let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(chunk)))
+                    let statement = try db.cachedStatement(sql: sql)
+                    var asked = Array(chunk)
+                    if let last = asked.last { asked += Array(repeating: last, count: size - asked.count) }
+                    let rows = try Row.fetchCursor(statement, arguments: StatementArguments(asked))
                     while let row = try rows.next() {
                         let state = try SQLiteStateStore.accountState(from: row)
                         result[state.did] = state

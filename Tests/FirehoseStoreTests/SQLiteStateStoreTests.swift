@@ -107,6 +107,24 @@ struct SQLiteStateStoreTests {
         print("bound values: \(Self.boundStates.count) states, \(Self.boundViolations.count) violations")
     }
 
+    /// Stored states are read for any number of DIDs (the `IN (…)` lists are padded to a few sizes): every stored DID
+    /// asked is found, every missing one is absent, whatever the count and order.
+    @Test(arguments: [1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 255, 256, 257, 600])
+    func storedStatesAreReadForAnyNumberOfDIDs(_ count: Int) throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try SQLiteStateStore(path: database.path)
+        var batch = StoreBatch()
+        for number in 0..<400 { batch.accounts["did:plc:stored\(number)"] = AccountState(did: "did:plc:stored\(number)", rev: "r\(number)") }
+        try store.write(batch)
+        // Every third DID asked is not stored; the list is asked in reverse order.
+        let asked = (0..<count).reversed().map { $0 % 3 == 2 ? "did:plc:missing\($0)" : "did:plc:stored\($0)" }
+        let read = try store.accounts(asked)
+        let expected = asked.filter { $0.hasPrefix("did:plc:stored") && Int($0.dropFirst("did:plc:stored".count))! < 400 }
+        #expect(Set(read.keys) == Set(expected))
+        for did in expected { #expect(read[did]?.rev == "r" + did.dropFirst("did:plc:stored".count)) }
+    }
+
     @Test func theDatabaseUsesWALAndIsMigrated() throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
