@@ -175,6 +175,12 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String { string }
 
+    /// Equal codec and digest; the digest's first word, the one most likely to differ, is compared first.
+    @inline(__always)
+    public static func == (lhs: CID, rhs: CID) -> Bool {
+        lhs.w0 == rhs.w0 && lhs.w1 == rhs.w1 && lhs.w2 == rhs.w2 && lhs.w3 == rhs.w3 && lhs.codec == rhs.codec
+    }
+
     /// Orders CIDs by their binary form.
     public static func < (lhs: CID, rhs: CID) -> Bool {
         if lhs.codec != rhs.codec { return lhs.codec.rawValue < rhs.codec.rawValue }

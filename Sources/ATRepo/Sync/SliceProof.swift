@@ -53,9 +53,11 @@ public enum SliceProof {
             swap(&placed, &tree.placedOps)
             swap(&ordered, &tree.opOrder)
         }
-        for index in ops.indices {
-            placed.append(PlacedOp(key: tree.appendKey(ops[index].path), layer: 0, action: ops[index].action,
-                                   cid: ops[index].cid, prev: ops[index].prev))
+        ops.withUnsafeBufferPointer { ops in
+            for index in ops.indices {
+                placed.append(PlacedOp(key: tree.appendKey(ops[index].path), layer: 0, action: ops[index].action,
+                                       cid: ops[index].cid, prev: ops[index].prev))
+            }
         }
         if let failure = check(ops, placed: placed, scratch: &ordered, keys: tree.keyBytes) { return .invalid(failure) }
         tree.keyBytes.withUnsafeBytes { keys in

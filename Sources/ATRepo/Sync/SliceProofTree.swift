@@ -82,8 +82,8 @@ struct SliceProofTree {
 
     /// Drops every node and entry added after `mark`.
     mutating func rewind(to mark: Mark) {
-        nodes.removeSubrange(mark.nodes...)
-        entries.removeSubrange(mark.entries...)
+        if nodes.count > mark.nodes { nodes.removeSubrange(mark.nodes...) }
+        if entries.count > mark.entries { entries.removeSubrange(mark.entries...) }
     }
 
     /// Stores `bytes` as a key.
@@ -151,7 +151,7 @@ struct SliceProofTree {
     /// The layer of a key in the byte store `bytes`: leading zero bits of its SHA-256 in 2-bit steps
     /// (``MSTKey/layer(of:)``).
     static func layer(of key: SliceProofKey, in bytes: UnsafeRawBufferPointer) -> Int {
-        SHA256Hasher.hash(UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)])).leadingZeroBitCount / 2
+        SHA256Hasher.hashShort(UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)])).leadingZeroBitCount / 2
     }
 
     /// Bytewise three-way comparison of two stored keys.
