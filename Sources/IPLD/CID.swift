@@ -138,11 +138,11 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return cid
     }
 
-    /// Reads a binary CID of exactly ``binaryLength`` bytes at `offset` of `buffer` (the caller checked the length):
-    /// `01 <71 or 55> 12 20` and the digest, the only form of that length ``parse(_:offset:)`` accepts. Nil for any
-    /// other bytes, which `parse` then explains.
+    /// Reads a binary CID of exactly ``binaryLength`` bytes at `offset` of `buffer`: `01 <71 or 55> 12 20` and the
+    /// digest, the only form of that length ``parse(_:offset:)`` accepts. Nil for any other bytes (which `parse`
+    /// then explains) and when fewer than ``binaryLength`` bytes follow `offset`.
     public static func readBinary(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> CID? {
-        guard buffer[offset] == 0x01, buffer[offset + 2] == 0x12, buffer[offset + 3] == 0x20,
+        guard offset >= 0, buffer.count - offset >= binaryLength, buffer[offset] == 0x01, buffer[offset + 2] == 0x12, buffer[offset + 3] == 0x20,
               let codec = Codec(rawValue: buffer[offset + 1]) else { return nil }
         return CID(codec: codec, digestAt: buffer, offset: offset + 4)
     }

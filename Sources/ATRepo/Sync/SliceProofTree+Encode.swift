@@ -29,10 +29,10 @@ extension SliceProofTree {
     mutating func encode(_ node: Int) -> Int {
         let first = nodes[node].firstEntry
         let count = nodes[node].entryCount
-        // At most: the map and array heads, then per entry 3 + 3 (key head) + key + 2 + 3 (prefix head) + 2 + 41 + 2
-        // + 41, then 2 + 41 for `l`.
+        // At most: the map and array heads, then per entry 3 + 9 (key head) + key + 2 + 9 (prefix head) + 2 + 41 + 2
+        // + 41, then 2 + 41 for `l` (a head is at most 9 bytes, whatever the key length).
         var bound = 12 + 43
-        for index in first..<(first + count) { bound += 97 + entries[index].key.count }
+        for index in first..<(first + count) { bound += 109 + entries[index].key.count }
         if encoding.count < bound { encoding.append(contentsOf: repeatElement(0, count: bound - encoding.count)) }
         let left = nodes[node].left
         let leftCID = left == SliceProofTree.none ? nil : nodes[left].cid

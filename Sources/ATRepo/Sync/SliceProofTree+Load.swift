@@ -167,6 +167,7 @@ extension SliceProofTree {
     }
 
     /// Reads a minimally encoded head of `major` type and returns its argument.
+    @inline(__always)
     private func head(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int, major: UInt8) -> UInt64? {
         guard offset < buffer.count else { return nil }
         let initial = buffer[offset]
@@ -195,6 +196,7 @@ extension SliceProofTree {
 
     /// A link that may be `null`, wrapped so that `null` is a value: nil when neither a null nor a link to a
     /// dag-cbor block.
+    @inline(__always)
     private func optionalTreeLink(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int) -> OptionalLink? {
         guard offset < buffer.count else { return nil }
         if buffer[offset] == 0xf6 {
