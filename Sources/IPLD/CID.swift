@@ -138,6 +138,27 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return cid
     }
 
+    /// Reads a binary CID of exactly ``binaryLength`` bytes at `offset` of `buffer`: `01 <71 or 55> 12 20` and the
+    /// digest, the only form of that length ``parse(_:offset:)`` accepts. Nil for any other bytes (which `parse`
+    /// then explains) and when fewer than ``binaryLength`` bytes follow `offset`.
+    public static func readBinary(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> CID? {
+        guard offset >= 0, buffer.count - offset >= binaryLength, buffer[offset] == 0x01, buffer[offset + 2] == 0x12, buffer[offset + 3] == 0x20,
+              let codec = Codec(rawValue: buffer[offset + 1]) else { return nil }
+        return CID(codec: codec, digestAt: buffer, offset: offset + 4)
+    }
+
+    /// Writes the ``binaryLength``-byte binary form at `pointer`.
+    public func write(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeBytes(of: 0x01, as: UInt8.self)
+        pointer.storeBytes(of: codec.rawValue, toByteOffset: 1, as: UInt8.self)
+        pointer.storeBytes(of: 0x12, toByteOffset: 2, as: UInt8.self)
+        pointer.storeBytes(of: 0x20, toByteOffset: 3, as: UInt8.self)
+        pointer.storeBytes(of: w0.bigEndian, toByteOffset: 4, as: UInt64.self)
+        pointer.storeBytes(of: w1.bigEndian, toByteOffset: 12, as: UInt64.self)
+        pointer.storeBytes(of: w2.bigEndian, toByteOffset: 20, as: UInt64.self)
+        pointer.storeBytes(of: w3.bigEndian, toByteOffset: 28, as: UInt64.self)
+    }
+
     /// Parses the string form: multibase `b` + lowercase base32 without padding.
     public init(string: some StringProtocol) throws(IPLDError) {
         guard string.utf8.first == UInt8(ascii: "b") else {
@@ -153,6 +174,12 @@ public struct CID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var string: String { "b" + Base32.encode(bytes) }
 
     public var description: String { string }
+
+    /// Equal codec and digest; the digest's first word, the one most likely to differ, is compared first.
+    @inline(__always)
+    public static func == (lhs: CID, rhs: CID) -> Bool {
+        lhs.w0 == rhs.w0 && lhs.w1 == rhs.w1 && lhs.w2 == rhs.w2 && lhs.w3 == rhs.w3 && lhs.codec == rhs.codec
+    }
 
     /// Orders CIDs by their binary form.
     public static func < (lhs: CID, rhs: CID) -> Bool {

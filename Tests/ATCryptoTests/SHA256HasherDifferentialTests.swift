@@ -41,6 +41,22 @@ import Testing
         #expect(checked == Self.longestRandomInput + 1)
     }
 
+    @Test func shortHashEqualsSwiftCryptoForEveryLengthUpTo200() {
+        var generator = SeededGenerator(seed: 0x7368_6f72_7421)
+        var checked = 0
+        for length in 0...200 {
+            for _ in 0..<8 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let digest = bytes.withUnsafeBytes { SHA256Hasher.hashShort($0) }
+                #expect(digest.bytes == Self.reference(bytes), "length \(length)")
+                #expect(digest == SHA256Hasher.hash(bytes), "length \(length)")
+                checked += 1
+            }
+        }
+        print("SHA256HasherDifferentialTests: \(checked) short-hash cases (lengths 0…200)")
+        #expect(checked == 201 * 8)
+    }
+
     @Test func hashingInRandomPiecesEqualsOneShotForEveryLengthUpTo4096() {
         var generator = SeededGenerator(seed: 0x7069_6563_6573)
         for length in 0...Self.longestRandomInput {

@@ -279,4 +279,48 @@ struct SliceProofDifferentialTests {
         #expect(commits.count > count / 2)
         #expect(comparer.failed == 0)
     }
+    /// Op lists longer than 16 (where the op shape check finds repeated paths by sorting the keys when every path is
+    /// ASCII): repeats early and late, several repeats, a repeat after or before another broken op, paths equal only
+    /// under canonical equivalence (which `String` equality, and so `CommitProof`, counts as repeats), distinct
+    /// non-ASCII paths, an empty and an over-long path.
+    static let manyOpCases: [(name: String, paths: [String], broken: Int?)] = {
+        let base = (0..<20).map { "app.bsky.feed.post/3kx\($0 * 7919)" }
+        func with(_ changes: [Int: String]) -> [String] {
+            var paths = base
+            for (index, path) in changes { paths[index] = path }
+            return paths
+        }
+        return [
+            ("distinct", base, nil),
+            ("seventeen distinct", Array(base.prefix(17)), nil),
+            ("last repeats the first", with([19: base[0]]), nil),
+            ("second repeats the first", with([1: base[0]]), nil),
+            ("two repeats", with([18: base[3], 7: base[2]]), nil),
+            ("three of one path", with([9: base[4], 15: base[4]]), nil),
+            ("broken op before a repeat", with([17: base[1]]), 5),
+            ("broken op after a repeat", with([4: base[1]]), 12),
+            ("Kelvin sign and K", with([3: "app.bsky.feed.post/K", 16: "app.bsky.feed.post/\u{212A}"]), nil),
+            ("composed and decomposed", with([2: "app.bsky.feed.post/\u{E9}", 18: "app.bsky.feed.post/e\u{301}"]), nil),
+            ("distinct non-ASCII", with([2: "app.bsky.feed.post/\u{E9}", 18: "app.bsky.feed.post/\u{E8}"]), nil),
+            ("non-ASCII and a byte repeat", with([2: "app.bsky.feed.post/\u{E9}", 18: base[0]]), nil),
+            ("empty path", with([17: ""]), nil),
+            ("over-long path", with([6: String(repeating: "a", count: MSTKey.maxLength + 1)]), nil),
+            ("longest path repeated", with([6: String(repeating: "a", count: MSTKey.maxLength), 19: String(repeating: "a", count: MSTKey.maxLength)]), nil),
+        ]
+    }()
+
+    @Test("SliceProof checks many ops as CommitProof does", arguments: 0..<manyOpCases.count)
+    func sliceProofChecksManyOpsAsCommitProofDoes(_ index: Int) {
+        let (name, paths, broken) = Self.manyOpCases[index]
+        let record = CID.compute(for: [0x01], codec: .raw)
+        let data = CID.compute(for: [0x02])
+        var ops = paths.map { RepoOp(action: .create, path: $0, cid: record) }
+        if let broken { ops[broken].cid = nil }
+        var comparer = Comparer()
+        comparer.compare(name, data: data, prevData: nil, ops: ops, blocks: BlockMap())
+        comparer.compare(name + " reversed", data: data, prevData: nil, ops: ops.reversed(), blocks: BlockMap())
+        print("SliceProof vs CommitProof: many ops, \(name), \(comparer.compared) cases compared")
+        #expect(comparer.compared == 2)
+        #expect(comparer.failed == 0)
+    }
 }

@@ -20,15 +20,12 @@ extension SliceProofTree {
         guard let decoded = try blocks.withBlock(for: root, { buffer throws(ATRepoError) in try decodeNode(buffer) }) else {
             throw ATRepoError(.missingProofBlock, "the tree's root node is not in the block set", cid: root)
         }
-        let layer: Int
-        if decoded.entryCount > 0 {
-            layer = self.layer(of: entries[decoded.firstEntry].key)
-        } else if decoded.left == nil {
-            return SliceProofTree.none
-        } else {
+        guard decoded.entryCount > 0 else {
+            if decoded.left == nil { return SliceProofTree.none }
             throw ATRepoError(.malformedMST, "the root node has no keys and only points down (untrimmed root)", cid: root)
         }
-        return try build(decoded, cid: root, layer: layer, lower: nil, upper: nil, blocks: blocks)
+        // The root's layer is its first key's.
+        return try build(decoded, cid: root, layer: nil, lower: nil, upper: nil, blocks: blocks)
     }
 
     /// Loads the subtree `cid` one layer below its parent, or a stub when its block is absent.
@@ -50,16 +47,25 @@ extension SliceProofTree {
     }
 
     /// Checks a decoded node against its place in the tree (key layers, the parent's key range, no links below
-    /// layer 0), then loads its subtrees left to right.
-    mutating func build(_ decoded: DecodedNode, cid: CID, layer: Int, lower: SliceProofKey?, upper: SliceProofKey?,
+    /// layer 0), then loads its subtrees left to right. A nil `layer` (the root's) is the first key's; each key is
+    /// hashed once.
+    mutating func build(_ decoded: DecodedNode, cid: CID, layer given: Int?, lower: SliceProofKey?, upper: SliceProofKey?,
                         blocks: some BlockSource) throws(ATRepoError) -> Int {
         let first = decoded.firstEntry
         let count = decoded.entryCount
-        for index in first..<(first + count) {
-            let keyLayer = self.layer(of: entries[index].key)
-            guard keyLayer == layer else {
-                throw ATRepoError(.malformedMST, "key of layer \(keyLayer) in a node of layer \(layer)", cid: cid)
+        var layer = given ?? -1
+        let misplaced = entries.withUnsafeBufferPointer { entries -> Int? in
+            keyBytes.withUnsafeBytes { keys -> Int? in
+                for index in first..<(first + count) {
+                    let keyLayer = SliceProofTree.layer(of: entries[index].key, in: keys)
+                    if layer < 0 { layer = keyLayer }
+                    if keyLayer != layer { return keyLayer }
+                }
+                return nil
             }
+        }
+        if let keyLayer = misplaced {
+            throw ATRepoError(.malformedMST, "key of layer \(keyLayer) in a node of layer \(layer)", cid: cid)
         }
         if count > 0, let lower, compare(lower, entries[first].key) >= 0 {
             throw ATRepoError(.malformedMST, "key out of order with respect to the parent's keys", cid: cid)
@@ -93,11 +99,11 @@ extension SliceProofTree {
     /// the decoder itself, which gives the failure its exact text (or, should it accept, the entries).
     mutating func decodeNode(_ buffer: UnsafeRawBufferPointer) throws(ATRepoError) -> DecodedNode {
         let entryMark = entries.count
-        let keyMark = keyBytes.count
+        let keyMark = keyEnd
         if let decoded = parseNode(buffer) { return decoded }
         entries.removeSubrange(entryMark...)
         entryLinks.removeSubrange(entryMark...)
-        keyBytes.removeSubrange(keyMark...)
+        keyEnd = keyMark
         let decoded = try MSTNode.decode(buffer)
         for index in decoded.keys.indices {
             entries.append(Entry(key: appendKey(decoded.keys[index]), value: decoded.values[index], right: SliceProofTree.none))
@@ -108,31 +114,31 @@ extension SliceProofTree {
 
     /// The strict node parser over the block in place: `{"e": [{"k", "p", "t", "v"}…], "l"}` with minimal heads,
     /// honest maximal `p`, strictly increasing keys of 1…1,024 bytes, blessed links (dag-cbor for `t` and `l`), at
-    /// most 8,192 entries and no trailing bytes. Nil for anything else; the entries it appended are then dropped
-    /// by the caller.
+    /// most 8,192 entries and no trailing bytes. Each key is copied once into the byte store (its prefix from the
+    /// key before it, its suffix from the block) and checked in place; links are read straight into the entries.
+    /// Nil for anything else; the entries it appended are then dropped by the caller.
     mutating func parseNode(_ buffer: UnsafeRawBufferPointer) -> DecodedNode? {
         var offset = 0
         guard literal(buffer, &offset, 0xa2, 0x61, 0x65) else { return nil }
         guard let count = head(buffer, &offset, major: 4), count <= UInt64(mstMaxEntriesPerNode),
               count <= UInt64((buffer.count - offset) / 50) else { return nil }
         let first = entries.count
-        var previous = SliceProofKey(start: keyBytes.count, count: 0)
+        var previous = SliceProofKey(start: keyEnd, count: 0)
         for index in 0..<Int(count) {
             guard literal(buffer, &offset, 0xa4, 0x61, 0x6b) else { return nil }
             guard let suffixLength = head(buffer, &offset, major: 2), suffixLength <= UInt64(MSTKey.maxLength),
                   buffer.count - offset >= Int(suffixLength) else { return nil }
-            let suffixStart = offset
-            offset += Int(suffixLength)
-            guard literal(buffer, &offset, 0x61, 0x70), let prefix = head(buffer, &offset, major: 0),
-                  prefix <= UInt64(previous.count), index > 0 || prefix == 0 else { return nil }
-            let keyStart = keyBytes.count
-            for position in 0..<Int(prefix) { keyBytes.append(keyBytes[previous.start + position]) }
-            keyBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[suffixStart..<(suffixStart + Int(suffixLength))]))
-            let key = SliceProofKey(start: keyStart, count: keyBytes.count - keyStart)
-            guard key.count > 0, key.count <= MSTKey.maxLength else { return nil }
-            if index > 0 {
-                guard compare(previous, key) < 0, commonPrefixLength(previous, key) == Int(prefix) else { return nil }
-            }
+            let suffix = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + Int(suffixLength))])
+            offset += suffix.count
+            guard literal(buffer, &offset, 0x61, 0x70), let prefixLength = head(buffer, &offset, major: 0),
+                  prefixLength <= UInt64(previous.count), index > 0 || prefixLength == 0 else { return nil }
+            let prefix = Int(prefixLength)
+            // The key is the previous key's first `prefix` bytes and the suffix. It follows the previous key, and
+            // shares exactly `prefix` bytes with it, when the suffix is not empty and either the previous key ends
+            // there or the suffix's first byte is the greater one at that position.
+            guard !suffix.isEmpty, prefix + suffix.count <= MSTKey.maxLength else { return nil }
+            if prefix < previous.count, suffix[0] <= keyBytes[previous.start + prefix] { return nil }
+            let key = appendKey(prefixOf: previous, prefix, suffix: suffix)
             guard literal(buffer, &offset, 0x61, 0x74), let right = optionalTreeLink(buffer, &offset),
                   literal(buffer, &offset, 0x61, 0x76), let value = link(buffer, &offset) else { return nil }
             entries.append(Entry(key: key, value: value, right: SliceProofTree.none))
@@ -161,6 +167,7 @@ extension SliceProofTree {
     }
 
     /// Reads a minimally encoded head of `major` type and returns its argument.
+    @inline(__always)
     private func head(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int, major: UInt8) -> UInt64? {
         guard offset < buffer.count else { return nil }
         let initial = buffer[offset]
@@ -189,6 +196,7 @@ extension SliceProofTree {
 
     /// A link that may be `null`, wrapped so that `null` is a value: nil when neither a null nor a link to a
     /// dag-cbor block.
+    @inline(__always)
     private func optionalTreeLink(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int) -> OptionalLink? {
         guard offset < buffer.count else { return nil }
         if buffer[offset] == 0xf6 {
@@ -200,13 +208,13 @@ extension SliceProofTree {
     }
 
     /// Reads a link: `d8 2a`, a byte-string head of 37, `00`, then a blessed binary CID of exactly 36 bytes.
+    @inline(__always)
     private func link(_ buffer: UnsafeRawBufferPointer, _ offset: inout Int) -> CID? {
         let total = 5 + CID.binaryLength
         guard buffer.count - offset >= total, buffer[offset] == 0xd8, buffer[offset + 1] == 0x2a, buffer[offset + 2] == 0x58,
-              buffer[offset + 3] == UInt8(CID.binaryLength + 1), buffer[offset + 4] == 0x00 else { return nil }
-        var cidOffset = offset + 5
-        guard let cid = try? CID.parse(buffer, offset: &cidOffset), cidOffset == offset + total else { return nil }
-        offset = cidOffset
+              buffer[offset + 3] == UInt8(CID.binaryLength + 1), buffer[offset + 4] == 0x00,
+              let cid = CID.readBinary(buffer, at: offset + 5) else { return nil }
+        offset += total
         return cid
     }
 

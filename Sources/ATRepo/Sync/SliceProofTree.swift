@@ -55,9 +55,12 @@ struct SliceProofTree {
     var entries: [Entry] = []
     /// The link CIDs of loaded entries (parallel to their ``entries``) until their subtrees are loaded.
     var entryLinks: [CID?] = []
-    /// The bytes of every key: the ops' keys first, then the keys of the loaded nodes.
+    /// The bytes of every key in its first ``keyEnd`` bytes: the ops' keys first, then the keys of the loaded nodes.
+    /// The storage only grows (zero-filled), so appending a key in the steady state writes it and nothing more.
     var keyBytes: [UInt8] = []
-    /// Scratch space for encoding a node.
+    /// The end of the keys stored in ``keyBytes``.
+    var keyEnd = 0
+    /// Scratch space for encoding a node: grown to the largest node encoded, never shrunk.
     var encoding: [UInt8] = []
     /// Scratch for ``SliceProof``: each op's key and layer.
     var placedOps: [SliceProof.PlacedOp] = []
@@ -69,7 +72,7 @@ struct SliceProofTree {
         nodes.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
         entryLinks.removeAll(keepingCapacity: true)
-        keyBytes.removeAll(keepingCapacity: true)
+        keyEnd = 0
         placedOps.removeAll(keepingCapacity: true)
         opOrder.removeAll(keepingCapacity: true)
     }
@@ -79,15 +82,54 @@ struct SliceProofTree {
 
     /// Drops every node and entry added after `mark`.
     mutating func rewind(to mark: Mark) {
-        nodes.removeSubrange(mark.nodes...)
-        entries.removeSubrange(mark.entries...)
+        if nodes.count > mark.nodes { nodes.removeSubrange(mark.nodes...) }
+        if entries.count > mark.entries { entries.removeSubrange(mark.entries...) }
     }
 
     /// Stores `bytes` as a key.
-    mutating func appendKey(_ bytes: some Collection<UInt8>) -> SliceProofKey {
-        let start = keyBytes.count
-        keyBytes.append(contentsOf: bytes)
-        return SliceProofKey(start: start, count: keyBytes.count - start)
+    mutating func appendKey(_ bytes: [UInt8]) -> SliceProofKey {
+        bytes.withUnsafeBytes { buffer in appendKey(prefixOf: SliceProofKey(start: 0, count: 0), 0, suffix: buffer) }
+    }
+
+    /// Stores the UTF-8 bytes of `string` as a key.
+    mutating func appendKey(_ string: String) -> SliceProofKey {
+        let stored = string.utf8.withContiguousStorageIfAvailable { bytes in
+            appendKey(prefixOf: SliceProofKey(start: 0, count: 0), 0, suffix: UnsafeRawBufferPointer(bytes))
+        }
+        return stored ?? appendKey(Array(string.utf8))
+    }
+
+    /// Stores as a key the first `prefix` bytes of the stored key `previous` followed by `suffix`, copied once.
+    mutating func appendKey(prefixOf previous: SliceProofKey, _ prefix: Int, suffix: UnsafeRawBufferPointer) -> SliceProofKey {
+        let start = keyEnd
+        let count = prefix + suffix.count
+        guard count > 0 else { return SliceProofKey(start: start, count: 0) }
+        if keyBytes.count < start + count {
+            keyBytes.append(contentsOf: repeatElement(0, count: Swift.max(keyBytes.count, start + count - keyBytes.count, 256)))
+        }
+        keyBytes.withUnsafeMutableBytes { bytes in
+            let base = bytes.baseAddress!
+            (base + start).copyMemory(from: base + previous.start, byteCount: prefix)
+            if let source = suffix.baseAddress { (base + start + prefix).copyMemory(from: source, byteCount: suffix.count) }
+        }
+        keyEnd = start + count
+        return SliceProofKey(start: start, count: count)
+    }
+
+    /// True when the first `end` bytes of `bytes` are ASCII.
+    static func isASCII(_ bytes: [UInt8], upTo end: Int) -> Bool {
+        bytes.withUnsafeBytes { bytes in
+            var index = 0
+            while index + 8 <= end {
+                if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+            while index < end {
+                if bytes[index] >= 0x80 { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// The child in `slot` (0…entryCount) of `node`.
@@ -106,34 +148,50 @@ struct SliceProofTree {
         }
     }
 
-    /// The layer of a stored key: leading zero bits of its SHA-256 in 2-bit steps.
-    func layer(of key: SliceProofKey) -> Int {
-        MSTKey.layer(of: keyBytes[key.start..<(key.start + key.count)])
+    /// The layer of a key in the byte store `bytes`: leading zero bits of its SHA-256 in 2-bit steps
+    /// (``MSTKey/layer(of:)``).
+    static func layer(of key: SliceProofKey, in bytes: UnsafeRawBufferPointer) -> Int {
+        SHA256Hasher.hashShort(UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)])).leadingZeroBitCount / 2
     }
 
     /// Bytewise three-way comparison of two stored keys.
     @inline(__always)
     func compare(_ a: SliceProofKey, _ b: SliceProofKey) -> Int {
-        keyBytes.withUnsafeBufferPointer { bytes in
-            let limit = min(a.count, b.count)
-            var index = 0
-            while index < limit {
-                let x = bytes[a.start + index], y = bytes[b.start + index]
-                if x != y { return x < y ? -1 : 1 }
-                index += 1
-            }
-            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-        }
+        keyBytes.withUnsafeBytes { bytes in SliceProofTree.compare(a, b, in: bytes) }
     }
 
-    /// The number of leading bytes two stored keys share.
-    func commonPrefixLength(_ a: SliceProofKey, _ b: SliceProofKey) -> Int {
-        keyBytes.withUnsafeBufferPointer { bytes in
-            let limit = min(a.count, b.count)
-            var index = 0
-            while index < limit && bytes[a.start + index] == bytes[b.start + index] { index += 1 }
-            return index
+    /// Bytewise three-way comparison of two keys in the byte store `bytes`, eight bytes at a time.
+    @inline(__always)
+    static func compare(_ a: SliceProofKey, _ b: SliceProofKey, in bytes: UnsafeRawBufferPointer) -> Int {
+        let limit = min(a.count, b.count)
+        var index = 0
+        while limit - index >= 8 {
+            let x = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: a.start + index, as: UInt64.self))
+            let y = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: b.start + index, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            index += 8
         }
+        while index < limit {
+            let x = bytes[a.start + index], y = bytes[b.start + index]
+            if x != y { return x < y ? -1 : 1 }
+            index += 1
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    /// The number of leading bytes two keys share, in the byte store `bytes`, eight bytes at a time.
+    @inline(__always)
+    static func commonPrefixLength(_ a: SliceProofKey, _ b: SliceProofKey, in bytes: UnsafeRawBufferPointer) -> Int {
+        let limit = min(a.count, b.count)
+        var index = 0
+        while limit - index >= 8 {
+            let x = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: a.start + index, as: UInt64.self))
+            let y = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: b.start + index, as: UInt64.self))
+            if x != y { return index + (x ^ y).leadingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < limit && bytes[a.start + index] == bytes[b.start + index] { index += 1 }
+        return index
     }
 
     /// The slot of `key` among the entries of `node`, or where it would be inserted (`found` false).
