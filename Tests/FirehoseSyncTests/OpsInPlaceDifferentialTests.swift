@@ -4,8 +4,8 @@ import FirehoseSynth
 import IPLD
 import Testing
 
-/// A `#commit`'s ops read in place (``RepoOp/readListedInPlace(_:)``, then ``RepoOp/parseList(listed:)``) give what
-/// the generic read gives (the `ops` value decoded, then ``RepoOp/parseList(_:)``), ops and rejection alike: on the ops
+/// A `#commit`'s ops read in place (``RepoOp/readListedInPlace(_:)``, then ``RepoOp/parseList(listed:)``, or checked
+/// and composed as they are read by ``RepoOp/readOpsInPlace(_:)``) give what the generic read gives (the `ops` value decoded, then ``RepoOp/parseList(_:)``), ops and rejection alike: on the ops
 /// of every frame of the corpus, on ≥ 10,000 mutations of their bytes and on ops edited into every shape the rules
 /// name. When the in-place read declines, the frame goes to the generic decode, so only its acceptances are compared.
 @Suite("ops in place")
@@ -20,6 +20,17 @@ struct OpsInPlaceDifferentialTests {
         }
         guard let listed else { return nil }
         guard case .list(let raw)? = try? DAGCBOR.decode(bytes) else { return false }
+        // The frame reader checks and composes the ops as it reads them: it gives what the list read then checked
+        // gives, or declines (nil) where that is refused.
+        let composed = bytes.withUnsafeBytes { buffer in
+            var reader = DAGCBORReader(buffer)
+            return RepoOp.readOpsInPlace(&reader).map { "\($0.ops) \($0.composed) \($0.listed)" }
+        }
+        let expected: String? = switch RepoOp.parseList(listed: listed) {
+        case .success(let parsed): "\(parsed.ops) \(parsed.composed) \(listed.count)"
+        case .failure: nil
+        }
+        guard composed == expected else { return false }
         return "\(RepoOp.parseList(listed: listed))" == "\(RepoOp.parseList(raw))"
     }
 

@@ -105,41 +105,17 @@ extension RepoOp {
         }
     }
 
-    /// The list rules of ``parseList(_:)`` over `count` ops, each given (or refused) by `parsedOp(index)`.
+    /// The list rules of ``parseList(_:)`` (``OpListComposer``) over `count` ops, each given (or refused) by
+    /// `parsedOp(index)`.
     private static func compose(count: Int, _ parsedOp: (Int) -> Result<RepoOp, Rejection>) -> Result<(ops: [RepoOp], composed: Bool), Rejection> {
-        var ops: [RepoOp] = []
-        ops.reserveCapacity(count)
-        // Where each path went in `ops`: a scan of `ops` for the few ops of a usual commit (no table to build), a
-        // dictionary for longer lists. Both compare paths as `String` equality, so they find the same place.
-        let scans = count <= 16
-        var placeOfPath: [String: Int] = [:]
-        var composedPaths = Set<String>()
+        var composer = OpListComposer(count: count)
         for index in 0..<count {
-            let op: RepoOp
             switch parsedOp(index) {
             case .failure(let rejection): return .failure(rejection)
-            case .success(let parsed): op = parsed
+            case .success(let op): if let rejection = composer.add(op, index: index) { return .failure(rejection) }
             }
-            if let place = scans ? ops.firstIndex(where: { $0.path == op.path }) : placeOfPath[op.path] {
-                let earlier = ops[place]
-                guard earlier.action == .delete, op.action == .create, !composedPaths.contains(op.path) else {
-                    return .failure(Rejection(.duplicatePath, "ops[\(index)] repeats path \(op.path)"))
-                }
-                if let prev = op.prev, prev != earlier.prev {
-                    return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(op.path) has prev \(prev), "
-                        + "not the deleted record \(earlier.prev.map { "\($0)" } ?? "(none)")"))
-                }
-                ops[place] = RepoOp(action: .update, path: op.path, cid: op.cid, prev: earlier.prev)
-                composedPaths.insert(op.path)
-                continue
-            }
-            if op.action == .create, op.prev != nil {
-                return .failure(Rejection(.invalidOp, "ops[\(index)] create of \(op.path) has a prev"))
-            }
-            if !scans { placeOfPath[op.path] = ops.count }
-            ops.append(op)
         }
-        return .success((ops, !composedPaths.isEmpty))
+        return .success((composer.ops, composer.composed))
     }
 
     /// Parses one `#repoOp`: create needs a cid and no prev; update needs a cid (different from prev);

@@ -15,7 +15,8 @@ enum FrameView {
 
     /// The envelope fields of a `#commit` body as read (nil when absent).
     struct CommitFields {
-        var ops: [RepoOp.Listed]?
+        /// The ops, checked and composed as they were read, and how many were listed.
+        var ops: (ops: [RepoOp], composed: Bool, listed: Int)?
         var rev: IPLDValue?
         var seq: IPLDValue?
         var repo: IPLDValue?
@@ -47,8 +48,8 @@ enum FrameView {
                     let key = try reader.readMapKey(after: &previous)
                     // Keys are strictly ascending, so each field is met at most once.
                     if DAGCBORReader.key(key, is: "ops") {
-                        guard let listed = RepoOp.readListedInPlace(&reader) else { return nil }
-                        fields.ops = listed
+                        guard let read = RepoOp.readOpsInPlace(&reader) else { return nil }
+                        fields.ops = read
                         continue
                     }
                     if DAGCBORReader.key(key, is: "blocks"), let range = try reader.readByteStringRange() {
@@ -100,7 +101,7 @@ enum FrameView {
         case .null?: break
         default: return nil
         }
-        guard case .link(let commit)? = fields.commit, let blocks = fields.blocksRange, let rawOps = fields.ops else { return nil }
+        guard case .link(let commit)? = fields.commit, let blocks = fields.blocksRange, let parsed = fields.ops else { return nil }
         var prevData: CID? = nil
         switch fields.prevData {
         case .link(let cid)?: prevData = cid
@@ -118,13 +119,12 @@ enum FrameView {
         }
         guard SyntaxCheck.isDID(repo), SyntaxCheck.isTID(rev) else { return nil }
         if let since, !SyntaxCheck.isTID(since) { return nil }
-        guard case .success(let parsed) = RepoOp.parseList(listed: rawOps) else { return nil }
         if parsed.composed { warnings.append(.deleteCreateSamePath) }
-        guard rawOps.count <= CommitEvent.maxOps, blocks.count <= CommitEvent.maxBlocksSize,
+        guard parsed.listed <= CommitEvent.maxOps, blocks.count <= CommitEvent.maxBlocksSize,
               !(enforceDeprecatedFlags && (tooBig || rebase)) else { return nil }
         return CommitEvent(seq: seq, repo: repo, rev: rev, since: since, commit: commit, blockBytes: frame[blocks], ops: parsed.ops,
                            prevData: prevData, time: time.text, tooBig: tooBig, rebase: rebase,
-                           listedOpCount: rawOps.count, warnings: warnings)
+                           listedOpCount: parsed.listed, warnings: warnings)
     }
 
     /// A deprecated boolean flag: its value, false with the `absent` warning when missing, nil when of another type.

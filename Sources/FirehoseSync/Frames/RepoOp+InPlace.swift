@@ -21,11 +21,37 @@ extension RepoOp {
     /// strict reader refuses; such an `ops` is read by the generic decode. The checks of ``parseList(_:)`` follow in
     /// ``parseList(listed:)``, so both paths accept and refuse the same ops with the same rejection.
     package static func readListedInPlace(_ reader: inout DAGCBORReader) -> [Listed]? {
+        var listed: [Listed] = []
+        let count = readListedInPlace(&reader) { op, _ in
+            listed.append(op)
+            return true
+        }
+        return count.map { _ in listed }
+    }
+
+    /// The ops of a frame read in place, checked and composed as they are read (``parseList(listed:)`` without the
+    /// list of the ops as sent): the composed ops, whether a delete and create were composed, and how many ops were
+    /// listed. Nil for anything ``readListedInPlace(_:)`` does not read, and for ops that break a rule (the generic
+    /// decode then names the failure, with the same rejection).
+    package static func readOpsInPlace(_ reader: inout DAGCBORReader) -> (ops: [RepoOp], composed: Bool, listed: Int)? {
+        var composer: OpListComposer? = nil
+        let count = readListedInPlace(&reader, announcing: { composer = OpListComposer(count: $0) }) { op, index in
+            guard case .success(let checked) = checked(actionText: op.action, path: op.path, cid: op.cid, prev: op.prev, index: index,
+                                                       allowCreatePrev: true) else { return false }
+            return composer?.add(checked, index: index) == nil
+        }
+        guard let count, let composer else { return nil }
+        return (composer.ops, composer.composed, count)
+    }
+
+    /// Reads the `ops` array as ``readListedInPlace(_:)`` does, handing each op and its index to `each` (which may stop
+    /// the read by returning false); `announcing` hears the array's length first. The number of ops, or nil.
+    private static func readListedInPlace(_ reader: inout DAGCBORReader, announcing: (Int) -> Void = { _ in },
+                                          each: (Listed, Int) -> Bool) -> Int? {
         do throws(IPLDError) {
             guard let count = try reader.readArrayHead(nestedIn: 1), count <= CommitEvent.maxOps else { return nil }
-            var listed: [Listed] = []
-            listed.reserveCapacity(count)
-            for _ in 0..<count {
+            announcing(count)
+            for index in 0..<count {
                 guard let entries = try reader.readMapHead(), entries == 3 || entries == 4 else { return nil }
                 var previous: UnsafeRawBufferPointer? = nil
                 guard DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "cid"),
@@ -39,9 +65,9 @@ extension RepoOp {
                 }
                 guard let prev, DAGCBORReader.key(try reader.readMapKey(after: &previous), is: "action"),
                       case .string(let action) = try reader.readValue(nestedIn: 3) else { return nil }
-                listed.append(Listed(action: action, path: path, cid: cid, prev: prev))
+                guard each(Listed(action: action, path: path, cid: cid, prev: prev), index) else { return nil }
             }
-            return listed
+            return count
         } catch {
             return nil
         }
