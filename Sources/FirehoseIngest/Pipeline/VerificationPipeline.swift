@@ -102,6 +102,7 @@ public final class VerificationPipeline: Sendable {
                 var pending = [[WorkItem]](repeating: [], count: workerCount)
                 var seqs = SeqTracker()
                 var ordinal = 0
+                var interner: DIDInterner? = DIDInterner()
                 func dispatch(_ item: WorkItem, worker: Int, now: Bool) async {
                     pending[worker].append(item)
                     if now || pending[worker].count >= self.configuration.chunkSize {
@@ -122,7 +123,7 @@ public final class VerificationPipeline: Sendable {
                         await window.acquire(bytes: frame.bytes.count)
                     }
                     let (gaps, regressions) = (seqs.gaps, seqs.regressions)
-                    let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy)
+                    let raw = DecodedEvent.decode(frame.bytes, index: frame.index, policy: self.configuration.policy, interning: &interner)
                     let decoded = seqs.check(raw)
                     self.metrics.seqGaps(seqs.gaps - gaps)
                     self.metrics.seqDuplicates(seqs.regressions - regressions)

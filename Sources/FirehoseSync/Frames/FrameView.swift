@@ -35,6 +35,12 @@ enum FrameView {
 
     /// The event of a strict `#commit` frame of the usual shape whose envelope passes its checks; nil otherwise.
     static func commitEvent(_ bytes: [UInt8], enforceDeprecatedFlags: Bool) -> CommitEvent? {
+        var none: DIDInterner? = nil
+        return commitEvent(bytes, enforceDeprecatedFlags: enforceDeprecatedFlags, interning: &none)
+    }
+
+    /// ``commitEvent(_:enforceDeprecatedFlags:)`` taking the `repo` string from `interner` when given.
+    static func commitEvent(_ bytes: [UInt8], enforceDeprecatedFlags: Bool, interning interner: inout DIDInterner?) -> CommitEvent? {
         let headerCount = commitHeader.count
         guard bytes.count <= Frame.maxSize, bytes.count > headerCount else { return nil }
         let fields = bytes.withUnsafeBytes { buffer -> CommitFields? in
@@ -54,6 +60,10 @@ enum FrameView {
                     }
                     if DAGCBORReader.key(key, is: "blocks"), let range = try reader.readByteStringRange() {
                         fields.blocksRange = range  // the CAR stays in the frame: no copy
+                        continue
+                    }
+                    if interner != nil, DAGCBORReader.key(key, is: "repo"), let range = try reader.readTextRange() {
+                        fields.repo = .string(interner!.string(UnsafeRawBufferPointer(rebasing: buffer[range])))
                         continue
                     }
                     let value = try reader.readValue(nestedIn: 1)

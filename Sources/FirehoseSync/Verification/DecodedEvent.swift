@@ -9,7 +9,15 @@ public enum DecodedEvent: Sendable {
     /// Decodes one frame (Docs/CONTRACT.md §3 steps 1–2). A `#commit` frame of the usual shape is read in place
     /// (``FrameView``); every other frame goes through ``decodeGeneric(_:index:policy:)``, with the same result.
     public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict) -> DecodedEvent {
-        if let event = FrameView.commitEvent(bytes, enforceDeprecatedFlags: !policy.tolerates(.deprecatedFlag)) {
+        var none: DIDInterner? = nil
+        return decode(bytes, index: index, policy: policy, interning: &none)
+    }
+
+    /// ``decode(_:index:policy:)`` taking the DID of a `#commit` read in place from `interner`, when given (one
+    /// string per account for the frames of one reader).
+    public static func decode(_ bytes: [UInt8], index: Int, policy: VerificationPolicy = .strict,
+                              interning interner: inout DIDInterner?) -> DecodedEvent {
+        if let event = FrameView.commitEvent(bytes, enforceDeprecatedFlags: !policy.tolerates(.deprecatedFlag), interning: &interner) {
             return .message(.commit(event), index: index, frameBytes: bytes)
         }
         return decodeGeneric(bytes, index: index, policy: policy)
