@@ -35,12 +35,17 @@ public enum Base58 {
     /// Decodes base58btc (no multibase prefix). Returns nil on characters outside the alphabet
     /// or input longer than 1024 characters.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count <= 1024 else { return nil }
+        let utf8 = text.utf8
+        guard utf8.count <= 1024 else { return nil }
         var zeros = 0
-        while zeros < chars.count && chars[zeros] == alphabet[0] { zeros += 1 }
-        var bytes: [UInt8] = []  // little-endian base-256
-        for char in chars[zeros...] {
+        for char in utf8 {
+            guard char == alphabet[0] else { break }
+            zeros += 1
+        }
+        // Little-endian base-256, sized once: each base-58 digit adds log(58)/log(256) < 0.733 bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((utf8.count - zeros) * 733 / 1000 + 1)
+        for char in utf8.dropFirst(zeros) {
             let value = reverse[Int(char)]
             guard value >= 0 else { return nil }
             var carry = Int(value)
@@ -54,6 +59,8 @@ public enum Base58 {
                 carry >>= 8
             }
         }
-        return [UInt8](repeating: 0, count: zeros) + bytes.reversed()
+        var out = [UInt8](repeating: 0, count: zeros + bytes.count)
+        for (offset, byte) in bytes.reversed().enumerated() { out[zeros + offset] = byte }
+        return out
     }
 }
