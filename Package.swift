@@ -236,6 +236,6 @@ let package = Package(
             dependencies: ["FirehosePostgres", "FirehoseStore", "FirehoseSync", "FirehoseTesting", "IPLD", "ATSyntax", "ATIdentity", "ATCrypto", "ATRepo"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "ATIdentityTests", dependencies: ["ATIdentity", "ATSyntax", "ATCrypto", "FirehoseSynth", "FirehoseTesting"], swiftSettings: strictSettings),
     ]
 )

@@ -129,38 +129,48 @@ struct IdentitiesFileReader {
 
     /// The short-form entry at the cursor, nil when the entry is anything else (the cursor is then anywhere in it).
     private mutating func shortForm() -> ShortEntry? {
-        guard consume(Byte.openBrace) else { return nil }
         var signingKey: Range<Int>?
         var pds: Range<Int>?
         var seenPDS = false, seenPrivateKey = false, seenHistory = false
         var history: [(signingKey: Range<Int>, beforeSeq: Int64)] = []
-        repeat {
-            skipWhitespace()
-            guard let name = plainString() else { return nil }
-            skipWhitespace()
-            guard consume(Byte.colon) else { return nil }
-            skipWhitespace()
-            if equals(name, Name.signingKey) {
-                guard signingKey == nil, let value = plainString() else { return nil }
+        let read = members { reader, name in
+            if reader.equals(name, Name.signingKey) {
+                guard signingKey == nil, let value = reader.plainString() else { return false }
                 signingKey = value
-            } else if equals(name, Name.pds) {
-                guard !seenPDS, let value = nullOrPlainString() else { return nil }
+            } else if reader.equals(name, Name.pds) {
+                guard !seenPDS, let value = reader.nullOrPlainString() else { return false }
                 seenPDS = true
                 pds = value
-            } else if equals(name, Name.privateKey) {
-                guard !seenPrivateKey, nullOrPlainString() != nil else { return nil }
+            } else if reader.equals(name, Name.privateKey) {
+                guard !seenPrivateKey, reader.nullOrPlainString() != nil else { return false }
                 seenPrivateKey = true
-            } else if equals(name, Name.previousKeys) {
-                guard !seenHistory, let items = previousKeys() else { return nil }
+            } else if reader.equals(name, Name.previousKeys) {
+                guard !seenHistory, let items = reader.previousKeys() else { return false }
                 seenHistory = true
                 history = items
             } else {
-                return nil
+                return false
             }
+            return true
+        }
+        guard read, let signingKey, isDIDKey(signingKey) else { return nil }
+        return ShortEntry(signingKey: signingKey, pds: pds, history: history)
+    }
+
+    /// Reads an object of one or more members at the cursor, handing each member's name to `member`, which reads its
+    /// value (false: not the usual shape). False unless the whole object was read.
+    private mutating func members(_ member: (inout IdentitiesFileReader, Range<Int>) -> Bool) -> Bool {
+        guard consume(Byte.openBrace) else { return false }
+        repeat {
+            skipWhitespace()
+            guard let name = plainString() else { return false }
+            skipWhitespace()
+            guard consume(Byte.colon) else { return false }
+            skipWhitespace()
+            guard member(&self, name) else { return false }
             skipWhitespace()
         } while consume(Byte.comma)
-        guard consume(Byte.closeBrace), let signingKey, isDIDKey(signingKey) else { return nil }
-        return ShortEntry(signingKey: signingKey, pds: pds, history: history)
+        return consume(Byte.closeBrace)
     }
 
     /// A `previousKeys` array of `{signingKey, beforeSeq, privateKey?}` objects.
@@ -180,31 +190,25 @@ struct IdentitiesFileReader {
 
     /// One `{signingKey, beforeSeq, privateKey?}` object.
     private mutating func previousKey() -> (signingKey: Range<Int>, beforeSeq: Int64)? {
-        guard consume(Byte.openBrace) else { return nil }
         var signingKey: Range<Int>?
         var beforeSeq: Int64?
         var seenPrivateKey = false
-        repeat {
-            skipWhitespace()
-            guard let name = plainString() else { return nil }
-            skipWhitespace()
-            guard consume(Byte.colon) else { return nil }
-            skipWhitespace()
-            if equals(name, Name.signingKey) {
-                guard signingKey == nil, let value = plainString() else { return nil }
+        let read = members { reader, name in
+            if reader.equals(name, Name.signingKey) {
+                guard signingKey == nil, let value = reader.plainString() else { return false }
                 signingKey = value
-            } else if equals(name, Name.beforeSeq) {
-                guard beforeSeq == nil, let value = plainInteger() else { return nil }
+            } else if reader.equals(name, Name.beforeSeq) {
+                guard beforeSeq == nil, let value = reader.plainInteger() else { return false }
                 beforeSeq = value
-            } else if equals(name, Name.privateKey) {
-                guard !seenPrivateKey, plainString() != nil else { return nil }
+            } else if reader.equals(name, Name.privateKey) {
+                guard !seenPrivateKey, reader.plainString() != nil else { return false }
                 seenPrivateKey = true
             } else {
-                return nil
+                return false
             }
-            skipWhitespace()
-        } while consume(Byte.comma)
-        guard consume(Byte.closeBrace), let signingKey, let beforeSeq else { return nil }
+            return true
+        }
+        guard read, let signingKey, let beforeSeq else { return nil }
         return (signingKey, beforeSeq)
     }
 

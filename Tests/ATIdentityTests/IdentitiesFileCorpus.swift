@@ -1,6 +1,7 @@
 import ATCrypto
 @testable import ATIdentity
 import ATSyntax
+import FirehoseSynth
 import FirehoseTesting
 import Foundation
 

@@ -7,14 +7,8 @@ import Testing
 @Suite("base58btc")
 struct Base58PropertyTests {
     @Test func decodingInvertsEncoding() {
-        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
-        func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: 58)
+        func next() -> UInt64 { random.next() }
         var checked = 0
         for _ in 0..<2000 {
             let zeros = Int(next() % 4)

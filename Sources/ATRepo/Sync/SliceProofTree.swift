@@ -160,21 +160,13 @@ struct SliceProofTree {
         keyBytes.withUnsafeBytes { bytes in SliceProofTree.compare(a, b, in: bytes) }
     }
 
-    /// Bytewise three-way comparison of two keys in the byte store `bytes`, eight bytes at a time.
+    /// Bytewise three-way comparison of two keys in the byte store `bytes`: their first differing byte after the
+    /// prefix they share (``commonPrefixLength(_:_:in:)``, eight bytes at a time), else the shorter first.
     @inline(__always)
     static func compare(_ a: SliceProofKey, _ b: SliceProofKey, in bytes: UnsafeRawBufferPointer) -> Int {
-        let limit = min(a.count, b.count)
-        var index = 0
-        while limit - index >= 8 {
-            let x = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: a.start + index, as: UInt64.self))
-            let y = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: b.start + index, as: UInt64.self))
-            if x != y { return x < y ? -1 : 1 }
-            index += 8
-        }
-        while index < limit {
-            let x = bytes[a.start + index], y = bytes[b.start + index]
-            if x != y { return x < y ? -1 : 1 }
-            index += 1
+        let shared = commonPrefixLength(a, b, in: bytes)
+        if shared < min(a.count, b.count) {
+            return bytes[a.start + shared] < bytes[b.start + shared] ? -1 : 1
         }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
