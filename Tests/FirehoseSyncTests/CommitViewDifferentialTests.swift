@@ -107,4 +107,17 @@ struct CommitViewDifferentialTests {
         #expect(view.verifySignature(with: key.publicKey).isValid)
         #expect(view.unsignedDigestBytes == CID.compute(for: commit.unsignedBytes).digest)
     }
+
+    /// `isBy` answers as `String` equality of the commit's DID does (byte equality for ASCII, canonical equivalence
+    /// otherwise, as in the Kelvin sign against `K`).
+    @Test(arguments: [("did:plc:abc", "did:plc:abc"), ("did:plc:abc", "did:plc:abd"), ("did:plc:abc", "did:plc:ab"),
+                      ("did:plc:\u{212A}abc", "did:plc:Kabc"), ("did:plc:Kabc", "did:plc:\u{212A}abc"), ("did:web:é.example", "did:web:e\u{301}.example")])
+    func theCommitsDIDIsComparedAsStringsCompare(_ dids: (String, String)) throws {
+        let block = DAGCBOR.encode(.map(["did": .string(dids.0), "rev": .string("3lmxjza3nva27"), "sig": .bytes([UInt8](repeating: 1, count: 64)),
+                                         "data": .link(CID.compute(for: [0xa0])), "prev": .null, "version": .int(3)]))
+        let view = try CommitView(block: block, cid: CID.compute(for: block), hashVerified: false)
+        #expect(view.did == dids.0)
+        #expect(view.isBy(dids.1) == (dids.0 == dids.1))
+        #expect(view.isBy(dids.0))
+    }
 }

@@ -66,10 +66,14 @@ public struct CommitView: Sendable {
         unsignedDigest = SHA256Hasher.hash(commit.unsignedBytes)
     }
 
-    /// Whether the commit's `did` is `did`, byte for byte (no string is built).
+    /// Whether the commit's `did` equals `did` as `String`s do (``did`` `==` `did`). For ASCII text, which every valid DID
+    /// is, that is byte equality, decided in place with no string built; any other text is compared as strings.
     public func isBy(_ did: String) -> Bool {
         var did = did
-        return did.withUTF8 { $0.elementsEqual(didBytes) }
+        return did.withUTF8 { text in
+            if text.allSatisfy({ $0 < 0x80 }) && didBytes.allSatisfy({ $0 < 0x80 }) { return text.elementsEqual(didBytes) }
+            return self.did == String(decoding: text, as: UTF8.self)
+        }
     }
 
     /// The 32 bytes of the signing digest.
