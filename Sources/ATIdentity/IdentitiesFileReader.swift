@@ -343,7 +343,8 @@ struct IdentitiesFileReader {
         }
     }
 
-    /// Steps over a string with its escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`).
+    /// Steps over a string with its escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, and `\u` followed by
+    /// four hex digits).
     private mutating func skipString() -> Bool {
         guard consume(Byte.quote) else { return false }
         while index < bytes.count {

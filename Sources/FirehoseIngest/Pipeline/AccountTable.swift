@@ -12,6 +12,8 @@ import FirehoseSync
 struct AccountTable {
     /// One account.
     struct Slot {
+        /// The account's DID; nil for a free slot.
+        var owner: String?
         /// The account's state; nil when the store has none and no event produced one yet.
         var state: AccountState?
         /// The ordinal of the event whose state is not yet durably written; nil when the state is the stored one.
@@ -29,8 +31,6 @@ struct AccountTable {
     /// The slots, in place: fields change through the array (no dictionary `_modify`, whose coroutine frame for a value
     /// this large is a heap allocation per change). A freed slot is reused.
     private var slots: [Slot] = []
-    /// The DID of each slot of ``slots`` (nil for a free one).
-    private var owners: [String?] = []
     /// Free positions in ``slots``.
     private var free: [Int] = []
     /// The most slots kept before written ones are evicted.
@@ -43,15 +43,15 @@ struct AccountTable {
 
     /// The position of a new slot for `did`, holding `slot`.
     private mutating func insert(_ slot: Slot, for did: String) -> Int {
+        var slot = slot
+        slot.owner = did
         let position: Int
         if let reused = free.popLast() {
             position = reused
             slots[position] = slot
-            owners[position] = did
         } else {
             position = slots.count
             slots.append(slot)
-            owners.append(did)
         }
         positions[did] = position
         return position
@@ -121,10 +121,9 @@ struct AccountTable {
         guard positions.count > capacity else { return }
         let target = capacity - capacity / 4
         for position in slots.indices where positions.count > target {
-            guard let did = owners[position] else { continue }
+            guard let did = slots[position].owner else { continue }
             if let at = slots[position].unwrittenAt, at > committed { continue }
             positions.removeValue(forKey: did)
-            owners[position] = nil
             slots[position] = Slot()
             free.append(position)
         }

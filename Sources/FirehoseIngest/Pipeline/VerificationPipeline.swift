@@ -209,14 +209,9 @@ public final class VerificationPipeline: Sendable {
         }
     }
 
-    /// Stable shard of a DID (FNV-1a), so one account's events always meet the same worker in order.
+    /// Stable shard of a DID (``FNV1a``), so one account's events always meet the same worker in order.
     static func shard(_ did: String?, workers: Int) -> Int {
         guard workers > 1, let did else { return 0 }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in did.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(workers))
+        return Int(FNV1a.hash(did.utf8) % UInt64(workers))
     }
 }

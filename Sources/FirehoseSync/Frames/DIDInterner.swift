@@ -8,7 +8,7 @@
 public struct DIDInterner {
     /// The strings, by place; nil where none is held.
     private var strings: [String?]
-    /// The FNV-1a hash of each held string's bytes.
+    /// The ``FNV1a`` hash of each held string's bytes.
     private var hashes: [UInt64]
     private let mask: Int
 
@@ -24,11 +24,7 @@ public struct DIDInterner {
     /// The string whose UTF-8 is `utf8` (which the caller has checked is valid UTF-8): the held one when the same bytes
     /// were met before, else a new one, then held.
     public mutating func string(_ utf8: UnsafeRawBufferPointer) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
+        let hash = FNV1a.hash(utf8)
         let place = Int(truncatingIfNeeded: hash) & mask
         if hashes[place] == hash, var held = strings[place] {
             if held.withUTF8({ $0.elementsEqual(utf8) }) { return held }

@@ -133,7 +133,7 @@ struct CommitChecker: Sendable {
     /// Steps 5–6 for a `#sync`.
     func checkSync(_ event: SyncEvent, key: SigningKeyLookup?) -> SliceCheck<CheckedSyncCommit> {
         switch loadCommit(blocks: event.blocks[...], expectedCommit: nil, did: event.did, rev: event.rev, key: key) {
-        case .passed(let value): return .passed(CheckedSyncCommit(cid: value.car.roots[0], data: value.commit.data))
+        case .passed(let value): return .passed(CheckedSyncCommit(cid: value.car.root, data: value.commit.data))
         case .failed(let rejection): return .failed(rejection)
         case .needsFreshKey: return .needsFreshKey
         }
